@@ -1,0 +1,125 @@
+//! Cases: their status, the flags raised on them and what stops them progressing.
+
+use time::Date;
+
+use crate::consent::ConsentPurpose;
+use crate::referral::Referral;
+use crate::risk::RiskLevel;
+
+vocabulary! {
+    /// Where a case is on the Sanctuary Scheme pathway.
+    pub enum CaseStatus {
+        /// Referral received; awaiting the coordinator's decision.
+        Received = "received",
+        Accepted = "accepted",
+        Declined = "declined",
+        /// Assessor assigned; assessment under way.
+        Assessment = "assessment",
+        Assessed = "assessed",
+        WorksApproved = "works_approved",
+        WorksOrdered = "works_ordered",
+        WorksInProgress = "works_in_progress",
+        WorksCompleted = "works_completed",
+        FollowUp = "follow_up",
+        Closed = "closed",
+        OnHold = "on_hold",
+        Cancelled = "cancelled",
+        /// The client withdrew consent to installation.
+        Withdrawn = "withdrawn",
+    }
+}
+
+vocabulary! {
+    /// Something the coordinator must see about a case.
+    pub enum CaseFlag {
+        /// High risk by DASH, but no MARAC referral recorded.
+        HighRiskWithoutMarac = "high_risk_without_marac",
+        /// The perpetrator is recorded as living at the property.
+        PerpetratorAtProperty = "perpetrator_at_property",
+        /// Risk of arson: fire safety matters for every measure.
+        ArsonRisk = "arson_risk",
+        /// An adult with care and support needs and a DASH score of 1 or more.
+        SafeguardingReferralNeeded = "safeguarding_referral_needed",
+        /// The civil order restricting the perpetrator has expired.
+        CivilOrderExpired = "civil_order_expired",
+        InstallationConsentRefused = "installation_consent_refused",
+        InformationSharingConsentRefused = "information_sharing_consent_refused",
+        LandlordContactConsentRefused = "landlord_contact_consent_refused",
+        FollowUpContactConsentRefused = "follow_up_contact_consent_refused",
+    }
+}
+
+vocabulary! {
+    /// Why a case cannot progress past the coordinator's decision.
+    pub enum ProgressBlock {
+        /// Without installation consent the case cannot be accepted.
+        InstallationConsentRefused = "installation_consent_refused",
+        /// Without sharing consent the scheme's partners cannot be involved.
+        InformationSharingConsentRefused = "information_sharing_consent_refused",
+    }
+}
+
+/// The flags a referral raises when it arrives.
+pub fn intake_flags(referral: &Referral, risk: Option<RiskLevel>, today: Date) -> Vec<CaseFlag> {
+    let safety = &referral.safety;
+    let consents = &referral.consents;
+    let marac_referred = safety.marac.as_ref().is_some_and(|m| m.referred);
+    let score = safety.dash.score().unwrap_or(0);
+    let care_needs = referral.support_needs.care_and_support_needs == Some(true);
+    let order_expired = safety
+        .civil_order
+        .as_ref()
+        .and_then(|o| o.expires_on)
+        .is_some_and(|expiry| expiry < today);
+
+    let rules = [
+        (
+            risk == Some(RiskLevel::High) && !marac_referred,
+            CaseFlag::HighRiskWithoutMarac,
+        ),
+        (
+            safety.perpetrator_lives_at_property == Some(true),
+            CaseFlag::PerpetratorAtProperty,
+        ),
+        (safety.arson_risk.present, CaseFlag::ArsonRisk),
+        (
+            care_needs && score >= 1,
+            CaseFlag::SafeguardingReferralNeeded,
+        ),
+        (order_expired, CaseFlag::CivilOrderExpired),
+        (
+            !consents.given(ConsentPurpose::Installation),
+            CaseFlag::InstallationConsentRefused,
+        ),
+        (
+            !consents.given(ConsentPurpose::InformationSharing),
+            CaseFlag::InformationSharingConsentRefused,
+        ),
+        (
+            !consents.given(ConsentPurpose::LandlordContact),
+            CaseFlag::LandlordContactConsentRefused,
+        ),
+        (
+            !consents.given(ConsentPurpose::FollowUpContact),
+            CaseFlag::FollowUpContactConsentRefused,
+        ),
+    ];
+    rules
+        .into_iter()
+        .filter(|(raised, _)| *raised)
+        .map(|(_, flag)| flag)
+        .collect()
+}
+
+/// What stops the case progressing; empty when it can.
+pub fn progress_blocks(referral: &Referral) -> Vec<ProgressBlock> {
+    let consents = &referral.consents;
+    let mut blocks = Vec::new();
+    if !consents.given(ConsentPurpose::Installation) {
+        blocks.push(ProgressBlock::InstallationConsentRefused);
+    }
+    if !consents.given(ConsentPurpose::InformationSharing) {
+        blocks.push(ProgressBlock::InformationSharingConsentRefused);
+    }
+    blocks
+}

@@ -1,0 +1,27 @@
+//! The Sanctuary Scheme domain: its vocabulary and its rules, with no I/O.
+//!
+//! Everything a partner can send or a report can count is named here once (see
+//! [`vocabulary!`]), so the wire format, the database and the OpenAPI contract share
+//! one spelling of every enum value.
+
+#[macro_use]
+mod vocabulary;
+
+pub mod age;
+pub mod case;
+pub mod consent;
+pub mod contact;
+pub mod dash;
+pub mod organisation;
+pub mod policy;
+pub mod postcode;
+pub mod referral;
+pub mod risk;
+pub mod scheme;
+pub mod violation;
+
+pub use vocabulary::UnknownValue;
+
+// Dates travel and are stored as `YYYY-MM-DD`: `time`'s own serde impl would write a
+// (year, ordinal) tuple unless a crate-wide feature happened to be enabled.
+time::serde::format_description!(pub iso_date, Date, "[year]-[month]-[day]");

@@ -1,0 +1,89 @@
+//! The referral: every field of the Standing Together referral form.
+//!
+//! Sections are plain structs; each knows its own cross-field rules
+//! (`violations`, with pointers relative to the section) so an intake can check every
+//! section that arrived complete, even when another section is missing fields.
+
+mod demographics;
+mod household;
+mod people;
+mod safety;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+pub use demographics::{
+    Demographics, Disability, EthnicGroup, Ethnicity, Gender, SexualOrientation, YesNo,
+};
+pub use household::{AccommodationType, Household, Tenure};
+pub use people::{Address, Client, Referrer};
+pub use safety::{ArsonRisk, CivilOrder, Marac, Police, Safety, SpecialistService};
+
+use crate::consent::IntakeConsents;
+use crate::scheme::SchemeCode;
+use crate::violation::{ViolationCode, Violations};
+
+/// A complete, valid referral.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referral {
+    pub scheme: SchemeCode,
+    /// The referring organisation's own reference, unique per organisation.
+    pub external_reference: Option<String>,
+    pub urgent: bool,
+    pub referrer: Referrer,
+    pub client: Client,
+    pub demographics: Demographics,
+    pub support_needs: SupportNeeds,
+    pub household: Household,
+    pub safety: Safety,
+    pub installation: Installation,
+    pub consents: IntakeConsents,
+}
+
+/// Additional support needs (the template's "Additional support" rows).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportNeeds {
+    pub no_recourse_to_public_funds: Option<bool>,
+    pub pregnant: Option<bool>,
+    /// An adult with care and support needs (Care Act 2014): a DASH score of 1 or more
+    /// then calls for a safeguarding referral.
+    pub care_and_support_needs: Option<bool>,
+    /// Any other additional support need, in the referrer's words.
+    pub other: Option<String>,
+}
+
+/// What the client asks of the installation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Installation {
+    /// Specific requests or needs that affect the installation (e.g. restricted mobility).
+    pub requests: Option<String>,
+    /// Concerns about the works (e.g. a man entering the property, a password).
+    pub concerns: Option<String>,
+}
+
+/// Checks the consents section: consent cannot have been obtained in the future.
+pub fn consent_violations(consents: &IntakeConsents, today: Date) -> Violations {
+    let mut v = Violations::new();
+    if consents.obtained_on > today {
+        v.add(
+            "/obtained_on",
+            ViolationCode::DateInFuture,
+            "must not be in the future",
+        );
+    }
+    v
+}
+
+impl Referral {
+    /// Every cross-field rule of the referral, with pointers from the referral's root.
+    pub fn violations(&self, today: Date) -> Violations {
+        let mut v = Violations::new();
+        v.absorb("/referrer", self.referrer.violations());
+        v.absorb("/client", self.client.violations(today));
+        v.absorb("/demographics", self.demographics.violations());
+        v.absorb("/household", self.household.violations());
+        v.absorb("/safety", self.safety.violations());
+        v.absorb("/consents", consent_violations(&self.consents, today));
+        v
+    }
+}

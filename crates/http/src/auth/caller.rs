@@ -1,0 +1,83 @@
+//! `Caller`: the authenticated organisation and roles behind a request.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::web::Data;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use sanctuary_domain::organisation::Role;
+use sanctuary_persistence::organisations::{self, Organisation};
+
+use super::TokenError;
+use crate::errors::ApiError;
+use crate::middleware::ActingOrganisation;
+use crate::state::AppState;
+
+/// Who is asking: the token's subject, acting for an active organisation with the roles
+/// the token grants.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The identity provider's user id (pseudonymous; used in audit, never in logs).
+    pub subject: String,
+    pub organisation: Organisation,
+    pub roles: Vec<Role>,
+}
+
+impl Caller {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req
+                .app_data::<Data<AppState>>()
+                .ok_or_else(|| ApiError::internal("application state is not configured"))?;
+            let token = bearer_token(&req).ok_or(TokenError::Missing);
+            let claims = token.and_then(|t| state.verifier.verify(t)).map_err(|e| {
+                tracing::info!(reason = %e, "token refused");
+                match e {
+                    TokenError::Missing => ApiError::unauthorized(
+                        "Send an access token: Authorization: Bearer <token>.",
+                        false,
+                    ),
+                    TokenError::Expired => {
+                        ApiError::unauthorized("The access token has expired.", true)
+                    }
+                    _ => ApiError::unauthorized("The access token is not valid.", true),
+                }
+            })?;
+            let organisation =
+                organisations::find(state.store.connection(), claims.organisation_id)
+                    .await?
+                    .filter(|o| o.active)
+                    .ok_or_else(|| {
+                        tracing::info!("token refused: organisation unknown or inactive");
+                        ApiError::unauthorized(
+                            "The access token's organisation is not active.",
+                            true,
+                        )
+                    })?;
+            req.extensions_mut()
+                .insert(ActingOrganisation(organisation.id));
+            Ok(Caller {
+                subject: claims.subject,
+                organisation,
+                roles: claims.roles,
+            })
+        })
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Option<&str> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}

@@ -1,0 +1,78 @@
+//! The problem document (RFC 9457) and its parts.
+
+use sanctuary_domain::violation::{Violation, ViolationCode};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::ErrorCode;
+
+/// An error, as `application/problem+json` (RFC 9457).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI reference naming the problem type: `/problems/{code}`.
+    #[schema(example = "/problems/validation_failed")]
+    pub r#type: String,
+    /// A short summary of the problem type.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong in this occurrence. Never contains submitted values.
+    pub detail: String,
+    pub code: ErrorCode,
+    /// The request id; quote it when asking about this error (also in `X-Request-Id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Every rejected field (validation errors only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+    /// The case that already uses this external reference (`duplicate_external_reference`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_case: Option<CaseLink>,
+}
+
+/// One rejected field: where it is (`pointer` into the body, or query `parameter`), a
+/// stable code, and a message. The message never repeats the submitted value.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldError {
+    /// JSON pointer (RFC 6901) to the field in the request body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "/client/date_of_birth")]
+    pub pointer: Option<String>,
+    /// The query parameter, for query errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+    pub code: ViolationCode,
+    #[schema(example = "the client must be 16 or older")]
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn parameter(parameter: String, code: ViolationCode, message: String) -> Self {
+        Self {
+            pointer: None,
+            parameter: Some(parameter),
+            code,
+            message,
+        }
+    }
+}
+
+impl From<Violation> for FieldError {
+    fn from(v: Violation) -> Self {
+        Self {
+            pointer: Some(v.pointer),
+            parameter: None,
+            code: v.code,
+            message: v.message.into_owned(),
+        }
+    }
+}
+
+/// A reference to a case.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CaseLink {
+    pub id: Uuid,
+    #[schema(example = "DAR-2026-0001")]
+    pub reference: String,
+}

@@ -1,0 +1,115 @@
+//! Reading cases.
+
+use actix_web::web::{Data, Path};
+use actix_web::{HttpResponse, get};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sanctuary_domain::policy::Action;
+use sanctuary_domain::violation::ViolationCode;
+use sanctuary_persistence::cases::{self, CaseQuery};
+use time::{Duration, Time};
+use uuid::Uuid;
+
+use super::case_response;
+use crate::access;
+use crate::auth::Caller;
+use crate::errors::ApiError;
+use crate::extract::ValidQuery;
+use crate::state::AppState;
+use crate::wire::case::{CasePage, CaseSummaryView, CaseView, DEFAULT_PAGE_SIZE, ListCasesQuery};
+
+/// Read a case.
+///
+/// Referrers see the cases they referred; the scheme's coordinator sees every case in
+/// the scheme. Any other case answers 404, exactly as a case that does not exist.
+#[utoipa::path(
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "The case id")),
+    responses(
+        (status = 200, description = "The case.", body = CaseView,
+            headers(("ETag" = String, description = "The case version"))),
+        (status = 404, description = "No such case, or not yours to see.", body = crate::errors::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/cases/{id}")]
+pub async fn get_case(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::not_found())?;
+    let store = &state.store;
+    let summary = cases::find_summary(store.connection(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if !access::may(store, &caller, Action::ViewCase, &summary).await? {
+        return Err(ApiError::not_found());
+    }
+    let record = cases::find(store.connection(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(case_response(HttpResponse::Ok(), &record))
+}
+
+/// List cases.
+///
+/// The cases the caller may read, newest first, filtered. Pages hold `limit` cases
+/// (default 25, at most 100); follow `next_cursor` for the next page.
+#[utoipa::path(
+    tag = "cases",
+    params(ListCasesQuery),
+    responses((status = 200, description = "A page of cases.", body = CasePage)),
+    security(("bearer" = [])),
+)]
+#[get("/cases")]
+pub async fn list_cases(
+    state: Data<AppState>,
+    caller: Caller,
+    query: ValidQuery<ListCasesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.0;
+    let limit = q.limit.unwrap_or(DEFAULT_PAGE_SIZE);
+    let after = q.cursor.as_deref().map(decode_cursor).transpose()?;
+    let start_of = |d: time::Date| d.with_time(Time::MIDNIGHT).assume_utc();
+    let query = CaseQuery {
+        visibility: access::visible_cases(&state.store, &caller).await?,
+        status: q.status,
+        received_from: q.received_from.map(start_of),
+        received_before: q.received_to.map(|d| start_of(d) + Duration::days(1)),
+        risk_level: q.risk_level,
+        urgent: q.urgent,
+        after,
+        // One extra row tells whether another page follows.
+        limit: u64::from(limit) + 1,
+    };
+    let mut rows = cases::list(state.store.connection(), &query).await?;
+    let next_cursor = if rows.len() > limit as usize {
+        rows.truncate(limit as usize);
+        rows.last().map(|last| encode_cursor(last.id))
+    } else {
+        None
+    };
+    Ok(HttpResponse::Ok().json(CasePage {
+        items: rows.iter().map(CaseSummaryView::from).collect(),
+        next_cursor,
+    }))
+}
+
+fn encode_cursor(id: Uuid) -> String {
+    URL_SAFE_NO_PAD.encode(id.as_bytes())
+}
+
+fn decode_cursor(cursor: &str) -> Result<Uuid, ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| Uuid::from_slice(&bytes).ok())
+        .ok_or_else(|| {
+            ApiError::invalid_parameters(vec![(
+                "cursor".into(),
+                ViolationCode::InvalidFormat,
+                "must be a next_cursor returned by this API".into(),
+            )])
+        })
+}

@@ -1,0 +1,36 @@
+//! Liveness and readiness, for load balancers and orchestrators.
+
+use actix_web::web::Data;
+use actix_web::{HttpResponse, get};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::errors::ApiError;
+use crate::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    #[schema(example = "ok")]
+    pub status: &'static str,
+}
+
+/// The process is up.
+#[utoipa::path(tag = "health", responses((status = 200, body = Health)))]
+#[get("/health/live")]
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok" })
+}
+
+/// The service can reach its database.
+#[utoipa::path(
+    tag = "health",
+    responses(
+        (status = 200, body = Health),
+        (status = 503, description = "The database is unreachable.", body = crate::errors::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/health/ready")]
+pub async fn ready(state: Data<AppState>) -> Result<HttpResponse, ApiError> {
+    state.store.ping().await.map_err(ApiError::unavailable)?;
+    Ok(HttpResponse::Ok().json(Health { status: "ok" }))
+}

@@ -1,0 +1,18 @@
+//! The HTTP face of the Sanctuary Scheme API: actix-web handlers, bearer-token auth,
+//! problem+json errors and the OpenAPI contract (served with Swagger UI).
+
+mod access;
+mod app;
+pub mod auth;
+mod contract;
+pub mod errors;
+mod extract;
+mod handlers;
+mod middleware;
+pub mod openapi;
+mod routes;
+pub mod state;
+pub mod wire;
+
+pub use app::{ExtraRoutes, ServerSettings, openapi, server};
+pub use extract::MAX_BODY_BYTES;

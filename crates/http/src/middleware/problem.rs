@@ -1,0 +1,127 @@
+//! Writes every error as problem+json with the request id, and adds the headers every
+//! response carries: `X-Request-Id`, `Cache-Control: no-store`, `X-Content-Type-Options`.
+
+use std::future::{Ready, ready};
+use std::rc::Rc;
+
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{Error, HttpMessage};
+use futures_util::future::LocalBoxFuture;
+use tracing_actix_web::RequestId;
+
+use crate::errors::{ApiError, ErrorCode, Problem};
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+pub struct ProblemFinisher;
+
+impl<S, B> Transform<S, ServiceRequest> for ProblemFinisher
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B, BoxBody>>;
+    type Error = Error;
+    type Transform = ProblemFinisherService<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(ProblemFinisherService {
+            service: Rc::new(service),
+        }))
+    }
+}
+
+pub struct ProblemFinisherService<S> {
+    service: Rc<S>,
+}
+
+impl<S, B> Service<ServiceRequest> for ProblemFinisherService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B, BoxBody>>;
+    type Error = Error;
+    type Future = LocalBoxFuture<'static, Result<Self::Response, Self::Error>>;
+
+    forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+        let service = Rc::clone(&self.service);
+        Box::pin(async move {
+            // Handler and extractor errors arrive as responses carrying their error; an
+            // `Err` here could only come from an inner middleware, and ours never fail.
+            let response = service.call(req).await?;
+            let mut response = finish(response, request_id.as_deref());
+            set_common_headers(response.headers_mut(), request_id.as_deref());
+            Ok(response)
+        })
+    }
+}
+
+fn finish<B: MessageBody + 'static>(
+    response: ServiceResponse<B>,
+    request_id: Option<&str>,
+) -> ServiceResponse<EitherBody<B, BoxBody>> {
+    let status = response.status();
+    let problem = match response.response().error() {
+        Some(err) => Some(match err.as_error::<ApiError>() {
+            Some(api) => api.problem(),
+            // Errors from actix itself (e.g. a malformed header): same envelope.
+            None => generic_problem(status),
+        }),
+        None if status.as_u16() >= 400 && !is_problem(&response) => Some(generic_problem(status)),
+        None => None,
+    };
+    let Some(mut problem) = problem else {
+        return response.map_into_left_body();
+    };
+    if problem.request_id.is_none() {
+        problem.request_id = request_id.map(str::to_owned);
+    }
+    let body = serde_json::to_vec(&problem).unwrap_or_default();
+    response.map_body(|head, _| {
+        head.headers
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        EitherBody::right(BoxBody::new(body))
+    })
+}
+
+fn is_problem<B>(response: &ServiceResponse<B>) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()))
+}
+
+/// A problem for a status that did not come with an `ApiError`.
+fn generic_problem(status: actix_web::http::StatusCode) -> Problem {
+    let code = ErrorCode::ALL
+        .iter()
+        .copied()
+        .find(|c| c.status() == status)
+        .unwrap_or(if status.is_server_error() {
+            ErrorCode::InternalError
+        } else {
+            ErrorCode::InvalidHeader
+        });
+    let mut problem = ApiError::new(code, status.canonical_reason().unwrap_or("Error")).problem();
+    problem.status = status.as_u16();
+    problem
+}
+
+fn set_common_headers(headers: &mut header::HeaderMap, request_id: Option<&str>) {
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(id).ok()) {
+        headers.insert(header::HeaderName::from_static("x-request-id"), id);
+    }
+}

@@ -1,0 +1,185 @@
+//! The OpenAPI contract, generated from the same declarations that route requests.
+
+use utoipa::openapi::example::ExampleBuilder;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi as Doc, Ref, RefOr};
+use utoipa::{Modify, OpenApi};
+
+use crate::errors::Problem;
+
+/// The canonical request examples, committed beside the spec (copies of
+/// `../shared/examples`, kept identical by a test).
+pub mod examples {
+    use serde_json::Value;
+
+    pub fn referral_full() -> Value {
+        serde_json::from_str(include_str!("../../../openapi/examples/referral-full.json"))
+            .expect("valid example")
+    }
+
+    pub fn referral_minimal() -> Value {
+        serde_json::from_str(include_str!(
+            "../../../openapi/examples/referral-minimal.json"
+        ))
+        .expect("valid example")
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Sanctuary Scheme API",
+        description = "Runs a Sanctuary Scheme: partner agencies refer survivors of domestic abuse, \
+the scheme coordinates assessment and security works, funders see anonymised figures.\n\n\
+Every error is `application/problem+json` (RFC 9457) with a stable `code` and the `request_id`. \
+Validation errors list every invalid field at once in `errors`, by JSON pointer.",
+        license(name = "AGPL-3.0-only"),
+    ),
+    tags(
+        (name = "referrals", description = "Partners refer clients into a scheme."),
+        (name = "cases", description = "Cases opened from referrals."),
+        (name = "reference", description = "Reference data for building requests."),
+        (name = "health", description = "Liveness and readiness."),
+    ),
+    components(schemas(Problem)),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, doc: &mut Doc) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "A JWT from your organisation's identity provider (claims: sub, org, roles). \
+In demo mode the server prints one per role at start-up.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Adds the problem responses every operation can give, so each handler declares only
+/// its own: 401 when secured, 400/413/415/422 when it takes a body, 500 always.
+pub fn add_standard_responses(doc: &mut Doc) {
+    let standard = [
+        (
+            "Unauthorized",
+            "No valid bearer token (see `WWW-Authenticate`).",
+        ),
+        ("BadRequest", "Malformed JSON or header."),
+        ("PayloadTooLarge", "The body is over 64 KiB."),
+        ("UnsupportedMediaType", "The body is not application/json."),
+        (
+            "ValidationFailed",
+            "Invalid fields; `errors` lists every one.",
+        ),
+        ("InternalError", "Unexpected failure; quote the request id."),
+    ];
+    let components = doc.components.get_or_insert_with(Default::default);
+    for (name, description) in standard {
+        let response = ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build();
+        components
+            .responses
+            .insert(name.to_owned(), RefOr::T(response));
+    }
+    for item in doc.paths.paths.values_mut() {
+        for operation in operations(item) {
+            let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+            let has_body = operation.request_body.is_some();
+            let has_query = operation.parameters.as_ref().is_some_and(|ps| {
+                ps.iter().any(
+                    |p| matches!(p, RefOr::T(p) if matches!(p.parameter_in, ParameterIn::Query)),
+                )
+            });
+            let mut add = |status: &str, name: &str| {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+            };
+            if secured {
+                add("401", "Unauthorized");
+            }
+            if has_body {
+                add("400", "BadRequest");
+                add("413", "PayloadTooLarge");
+                add("415", "UnsupportedMediaType");
+            }
+            if has_body || has_query {
+                add("422", "ValidationFailed");
+            }
+            add("500", "InternalError");
+        }
+    }
+}
+
+/// Attaches the canonical referral examples (the committed copies of the shared
+/// examples) to `POST /api/v1/referrals`.
+pub fn add_referral_examples(doc: &mut Doc) {
+    let content = doc
+        .paths
+        .paths
+        .get_mut("/api/v1/referrals")
+        .and_then(|item| item.post.as_mut())
+        .and_then(|op| op.request_body.as_mut())
+        .and_then(|body| match body {
+            RefOr::T(body) => body.content.get_mut("application/json"),
+            RefOr::Ref(_) => None,
+        })
+        .and_then(|content| match content {
+            RefOr::T(content) => Some(content),
+            RefOr::Ref(_) => None,
+        });
+    if let Some(content) = content {
+        for (name, summary, value) in [
+            (
+                "full",
+                "Every field of the referral form",
+                examples::referral_full(),
+            ),
+            (
+                "minimal",
+                "Only the mandatory fields",
+                examples::referral_minimal(),
+            ),
+        ] {
+            let example = ExampleBuilder::new()
+                .summary(summary)
+                .value(Some(value))
+                .build();
+            content.examples.insert(name.to_owned(), RefOr::T(example));
+        }
+    }
+}
+
+fn operations(item: &mut utoipa::openapi::PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        item.get.as_mut(),
+        item.put.as_mut(),
+        item.post.as_mut(),
+        item.delete.as_mut(),
+        item.patch.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+}

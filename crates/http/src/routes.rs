@@ -1,0 +1,110 @@
+//! Route registration (which also feeds the OpenAPI document) and the fallback that
+//! tells 404 from 405 using that same document.
+
+use actix_web::web::Data;
+use actix_web::{HttpRequest, HttpResponse};
+use utoipa::openapi::OpenApi;
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::errors::ApiError;
+use crate::handlers::{cases, health, reference, referrals};
+
+/// Every API operation. Only what is registered here exists, and it is in the spec.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope("/api/v1")
+            .service(referrals::create_referral)
+            .service(cases::list_cases)
+            .service(cases::get_case)
+            .service(reference::dash_questions),
+    )
+    .service(health::live)
+    .service(health::ready);
+}
+
+/// Path templates and their methods, from the OpenAPI document.
+pub struct RouteTable(Vec<(Vec<String>, Vec<&'static str>)>);
+
+impl RouteTable {
+    pub fn from_openapi(doc: &OpenApi) -> Self {
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let segments = path
+                    .trim_matches('/')
+                    .split('/')
+                    .map(str::to_owned)
+                    .collect();
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(m, present)| present.then_some(m))
+                .collect();
+                (segments, methods)
+            })
+            .collect();
+        Self(routes)
+    }
+
+    /// The methods allowed on `path`, if any route matches it.
+    pub fn allowed(&self, path: &str) -> Option<Vec<&'static str>> {
+        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let mut methods: Vec<&'static str> = self
+            .0
+            .iter()
+            .filter(|(template, _)| {
+                template.len() == parts.len()
+                    && template.iter().zip(&parts).all(|(t, p)| {
+                        (t.starts_with('{') && t.ends_with('}') && !p.is_empty()) || t == p
+                    })
+            })
+            .flat_map(|(_, methods)| methods.iter().copied())
+            .collect();
+        methods.sort_unstable();
+        methods.dedup();
+        (!methods.is_empty()).then_some(methods)
+    }
+}
+
+/// Answers what no route matched: 405 with `Allow` if the path exists, else 404.
+pub async fn fallback(
+    request: HttpRequest,
+    table: Data<RouteTable>,
+) -> Result<HttpResponse, ApiError> {
+    Err(match table.allowed(request.path()) {
+        Some(methods) => ApiError::method_not_allowed(methods.join(", ")),
+        None => ApiError::not_found(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_match_one_segment_per_parameter() {
+        let table = RouteTable(vec![
+            (vec!["api".into(), "v1".into(), "cases".into()], vec!["GET"]),
+            (
+                vec!["api".into(), "v1".into(), "cases".into(), "{id}".into()],
+                vec!["GET"],
+            ),
+            (
+                vec!["api".into(), "v1".into(), "referrals".into()],
+                vec!["POST"],
+            ),
+        ]);
+        assert_eq!(table.allowed("/api/v1/referrals"), Some(vec!["POST"]));
+        assert_eq!(table.allowed("/api/v1/cases/abc"), Some(vec!["GET"]));
+        assert_eq!(table.allowed("/api/v1/cases/abc/def"), None);
+        assert_eq!(table.allowed("/api/v2/cases"), None);
+    }
+}

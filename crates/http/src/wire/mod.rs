@@ -1,0 +1,5 @@
+//! Wire types: the JSON the API accepts and returns, with their OpenAPI schemas.
+//! They carry no rules; rules live in the domain crate.
+
+pub mod case;
+pub mod referral;

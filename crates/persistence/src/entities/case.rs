@@ -1,0 +1,70 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "cases")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub scheme_id: Uuid,
+    pub referring_organisation_id: Uuid,
+    #[sea_orm(unique)]
+    pub reference: String,
+    pub status: String,
+    /// Bumped by every change; the ETag.
+    pub version: i64,
+    pub received_at: TimeDateTimeWithTimeZone,
+    pub updated_at: TimeDateTimeWithTimeZone,
+    pub urgent: bool,
+    pub external_reference: Option<String>,
+    pub referral_source: String,
+    /// Comma-separated flag codes.
+    pub flags: String,
+    /// Comma-separated progress block codes.
+    pub progress_blocks: String,
+    pub dash_completed: bool,
+    pub dash_score: Option<i16>,
+    pub risk_level: Option<String>,
+    pub marac_referred: Option<bool>,
+    pub police_involved: bool,
+    pub arson_risk: bool,
+    pub gender: Option<String>,
+    pub gender_identity_differs: Option<bool>,
+    pub ethnicity: Option<String>,
+    pub interpreter_needed: Option<bool>,
+    pub disability_physical: bool,
+    pub disability_learning: bool,
+    pub disability_mental_illness: bool,
+    pub disability_mental_impairment: bool,
+    pub disability_none: bool,
+    pub disability_prefer_not_to_say: bool,
+    pub age_band: String,
+    pub no_recourse_to_public_funds: Option<bool>,
+    pub pregnant: Option<bool>,
+    pub other_support_needs: bool,
+    pub accommodation_type: Option<String>,
+    pub tenure: String,
+    pub children_count: i32,
+    pub children_age_sum: i32,
+    pub consent_installation: String,
+    pub consent_landlord_contact: String,
+    pub consent_information_sharing: String,
+    pub consent_follow_up_contact: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::scheme::Entity",
+        from = "Column::SchemeId",
+        to = "super::scheme::Column::Id"
+    )]
+    Scheme,
+    #[sea_orm(
+        belongs_to = "super::organisation::Entity",
+        from = "Column::ReferringOrganisationId",
+        to = "super::organisation::Column::Id"
+    )]
+    ReferringOrganisation,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

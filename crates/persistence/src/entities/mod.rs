@@ -1,0 +1,10 @@
+//! sea-orm entities: one module per table, columns only. Vocabulary values are stored
+//! as their snake_case strings and converted at the repository boundary.
+
+pub mod case;
+pub mod case_referral;
+pub mod idempotency_record;
+pub mod organisation;
+pub mod scheme;
+pub mod scheme_membership;
+pub mod scheme_reference_counter;

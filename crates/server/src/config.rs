@@ -1,0 +1,292 @@
+//! Configuration: defaults, then an optional TOML file, then `SANCTUARY_*` environment
+//! variables (nested keys with `__`, e.g. `SANCTUARY_AUTH__AUDIENCE`), then
+//! `DATABASE_URL`. Everything is checked at start; a bad setting stops the service with
+//! a message naming it. Secrets are wrapped so they never print.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Address to listen on.
+    pub bind: String,
+    /// `sqlite://…` or `postgres://…`; unset means the embedded SQLite file in `data_dir`.
+    #[serde(serialize_with = "redact")]
+    pub database_url: Option<SecretString>,
+    /// Where the embedded database and the demo signing key live.
+    pub data_dir: PathBuf,
+    /// Demo mode: seed the demo scheme and print tokens. Defaults to on only for the
+    /// embedded database; refused with PostgreSQL.
+    pub demo: Option<bool>,
+    /// HTTP worker threads (default: one per CPU).
+    pub workers: Option<usize>,
+    pub max_connections: u32,
+    pub shutdown_timeout_seconds: u64,
+    pub log: LogSettings,
+    pub auth: AuthSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogSettings {
+    /// A tracing filter, e.g. `info` or `info,sanctuary_http=debug`.
+    pub level: String,
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthSettings {
+    /// The `aud` every token must carry.
+    pub audience: String,
+    /// Clock skew tolerated on `exp`/`nbf`, at most 30 seconds.
+    pub leeway_seconds: u64,
+    /// The `iss` of tokens minted in demo mode.
+    pub demo_issuer: String,
+    /// The identity providers whose tokens are accepted.
+    pub issuers: Vec<IssuerSettings>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssuerSettings {
+    /// The exact `iss` of this provider's tokens.
+    pub issuer: String,
+    /// A JWKS document with the provider's public keys.
+    pub jwks_file: Option<PathBuf>,
+    #[serde(default)]
+    pub keys: Vec<KeySettings>,
+    /// If set, the only organisations this provider may vouch for.
+    pub organisations: Option<Vec<Uuid>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeySettings {
+    pub kid: String,
+    /// ES256, ES384, EdDSA, RS256, RS384, RS512, PS256, PS384 or PS512.
+    pub algorithm: String,
+    /// A PEM public key file…
+    pub public_key_file: Option<PathBuf>,
+    /// …or the PEM itself.
+    pub public_key_pem: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            database_url: None,
+            data_dir: PathBuf::from("data"),
+            demo: None,
+            workers: None,
+            max_connections: 10,
+            shutdown_timeout_seconds: 30,
+            log: LogSettings::default(),
+            auth: AuthSettings::default(),
+        }
+    }
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self {
+            level: "info".into(),
+            format: LogFormat::Text,
+        }
+    }
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            audience: "sanctuary-api".into(),
+            leeway_seconds: 30,
+            demo_issuer: "sanctuary-demo".into(),
+            issuers: Vec::new(),
+        }
+    }
+}
+
+fn redact<S: serde::Serializer>(value: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
+    value.as_ref().map(|_| "[redacted]").serialize(s)
+}
+
+/// A configuration problem, named precisely.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(pub String);
+
+impl Settings {
+    /// Loads the layered configuration. `file` (or `SANCTUARY_CONFIG`) is optional.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        let file = file
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("SANCTUARY_CONFIG").map(PathBuf::from));
+        if let Some(path) = file {
+            if !path.exists() {
+                return Err(ConfigError(format!(
+                    "config file {} does not exist",
+                    path.display()
+                )));
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        // The conventional DATABASE_URL is honoured; SANCTUARY_DATABASE_URL beats it.
+        figment = figment
+            .merge(Env::raw().only(&["database_url"]))
+            .merge(Env::prefixed("SANCTUARY_").split("__").ignore(&["config"]));
+        let settings: Settings = figment.extract().map_err(|e| ConfigError(e.to_string()))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks everything that can be checked without I/O.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.bind.parse::<SocketAddr>().map_err(|_| {
+            ConfigError(format!(
+                "bind: `{}` is not an address like 127.0.0.1:8080",
+                self.bind
+            ))
+        })?;
+        if self.auth.leeway_seconds > sanctuary_http::auth::MAX_LEEWAY_SECONDS {
+            return Err(ConfigError(
+                "auth.leeway_seconds: must be at most 30".into(),
+            ));
+        }
+        if self.max_connections == 0 {
+            return Err(ConfigError("max_connections: must be at least 1".into()));
+        }
+        let url = self.database_url();
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres:")
+            || url.starts_with("postgresql:"))
+        {
+            return Err(ConfigError(
+                "database_url: must start with sqlite: or postgres:".into(),
+            ));
+        }
+        if self.demo_mode() && !url.starts_with("sqlite:") {
+            return Err(ConfigError(
+                "demo: demo mode seeds data and prints tokens, so it runs only on SQLite, never on PostgreSQL".into(),
+            ));
+        }
+        if !self.demo_mode() && self.auth.issuers.is_empty() {
+            return Err(ConfigError(
+                "auth.issuers: configure at least one token issuer (or run in demo mode on SQLite)"
+                    .into(),
+            ));
+        }
+        for issuer in &self.auth.issuers {
+            if issuer.jwks_file.is_none() && issuer.keys.is_empty() {
+                return Err(ConfigError(format!(
+                    "auth.issuers `{}`: give jwks_file or keys",
+                    issuer.issuer
+                )));
+            }
+            for key in &issuer.keys {
+                if key.public_key_file.is_some() == key.public_key_pem.is_some() {
+                    return Err(ConfigError(format!(
+                        "auth key `{}`: give exactly one of public_key_file and public_key_pem",
+                        key.kid
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `database_url` was left to the embedded default.
+    pub fn uses_embedded_database(&self) -> bool {
+        self.database_url.is_none()
+    }
+
+    /// Demo mode: as configured, else on exactly when the database is the embedded one.
+    pub fn demo_mode(&self) -> bool {
+        self.demo.unwrap_or(self.uses_embedded_database())
+    }
+
+    /// The database URL to connect to (a secret: do not print it; see [`Self::database_label`]).
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.expose_secret().to_owned(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("sanctuary.db").display()
+            ),
+        }
+    }
+
+    /// The database URL without credentials or parameters, for messages.
+    pub fn database_label(&self) -> String {
+        let url = self.database_url();
+        let (scheme, rest) = url.split_once("://").unwrap_or(("?", &url));
+        let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+        let rest = rest.split('?').next().unwrap_or_default();
+        format!("{scheme}://{rest}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_labels_hide_credentials() {
+        let s = Settings {
+            database_url: Some(SecretString::from(
+                "postgres://app:hunter2@db.internal:5432/sanctuary?sslmode=require",
+            )),
+            ..Settings::default()
+        };
+        assert_eq!(s.database_label(), "postgres://db.internal:5432/sanctuary");
+        assert!(!format!("{s:?}").contains("hunter2"));
+        assert!(!serde_json::to_string(&s).unwrap().contains("hunter2"));
+    }
+
+    #[test]
+    fn demo_mode_follows_the_embedded_database_and_refuses_postgres() {
+        let embedded = Settings::default();
+        assert!(embedded.demo_mode());
+        assert!(embedded.validate().is_ok());
+        let postgres = Settings {
+            database_url: Some(SecretString::from("postgres://localhost/x")),
+            ..Settings::default()
+        };
+        assert!(!postgres.demo_mode());
+        let err = postgres.validate().unwrap_err().to_string();
+        assert!(err.contains("auth.issuers"), "{err}");
+        let forced = Settings {
+            demo: Some(true),
+            ..postgres
+        };
+        assert!(forced.validate().unwrap_err().to_string().contains("demo"));
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let s = Settings {
+            bind: "localhost".into(),
+            ..Settings::default()
+        };
+        assert!(s.validate().unwrap_err().to_string().contains("bind"));
+        let mut s = Settings::default();
+        s.auth.leeway_seconds = 60;
+        assert!(s.validate().unwrap_err().to_string().contains("leeway"));
+    }
+}

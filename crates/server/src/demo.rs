@@ -1,0 +1,203 @@
+//! Demo mode: a local signing key, the Darlington demo scheme with one organisation per
+//! role, and a ready-to-paste token for each. Only ever on the embedded SQLite database.
+
+use std::fs;
+use std::path::Path;
+
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
+use sanctuary_domain::organisation::{OrganisationKind, Role};
+use sanctuary_domain::scheme::{Nation, SchemeCode};
+use sanctuary_http::auth::TrustedKey;
+use sanctuary_persistence::organisations::{self, Organisation};
+use sanctuary_persistence::schemes::{self, NewScheme};
+use sanctuary_persistence::{Store, StoreError};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+pub const DEMO_SCHEME: &str = "darlington";
+const KEY_FILE: &str = "demo-signing-key.pem";
+pub const TOKEN_LIFETIME: Duration = Duration::hours(12);
+
+/// The demo organisations, one per role.
+const ORGANISATIONS: &[(&str, OrganisationKind, Role)] = &[
+    (
+        "Harbour Support Services",
+        OrganisationKind::SpecialistDomesticAbuseService,
+        Role::Referrer,
+    ),
+    (
+        "Darlington Borough Council Sanctuary Team",
+        OrganisationKind::Council,
+        Role::Coordinator,
+    ),
+    (
+        "Durham Constabulary Crime Prevention Unit",
+        OrganisationKind::Police,
+        Role::Assessor,
+    ),
+    (
+        "SecureHome Installations Ltd",
+        OrganisationKind::Contractor,
+        Role::Contractor,
+    ),
+    (
+        "County Durham and Darlington Fire and Rescue Service",
+        OrganisationKind::FireService,
+        Role::FireService,
+    ),
+    (
+        "Office of the Durham Police and Crime Commissioner",
+        OrganisationKind::Funder,
+        Role::Funder,
+    ),
+    (
+        "Darlington Borough Council Information Governance",
+        OrganisationKind::Council,
+        Role::Auditor,
+    ),
+];
+
+/// An Ed25519 key kept beside the database (PKCS#8 PEM, readable by its owner only).
+pub struct SigningKey {
+    pub kid: String,
+    encoding: EncodingKey,
+    public: Vec<u8>,
+}
+
+impl SigningKey {
+    /// Loads the key from `dir`, creating it on first start.
+    pub fn load_or_create(dir: &Path) -> Result<Self, String> {
+        let path = dir.join(KEY_FILE);
+        if !path.exists() {
+            fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            let document = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new())
+                .map_err(|_| "cannot generate a key")?;
+            let pem = pem::encode(&pem::Pem::new("PRIVATE KEY", document.as_ref().to_vec()));
+            write_private(&path, pem.as_bytes())?;
+        }
+        let text = fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let der = pem::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let pair = Ed25519KeyPair::from_pkcs8(der.contents())
+            .map_err(|_| format!("{} is not an Ed25519 key", path.display()))?;
+        let public = pair.public_key().as_ref().to_vec();
+        let kid = format!(
+            "demo-{}",
+            &URL_SAFE_NO_PAD.encode(Sha256::digest(&public))[..16]
+        );
+        let encoding = EncodingKey::from_ed_der(der.contents());
+        Ok(Self {
+            kid,
+            encoding,
+            public,
+        })
+    }
+
+    /// The verification key for this signing key.
+    pub fn trusted_key(&self, issuer: &str) -> TrustedKey {
+        TrustedKey {
+            kid: self.kid.clone(),
+            issuer: issuer.to_owned(),
+            algorithm: Algorithm::EdDSA,
+            key: DecodingKey::from_ed_der(&self.public),
+            organisations: None,
+        }
+    }
+
+    /// A token for `organisation` acting as `role`, valid for `lifetime`.
+    pub fn mint(
+        &self,
+        issuer: &str,
+        audience: &str,
+        organisation: Uuid,
+        role: Role,
+        lifetime: Duration,
+    ) -> Result<String, String> {
+        #[derive(Serialize)]
+        struct Claims<'a> {
+            iss: &'a str,
+            aud: &'a str,
+            sub: String,
+            org: Uuid,
+            roles: [Role; 1],
+            iat: i64,
+            nbf: i64,
+            exp: i64,
+            jti: String,
+        }
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        let claims = Claims {
+            iss: issuer,
+            aud: audience,
+            sub: format!("demo-{}", role.as_str()),
+            org: organisation,
+            roles: [role],
+            iat: now,
+            nbf: now,
+            exp: now + lifetime.whole_seconds(),
+            jti: Uuid::now_v7().to_string(),
+        };
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.kid.clone());
+        jsonwebtoken::encode(&header, &claims, &self.encoding)
+            .map_err(|e| format!("cannot sign a token: {e}"))
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    file.write_all(contents)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &[u8]) -> Result<(), String> {
+    fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Creates the demo scheme and organisations unless they exist; returns each member.
+pub async fn seed(store: &Store) -> Result<Vec<(Organisation, Role)>, StoreError> {
+    let tx = store.begin_write().await?;
+    let db = &tx;
+    let scheme = match schemes::find_by_code(db, DEMO_SCHEME).await? {
+        Some(scheme) => scheme,
+        None => {
+            let code = SchemeCode::parse(DEMO_SCHEME).expect("valid demo code");
+            let scheme = schemes::create(
+                db,
+                NewScheme {
+                    code: &code,
+                    name: "Darlington Sanctuary Scheme (demo)",
+                    reference_prefix: "DAR",
+                    nation: Nation::EnglandAndWales,
+                },
+            )
+            .await?;
+            for (name, kind, role) in ORGANISATIONS {
+                let org = organisations::create(db, name, *kind).await?;
+                schemes::add_member(db, scheme.id, org.id, *role).await?;
+            }
+            scheme
+        }
+    };
+    let members = schemes::members(db, scheme.id).await?;
+    tx.commit().await.map_err(|e| StoreError::Database {
+        context: "seeding the demo",
+        message: e.to_string(),
+        source: None,
+    })?;
+    Ok(members)
+}

@@ -1,0 +1,10 @@
+//! The `sanctuary` service: configuration, telemetry, demo mode and the CLI around the
+//! HTTP application. The binary (`main.rs`) only calls [`cli::run`].
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod startup;
+pub mod telemetry;
+
+pub use startup::Application;

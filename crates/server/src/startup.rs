@@ -1,0 +1,165 @@
+//! Assembling the service from its settings.
+
+use std::net::TcpListener;
+use std::str::FromStr;
+
+use actix_web::dev::{Server, ServerHandle};
+use anyhow::{Context, anyhow};
+use jsonwebtoken::Algorithm;
+use sanctuary_domain::organisation::Role;
+use sanctuary_http::auth::{TrustedKey, Verifier, key_from_pem, keys_from_jwks};
+use sanctuary_http::state::AppState;
+use sanctuary_http::{ExtraRoutes, ServerSettings};
+use sanctuary_persistence::{Store, StoreOptions};
+
+use crate::config::Settings;
+use crate::demo::{self, SigningKey, TOKEN_LIFETIME};
+
+/// A demo token, for the start-up banner.
+pub struct DemoToken {
+    pub role: Role,
+    pub organisation: String,
+    pub token: String,
+}
+
+/// The running service: database migrated, server bound (not yet awaited).
+pub struct Application {
+    port: u16,
+    server: Server,
+    store: Store,
+    pub demo_tokens: Vec<DemoToken>,
+}
+
+impl Application {
+    /// Connects and migrates the database, loads the trusted keys (and in demo mode the
+    /// demo key, scheme and tokens), and binds the listener.
+    pub async fn build(settings: &Settings, extra: Option<ExtraRoutes>) -> anyhow::Result<Self> {
+        if settings.uses_embedded_database() {
+            std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+                format!(
+                    "cannot create the data directory {}",
+                    settings.data_dir.display()
+                )
+            })?;
+        }
+        let options = StoreOptions {
+            max_connections: settings.max_connections,
+            ..StoreOptions::default()
+        };
+        let store = Store::connect(&settings.database_url(), &options)
+            .await
+            .with_context(|| format!("cannot open the database {}", settings.database_label()))?;
+        store
+            .migrate()
+            .await
+            .context("cannot migrate the database")?;
+
+        let mut keys = trusted_keys(settings)?;
+        let mut demo_tokens = Vec::new();
+        if settings.demo_mode() {
+            let key = SigningKey::load_or_create(&settings.data_dir).map_err(|e| anyhow!(e))?;
+            keys.push(key.trusted_key(&settings.auth.demo_issuer));
+            for (organisation, role) in demo::seed(&store)
+                .await
+                .context("cannot seed the demo scheme")?
+            {
+                let token = key
+                    .mint(
+                        &settings.auth.demo_issuer,
+                        &settings.auth.audience,
+                        organisation.id,
+                        role,
+                        TOKEN_LIFETIME,
+                    )
+                    .map_err(|e| anyhow!(e))?;
+                demo_tokens.push(DemoToken {
+                    role,
+                    organisation: organisation.name,
+                    token,
+                });
+            }
+        }
+        let verifier = Verifier::new(keys, &settings.auth.audience, settings.auth.leeway_seconds)
+            .map_err(|e| anyhow!(e))?;
+
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let server_settings = ServerSettings {
+            workers: settings
+                .workers
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from)),
+            shutdown_timeout_secs: settings.shutdown_timeout_seconds,
+        };
+        let state = AppState {
+            store: store.clone(),
+            verifier,
+        };
+        let server = sanctuary_http::server(state, listener, &server_settings, extra)
+            .map_err(|e| anyhow!(e))?;
+        Ok(Self {
+            port,
+            server,
+            store,
+            demo_tokens,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Stops the server: gracefully (`stop(true)`) lets in-flight requests finish.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Serves until stopped through the handle.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn trusted_keys(settings: &Settings) -> anyhow::Result<Vec<TrustedKey>> {
+    let mut keys = Vec::new();
+    for issuer in &settings.auth.issuers {
+        if let Some(path) = &issuer.jwks_file {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read JWKS file {}", path.display()))?;
+            keys.extend(
+                keys_from_jwks(&issuer.issuer, &text, issuer.organisations.clone())
+                    .map_err(|e| anyhow!("{}: {e}", path.display()))?,
+            );
+        }
+        for key in &issuer.keys {
+            let algorithm = Algorithm::from_str(&key.algorithm).map_err(|_| {
+                anyhow!(
+                    "auth key `{}`: unknown algorithm `{}`",
+                    key.kid,
+                    key.algorithm
+                )
+            })?;
+            let pem = match (&key.public_key_file, &key.public_key_pem) {
+                (Some(path), _) => std::fs::read(path)
+                    .with_context(|| format!("cannot read key file {}", path.display()))?,
+                (None, Some(pem)) => pem.as_bytes().to_vec(),
+                (None, None) => unreachable!("validated: a key has a file or a PEM"),
+            };
+            keys.push(
+                key_from_pem(
+                    &key.kid,
+                    &issuer.issuer,
+                    algorithm,
+                    &pem,
+                    issuer.organisations.clone(),
+                )
+                .map_err(|e| anyhow!(e))?,
+            );
+        }
+    }
+    Ok(keys)
+}

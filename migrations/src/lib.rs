@@ -1,0 +1,16 @@
+//! Database migrations, one file per migration, in sea-query's portable DSL so the
+//! same code runs on SQLite and PostgreSQL. Enums are stored as their snake_case
+//! strings; tables get their foreign keys when created (SQLite cannot add them later).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_core_tables;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_core_tables::Migration)]
+    }
+}
