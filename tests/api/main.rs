@@ -1,1 +1,14 @@
+//! Black-box tests: each test starts the real service on a random port against a fresh
+//! database (SQLite, or PostgreSQL when `SANCTUARY_TEST_DATABASE_URL` is set) and talks
+//! HTTP to it. One test binary, so the suite links once.
 
+mod support;
+
+mod auth;
+mod cases;
+mod contract;
+mod http_behaviour;
+mod idempotency;
+mod logging;
+mod referrals;
+mod shutdown;

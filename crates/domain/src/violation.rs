@@ -96,6 +96,16 @@ impl Violations {
         }));
     }
 
+    /// Adds those of `other`'s violations whose field has none yet: a field that failed
+    /// one check is not reported again by a later one.
+    pub fn absorb_new(&mut self, other: Violations) {
+        for v in other.0 {
+            if !self.0.iter().any(|existing| existing.pointer == v.pointer) {
+                self.0.push(v);
+            }
+        }
+    }
+
     /// Records the error of `result` (if any) at `pointer`, returning the value otherwise.
     pub fn check<T>(&mut self, pointer: &str, result: Result<T, RuleError>) -> Option<T> {
         match result {

@@ -2,7 +2,9 @@
 //!
 //! Each variant is given its wire spelling explicitly (snake_case), and the macro
 //! derives serde, `as_str`, `FromStr`, `Display` and — with the `openapi` feature —
-//! the schema, so the spelling cannot drift between JSON, SQL and the spec.
+//! the schema, so the spelling cannot drift between JSON, SQL and the spec. (The
+//! spelling is taken as `tt`: a `literal` fragment reaches derive macros in an invisible
+//! group, which serde reads but utoipa silently ignores.)
 
 /// A string that is not one of a vocabulary's values.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

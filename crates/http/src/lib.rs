@@ -15,4 +15,5 @@ pub mod state;
 pub mod wire;
 
 pub use app::{ExtraRoutes, ServerSettings, openapi, server};
+pub use contract::fingerprint as request_fingerprint;
 pub use extract::MAX_BODY_BYTES;

@@ -1,8 +1,8 @@
 //! The referral: every field of the Standing Together referral form.
 //!
-//! Sections are plain structs; each knows its own cross-field rules
-//! (`violations`, with pointers relative to the section) so an intake can check every
-//! section that arrived complete, even when another section is missing fields.
+//! Sections are plain structs. Each rule is stated on the smallest part it concerns (a
+//! field, or a small sub-object's `violations`, with pointers relative to that part), so
+//! an intake can check every part that arrived complete even when others did not.
 
 mod demographics;
 mod household;
@@ -16,7 +16,7 @@ pub use demographics::{
     Demographics, Disability, EthnicGroup, Ethnicity, Gender, SexualOrientation, YesNo,
 };
 pub use household::{AccommodationType, Household, Tenure};
-pub use people::{Address, Client, Referrer};
+pub use people::{Address, Client, MIN_CLIENT_AGE, Referrer, check_date_of_birth, check_reachable};
 pub use safety::{ArsonRisk, CivilOrder, Marac, Police, Safety, SpecialistService};
 
 use crate::consent::IntakeConsents;
@@ -72,18 +72,4 @@ pub fn consent_violations(consents: &IntakeConsents, today: Date) -> Violations 
         );
     }
     v
-}
-
-impl Referral {
-    /// Every cross-field rule of the referral, with pointers from the referral's root.
-    pub fn violations(&self, today: Date) -> Violations {
-        let mut v = Violations::new();
-        v.absorb("/referrer", self.referrer.violations());
-        v.absorb("/client", self.client.violations(today));
-        v.absorb("/demographics", self.demographics.violations());
-        v.absorb("/household", self.household.violations());
-        v.absorb("/safety", self.safety.violations());
-        v.absorb("/consents", consent_violations(&self.consents, today));
-        v
-    }
 }

@@ -62,36 +62,45 @@ pub struct CivilOrder {
     pub expires_on: Option<Date>,
 }
 
-impl Safety {
+// Each rule lives on the smallest part it concerns, so it is checked whenever that part
+// arrived complete, whatever is wrong elsewhere in the referral.
+
+impl Marac {
     pub fn violations(&self) -> Violations {
         let mut v = Violations::new();
-        if let Some(marac) = &self.marac
-            && marac.referred
-            && marac.meeting_date.is_none()
-        {
+        if self.referred && self.meeting_date.is_none() {
             v.add(
-                "/marac/meeting_date",
+                "/meeting_date",
                 ViolationCode::RequiredByAnswer,
                 "give the MARAC meeting date when the client was referred",
             );
         }
-        let police = &self.police;
-        if police.involved
-            && police.crime_reference.is_none()
-            && police.crime_reference_missing_reason.is_none()
-        {
+        v
+    }
+}
+
+impl Police {
+    pub fn violations(&self) -> Violations {
+        let mut v = Violations::new();
+        let has_reference =
+            self.crime_reference.is_some() || self.crime_reference_missing_reason.is_some();
+        if self.involved && !has_reference {
             v.add(
-                "/police/crime_reference",
+                "/crime_reference",
                 ViolationCode::RequiredByAnswer,
                 "give the crime reference when the police are involved, or crime_reference_missing_reason",
             );
         }
-        if let Some(order) = &self.civil_order
-            && order.in_place
-            && order.expires_on.is_none()
-        {
+        v
+    }
+}
+
+impl CivilOrder {
+    pub fn violations(&self) -> Violations {
+        let mut v = Violations::new();
+        if self.in_place && self.expires_on.is_none() {
             v.add(
-                "/civil_order/expires_on",
+                "/expires_on",
                 ViolationCode::RequiredByAnswer,
                 "give the expiry date of the civil order in place",
             );
@@ -104,65 +113,52 @@ impl Safety {
 mod tests {
     use super::*;
 
-    fn safety() -> Safety {
-        Safety {
-            perpetrator_name: None,
-            perpetrator_whereabouts: None,
-            perpetrator_lives_at_property: None,
-            recent_incidents: None,
-            dash: Dash::new(false, None, None).unwrap(),
-            marac: None,
-            police: Police {
-                involved: false,
-                details: None,
-                crime_reference: None,
-                crime_reference_missing_reason: None,
-            },
-            arson_risk: ArsonRisk {
-                present: false,
-                details: None,
-            },
-            other_concerns: None,
-            specialist_service: None,
-            interim_measures: None,
-            concerns_perpetrator_finds_out: None,
-            concerns_perpetrator_let_in: None,
-            civil_order: None,
-        }
+    fn pointers(v: Violations) -> Vec<String> {
+        v.iter().map(|v| v.pointer.clone()).collect()
     }
 
-    fn pointers(s: &Safety) -> Vec<String> {
-        s.violations().iter().map(|v| v.pointer.clone()).collect()
+    fn police(involved: bool, reason: Option<&str>) -> Police {
+        Police {
+            involved,
+            details: None,
+            crime_reference: None,
+            crime_reference_missing_reason: reason.map(str::to_owned),
+        }
     }
 
     #[test]
     fn answers_that_need_detail_require_it() {
-        let mut s = safety();
-        s.marac = Some(Marac {
+        let marac = Marac {
             referred: true,
             meeting_date: None,
-        });
-        s.police.involved = true;
-        s.civil_order = Some(CivilOrder {
+        };
+        assert_eq!(pointers(marac.violations()), ["/meeting_date"]);
+        assert!(
+            Marac {
+                referred: false,
+                meeting_date: None
+            }
+            .violations()
+            .is_empty()
+        );
+        assert_eq!(
+            pointers(police(true, None).violations()),
+            ["/crime_reference"]
+        );
+        assert!(police(false, None).violations().is_empty());
+        let order = CivilOrder {
             in_place: true,
             expires_on: None,
-        });
-        assert_eq!(
-            pointers(&s),
-            [
-                "/marac/meeting_date",
-                "/police/crime_reference",
-                "/civil_order/expires_on"
-            ]
-        );
+        };
+        assert_eq!(pointers(order.violations()), ["/expires_on"]);
     }
 
     #[test]
     fn a_reason_can_stand_in_for_a_missing_crime_reference() {
-        let mut s = safety();
-        s.police.involved = true;
-        s.police.crime_reference_missing_reason =
-            Some("Reported by phone; reference to follow".into());
-        assert!(pointers(&s).is_empty());
+        assert!(
+            police(true, Some("Reported by phone; reference to follow"))
+                .violations()
+                .is_empty()
+        );
     }
 }

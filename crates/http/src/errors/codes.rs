@@ -1,11 +1,14 @@
 //! The table of error codes: each stable snake_case code with its HTTP status and title.
+//!
+//! (`$code:tt`, not `:literal`: a literal fragment reaches derive macros wrapped in an
+//! invisible group, which serde reads but utoipa silently ignores.)
 
 use actix_web::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 macro_rules! error_codes {
-    ($( $(#[$meta:meta])* $variant:ident = ($code:literal, $status:literal, $title:literal) ),+ $(,)?) => {
+    ($( $(#[$meta:meta])* $variant:ident = ($code:tt, $status:literal, $title:literal) ),+ $(,)?) => {
         /// A stable, machine-readable error code. Each has exactly one HTTP status.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
         pub enum ErrorCode {

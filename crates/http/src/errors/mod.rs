@@ -189,6 +189,9 @@ impl ResponseError for ApiError {
         if let Some(allow) = &self.0.allow {
             response.insert_header(("Allow", allow.as_str()));
         }
+        if let Some(id) = &self.0.request_id {
+            response.insert_header(("X-Request-Id", id.as_str()));
+        }
         // A complete problem response; the problem middleware re-renders it with the
         // request id and adds the common headers.
         response

@@ -39,13 +39,7 @@ impl<T> ContractJson<T> {
         match parse(self.body) {
             Ok(domain) if all.is_empty() => return Ok(domain),
             Ok(_) => {}
-            Err(domain_violations) => {
-                let already: Vec<String> = all.iter().map(|v| v.pointer.clone()).collect();
-                let fresh = domain_violations
-                    .into_iter()
-                    .filter(|v| !already.iter().any(|p| p == &v.pointer));
-                all.absorb("", fresh.collect());
-            }
+            Err(domain_violations) => all.absorb_new(domain_violations),
         }
         Err(ApiError::validation(all))
     }
@@ -79,7 +73,7 @@ impl<T: DeserializeOwned + ToSchema + 'static> FromRequest for ContractJson<T> {
                 .app_data::<Data<Contract>>()
                 .ok_or_else(|| ApiError::internal("the contract is not configured"))?;
             let found = contract.check(&T::name(), &mut value);
-            violations.absorb("", found);
+            violations.absorb_new(found);
             let body = serde_json::from_value::<T>(value).map_err(|_| {
                 // Pruning makes the body parse whenever the schema describes `T`; if it
                 // still does not, answer with what the schema found.

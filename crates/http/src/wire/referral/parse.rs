@@ -72,6 +72,9 @@ impl ReferralForm {
 }
 
 fn referrer(r: ReferrerSection, v: &mut Violations) -> Option<Referrer> {
+    // Checked on the raw fields, so it applies whatever else is wrong in the section.
+    let reachable = domain::check_reachable(r.email.is_some(), r.phone.is_some());
+    v.check("/referrer/email", reachable);
     let name = required(v, "/referrer/name", r.name);
     let email = r
         .email
@@ -79,33 +82,32 @@ fn referrer(r: ReferrerSection, v: &mut Violations) -> Option<Referrer> {
     let phone = r
         .phone
         .and_then(|p| v.check("/referrer/phone", Phone::parse(&p)));
-    let referrer = Referrer {
+    Some(Referrer {
         name: name?,
         job_title: r.job_title,
         organisation_name: r.organisation_name,
         email,
         phone,
-    };
-    v.absorb("/referrer", referrer.violations());
-    Some(referrer)
+    })
 }
 
 fn client(c: ClientSection, today: Date, v: &mut Violations) -> Option<Client> {
     let name = required(v, "/client/name", c.name);
-    let date_of_birth = required(v, "/client/date_of_birth", c.date_of_birth);
+    let date_of_birth = required(v, "/client/date_of_birth", c.date_of_birth).and_then(|d| {
+        let rule = domain::check_date_of_birth(d, today);
+        v.check("/client/date_of_birth", rule).map(|()| d)
+    });
     let address = required(v, "/client/address", c.address).and_then(|a| address(a, v));
     let phone = required(v, "/client/phone", c.phone)
         .and_then(|p| v.check("/client/phone", Phone::parse(&p)));
     let unsafe_contact_times = required(v, "/client/unsafe_contact_times", c.unsafe_contact_times);
-    let client = Client {
+    Some(Client {
         name: name?,
         date_of_birth: date_of_birth?,
         address: address?,
         phone: phone?,
         unsafe_contact_times: unsafe_contact_times?,
-    };
-    v.absorb("/client", client.violations(today));
-    Some(client)
+    })
 }
 
 fn address(a: AddressSection, v: &mut Violations) -> Option<Address> {
@@ -181,19 +183,23 @@ fn safety(s: SafetySection, v: &mut Violations) -> Option<Safety> {
     });
     let marac = s.marac.and_then(|m| {
         let referred = required(v, "/safety/marac/referred", m.referred)?;
-        Some(Marac {
+        let marac = Marac {
             referred,
             meeting_date: m.meeting_date,
-        })
+        };
+        v.absorb("/safety/marac", marac.violations());
+        Some(marac)
     });
     let police = required(v, "/safety/police", s.police).and_then(|p| {
         let involved = required(v, "/safety/police/involved", p.involved)?;
-        Some(Police {
+        let police = Police {
             involved,
             details: p.details,
             crime_reference: p.crime_reference,
             crime_reference_missing_reason: p.crime_reference_missing_reason,
-        })
+        };
+        v.absorb("/safety/police", police.violations());
+        Some(police)
     });
     let arson_risk = required(v, "/safety/arson_risk", s.arson_risk).and_then(|a| {
         let present = required(v, "/safety/arson_risk/present", a.present)?;
@@ -211,12 +217,14 @@ fn safety(s: SafetySection, v: &mut Violations) -> Option<Safety> {
     });
     let civil_order = s.civil_order.and_then(|c| {
         let in_place = required(v, "/safety/civil_order/in_place", c.in_place)?;
-        Some(CivilOrder {
+        let order = CivilOrder {
             in_place,
             expires_on: c.expires_on,
-        })
+        };
+        v.absorb("/safety/civil_order", order.violations());
+        Some(order)
     });
-    let safety = Safety {
+    Some(Safety {
         perpetrator_name: s.perpetrator_name,
         perpetrator_whereabouts: s.perpetrator_whereabouts,
         perpetrator_lives_at_property: s.perpetrator_lives_at_property,
@@ -231,9 +239,7 @@ fn safety(s: SafetySection, v: &mut Violations) -> Option<Safety> {
         concerns_perpetrator_finds_out: s.concerns_perpetrator_finds_out,
         concerns_perpetrator_let_in: s.concerns_perpetrator_let_in,
         civil_order,
-    };
-    v.absorb("/safety", safety.violations());
-    Some(safety)
+    })
 }
 
 fn consents(c: ConsentsSection, today: Date, v: &mut Violations) -> Option<IntakeConsents> {

@@ -1,0 +1,250 @@
+//! The OpenAPI contract: committed, complete, and what the server serves.
+
+use std::path::Path;
+
+use sanctuary_domain::case::{CaseFlag, CaseStatus, ProgressBlock};
+use sanctuary_domain::consent::{ConsentDecision, ConsentMethod};
+use sanctuary_domain::dash::DashAnswer;
+use sanctuary_domain::organisation::ReferralSource;
+use sanctuary_domain::referral::{
+    AccommodationType, Disability, Ethnicity, Gender, SexualOrientation, Tenure, YesNo,
+};
+use sanctuary_domain::risk::RiskLevel;
+use sanctuary_domain::violation::ViolationCode;
+use sanctuary_http::errors::ErrorCode;
+use serde_json::Value;
+
+use crate::support::TestApp;
+
+const COMMITTED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json");
+const REGENERATE: &str = "cargo run -q -- openapi > openapi/openapi.json";
+
+fn generated() -> String {
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&sanctuary_http::openapi()).unwrap()
+    )
+}
+
+fn spec() -> Value {
+    serde_json::to_value(sanctuary_http::openapi()).unwrap()
+}
+
+#[test]
+fn the_committed_openapi_document_is_up_to_date() {
+    let committed = std::fs::read_to_string(COMMITTED).unwrap_or_default();
+    let generated = generated();
+    if committed != generated {
+        let diff = similar::TextDiff::from_lines(&committed, &generated);
+        let shown: String = diff
+            .unified_diff()
+            .context_radius(2)
+            .to_string()
+            .lines()
+            .take(80)
+            .collect::<Vec<_>>()
+            .join("\n");
+        panic!(
+            "openapi/openapi.json is out of date. Regenerate it with:\n\n    {REGENERATE}\n\n{shown}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_server_serves_the_same_document() {
+    let app = TestApp::spawn().await;
+    let served: Value = app
+        .get("/api-docs/openapi.json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(served, spec());
+}
+
+#[test]
+fn the_committed_examples_are_the_shared_canonical_examples() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/examples");
+    if !shared.exists() {
+        eprintln!("../shared/examples is not beside the repository; skipping the comparison");
+        return;
+    }
+    for name in ["referral-full.json", "referral-minimal.json"] {
+        let ours = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("openapi/examples")
+                .join(name),
+        )
+        .unwrap();
+        let theirs = std::fs::read_to_string(shared.join(name)).unwrap();
+        assert_eq!(
+            ours, theirs,
+            "openapi/examples/{name} differs from ../shared/examples/{name}"
+        );
+    }
+}
+
+fn enum_values(spec: &Value, schema: &str) -> Vec<String> {
+    let values = spec["components"]["schemas"][schema]["enum"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{schema} is not an enum schema"));
+    values
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn spellings<T: ToString>(all: &[T]) -> Vec<String> {
+    all.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn the_spec_lists_every_enum_value_in_its_wire_spelling() {
+    let spec = spec();
+    let checks: Vec<(&str, Vec<String>)> = vec![
+        ("Gender", spellings(Gender::ALL)),
+        ("YesNo", spellings(YesNo::ALL)),
+        ("SexualOrientation", spellings(SexualOrientation::ALL)),
+        ("Ethnicity", spellings(Ethnicity::ALL)),
+        ("Disability", spellings(Disability::ALL)),
+        ("AccommodationType", spellings(AccommodationType::ALL)),
+        ("Tenure", spellings(Tenure::ALL)),
+        ("ConsentDecision", spellings(ConsentDecision::ALL)),
+        ("ConsentMethod", spellings(ConsentMethod::ALL)),
+        ("DashAnswer", spellings(DashAnswer::ALL)),
+        ("CaseStatus", spellings(CaseStatus::ALL)),
+        ("CaseFlag", spellings(CaseFlag::ALL)),
+        ("ProgressBlock", spellings(ProgressBlock::ALL)),
+        ("RiskLevel", spellings(RiskLevel::ALL)),
+        ("ReferralSource", spellings(ReferralSource::ALL)),
+        ("ViolationCode", spellings(ViolationCode::ALL)),
+        (
+            "ErrorCode",
+            ErrorCode::ALL
+                .iter()
+                .map(|c| c.as_str().to_owned())
+                .collect(),
+        ),
+    ];
+    for (schema, expected) in checks {
+        assert_eq!(enum_values(&spec, schema), expected, "{schema}");
+    }
+    let ethnicity = enum_values(&spec, "Ethnicity");
+    assert_eq!(
+        ethnicity.len(),
+        21,
+        "19 ONS categories, self-describe and prefer not to say"
+    );
+    for value in enum_values(&spec, "Ethnicity")
+        .iter()
+        .chain(&enum_values(&spec, "CaseStatus"))
+    {
+        assert!(
+            value
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+            "{value} is snake_case"
+        );
+    }
+}
+
+#[test]
+fn the_spec_states_limits_and_requirements() {
+    let spec = spec();
+    let schemas = &spec["components"]["schemas"];
+    assert_eq!(
+        schemas["ClientSection"]["properties"]["name"]["maxLength"],
+        200
+    );
+    assert_eq!(
+        schemas["ClientSection"]["properties"]["unsafe_contact_times"]["maxLength"],
+        1000
+    );
+    assert_eq!(schemas["ReferralForm"]["additionalProperties"], false);
+    let required: Vec<&str> = schemas["ReferralForm"]["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        required,
+        [
+            "scheme",
+            "referrer",
+            "client",
+            "household",
+            "safety",
+            "consents"
+        ]
+    );
+    let limit = spec["paths"]["/api/v1/cases"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "limit")
+        .unwrap()
+        .clone();
+    assert_eq!(limit["schema"]["maximum"], 100);
+    assert_eq!(limit["schema"]["minimum"], 1);
+}
+
+#[test]
+fn every_operation_is_tagged_summarised_and_documents_its_errors() {
+    let spec = spec();
+    let public = ["/health/live", "/health/ready", "/api/v1/dash-questions"];
+    let mut operations = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            let name = format!("{method} {path}");
+            assert!(
+                !op["tags"].as_array().unwrap().is_empty(),
+                "{name} has a tag"
+            );
+            assert!(
+                op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{name} has a summary"
+            );
+            let responses = op["responses"].as_object().unwrap();
+            assert!(responses.contains_key("500"), "{name} documents 500");
+            if public.contains(&path.as_str()) {
+                assert!(op.get("security").is_none(), "{name} is public");
+            } else {
+                assert_eq!(
+                    op["security"],
+                    serde_json::json!([{"bearer": []}]),
+                    "{name} is secured"
+                );
+                assert!(responses.contains_key("401"), "{name} documents 401");
+            }
+            if op.get("requestBody").is_some() {
+                for status in ["400", "413", "415", "422"] {
+                    assert!(responses.contains_key(status), "{name} documents {status}");
+                }
+            }
+        }
+    }
+    assert_eq!(operations, 6);
+    assert_eq!(
+        spec["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    let problem =
+        &spec["components"]["responses"]["ValidationFailed"]["content"]["application/problem+json"];
+    assert_eq!(problem["schema"]["$ref"], "#/components/schemas/Problem");
+}
+
+#[test]
+fn the_referral_operation_shows_both_canonical_examples() {
+    let spec = spec();
+    let examples = &spec["paths"]["/api/v1/referrals"]["post"]["requestBody"]["content"]["application/json"]
+        ["examples"];
+    assert_eq!(examples["full"]["value"], crate::support::fixtures::full());
+    assert_eq!(
+        examples["minimal"]["value"],
+        crate::support::fixtures::minimal()
+    );
+}

@@ -1,0 +1,213 @@
+//! The test harness: `TestApp::spawn()` and its helpers.
+
+mod db;
+pub mod fixtures;
+pub mod logs;
+pub mod tokens;
+mod world;
+
+use std::sync::Arc;
+
+use actix_web::dev::ServerHandle;
+use reqwest::{Client, RequestBuilder, Response, StatusCode};
+use sanctuary_http::ExtraRoutes;
+use sanctuary_persistence::Store;
+use sanctuary_server::Application;
+use sanctuary_server::config::{AuthSettings, IssuerSettings, KeySettings, Settings};
+use secrecy::SecretString;
+use serde_json::Value;
+
+pub use db::TestDb;
+pub use tokens::{ISSUER, TestKeys};
+pub use world::{Org, World};
+
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    pub store: Store,
+    pub world: World,
+    handle: ServerHandle,
+    _db: TestDb,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(None).await
+    }
+
+    /// Spawns the app with extra routes mounted (e.g. a handler that panics).
+    pub async fn spawn_with(extra: Option<ExtraRoutes>) -> TestApp {
+        Self::spawn_configured(extra, |_| {}).await
+    }
+
+    /// Spawns the app after `customise` has adjusted the test settings.
+    pub async fn spawn_configured(
+        extra: Option<ExtraRoutes>,
+        customise: impl FnOnce(&mut Settings),
+    ) -> TestApp {
+        logs::capture();
+        let db = TestDb::create().await;
+        let keys = TestKeys::get();
+        let mut settings = Settings {
+            bind: "127.0.0.1:0".into(),
+            database_url: Some(SecretString::from(db.url().to_owned())),
+            demo: Some(false),
+            workers: Some(2),
+            max_connections: 5,
+            shutdown_timeout_seconds: 5,
+            auth: AuthSettings {
+                issuers: vec![IssuerSettings {
+                    issuer: ISSUER.into(),
+                    jwks_file: None,
+                    keys: keys
+                        .public_keys()
+                        .into_iter()
+                        .map(|(kid, algorithm, pem)| KeySettings {
+                            kid,
+                            algorithm,
+                            public_key_file: None,
+                            public_key_pem: Some(pem),
+                        })
+                        .collect(),
+                    organisations: None,
+                }],
+                ..AuthSettings::default()
+            },
+            ..Settings::default()
+        };
+        customise(&mut settings);
+        let app = Application::build(&settings, extra)
+            .await
+            .expect("the app starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let store = app.store().clone();
+        let handle = app.handle();
+        tokio::spawn(app.run_until_stopped());
+        let world = World::create(&store).await;
+        let client = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a client");
+        TestApp {
+            address,
+            client,
+            store,
+            world,
+            handle,
+            _db: db,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub fn get(&self, path: &str) -> RequestBuilder {
+        self.client.get(self.url(path))
+    }
+
+    pub fn post(&self, path: &str) -> RequestBuilder {
+        self.client.post(self.url(path))
+    }
+
+    /// A valid token for `org` with `roles`.
+    pub fn token(&self, org: &Org, roles: &[&str]) -> String {
+        TestKeys::get().token(org.id, roles)
+    }
+
+    /// POSTs a referral as `org` (a referrer).
+    pub async fn refer(&self, org: &Org, body: &Value) -> Response {
+        self.post("/api/v1/referrals")
+            .bearer_auth(self.token(org, &["referrer"]))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// POSTs a referral that must succeed; returns the case.
+    pub async fn refer_ok(&self, org: &Org, body: &Value) -> Value {
+        let response = self.refer(org, body).await;
+        let status = response.status();
+        let json: Value = response.json().await.expect("json");
+        assert_eq!(status, StatusCode::CREATED, "{json:#}");
+        json
+    }
+
+    /// GETs `path` as `org` with `roles`.
+    pub async fn get_as(&self, org: &Org, roles: &[&str], path: &str) -> Response {
+        self.get(path)
+            .bearer_auth(self.token(org, roles))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub fn handle(&self) -> ServerHandle {
+        self.handle.clone()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // The stop command is sent at once; the returned future only awaits completion.
+        drop(self.handle.stop(false));
+    }
+}
+
+/// Reads a problem+json response, checking the envelope every error must have.
+pub async fn problem(response: Response, status: StatusCode) -> Value {
+    assert_eq!(response.status(), status);
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let request_id = response.headers().get("x-request-id").cloned();
+    let body: Value = response.json().await.expect("a JSON problem");
+    for field in ["type", "title", "status", "detail", "code", "request_id"] {
+        assert!(
+            body.get(field).is_some(),
+            "problem without {field}: {body:#}"
+        );
+    }
+    assert_eq!(body["status"], status.as_u16());
+    assert_eq!(
+        body["type"].as_str().unwrap(),
+        format!("/problems/{}", body["code"].as_str().unwrap())
+    );
+    assert_eq!(
+        Some(body["request_id"].as_str().unwrap()),
+        request_id.as_ref().and_then(|v| v.to_str().ok())
+    );
+    body
+}
+
+/// The `(pointer, code)` pairs of a validation problem, sorted.
+pub fn violations(problem: &Value) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            let place = e["pointer"]
+                .as_str()
+                .or(e["parameter"].as_str())
+                .unwrap_or_default();
+            (
+                place.to_owned(),
+                e["code"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+pub type Extra = Option<ExtraRoutes>;
+
+pub fn extra(f: impl Fn(&mut actix_web::web::ServiceConfig) + Send + Sync + 'static) -> Extra {
+    Some(Arc::new(f))
+}

@@ -1,0 +1,100 @@
+//! The organisations and schemes every test starts with.
+//!
+//! Two schemes, so every access test has an "other tenant": Darlington (Harbour refers,
+//! the council coordinates) and Teesside (its own referrer and coordinator). Plus an
+//! organisation that belongs to no scheme and one that has been deactivated.
+
+use sanctuary_domain::organisation::{OrganisationKind, Role};
+use sanctuary_domain::scheme::{Nation, SchemeCode};
+use sanctuary_persistence::schemes::{self, NewScheme};
+use sanctuary_persistence::{Store, organisations};
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct Org {
+    pub id: Uuid,
+    pub name: String,
+}
+
+pub struct World {
+    /// Refers into Darlington (a specialist DA service).
+    pub harbour: Org,
+    /// Also refers into Darlington (a housing association).
+    pub housing: Org,
+    /// Coordinates Darlington.
+    pub council: Org,
+    /// Refers into Teesside only.
+    pub tees_referrer: Org,
+    /// Coordinates Teesside.
+    pub tees_council: Org,
+    /// A member of no scheme.
+    pub stranger: Org,
+    /// Was a Darlington referrer; now deactivated.
+    pub inactive: Org,
+}
+
+impl World {
+    pub async fn create(store: &Store) -> World {
+        let db = store.connection();
+        let scheme = |code: &'static str, prefix: &'static str| async move {
+            schemes::create(
+                db,
+                NewScheme {
+                    code: &SchemeCode::parse(code).unwrap(),
+                    name: code,
+                    reference_prefix: prefix,
+                    nation: Nation::EnglandAndWales,
+                },
+            )
+            .await
+            .unwrap()
+            .id
+        };
+        let org = |name: &'static str, kind| async move {
+            let o = organisations::create(db, name, kind).await.unwrap();
+            Org {
+                id: o.id,
+                name: o.name,
+            }
+        };
+        let darlington = scheme("darlington", "DAR").await;
+        let teesside = scheme("teesside", "TEE").await;
+        let harbour = org(
+            "Harbour Support Services",
+            OrganisationKind::SpecialistDomesticAbuseService,
+        )
+        .await;
+        let housing = org("Darlington Housing", OrganisationKind::HousingAssociation).await;
+        let council = org("Darlington Borough Council", OrganisationKind::Council).await;
+        let tees_referrer = org(
+            "Tees Women's Aid",
+            OrganisationKind::SpecialistDomesticAbuseService,
+        )
+        .await;
+        let tees_council = org("Teesside Council", OrganisationKind::Council).await;
+        let stranger = org("Elsewhere Housing", OrganisationKind::HousingAssociation).await;
+        let inactive = org("Closed Agency", OrganisationKind::Other).await;
+        for (scheme, org, role) in [
+            (darlington, &harbour, Role::Referrer),
+            (darlington, &housing, Role::Referrer),
+            (darlington, &council, Role::Coordinator),
+            (teesside, &tees_referrer, Role::Referrer),
+            (teesside, &tees_council, Role::Coordinator),
+            (darlington, &inactive, Role::Referrer),
+        ] {
+            schemes::add_member(db, scheme, org.id, role).await.unwrap();
+        }
+        organisations::set_active(db, inactive.id, false)
+            .await
+            .unwrap();
+        World {
+            harbour,
+            housing,
+            council,
+            tees_referrer,
+            tees_council,
+            stranger,
+            inactive,
+        }
+    }
+}
