@@ -27,6 +27,8 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Exit 0 if the local service answers /health/ready (for container health checks).
+    Healthcheck,
 }
 
 pub fn run() -> ExitCode {
@@ -45,6 +47,12 @@ pub fn run() -> ExitCode {
         Ok(settings) => settings,
         Err(e) => return fail(&e),
     };
+    if let Command::Healthcheck = command {
+        return match healthcheck(&settings) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e),
+        };
+    }
     if let Err(e) = telemetry::init(&settings.log.level, settings.log.format) {
         return fail(&e);
     }
@@ -65,6 +73,34 @@ pub fn run() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&format!("{e:#}")),
+    }
+}
+
+/// A plain HTTP/1.1 GET of /health/ready on the configured port (no client library, and
+/// no curl needed in the container image).
+fn healthcheck(settings: &Settings) -> Result<(), String> {
+    use std::io::{Read, Write};
+    use std::net::{SocketAddr, TcpStream};
+    use std::time::Duration;
+    let bind: SocketAddr = settings.bind.parse().map_err(|e| format!("bind: {e}"))?;
+    let target = SocketAddr::from(([127, 0, 0, 1], bind.port()));
+    let mut stream =
+        TcpStream::connect_timeout(&target, Duration::from_secs(2)).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .map_err(|e| e.to_string())?;
+    stream
+        .write_all(b"GET /health/ready HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .map_err(|e| e.to_string())?;
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .map_err(|e| e.to_string())?;
+    let status = response.lines().next().unwrap_or_default();
+    if status.starts_with("HTTP/1.1 200") {
+        Ok(())
+    } else {
+        Err(format!("not ready: {status}"))
     }
 }
 

@@ -34,6 +34,7 @@ impl Application {
     /// Connects and migrates the database, loads the trusted keys (and in demo mode the
     /// demo key, scheme and tokens), and binds the listener.
     pub async fn build(settings: &Settings, extra: Option<ExtraRoutes>) -> anyhow::Result<Self> {
+        settings.check_can_serve()?;
         if settings.uses_embedded_database() {
             std::fs::create_dir_all(&settings.data_dir).with_context(|| {
                 format!(
