@@ -13,8 +13,7 @@ use uuid::Uuid;
 
 use crate::StoreError;
 use crate::codec::{parse, parse_opt, split};
-use crate::entities::{case, case_referral, scheme};
-use crate::organisations;
+use crate::entities::{case, case_referral, organisation, scheme};
 
 /// What every view of a case carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +22,7 @@ pub struct CaseSummary {
     pub scheme_id: Uuid,
     pub scheme_code: String,
     pub referring_organisation_id: Uuid,
+    pub referring_organisation_name: String,
     pub reference: String,
     pub status: CaseStatus,
     pub version: i64,
@@ -33,15 +33,14 @@ pub struct CaseSummary {
     pub risk_level: Option<RiskLevel>,
     pub flags: Vec<CaseFlag>,
     pub progress_blocks: Vec<ProgressBlock>,
+    pub external_reference: Option<String>,
+    pub dash_score: Option<u8>,
 }
 
 /// A case with its referral.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseRecord {
     pub summary: CaseSummary,
-    pub referring_organisation_name: String,
-    pub external_reference: Option<String>,
-    pub dash_score: Option<u8>,
     pub referral: Referral,
 }
 
@@ -51,6 +50,7 @@ struct SummaryRow {
     scheme_id: Uuid,
     scheme_code: String,
     referring_organisation_id: Uuid,
+    referring_organisation_name: String,
     reference: String,
     status: String,
     version: i64,
@@ -61,6 +61,8 @@ struct SummaryRow {
     risk_level: Option<String>,
     flags: String,
     progress_blocks: String,
+    external_reference: Option<String>,
+    dash_score: Option<i16>,
 }
 
 impl TryFrom<SummaryRow> for CaseSummary {
@@ -72,6 +74,7 @@ impl TryFrom<SummaryRow> for CaseSummary {
             scheme_id: r.scheme_id,
             scheme_code: r.scheme_code,
             referring_organisation_id: r.referring_organisation_id,
+            referring_organisation_name: r.referring_organisation_name,
             reference: r.reference,
             status: parse(&r.status, "cases.status")?,
             version: r.version,
@@ -82,6 +85,8 @@ impl TryFrom<SummaryRow> for CaseSummary {
             risk_level: parse_opt(r.risk_level.as_deref(), "cases.risk_level")?,
             flags: split(&r.flags, "cases.flags")?,
             progress_blocks: split(&r.progress_blocks, "cases.progress_blocks")?,
+            external_reference: r.external_reference,
+            dash_score: r.dash_score.and_then(|s| u8::try_from(s).ok()),
         })
     }
 }
@@ -104,9 +109,16 @@ fn summary_select() -> Select<case::Entity> {
             C::RiskLevel,
             C::Flags,
             C::ProgressBlocks,
+            C::ExternalReference,
+            C::DashScore,
         ])
         .column_as(scheme::Column::Code, "scheme_code")
+        .column_as(organisation::Column::Name, "referring_organisation_name")
         .join(JoinType::InnerJoin, case::Relation::Scheme.def())
+        .join(
+            JoinType::InnerJoin,
+            case::Relation::ReferringOrganisation.def(),
+        )
 }
 
 /// Just the summary of one case (enough to decide who may see it).
@@ -126,34 +138,27 @@ pub async fn find_summary(
 
 /// One case with its referral.
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<CaseRecord>, StoreError> {
-    let Some(summary) = find_summary(db, id).await? else {
-        return Ok(None);
+    match find_summary(db, id).await? {
+        Some(summary) => with_referral(db, summary).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Completes a summary already read (e.g. for an access check) with its referral.
+pub async fn with_referral(
+    db: &impl ConnectionTrait,
+    summary: CaseSummary,
+) -> Result<CaseRecord, StoreError> {
+    let corrupt = || StoreError::Corrupt {
+        column: "case_referrals.details",
     };
-    let case = case::Entity::find_by_id(id)
+    let details = case_referral::Entity::find_by_id(summary.id)
         .one(db)
         .await
-        .map_err(StoreError::db("reading a case"))?;
-    let org = organisations::find(db, summary.referring_organisation_id).await?;
-    let details = case_referral::Entity::find_by_id(id)
-        .one(db)
-        .await
-        .map_err(StoreError::db("reading a referral"))?;
-    let (Some(case), Some(org), Some(details)) = (case, org, details) else {
-        return Err(StoreError::Corrupt {
-            column: "case_referrals.case_id",
-        });
-    };
-    let referral: Referral =
-        serde_json::from_str(&details.details).map_err(|_| StoreError::Corrupt {
-            column: "case_referrals.details",
-        })?;
-    Ok(Some(CaseRecord {
-        summary,
-        referring_organisation_name: org.name,
-        external_reference: case.external_reference,
-        dash_score: case.dash_score.and_then(|s| u8::try_from(s).ok()),
-        referral,
-    }))
+        .map_err(StoreError::db("reading a referral"))?
+        .ok_or_else(corrupt)?;
+    let referral: Referral = serde_json::from_str(&details.details).map_err(|_| corrupt())?;
+    Ok(CaseRecord { summary, referral })
 }
 
 /// Which cases a caller may list: the union of these.

@@ -46,9 +46,7 @@ pub async fn get_case(
     if !access::may(store, &caller, Action::ViewCase, &summary).await? {
         return Err(ApiError::not_found());
     }
-    let record = cases::find(store.connection(), id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let record = cases::with_referral(store.connection(), summary).await?;
     Ok(case_response(HttpResponse::Ok(), &record))
 }
 

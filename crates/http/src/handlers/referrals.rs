@@ -40,7 +40,7 @@ const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
     // The canonical examples are attached in `openapi::add_referral_examples`.
     request_body(content = ReferralForm),
     params(
-        ("Idempotency-Key" = Option<String>, Header, max_length = 255,
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, pattern = r"^[\x21-\x7E]{1,255}$",
             description = "A unique key per referral (e.g. a UUID). Scoped to your organisation."),
     ),
     responses(

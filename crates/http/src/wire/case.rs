@@ -83,12 +83,12 @@ impl From<&CaseRecord> for CaseView {
     fn from(r: &CaseRecord) -> Self {
         Self {
             summary: (&r.summary).into(),
-            external_reference: r.external_reference.clone(),
+            external_reference: r.summary.external_reference.clone(),
             referring_organisation: OrganisationRef {
                 id: r.summary.referring_organisation_id,
-                name: r.referring_organisation_name.clone(),
+                name: r.summary.referring_organisation_name.clone(),
             },
-            dash_score: r.dash_score,
+            dash_score: r.summary.dash_score,
             referral: (&r.referral).into(),
         }
     }
@@ -122,8 +122,8 @@ pub struct ListCasesQuery {
     pub received_to: Option<Date>,
     pub risk_level: Option<RiskLevel>,
     pub urgent: Option<bool>,
-    /// The `next_cursor` of the previous page.
-    #[param(max_length = 64)]
+    /// The `next_cursor` of the previous page (opaque).
+    #[param(min_length = 22, max_length = 22, pattern = r"^[A-Za-z0-9_-]{22}$")]
     pub cursor: Option<String>,
     /// Page size, 1 to 100 (default 25).
     #[validate(range(min = 1, max = 100, message = "must be between 1 and 100"))]

@@ -23,11 +23,12 @@ pub use dash::DashAnswersSection;
 #[serde(deny_unknown_fields)]
 #[schema(example = crate::openapi::examples::referral_full)]
 pub struct ReferralForm {
-    /// The code of the scheme referred into.
+    /// The code of the scheme referred into (lower-case letters, digits and hyphens).
     #[schema(
         required = true,
         nullable = false,
         max_length = 40,
+        pattern = r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$",
         example = "darlington"
     )]
     pub scheme: Option<String>,
@@ -56,7 +57,7 @@ pub struct ReferralForm {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReferrerSection {
-    #[schema(required = true, nullable = false, max_length = 200)]
+    #[schema(required = true, nullable = false, pattern = r"\S", max_length = 200)]
     pub name: Option<String>,
     #[schema(max_length = 200)]
     pub job_title: Option<String>,
@@ -72,7 +73,7 @@ pub struct ReferrerSection {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientSection {
-    #[schema(required = true, nullable = false, max_length = 200)]
+    #[schema(required = true, nullable = false, pattern = r"\S", max_length = 200)]
     pub name: Option<String>,
     /// The client must be 16 or older.
     #[schema(required = true, nullable = false)]
@@ -81,27 +82,28 @@ pub struct ClientSection {
     /// Where the installations are required.
     #[schema(required = true, nullable = false)]
     pub address: Option<AddressSection>,
-    #[schema(required = true, nullable = false, max_length = 30)]
+    #[schema(required = true, nullable = false, pattern = r"\S", max_length = 30)]
     pub phone: Option<String>,
     /// Times when it is not safe to contact the client ("None known" if none).
-    #[schema(required = true, nullable = false, max_length = 1000)]
+    #[schema(required = true, nullable = false, pattern = r"\S", max_length = 1000)]
     pub unsafe_contact_times: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddressSection {
-    #[schema(required = true, nullable = false, max_length = 200)]
+    #[schema(required = true, nullable = false, pattern = r"\S", max_length = 200)]
     pub line1: Option<String>,
     #[schema(max_length = 200)]
     pub line2: Option<String>,
-    #[schema(required = true, nullable = false, max_length = 100)]
+    #[schema(required = true, nullable = false, pattern = r"\S", max_length = 100)]
     pub town: Option<String>,
     /// A valid UK postcode; returned normalised (e.g. "DL1 1AA").
     #[schema(
         required = true,
         nullable = false,
         max_length = 10,
+        pattern = r"\S",
         example = "DL1 1AA"
     )]
     pub postcode: Option<String>,
