@@ -102,6 +102,14 @@ async fn unknown_routes_are_404_and_wrong_methods_405_with_allow() {
     )
     .await;
     assert_eq!(p["code"], "not_found");
+    // Error responses that do not come from our handlers get the same envelope.
+    let asset = app
+        .get("/swagger-ui/no-such-asset.js")
+        .send()
+        .await
+        .unwrap();
+    let p = problem(asset, StatusCode::NOT_FOUND).await;
+    assert_eq!(p["code"], "not_found");
     for (method, path, allow) in [
         (reqwest::Method::GET, "/api/v1/referrals", "POST"),
         (reqwest::Method::DELETE, "/api/v1/referrals", "POST"),

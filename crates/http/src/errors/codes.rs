@@ -40,6 +40,8 @@ error_codes! {
     ValidationFailed = ("validation_failed", 422, "The request has invalid fields"),
     /// The body is not well-formed JSON.
     MalformedJson = ("malformed_json", 400, "The request body is not valid JSON"),
+    /// The request is malformed in some other way.
+    BadRequest = ("bad_request", 400, "The request is malformed"),
     /// A request header (e.g. `Idempotency-Key`) is malformed.
     InvalidHeader = ("invalid_header", 400, "A request header is not valid"),
     /// The body is not `application/json`.

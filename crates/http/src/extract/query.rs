@@ -99,7 +99,6 @@ fn parse<T: DeserializeOwned + Validate>(query: &str) -> Result<ValidQuery<T>, A
 }
 
 fn serde_urlencoded_pair(name: &str, value: &str) -> String {
-    web::Query::<()>::from_query("").ok();
     let encode = |s: &str| {
         s.bytes()
             .map(|b| match b {

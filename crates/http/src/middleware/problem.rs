@@ -99,18 +99,22 @@ fn is_problem<B>(response: &ServiceResponse<B>) -> bool {
         .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()))
 }
 
-/// A problem for a status that did not come with an `ApiError`.
+/// A problem for an error response that did not come from an `ApiError` (actix's own,
+/// or a static-file 404 in Swagger UI).
 fn generic_problem(status: actix_web::http::StatusCode) -> Problem {
-    let code = ErrorCode::ALL
-        .iter()
-        .copied()
-        .find(|c| c.status() == status)
-        .unwrap_or(if status.is_server_error() {
-            ErrorCode::InternalError
-        } else {
-            ErrorCode::InvalidHeader
-        });
+    let code = match status.as_u16() {
+        401 => ErrorCode::Unauthorized,
+        403 => ErrorCode::Forbidden,
+        404 => ErrorCode::NotFound,
+        405 => ErrorCode::MethodNotAllowed,
+        413 => ErrorCode::PayloadTooLarge,
+        415 => ErrorCode::UnsupportedMediaType,
+        503 => ErrorCode::ServiceUnavailable,
+        s if s >= 500 => ErrorCode::InternalError,
+        _ => ErrorCode::BadRequest,
+    };
     let mut problem = ApiError::new(code, status.canonical_reason().unwrap_or("Error")).problem();
+    // Keep the status actix chose, even where our code for it has another (e.g. 408).
     problem.status = status.as_u16();
     problem
 }
