@@ -289,6 +289,65 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment::Jail fixes the error type
+    fn layers_apply_in_order_defaults_file_env_and_database_url() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "sanctuary.toml",
+                r#"
+                    bind = "127.0.0.1:9000"
+                    workers = 3
+                    [log]
+                    format = "json"
+                    [[auth.issuers]]
+                    issuer = "https://idp.example"
+                    keys = [{ kid = "k1", algorithm = "ES256", public_key_file = "k1.pem" }]
+                "#,
+            )?;
+            jail.set_env("SANCTUARY_WORKERS", "5");
+            jail.set_env("SANCTUARY_AUTH__AUDIENCE", "partner-api");
+            jail.set_env("DATABASE_URL", "postgres://u:pw@db/one");
+            let s = Settings::load(Some(Path::new("sanctuary.toml"))).map_err(|e| e.0)?;
+            assert_eq!(s.bind, "127.0.0.1:9000", "from the file");
+            assert_eq!(s.workers, Some(5), "env beats the file");
+            assert_eq!(s.log.format, LogFormat::Json);
+            assert_eq!(s.auth.audience, "partner-api");
+            assert_eq!(s.auth.issuers[0].keys[0].kid, "k1");
+            assert_eq!(s.max_connections, 10, "a default");
+            assert_eq!(s.database_label(), "postgres://db/one");
+            assert!(!s.demo_mode());
+            jail.set_env("SANCTUARY_DATABASE_URL", "postgres://u:pw@db/two");
+            let s = Settings::load(Some(Path::new("sanctuary.toml"))).map_err(|e| e.0)?;
+            assert_eq!(
+                s.database_label(),
+                "postgres://db/two",
+                "the prefixed variable wins"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment::Jail fixes the error type
+    fn unknown_or_malformed_settings_fail_naming_the_setting() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("typo.toml", "bnid = \"127.0.0.1:1\"")?;
+            let err = Settings::load(Some(Path::new("typo.toml")))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("bnid"), "{err}");
+            jail.set_env("SANCTUARY_MAX_CONNECTIONS", "many");
+            let err = Settings::load(None).unwrap_err().to_string();
+            assert!(err.to_lowercase().contains("max_connections"), "{err}");
+            let err = Settings::load(Some(Path::new("missing.toml")))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("missing.toml"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
     fn bad_values_are_named() {
         let s = Settings {
             bind: "localhost".into(),
