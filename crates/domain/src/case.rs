@@ -5,6 +5,8 @@ use time::Date;
 use crate::consent::ConsentPurpose;
 use crate::referral::Referral;
 use crate::risk::RiskLevel;
+use crate::settings::SchemeSettings;
+use crate::workflow::{RiskFlagFacts, risk_flags};
 
 vocabulary! {
     /// Where a case is on the Sanctuary Scheme pathway.
@@ -42,6 +44,12 @@ vocabulary! {
         SafeguardingReferralNeeded = "safeguarding_referral_needed",
         /// The civil order restricting the perpetrator has expired.
         CivilOrderExpired = "civil_order_expired",
+        /// Incidents in the last 12 months reach the scheme's escalation threshold.
+        PotentialEscalation = "potential_escalation",
+        /// A new incident within 12 months of a MARAC referral: refer again.
+        RepeatMaracReferralNeeded = "repeat_marac_referral_needed",
+        /// Another case for the same client or address is open, or closed within a year.
+        RepeatReferral = "repeat_referral",
         InstallationConsentRefused = "installation_consent_refused",
         InformationSharingConsentRefused = "information_sharing_consent_refused",
         LandlordContactConsentRefused = "landlord_contact_consent_refused",
@@ -60,32 +68,35 @@ vocabulary! {
 }
 
 /// The flags a referral raises when it arrives.
-pub fn intake_flags(referral: &Referral, risk: Option<RiskLevel>, today: Date) -> Vec<CaseFlag> {
+pub fn intake_flags(
+    referral: &Referral,
+    risk: Option<RiskLevel>,
+    settings: &SchemeSettings,
+    today: Date,
+) -> Vec<CaseFlag> {
     let safety = &referral.safety;
     let consents = &referral.consents;
-    let marac_referred = safety.marac.as_ref().is_some_and(|m| m.referred);
-    let score = safety.dash.score().unwrap_or(0);
-    let care_needs = referral.support_needs.care_and_support_needs == Some(true);
     let order_expired = safety
         .civil_order
         .as_ref()
         .and_then(|o| o.expires_on)
         .is_some_and(|expiry| expiry < today);
-
+    let facts = RiskFlagFacts {
+        level: risk,
+        score: safety.dash.score(),
+        marac_referred: safety.marac.as_ref().is_some_and(|m| m.referred),
+        marac_date: safety.marac.as_ref().and_then(|m| m.meeting_date),
+        care_and_support_needs: referral.support_needs.care_and_support_needs == Some(true),
+        incidents_last_12_months: None,
+        new_incident: false,
+    };
+    let mut flags = risk_flags(settings, &facts, today);
     let rules = [
-        (
-            risk == Some(RiskLevel::High) && !marac_referred,
-            CaseFlag::HighRiskWithoutMarac,
-        ),
         (
             safety.perpetrator_lives_at_property == Some(true),
             CaseFlag::PerpetratorAtProperty,
         ),
         (safety.arson_risk.present, CaseFlag::ArsonRisk),
-        (
-            care_needs && score >= 1,
-            CaseFlag::SafeguardingReferralNeeded,
-        ),
         (order_expired, CaseFlag::CivilOrderExpired),
         (
             !consents.given(ConsentPurpose::Installation),
@@ -104,11 +115,14 @@ pub fn intake_flags(referral: &Referral, risk: Option<RiskLevel>, today: Date) -
             CaseFlag::FollowUpContactConsentRefused,
         ),
     ];
-    rules
-        .into_iter()
-        .filter(|(raised, _)| *raised)
-        .map(|(_, flag)| flag)
-        .collect()
+    flags.extend(
+        rules
+            .into_iter()
+            .filter(|(raised, _)| *raised)
+            .map(|(_, flag)| flag),
+    );
+    flags.sort();
+    flags
 }
 
 /// What stops the case progressing; empty when it can.

@@ -8,17 +8,24 @@
 mod vocabulary;
 
 pub mod age;
+pub mod calendar;
 pub mod case;
+pub mod clock;
 pub mod consent;
 pub mod contact;
 pub mod dash;
+pub mod eligibility;
+pub mod matching;
+pub mod measures;
 pub mod organisation;
 pub mod policy;
 pub mod postcode;
 pub mod referral;
 pub mod risk;
 pub mod scheme;
+pub mod settings;
 pub mod violation;
+pub mod workflow;
 
 pub use vocabulary::UnknownValue;
 

@@ -3,7 +3,8 @@
 //! A caller acts for an organisation with the roles its token grants. Its organisation's
 //! *relation* to a case (or scheme) decides which rules apply. Handlers ask [`permits`];
 //! list queries ask [`relations_permitting`] and turn the answer into SQL, so a case is
-//! listed exactly when it could be fetched.
+//! listed exactly when it could be fetched. The view a caller gets of a case is decided
+//! here too ([`view_for`]).
 
 use crate::organisation::Role;
 
@@ -16,25 +17,111 @@ vocabulary! {
         SchemeCoordinator = "scheme_coordinator",
         /// The organisation is a referrer member of the scheme.
         SchemeReferrer = "scheme_referrer",
+        /// The organisation was assigned to assess the case.
+        AssignedAssessor = "assigned_assessor",
+        /// The organisation holds the case's works order.
+        WorksContractor = "works_contractor",
+        /// The scheme's fire service, once the case's works are complete.
+        SchemeFireService = "scheme_fire_service",
     }
 }
 
 vocabulary! {
-    /// Something a caller asks to do.
+    /// Something a caller asks to do. Case actions are also the state machine's.
     pub enum Action {
         CreateReferral = "create_referral",
         ViewCase = "view_case",
+        ViewTimeline = "view_timeline",
+        ManageMeasures = "manage_measures",
+        Accept = "accept",
+        Decline = "decline",
+        AssignAssessor = "assign_assessor",
+        RecordAssessment = "record_assessment",
+        ApproveWorks = "approve_works",
+        OrderWorks = "order_works",
+        StartWorks = "start_works",
+        CompleteWorks = "complete_works",
+        RecordContact = "record_contact",
+        RecordFireCheck = "record_fire_check",
+        RecordFollowUpVisit = "record_follow_up_visit",
+        RecordFollowUpContact = "record_follow_up_contact",
+        RecordRiskAssessment = "record_risk_assessment",
+        Close = "close",
+        Cancel = "cancel",
+        Hold = "hold",
+        Resume = "resume",
+        Withdraw = "withdraw",
+    }
+}
+
+impl Action {
+    /// Actions taken on a case through the workflow.
+    pub fn is_case_action(self) -> bool {
+        !matches!(
+            self,
+            Action::CreateReferral
+                | Action::ViewCase
+                | Action::ViewTimeline
+                | Action::ManageMeasures
+        )
+    }
+
+    /// The URL segment of a case action: `assign-assessor`.
+    pub fn path_segment(self) -> String {
+        self.as_str().replace('_', "-")
+    }
+}
+
+vocabulary! {
+    /// How much of a case a caller sees.
+    pub enum View {
+        /// Everything: coordinator, referrer, assigned assessor.
+        Full = "full",
+        /// Address, safe-contact times, installation requests, approved measures, works.
+        Contractor = "contractor",
+        /// Address, safe room location and measures.
+        FireService = "fire_service",
     }
 }
 
 use Action::*;
 use Relation::*;
+use Role as R;
 
 /// Every permission in the product. Anything not listed is refused.
 const RULES: &[(Role, Action, Relation)] = &[
-    (Role::Referrer, CreateReferral, SchemeReferrer),
-    (Role::Referrer, ViewCase, ReferringOrganisation),
-    (Role::Coordinator, ViewCase, SchemeCoordinator),
+    (R::Referrer, CreateReferral, SchemeReferrer),
+    (R::Referrer, ViewCase, ReferringOrganisation),
+    (R::Referrer, ViewTimeline, ReferringOrganisation),
+    (R::Referrer, RecordRiskAssessment, ReferringOrganisation),
+    (R::Referrer, Withdraw, ReferringOrganisation),
+    (R::Coordinator, ViewCase, SchemeCoordinator),
+    (R::Coordinator, ViewTimeline, SchemeCoordinator),
+    (R::Coordinator, ManageMeasures, SchemeCoordinator),
+    (R::Coordinator, Accept, SchemeCoordinator),
+    (R::Coordinator, Decline, SchemeCoordinator),
+    (R::Coordinator, AssignAssessor, SchemeCoordinator),
+    (R::Coordinator, ApproveWorks, SchemeCoordinator),
+    (R::Coordinator, OrderWorks, SchemeCoordinator),
+    (R::Coordinator, RecordContact, SchemeCoordinator),
+    (R::Coordinator, RecordFireCheck, SchemeCoordinator),
+    (R::Coordinator, RecordFollowUpVisit, SchemeCoordinator),
+    (R::Coordinator, RecordFollowUpContact, SchemeCoordinator),
+    (R::Coordinator, RecordRiskAssessment, SchemeCoordinator),
+    (R::Coordinator, Close, SchemeCoordinator),
+    (R::Coordinator, Cancel, SchemeCoordinator),
+    (R::Coordinator, Hold, SchemeCoordinator),
+    (R::Coordinator, Resume, SchemeCoordinator),
+    (R::Coordinator, Withdraw, SchemeCoordinator),
+    (R::Assessor, ViewCase, AssignedAssessor),
+    (R::Assessor, ViewTimeline, AssignedAssessor),
+    (R::Assessor, RecordAssessment, AssignedAssessor),
+    (R::Assessor, RecordRiskAssessment, AssignedAssessor),
+    (R::Contractor, ViewCase, WorksContractor),
+    (R::Contractor, StartWorks, WorksContractor),
+    (R::Contractor, CompleteWorks, WorksContractor),
+    (R::FireService, ViewCase, SchemeFireService),
+    (R::FireService, RecordFireCheck, SchemeFireService),
 ];
 
 /// Whether a caller holding `role`, whose organisation has `relation`, may do `action`.
@@ -63,51 +150,99 @@ pub fn relations_permitting(roles: &[Role], action: Action) -> Vec<Relation> {
     relations
 }
 
+/// The view of a case for a caller who may see it, the widest its relations allow.
+pub fn view_for(roles: &[Role], relations: &[Relation]) -> Option<View> {
+    let through = |relation: Relation| {
+        relations.contains(&relation) && roles.iter().any(|r| permits(*r, ViewCase, relation))
+    };
+    if through(SchemeCoordinator) || through(ReferringOrganisation) || through(AssignedAssessor) {
+        Some(View::Full)
+    } else if through(WorksContractor) {
+        Some(View::Contractor)
+    } else if through(SchemeFireService) {
+        Some(View::FireService)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn referrers_see_only_what_they_referred() {
-        assert!(permits(Role::Referrer, ViewCase, ReferringOrganisation));
-        assert!(!permits(Role::Referrer, ViewCase, SchemeCoordinator));
+        assert!(permits(R::Referrer, ViewCase, ReferringOrganisation));
+        assert!(!permits(R::Referrer, ViewCase, SchemeCoordinator));
         assert_eq!(
-            relations_permitting(&[Role::Referrer], ViewCase),
+            relations_permitting(&[R::Referrer], ViewCase),
             [ReferringOrganisation]
         );
     }
 
     #[test]
     fn a_token_without_the_role_gets_nothing_through_its_organisation() {
-        // An organisation that coordinates the scheme, acting with a funder token.
         assert!(!permits_any(
-            &[Role::Funder],
+            &[R::Funder],
             ViewCase,
             &[SchemeCoordinator, ReferringOrganisation]
         ));
-        assert!(relations_permitting(&[Role::Funder, Role::Auditor], ViewCase).is_empty());
+        assert!(relations_permitting(&[R::Funder, R::Auditor], ViewCase).is_empty());
     }
 
     #[test]
-    fn coordinators_see_their_schemes_cases() {
-        assert!(permits_any(
-            &[Role::Funder, Role::Coordinator],
-            ViewCase,
-            &[SchemeCoordinator]
-        ));
-        assert_eq!(
-            relations_permitting(&[Role::Coordinator, Role::Referrer], ViewCase),
-            [ReferringOrganisation, SchemeCoordinator]
-        );
-    }
-
-    #[test]
-    fn only_referrers_create_referrals() {
+    fn each_role_takes_only_its_own_actions() {
+        assert!(permits(R::Contractor, StartWorks, WorksContractor));
+        assert!(!permits(R::Coordinator, StartWorks, SchemeCoordinator));
+        assert!(!permits(R::Contractor, ApproveWorks, WorksContractor));
+        assert!(permits(R::Assessor, RecordAssessment, AssignedAssessor));
+        assert!(!permits(R::Referrer, Accept, ReferringOrganisation));
         for role in Role::ALL {
             assert_eq!(
                 permits(*role, CreateReferral, SchemeReferrer),
-                *role == Role::Referrer
+                *role == R::Referrer
             );
         }
+    }
+
+    #[test]
+    fn every_case_action_can_be_taken_by_someone() {
+        for action in Action::ALL.iter().filter(|a| a.is_case_action()) {
+            assert!(RULES.iter().any(|(_, a, _)| a == action), "{action}");
+        }
+    }
+
+    #[test]
+    fn views_widen_with_the_relation() {
+        assert_eq!(
+            view_for(&[R::Coordinator], &[SchemeCoordinator]),
+            Some(View::Full)
+        );
+        assert_eq!(
+            view_for(&[R::Contractor], &[WorksContractor]),
+            Some(View::Contractor)
+        );
+        assert_eq!(
+            view_for(&[R::FireService], &[SchemeFireService]),
+            Some(View::FireService)
+        );
+        assert_eq!(
+            view_for(
+                &[R::Contractor, R::Coordinator],
+                &[WorksContractor, SchemeCoordinator]
+            ),
+            Some(View::Full)
+        );
+        // The relation without the role gives nothing.
+        assert_eq!(view_for(&[R::Referrer], &[WorksContractor]), None);
+    }
+
+    #[test]
+    fn case_action_paths_are_kebab_case() {
+        assert_eq!(AssignAssessor.path_segment(), "assign-assessor");
+        assert_eq!(
+            RecordFollowUpContact.path_segment(),
+            "record-follow-up-contact"
+        );
     }
 }

@@ -42,6 +42,30 @@ impl RiskBands {
     }
 }
 
+/// What a (re)assessment says about risk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RiskOutcome {
+    /// The level the DASH score gives, if a score was recorded.
+    pub score_level: Option<RiskLevel>,
+    /// The level in force: the score's, raised by professional judgement if it was.
+    pub level: Option<RiskLevel>,
+}
+
+/// The level in force. Professional judgement may raise the level the score gives,
+/// never lower it (then `Err` carries the score's level).
+pub fn level(
+    bands: &RiskBands,
+    score: Option<u8>,
+    judgement: Option<RiskLevel>,
+) -> Result<RiskOutcome, RiskLevel> {
+    let score_level = score.map(|s| bands.level(s));
+    let level = match (score_level, judgement) {
+        (Some(by_score), Some(judged)) if judged < by_score => return Err(by_score),
+        (by_score, judged) => by_score.max(judged),
+    };
+    Ok(RiskOutcome { score_level, level })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,6 +79,29 @@ mod tests {
             .collect();
         use RiskLevel::*;
         assert_eq!(levels, [Standard, Standard, Medium, Medium, High, High]);
+    }
+
+    #[test]
+    fn judgement_raises_but_never_lowers_the_level() {
+        let bands = RiskBands::default();
+        let raised = level(&bands, Some(8), Some(RiskLevel::High)).unwrap();
+        assert_eq!(
+            (raised.score_level, raised.level),
+            (Some(RiskLevel::Standard), Some(RiskLevel::High))
+        );
+        assert_eq!(
+            level(&bands, Some(15), Some(RiskLevel::Medium)),
+            Err(RiskLevel::High)
+        );
+        assert_eq!(
+            level(&bands, None, Some(RiskLevel::Medium)).unwrap().level,
+            Some(RiskLevel::Medium)
+        );
+        assert_eq!(level(&bands, None, None).unwrap().level, None);
+        assert_eq!(
+            level(&bands, Some(12), None).unwrap().level,
+            Some(RiskLevel::Medium)
+        );
     }
 
     #[test]

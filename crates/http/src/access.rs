@@ -52,7 +52,11 @@ pub async fn visible_cases(store: &Store, caller: &Caller) -> Result<Vec<Visibil
                 )
                 .await?,
             ),
-            Relation::SchemeReferrer => continue,
+            // Not yet recorded on cases: nothing to list through them.
+            Relation::SchemeReferrer
+            | Relation::AssignedAssessor
+            | Relation::WorksContractor
+            | Relation::SchemeFireService => continue,
         });
     }
     Ok(scopes)

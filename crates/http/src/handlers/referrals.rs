@@ -8,6 +8,7 @@ use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::{self, Action, Relation};
 use sanctuary_domain::referral::Referral;
 use sanctuary_domain::risk::RiskBands;
+use sanctuary_domain::settings::SchemeSettings;
 use sanctuary_persistence::idempotency::{self, IdempotencyKey, KeyState};
 use sanctuary_persistence::intake::{self, IntakeError, NewCase};
 use sanctuary_persistence::{cases, schemes};
@@ -107,7 +108,7 @@ pub async fn create_referral(
         .dash
         .score()
         .map(|s| RiskBands::default().level(s));
-    let flags = intake_flags(&referral, risk_level, today);
+    let flags = intake_flags(&referral, risk_level, &SchemeSettings::default(), today);
     let blocks = progress_blocks(&referral);
     let created = intake::create_case(
         &state.store,

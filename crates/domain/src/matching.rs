@@ -1,0 +1,87 @@
+//! Keys for spotting repeat referrals: the same client (name and date of birth) or the
+//! same address (postcode and first line), however they were typed.
+//!
+//! Keys are hashes of the normalised values, so matching never needs the plaintext.
+//! (Issue "Data protection" turns them into keyed HMACs, so they cannot be brute-forced
+//! from a list of names.)
+
+use sha2::{Digest, Sha256};
+use time::Date;
+
+use crate::postcode::Postcode;
+
+/// Lower-case letters and digits only, single-spaced.
+fn normalise(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_lowercase().next().unwrap_or(c)
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn digest(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The same person: normalised full name and date of birth.
+pub fn client_key(name: &str, date_of_birth: Date) -> String {
+    digest(&["client", &normalise(name), &date_of_birth.to_string()])
+}
+
+/// The same home: postcode and normalised first address line.
+pub fn address_key(postcode: &Postcode, line1: &str) -> String {
+    digest(&["address", postcode.as_str(), &normalise(line1)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn spelling_noise_does_not_change_the_key() {
+        let dob = date!(1990 - 04 - 12);
+        assert_eq!(
+            client_key("Jane Doe", dob),
+            client_key("  jane   DOE ", dob)
+        );
+        assert_ne!(
+            client_key("Jane Doe", dob),
+            client_key("Jane Doe", date!(1990 - 04 - 13))
+        );
+        let pc = Postcode::parse("DL1 1AA").unwrap();
+        assert_eq!(
+            address_key(&pc, "12 Example Street"),
+            address_key(&pc, "12, example street.")
+        );
+        assert_ne!(
+            address_key(&pc, "12 Example Street"),
+            address_key(&pc, "14 Example Street")
+        );
+    }
+
+    #[test]
+    fn client_and_address_keys_never_collide_by_construction() {
+        let pc = Postcode::parse("DL1 1AA").unwrap();
+        assert_ne!(
+            client_key("DL1 1AA", date!(2000 - 01 - 01)),
+            address_key(&pc, "2000-01-01")
+        );
+    }
+}

@@ -1,0 +1,628 @@
+use time::macros::{date, datetime};
+
+use super::*;
+use crate::clock::{ClockKind, ClockState};
+use crate::consent::{ConsentDecision, ConsentMethod};
+use crate::measures;
+use crate::scheme::Nation;
+
+fn cal() -> Calendar {
+    Calendar::shipped(Nation::EnglandAndWales)
+}
+
+const T0: OffsetDateTime = datetime!(2026-11-23 10:00 UTC);
+
+fn consents(follow_up: ConsentDecision) -> IntakeConsents {
+    IntakeConsents {
+        installation: ConsentDecision::Given,
+        landlord_contact: ConsentDecision::Given,
+        information_sharing: ConsentDecision::Given,
+        follow_up_contact: follow_up,
+        method: ConsentMethod::Verbal,
+        obtained_on: date!(2026 - 11 - 20),
+    }
+}
+
+fn case(status: CaseStatus) -> CaseSnapshot {
+    let settings = SchemeSettings::default();
+    let consents = consents(ConsentDecision::Given);
+    let clocks = start_clocks(
+        &settings,
+        &consents,
+        &[],
+        ClockEvent::ReferralReceived,
+        T0,
+        &cal(),
+    );
+    CaseSnapshot {
+        status,
+        held_from: None,
+        settings,
+        catalogue: measures::shipped(),
+        consents,
+        eligibility_warnings: Vec::new(),
+        works: Vec::new(),
+        clocks,
+        fire_check_recorded: false,
+        first_contact_at: None,
+        risk: RiskFacts::default(),
+        flags: Vec::new(),
+    }
+}
+
+/// Applies `command` and folds the effects back into the snapshot, as persistence would.
+fn step(case: &mut CaseSnapshot, command: Command, at: OffsetDateTime) -> Effects {
+    let fx = apply(case, command, at, &cal()).unwrap_or_else(|e| panic!("{e:?}"));
+    case.status = fx.status;
+    case.held_from = fx.held_from;
+    for clock in &fx.clocks {
+        match case.clocks.iter_mut().find(|c| c.kind == clock.kind) {
+            Some(existing) => *existing = clock.clone(),
+            None => case.clocks.push(clock.clone()),
+        }
+    }
+    for item in &fx.works_added {
+        case.works.push(item.clone());
+    }
+    for item in &fx.works_changed {
+        *case.works.iter_mut().find(|w| w.id == item.id).unwrap() = item.clone();
+    }
+    if fx.changes.fire_check_recorded_at.is_some() {
+        case.fire_check_recorded = true;
+    }
+    if let Some(at) = fx.changes.first_contact_at {
+        case.first_contact_at = Some(at);
+    }
+    if let Some(flags) = &fx.flags {
+        case.flags = flags.clone();
+    }
+    fx
+}
+
+fn clock(case: &CaseSnapshot, kind: ClockKind) -> &Clock {
+    case.clocks
+        .iter()
+        .find(|c| c.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind} clock"))
+}
+
+fn pointers(err: ActionError) -> Vec<String> {
+    match err {
+        ActionError::Invalid(v) => v.iter().map(|v| v.pointer.clone()).collect(),
+        other => panic!("not a validation error: {other:?}"),
+    }
+}
+
+fn recommend(codes: &[&str]) -> Command {
+    Command::RecordAssessment {
+        visit_date: date!(2026 - 11 - 23),
+        findings: Some("Back door frame weak".into()),
+        recommendations: codes
+            .iter()
+            .map(|c| Recommendation {
+                measure_code: (*c).into(),
+                quantity: 1,
+                location: Some("back door".into()),
+                estimated_cost_pence: None,
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn the_happy_path_runs_every_clock_and_ends_closed() {
+    let mut c = case(CaseStatus::Received);
+    assert_eq!(
+        clock(&c, ClockKind::InitialContact).state,
+        ClockState::Running
+    );
+    step(
+        &mut c,
+        Command::RecordContact {
+            method: ContactMethod::Phone,
+            outcome: ContactOutcome::SpokeToClient,
+            notes: None,
+        },
+        T0,
+    );
+    assert_eq!(clock(&c, ClockKind::InitialContact).state, ClockState::Met);
+    step(
+        &mut c,
+        Command::Accept {
+            override_reason: None,
+        },
+        T0,
+    );
+    assert_eq!(
+        clock(&c, ClockKind::ReferToAssessor).state,
+        ClockState::Running
+    );
+    step(
+        &mut c,
+        Command::AssignAssessor {
+            organisation_id: Uuid::now_v7(),
+        },
+        T0,
+    );
+    assert_eq!(clock(&c, ClockKind::ReferToAssessor).state, ClockState::Met);
+    step(
+        &mut c,
+        recommend(&["safe_room", "door_chain_and_viewer"]),
+        T0,
+    );
+    assert_eq!(c.works.len(), 2);
+    assert_eq!(c.works[0].estimated_cost_pence, 120_000);
+    step(
+        &mut c,
+        Command::ApproveWorks(ItemApproval {
+            items: None,
+            funder_approval_reference: None,
+        }),
+        T0,
+    );
+    step(
+        &mut c,
+        Command::OrderWorks {
+            organisation_id: Uuid::now_v7(),
+        },
+        T0,
+    );
+    assert_eq!(clock(&c, ClockKind::WorksStart).state, ClockState::Running);
+    step(&mut c, Command::StartWorks, T0);
+    let results = c
+        .works
+        .iter()
+        .map(|w| ItemResult {
+            item_id: w.id,
+            installed: true,
+            actual_cost_pence: Some(w.estimated_cost_pence),
+            reason: None,
+        })
+        .collect();
+    let fx = step(&mut c, Command::CompleteWorks { results }, T0);
+    assert_eq!(fx.changes.works_cost_pence, Some(123_500));
+    assert_eq!(clock(&c, ClockKind::WorksComplete).state, ClockState::Met);
+    for kind in [
+        ClockKind::FireSafetyCheck,
+        ClockKind::FollowUpVisit,
+        ClockKind::FollowUpContact3Months,
+    ] {
+        assert_eq!(clock(&c, kind).state, ClockState::Running, "{kind}");
+    }
+    // A safe room was fitted: no closing before the fire check.
+    let err = apply(
+        &c,
+        Command::Close {
+            reason: CloseReason::Completed,
+            other: None,
+        },
+        T0,
+        &cal(),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        err,
+        ActionError::Conflict {
+            code: Conflict::FireCheckRequired,
+            ..
+        }
+    ));
+    step(
+        &mut c,
+        Command::RecordFireCheck {
+            checked_on: date!(2026 - 11 - 23),
+            outcome: FireCheckOutcome::Satisfactory,
+            notes: None,
+        },
+        T0,
+    );
+    step(
+        &mut c,
+        Command::RecordFollowUpVisit {
+            visited_on: date!(2026 - 11 - 23),
+            notes: None,
+        },
+        T0,
+    );
+    assert_eq!(c.status, CaseStatus::FollowUp);
+    step(
+        &mut c,
+        Command::RecordFollowUpContact {
+            contacted_on: date!(2026 - 11 - 23),
+            milestone_months: 3,
+            feels_safer: FeelsSafer::Yes,
+            notes: None,
+        },
+        T0,
+    );
+    assert_eq!(
+        clock(&c, ClockKind::FollowUpContact3Months).state,
+        ClockState::Met
+    );
+    assert_eq!(
+        clock(&c, ClockKind::FollowUpContact6Months).state,
+        ClockState::Running
+    );
+    let fx = step(
+        &mut c,
+        Command::Close {
+            reason: CloseReason::Completed,
+            other: None,
+        },
+        T0,
+    );
+    assert_eq!(c.status, CaseStatus::Closed);
+    assert_eq!(fx.changes.ended_at, Some(T0));
+    assert_eq!(
+        clock(&c, ClockKind::FollowUpContact12Months).state,
+        ClockState::Cancelled
+    );
+}
+
+#[test]
+fn accepting_needs_consent_and_a_reason_to_override_eligibility_warnings() {
+    let mut c = case(CaseStatus::Received);
+    c.consents.information_sharing = ConsentDecision::Refused;
+    let err = apply(
+        &c,
+        Command::Accept {
+            override_reason: None,
+        },
+        T0,
+        &cal(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ActionError::Conflict {
+                code: Conflict::ConsentRequired,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+
+    let mut c = case(CaseStatus::Received);
+    c.eligibility_warnings = vec![EligibilityWarning::PerpetratorMayLiveAtProperty];
+    let err = apply(
+        &c,
+        Command::Accept {
+            override_reason: None,
+        },
+        T0,
+        &cal(),
+    )
+    .unwrap_err();
+    assert_eq!(pointers(err), ["/override_reason"]);
+    let fx = apply(
+        &c,
+        Command::Accept {
+            override_reason: Some("Perpetrator in prison".into()),
+        },
+        T0,
+        &cal(),
+    )
+    .unwrap();
+    assert_eq!(fx.notes[0].kind, NoteKind::AcceptanceOverride);
+    assert_eq!(
+        fx.event_data,
+        [(
+            "overridden_warning",
+            "perpetrator_may_live_at_property".to_owned()
+        )]
+    );
+    assert_eq!(fx.changes.decided_at, Some(T0));
+}
+
+#[test]
+fn other_reasons_need_an_explanation_that_stays_out_of_the_event_data() {
+    let c = case(CaseStatus::Received);
+    let err = apply(
+        &c,
+        Command::Decline {
+            reason: DeclineReason::Other,
+            other: None,
+        },
+        T0,
+        &cal(),
+    )
+    .unwrap_err();
+    assert_eq!(pointers(err), ["/other"]);
+    let fx = apply(
+        &c,
+        Command::Decline {
+            reason: DeclineReason::Other,
+            other: Some("Moved to Leeds".into()),
+        },
+        T0,
+        &cal(),
+    )
+    .unwrap();
+    assert_eq!(fx.status, CaseStatus::Declined);
+    assert_eq!(fx.event_data, [("reason", "other".to_owned())]);
+    assert_eq!(fx.notes[0].text, "Moved to Leeds");
+    assert!(
+        fx.clocks.iter().all(|c| c.state == ClockState::Cancelled),
+        "declining ends the clocks"
+    );
+}
+
+#[test]
+fn recommendations_must_come_from_the_catalogue() {
+    let c = case(CaseStatus::Assessment);
+    let err = apply(&c, recommend(&["window_locks", "moat"]), T0, &cal()).unwrap_err();
+    assert_eq!(pointers(err), ["/recommended_measures/1/measure_code"]);
+}
+
+#[test]
+fn approvals_above_the_budget_need_the_funders_reference() {
+    let mut c = case(CaseStatus::Assessment);
+    c.settings.household_budget_limit_pence = 130_000;
+    step(
+        &mut c,
+        recommend(&["safe_room", "window_grilles", "deadlock"]),
+        T0,
+    );
+    let all = ItemApproval {
+        items: None,
+        funder_approval_reference: None,
+    };
+    let err = apply(&c, Command::ApproveWorks(all), T0, &cal()).unwrap_err();
+    assert_eq!(pointers(err), ["/funder_approval_reference"]);
+    let some = ItemApproval {
+        items: Some(vec![c.works[0].id, c.works[2].id]),
+        funder_approval_reference: None,
+    };
+    let fx = apply(&c, Command::ApproveWorks(some), T0, &cal()).unwrap();
+    assert_eq!(fx.changes.approved_cost_pence, Some(128_500));
+    assert_eq!(fx.works_changed.len(), 2);
+    let funded = ItemApproval {
+        items: None,
+        funder_approval_reference: Some("PCC-2026-17".into()),
+    };
+    let fx = apply(&c, Command::ApproveWorks(funded), T0, &cal()).unwrap();
+    assert_eq!(
+        fx.changes.funder_approval_reference.as_deref(),
+        Some("PCC-2026-17")
+    );
+    let unknown = ItemApproval {
+        items: Some(vec![Uuid::now_v7()]),
+        funder_approval_reference: None,
+    };
+    assert_eq!(
+        pointers(apply(&c, Command::ApproveWorks(unknown), T0, &cal()).unwrap_err()),
+        ["/items/0"]
+    );
+}
+
+#[test]
+fn completing_works_needs_a_result_for_every_approved_measure() {
+    let mut c = case(CaseStatus::Assessment);
+    step(&mut c, recommend(&["deadlock", "window_locks"]), T0);
+    step(
+        &mut c,
+        Command::ApproveWorks(ItemApproval {
+            items: None,
+            funder_approval_reference: None,
+        }),
+        T0,
+    );
+    c.status = CaseStatus::WorksInProgress;
+    let (a, b) = (c.works[0].id, c.works[1].id);
+    let partial = vec![ItemResult {
+        item_id: a,
+        installed: true,
+        actual_cost_pence: None,
+        reason: None,
+    }];
+    assert_eq!(
+        pointers(apply(&c, Command::CompleteWorks { results: partial }, T0, &cal()).unwrap_err()),
+        ["/results/0/actual_cost_pence", "/results"]
+    );
+    let results = vec![
+        ItemResult {
+            item_id: a,
+            installed: true,
+            actual_cost_pence: Some(9_100),
+            reason: None,
+        },
+        ItemResult {
+            item_id: b,
+            installed: false,
+            actual_cost_pence: None,
+            reason: Some("Windows are uPVC with locks".into()),
+        },
+    ];
+    let fx = apply(&c, Command::CompleteWorks { results }, T0, &cal()).unwrap();
+    assert_eq!(fx.changes.works_cost_pence, Some(9_100));
+    assert_eq!(fx.notes.len(), 1);
+    assert!(fx.event_data.contains(&("not_installed", "1".to_owned())));
+}
+
+#[test]
+fn a_hold_pauses_the_clocks_and_resume_returns_to_where_the_case_was() {
+    let mut c = case(CaseStatus::Received);
+    step(
+        &mut c,
+        Command::Hold {
+            reason: HoldReason::WaitingForClient,
+            note: None,
+        },
+        T0,
+    );
+    assert_eq!(
+        (c.status, c.held_from),
+        (CaseStatus::OnHold, Some(CaseStatus::Received))
+    );
+    assert_eq!(
+        clock(&c, ClockKind::InitialContact).state,
+        ClockState::Paused
+    );
+    // Contact while on hold stops the clock but keeps the hold.
+    step(
+        &mut c,
+        Command::RecordContact {
+            method: ContactMethod::Phone,
+            outcome: ContactOutcome::NoAnswer,
+            notes: None,
+        },
+        T0,
+    );
+    assert_eq!(
+        (c.status, c.held_from),
+        (CaseStatus::OnHold, Some(CaseStatus::Received))
+    );
+    let due = clock(&c, ClockKind::InitialContact).due_at;
+    step(&mut c, Command::Resume, datetime!(2026-11-26 10:00 UTC));
+    assert_eq!((c.status, c.held_from), (CaseStatus::Received, None));
+    let resumed = clock(&c, ClockKind::InitialContact);
+    assert_eq!(resumed.state, ClockState::Running);
+    assert_eq!(resumed.held, 3, "Tuesday to Thursday on hold");
+    assert!(resumed.due_at > due);
+}
+
+#[test]
+fn cancelling_or_withdrawing_ends_every_live_clock() {
+    let mut c = case(CaseStatus::Received);
+    step(
+        &mut c,
+        Command::Accept {
+            override_reason: None,
+        },
+        T0,
+    );
+    step(
+        &mut c,
+        Command::Hold {
+            reason: HoldReason::WaitingForLandlord,
+            note: None,
+        },
+        T0,
+    );
+    let fx = step(
+        &mut c,
+        Command::Cancel {
+            reason: CancelReason::LandlordRefused,
+            other: None,
+        },
+        T0,
+    );
+    assert_eq!(c.status, CaseStatus::Cancelled);
+    assert_eq!(
+        fx.changes.cancel_reason,
+        Some(CancelReason::LandlordRefused)
+    );
+    assert!(c.clocks.iter().all(|k| !k.is_live()));
+    let mut c = case(CaseStatus::Received);
+    step(&mut c, Command::Withdraw { note: None }, T0);
+    assert_eq!(c.status, CaseStatus::Withdrawn);
+    assert!(c.clocks.iter().all(|k| k.state == ClockState::Cancelled));
+}
+
+#[test]
+fn follow_up_contact_needs_consent_and_its_clocks_need_it_too() {
+    let mut c = case(CaseStatus::WorksInProgress);
+    c.consents = consents(ConsentDecision::Refused);
+    let fx = step(&mut c, Command::CompleteWorks { results: vec![] }, T0);
+    assert!(fx.clocks.iter().all(|k| !matches!(
+        k.kind,
+        ClockKind::FollowUpContact3Months | ClockKind::FollowUpContact6Months
+    )));
+    let contact = Command::RecordFollowUpContact {
+        contacted_on: date!(2026 - 11 - 23),
+        milestone_months: 3,
+        feels_safer: FeelsSafer::Yes,
+        notes: None,
+    };
+    let err = apply(&c, contact, T0, &cal()).unwrap_err();
+    assert!(matches!(
+        err,
+        ActionError::Conflict {
+            code: Conflict::FollowUpConsentRequired,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn reassessment_raises_but_never_lowers_and_flags_escalation() {
+    let mut c = case(CaseStatus::Accepted);
+    c.risk.marac_referred = Some(true);
+    c.risk.marac_date = Some(date!(2026 - 06 - 01));
+    c.flags = vec![CaseFlag::ArsonRisk];
+    let input = |score, judgement| RiskInput {
+        dash: Dash::new(true, Some(score), None).unwrap(),
+        judgement,
+        incidents_last_12_months: Some(3),
+        marac: None,
+        new_incident: true,
+        notes: None,
+    };
+    let err = apply(
+        &c,
+        Command::RecordRiskAssessment(input(15, Some(RiskLevel::Medium))),
+        T0,
+        &cal(),
+    )
+    .unwrap_err();
+    assert_eq!(pointers(err), ["/professional_judgement"]);
+    let fx = step(
+        &mut c,
+        Command::RecordRiskAssessment(input(8, Some(RiskLevel::High))),
+        T0,
+    );
+    assert_eq!(fx.changes.risk_level, Some(Some(RiskLevel::High)));
+    assert_eq!(c.status, CaseStatus::Accepted);
+    assert_eq!(
+        c.flags,
+        [
+            CaseFlag::ArsonRisk,
+            CaseFlag::PotentialEscalation,
+            CaseFlag::RepeatMaracReferralNeeded
+        ]
+    );
+}
+
+#[test]
+fn only_a_conversation_counts_as_first_contact() {
+    let mut c = case(CaseStatus::Received);
+    step(
+        &mut c,
+        Command::RecordContact {
+            method: ContactMethod::Phone,
+            outcome: ContactOutcome::NoAnswer,
+            notes: None,
+        },
+        T0,
+    );
+    assert_eq!(
+        clock(&c, ClockKind::InitialContact).state,
+        ClockState::Running
+    );
+    let late = datetime!(2026-11-26 10:00 UTC);
+    let fx = step(
+        &mut c,
+        Command::RecordContact {
+            method: ContactMethod::Visit,
+            outcome: ContactOutcome::SpokeToClient,
+            notes: None,
+        },
+        late,
+    );
+    assert_eq!(fx.changes.first_contact_at, Some(late));
+    assert_eq!(
+        clock(&c, ClockKind::InitialContact).state,
+        ClockState::Breached,
+        "two working days had passed"
+    );
+}
+
+#[test]
+fn an_illegal_action_is_refused_with_the_current_status() {
+    let c = case(CaseStatus::Received);
+    match apply(&c, Command::StartWorks, T0, &cal()).unwrap_err() {
+        ActionError::Illegal(e) => assert_eq!(e.status, CaseStatus::Received),
+        other => panic!("{other:?}"),
+    }
+}

@@ -1,0 +1,142 @@
+//! What an action changes, for persistence to commit in one transaction.
+
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::case::{CaseFlag, CaseStatus};
+use crate::clock::Clock;
+use crate::dash::Dash;
+use crate::risk::RiskLevel;
+use crate::workflow::command::{ContactMethod, ContactOutcome, FeelsSafer, FireCheckOutcome};
+use crate::workflow::works::WorksItem;
+use crate::workflow::{CancelReason, CloseReason, DeclineReason, HoldReason};
+
+/// The case's columns an action sets (`Some` = set to this value).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseChanges {
+    pub decided_at: Option<OffsetDateTime>,
+    pub decline_reason: Option<DeclineReason>,
+    pub cancel_reason: Option<CancelReason>,
+    pub close_reason: Option<CloseReason>,
+    /// `Some(None)` clears it (on resume).
+    pub hold_reason: Option<Option<HoldReason>>,
+    pub assessor_organisation_id: Option<Uuid>,
+    pub contractor_organisation_id: Option<Uuid>,
+    pub works_completed_at: Option<OffsetDateTime>,
+    pub works_cost_pence: Option<i64>,
+    pub approved_cost_pence: Option<i64>,
+    pub funder_approval_reference: Option<String>,
+    pub fire_check_recorded_at: Option<OffsetDateTime>,
+    pub first_contact_at: Option<OffsetDateTime>,
+    pub ended_at: Option<OffsetDateTime>,
+    pub risk_level: Option<Option<RiskLevel>>,
+    pub dash_score: Option<Option<u8>>,
+    pub marac_referred: Option<bool>,
+}
+
+/// Free text, kept apart from everything else (it may say anything about anyone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub kind: NoteKind,
+    pub text: String,
+}
+
+vocabulary! {
+    /// What a free-text note records.
+    pub enum NoteKind {
+        AcceptanceOverride = "acceptance_override",
+        DeclineDetail = "decline_detail",
+        CancelDetail = "cancel_detail",
+        CloseDetail = "close_detail",
+        HoldDetail = "hold_detail",
+        Withdrawal = "withdrawal",
+        AssessmentFindings = "assessment_findings",
+        NotInstalledReason = "not_installed_reason",
+        Contact = "contact",
+        FireCheck = "fire_check",
+        FollowUpVisit = "follow_up_visit",
+        FollowUpContact = "follow_up_contact",
+        RiskAssessment = "risk_assessment",
+    }
+}
+
+/// A row an action adds to the case's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    Assessment {
+        visit_date: Date,
+    },
+    Contact {
+        at: OffsetDateTime,
+        method: ContactMethod,
+        outcome: ContactOutcome,
+    },
+    FireCheck {
+        checked_on: Date,
+        outcome: FireCheckOutcome,
+    },
+    FollowUpVisit {
+        visited_on: Date,
+    },
+    FollowUpContact {
+        contacted_on: Date,
+        milestone_months: u32,
+        feels_safer: FeelsSafer,
+    },
+    RiskAssessment {
+        dash: Dash,
+        judgement: Option<RiskLevel>,
+        level: Option<RiskLevel>,
+        incidents_last_12_months: Option<u32>,
+        marac_referred: Option<bool>,
+        marac_date: Option<Date>,
+        new_incident: bool,
+    },
+}
+
+/// Everything one action changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effects {
+    pub status: CaseStatus,
+    /// The status an on-hold case returns to (`None` when not on hold).
+    pub held_from: Option<CaseStatus>,
+    pub changes: CaseChanges,
+    /// Clocks started or changed (their full new state).
+    pub clocks: Vec<Clock>,
+    pub works_added: Vec<WorksItem>,
+    pub works_changed: Vec<WorksItem>,
+    /// Free text, attached to the action's event.
+    pub notes: Vec<Note>,
+    pub records: Vec<Record>,
+    /// The case's flags, if the action changed them.
+    pub flags: Option<Vec<CaseFlag>>,
+    /// What the timeline shows: codes, dates, ids and amounts, never personal values.
+    pub event_data: Vec<(&'static str, String)>,
+}
+
+impl Effects {
+    pub(crate) fn new(status: CaseStatus, held_from: Option<CaseStatus>) -> Self {
+        Self {
+            status,
+            held_from,
+            changes: CaseChanges::default(),
+            clocks: Vec::new(),
+            works_added: Vec::new(),
+            works_changed: Vec::new(),
+            notes: Vec::new(),
+            records: Vec::new(),
+            flags: None,
+            event_data: Vec::new(),
+        }
+    }
+
+    pub(crate) fn note(&mut self, kind: NoteKind, text: Option<String>) {
+        if let Some(text) = text {
+            self.notes.push(Note { kind, text });
+        }
+    }
+
+    pub(crate) fn data(&mut self, key: &'static str, value: impl ToString) {
+        self.event_data.push((key, value.to_string()));
+    }
+}
