@@ -5,12 +5,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_core_tables;
+mod m20261124_000002_case_workflow;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_core_tables::Migration)]
+        vec![
+            Box::new(m20261123_000001_core_tables::Migration),
+            Box::new(m20261124_000002_case_workflow::Migration),
+        ]
     }
 }

@@ -24,6 +24,7 @@ enum Schemes {
     Name,
     ReferencePrefix,
     Nation,
+    Settings,
     CreatedAt,
 }
 
@@ -82,6 +83,29 @@ enum Cases {
     ConsentLandlordContact,
     ConsentInformationSharing,
     ConsentFollowUpContact,
+    // The workflow's state.
+    HeldFrom,
+    HoldReason,
+    AssessorOrganisationId,
+    ContractorOrganisationId,
+    DecidedAt,
+    DeclineReason,
+    CancelReason,
+    CloseReason,
+    EndedAt,
+    WorksCompletedAt,
+    ApprovedCostPence,
+    WorksCostPence,
+    FunderApprovalReference,
+    FireCheckRecordedAt,
+    FirstContactAt,
+    EligibilityWarnings,
+    MaracDate,
+    CareAndSupportNeeds,
+    // Repeat referrals: hashes of normalised client and address, and the earlier case.
+    ClientMatchKey,
+    AddressMatchKey,
+    RepeatOfCaseId,
 }
 
 #[derive(DeriveIden)]
@@ -136,6 +160,8 @@ impl MigrationTrait for Migration {
                     .col(string_len(Schemes::Name, 200))
                     .col(string_len(Schemes::ReferencePrefix, 10))
                     .col(string_len(Schemes::Nation, 30))
+                    // Scheme settings as JSON; absent keys take the product's defaults.
+                    .col(text(Schemes::Settings).default("{}"))
                     .col(timestamp_with_time_zone(Schemes::CreatedAt))
                     .to_owned(),
             )
@@ -192,6 +218,22 @@ impl MigrationTrait for Migration {
             (
                 "idx_cases_scheme_received",
                 &[Cases::SchemeId, Cases::ReceivedAt][..],
+            ),
+            (
+                "idx_cases_assessor",
+                &[Cases::AssessorOrganisationId, Cases::Id][..],
+            ),
+            (
+                "idx_cases_contractor",
+                &[Cases::ContractorOrganisationId, Cases::Id][..],
+            ),
+            (
+                "idx_cases_client_match",
+                &[Cases::SchemeId, Cases::ClientMatchKey][..],
+            ),
+            (
+                "idx_cases_address_match",
+                &[Cases::SchemeId, Cases::AddressMatchKey][..],
             ),
         ] {
             let mut index = Index::create().name(name).table(Cases::Table).to_owned();
@@ -348,6 +390,42 @@ fn cases_table() -> TableCreateStatement {
         .col(string_len(Cases::ConsentLandlordContact, 20))
         .col(string_len(Cases::ConsentInformationSharing, 20))
         .col(string_len(Cases::ConsentFollowUpContact, 20))
+        .col(string_len_null(Cases::HeldFrom, 30))
+        .col(string_len_null(Cases::HoldReason, 40))
+        .col(uuid_null(Cases::AssessorOrganisationId))
+        .col(uuid_null(Cases::ContractorOrganisationId))
+        .col(timestamp_with_time_zone_null(Cases::DecidedAt))
+        .col(string_len_null(Cases::DeclineReason, 40))
+        .col(string_len_null(Cases::CancelReason, 40))
+        .col(string_len_null(Cases::CloseReason, 40))
+        .col(timestamp_with_time_zone_null(Cases::EndedAt))
+        .col(timestamp_with_time_zone_null(Cases::WorksCompletedAt))
+        .col(big_integer_null(Cases::ApprovedCostPence))
+        .col(big_integer_null(Cases::WorksCostPence))
+        .col(string_len_null(Cases::FunderApprovalReference, 100))
+        .col(timestamp_with_time_zone_null(Cases::FireCheckRecordedAt))
+        .col(timestamp_with_time_zone_null(Cases::FirstContactAt))
+        .col(text(Cases::EligibilityWarnings))
+        .col(date_null(Cases::MaracDate))
+        .col(boolean(Cases::CareAndSupportNeeds))
+        .col(string_len(Cases::ClientMatchKey, 64))
+        .col(string_len(Cases::AddressMatchKey, 64))
+        .col(uuid_null(Cases::RepeatOfCaseId))
+        .foreign_key(
+            ForeignKey::create()
+                .from(Cases::Table, Cases::AssessorOrganisationId)
+                .to(Organisations::Table, Organisations::Id),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(Cases::Table, Cases::ContractorOrganisationId)
+                .to(Organisations::Table, Organisations::Id),
+        )
+        .foreign_key(
+            ForeignKey::create()
+                .from(Cases::Table, Cases::RepeatOfCaseId)
+                .to(Cases::Table, Cases::Id),
+        )
         .foreign_key(
             ForeignKey::create()
                 .from(Cases::Table, Cases::SchemeId)

@@ -19,12 +19,40 @@ async fn the_referrer_and_the_coordinator_read_a_case_and_everyone_else_gets_the
     let case = app.refer_ok(&w.harbour, &fixtures::full()).await;
     let path = format!("/api/v1/cases/{}", case["id"].as_str().unwrap());
 
-    for (org, role) in [(&w.harbour, "referrer"), (&w.council, "coordinator")] {
+    let without_actions = |mut v: Value| {
+        let actions = v
+            .as_object_mut()
+            .unwrap()
+            .remove("allowed_actions")
+            .unwrap();
+        (v, actions)
+    };
+    let (created, _) = without_actions(case.clone());
+    for (org, role, actions) in [
+        (
+            &w.harbour,
+            "referrer",
+            json!(["record_risk_assessment", "withdraw"]),
+        ),
+        (
+            &w.council,
+            "coordinator",
+            json!([
+                "accept",
+                "decline",
+                "record_contact",
+                "record_risk_assessment",
+                "hold",
+                "withdraw"
+            ]),
+        ),
+    ] {
         let response = app.get_as(org, &[role], &path).await;
         assert_eq!(response.status(), StatusCode::OK, "{role}");
         assert_eq!(response.headers()["etag"], "\"1\"");
-        let read: Value = response.json().await.unwrap();
-        assert_eq!(read, case, "{role} reads what was created");
+        let (read, allowed) = without_actions(response.json().await.unwrap());
+        assert_eq!(read, created, "{role} reads what was created");
+        assert_eq!(allowed, actions, "{role}'s actions");
     }
 
     let missing = format!("/api/v1/cases/{}", uuid::Uuid::now_v7());

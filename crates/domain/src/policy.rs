@@ -138,6 +138,16 @@ pub fn permits_any(roles: &[Role], action: Action, relations: &[Relation]) -> bo
     })
 }
 
+/// The role a caller acts in to do `action` through `relations`, if any permits it
+/// (recorded on the timeline).
+pub fn acting_role(roles: &[Role], action: Action, relations: &[Relation]) -> Option<Role> {
+    roles.iter().copied().find(|role| {
+        relations
+            .iter()
+            .any(|relation| permits(*role, action, *relation))
+    })
+}
+
 /// The relations through which any of `roles` may do `action` (for list queries).
 pub fn relations_permitting(roles: &[Role], action: Action) -> Vec<Relation> {
     let mut relations: Vec<Relation> = RULES

@@ -1,63 +1,117 @@
-//! Asking the domain policy about a particular caller and case.
+//! Asking the domain policy about a caller and a case.
+//!
+//! A [`Scope`] is the caller's organisation, token roles and scheme memberships, read
+//! once per request; from it the caller's relation to any case (and so its view and its
+//! permitted actions) is worked out without further queries.
 
 use sanctuary_domain::organisation::Role;
-use sanctuary_domain::policy::{self, Action, Relation};
+use sanctuary_domain::policy::{self, Action, Relation, View};
+use sanctuary_domain::workflow::possible_actions;
 use sanctuary_persistence::cases::{CaseSummary, Visibility};
 use sanctuary_persistence::{Store, schemes};
+use uuid::Uuid;
 
 use crate::auth::Caller;
 use crate::errors::ApiError;
 
-/// How the caller's organisation stands to a case.
-pub async fn relations_to_case(
-    store: &Store,
-    caller: &Caller,
-    case: &CaseSummary,
-) -> Result<Vec<Relation>, ApiError> {
-    let mut relations = Vec::new();
-    if case.referring_organisation_id == caller.organisation.id {
-        relations.push(Relation::ReferringOrganisation);
-    }
-    let roles =
-        schemes::roles_in(store.connection(), caller.organisation.id, case.scheme_id).await?;
-    if roles.contains(&Role::Coordinator) {
-        relations.push(Relation::SchemeCoordinator);
-    }
-    Ok(relations)
+pub struct Scope {
+    pub organisation_id: Uuid,
+    pub roles: Vec<Role>,
+    memberships: Vec<(Uuid, Role)>,
 }
 
-/// Whether the caller may do `action` to `case`. A refusal to view must look exactly like
-/// a missing case, so callers map `false` to 404.
-pub async fn may(
-    store: &Store,
-    caller: &Caller,
-    action: Action,
-    case: &CaseSummary,
-) -> Result<bool, ApiError> {
-    let relations = relations_to_case(store, caller, case).await?;
-    Ok(policy::permits_any(&caller.roles, action, &relations))
-}
-
-/// The list scope matching `may(…, ViewCase, …)`: the same rules, as SQL conditions.
-pub async fn visible_cases(store: &Store, caller: &Caller) -> Result<Vec<Visibility>, ApiError> {
-    let mut scopes = Vec::new();
-    for relation in policy::relations_permitting(&caller.roles, Action::ViewCase) {
-        scopes.push(match relation {
-            Relation::ReferringOrganisation => Visibility::ReferredBy(caller.organisation.id),
-            Relation::SchemeCoordinator => Visibility::InSchemes(
-                schemes::where_member_as(
-                    store.connection(),
-                    caller.organisation.id,
-                    Role::Coordinator,
-                )
-                .await?,
-            ),
-            // Not yet recorded on cases: nothing to list through them.
-            Relation::SchemeReferrer
-            | Relation::AssignedAssessor
-            | Relation::WorksContractor
-            | Relation::SchemeFireService => continue,
-        });
+impl Scope {
+    pub async fn of(store: &Store, caller: &Caller) -> Result<Self, ApiError> {
+        let memberships =
+            schemes::memberships_of(store.connection(), caller.organisation.id).await?;
+        Ok(Self {
+            organisation_id: caller.organisation.id,
+            roles: caller.roles.clone(),
+            memberships,
+        })
     }
-    Ok(scopes)
+
+    fn member_as(&self, scheme_id: Uuid, role: Role) -> bool {
+        self.memberships.contains(&(scheme_id, role))
+    }
+
+    fn schemes_as(&self, role: Role) -> Vec<Uuid> {
+        self.memberships
+            .iter()
+            .filter(|(_, r)| *r == role)
+            .map(|(s, _)| *s)
+            .collect()
+    }
+
+    /// How the caller's organisation stands to `case`.
+    pub fn relations(&self, case: &CaseSummary) -> Vec<Relation> {
+        let org = self.organisation_id;
+        let mut relations = Vec::new();
+        if case.referring_organisation_id == org {
+            relations.push(Relation::ReferringOrganisation);
+        }
+        if self.member_as(case.scheme_id, Role::Coordinator) {
+            relations.push(Relation::SchemeCoordinator);
+        }
+        if case.assessor_organisation_id == Some(org) {
+            relations.push(Relation::AssignedAssessor);
+        }
+        if case.contractor_organisation_id == Some(org) {
+            relations.push(Relation::WorksContractor);
+        }
+        if case.works_completed_at.is_some() && self.member_as(case.scheme_id, Role::FireService) {
+            relations.push(Relation::SchemeFireService);
+        }
+        relations
+    }
+
+    /// The view the caller gets of `case`; `None` means it must look missing (404).
+    pub fn view(&self, case: &CaseSummary) -> Option<View> {
+        policy::view_for(&self.roles, &self.relations(case))
+    }
+
+    /// The role the caller acts in to do `action` to `case`, if it may.
+    pub fn acting_role(&self, case: &CaseSummary, action: Action) -> Option<Role> {
+        policy::acting_role(&self.roles, action, &self.relations(case))
+    }
+
+    /// The case actions the caller could take now.
+    pub fn allowed_actions(&self, case: &CaseSummary) -> Vec<Action> {
+        let relations = self.relations(case);
+        possible_actions(case.status, case.held_from)
+            .into_iter()
+            .filter(|a| policy::permits_any(&self.roles, *a, &relations))
+            .collect()
+    }
+
+    /// The list scope matching [`Scope::view`]: the same rules, as SQL conditions.
+    pub fn visible_cases(&self) -> Vec<Visibility> {
+        policy::relations_permitting(&self.roles, Action::ViewCase)
+            .into_iter()
+            .filter_map(|relation| match relation {
+                Relation::ReferringOrganisation => {
+                    Some(Visibility::ReferredBy(self.organisation_id))
+                }
+                Relation::SchemeCoordinator => {
+                    Some(Visibility::InSchemes(self.schemes_as(Role::Coordinator)))
+                }
+                Relation::AssignedAssessor => Some(Visibility::AssessedBy(self.organisation_id)),
+                Relation::WorksContractor => Some(Visibility::ContractedTo(self.organisation_id)),
+                Relation::SchemeFireService => Some(Visibility::WorksCompletedIn(
+                    self.schemes_as(Role::FireService),
+                )),
+                Relation::SchemeReferrer => None,
+            })
+            .collect()
+    }
+
+    /// Whether the caller holds `role` in the scheme `scheme_id`.
+    pub fn holds(&self, scheme_id: Uuid, role: Role) -> bool {
+        self.roles.contains(&role) && self.member_as(scheme_id, role)
+    }
+
+    /// Whether the caller's organisation belongs to `scheme_id` at all.
+    pub fn is_member(&self, scheme_id: Uuid) -> bool {
+        self.memberships.iter().any(|(s, _)| *s == scheme_id)
+    }
 }

@@ -12,6 +12,7 @@ mod middleware;
 pub mod openapi;
 mod routes;
 pub mod state;
+mod views;
 pub mod wire;
 
 pub use app::{ExtraRoutes, ServerSettings, openapi, server};

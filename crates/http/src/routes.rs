@@ -8,7 +8,7 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::errors::ApiError;
-use crate::handlers::{cases, health, reference, referrals};
+use crate::handlers::{actions, cases, health, measures, reference, referrals, timeline};
 
 /// Every API operation. Only what is registered here exists, and it is in the spec.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -17,6 +17,28 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(referrals::create_referral)
             .service(cases::list_cases)
             .service(cases::get_case)
+            .service(timeline::timeline)
+            .service(timeline::risk_assessments)
+            .service(actions::accept)
+            .service(actions::decline)
+            .service(actions::assign_assessor)
+            .service(actions::record_assessment)
+            .service(actions::approve_works)
+            .service(actions::order_works)
+            .service(actions::start_works)
+            .service(actions::complete_works)
+            .service(actions::record_contact)
+            .service(actions::record_fire_check)
+            .service(actions::record_follow_up_visit)
+            .service(actions::record_follow_up_contact)
+            .service(actions::close)
+            .service(actions::cancel)
+            .service(actions::hold)
+            .service(actions::resume)
+            .service(actions::withdraw)
+            .service(actions::record_risk_assessment)
+            .service(measures::list_measures)
+            .service(measures::put_measure)
             .service(reference::dash_questions),
     )
     .service(health::live)

@@ -32,26 +32,62 @@ impl StoreError {
     }
 }
 
-/// A description of a database error safe to log: the kind of failure and constraint,
-/// never the offending values.
+/// A description of a database error safe to log: the kind of failure, and the
+/// database's message with every quoted part that is not an identifier (a column,
+/// table or constraint name) replaced, since drivers quote offending values.
 fn redacted_message(err: &DbErr) -> String {
     match err.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(_)) => "unique constraint violated".into(),
         Some(SqlErr::ForeignKeyConstraintViolation(_)) => "foreign key constraint violated".into(),
         _ => match err {
-            DbErr::ConnectionAcquire(e) => format!("could not acquire a connection: {e}"),
-            DbErr::Conn(_) => "connection failed".into(),
-            DbErr::Exec(_) => "statement failed".into(),
-            DbErr::Query(_) => "query failed".into(),
             DbErr::RecordNotFound(_) => "record not found".into(),
             DbErr::RecordNotInserted => "record not inserted".into(),
             DbErr::RecordNotUpdated => "record not updated".into(),
-            DbErr::Migration(m) => format!("migration failed: {m}"),
-            _ => "database operation failed".into(),
+            other => without_quoted_values(&other.to_string()),
         },
     }
 }
 
+fn without_quoted_values(message: &str) -> String {
+    let identifier = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 63
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.')
+    };
+    let mut out = String::new();
+    for (i, part) in message.split(['"', '\'', '`']).enumerate() {
+        if i % 2 == 1 && !identifier(part) {
+            out.push_str("\"…\"");
+        } else if i % 2 == 1 {
+            out.push('"');
+            out.push_str(part);
+            out.push('"');
+        } else {
+            out.push_str(part);
+        }
+    }
+    out.chars().take(400).collect()
+}
+
 pub(crate) fn is_unique_violation(err: &DbErr) -> bool {
     matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_values_are_dropped_and_identifiers_kept() {
+        let msg = r#"invalid input syntax for type uuid: "Jane Doe" in column "client_name""#;
+        assert_eq!(
+            without_quoted_values(msg),
+            r#"invalid input syntax for type uuid: "…" in column "client_name""#
+        );
+        assert_eq!(
+            without_quoted_values("NOT NULL constraint failed: cases.flags"),
+            "NOT NULL constraint failed: cases.flags"
+        );
+    }
 }

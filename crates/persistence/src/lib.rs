@@ -2,15 +2,22 @@
 //! HTTP layer calls. SQLite is the embedded default, PostgreSQL the production database;
 //! every query here runs unchanged on both.
 
+pub mod calendars;
 pub mod cases;
 mod codec;
 pub mod entities;
 mod error;
+pub mod events;
 pub mod idempotency;
 pub mod intake;
+pub mod mapping;
+pub mod measures;
 pub mod organisations;
+pub mod risk;
 pub mod schemes;
+mod snapshot;
 mod store;
+pub mod workflow;
 
 pub use error::StoreError;
 pub use store::{Backend, Store, StoreOptions};

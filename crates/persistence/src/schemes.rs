@@ -2,6 +2,7 @@
 
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::scheme::{Nation, SchemeCode};
+use sanctuary_domain::settings::SchemeSettings;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
 };
@@ -19,6 +20,7 @@ pub struct Scheme {
     pub name: String,
     pub reference_prefix: String,
     pub nation: Nation,
+    pub settings: SchemeSettings,
 }
 
 impl TryFrom<scheme::Model> for Scheme {
@@ -33,6 +35,9 @@ impl TryFrom<scheme::Model> for Scheme {
             name: m.name,
             reference_prefix: m.reference_prefix,
             nation: parse(&m.nation, "schemes.nation")?,
+            settings: serde_json::from_str(&m.settings).map_err(|_| StoreError::Corrupt {
+                column: "schemes.settings",
+            })?,
         })
     }
 }
@@ -51,12 +56,42 @@ pub async fn create(db: &impl ConnectionTrait, new: NewScheme<'_>) -> Result<Sch
         name: Set(new.name.to_owned()),
         reference_prefix: Set(new.reference_prefix.to_owned()),
         nation: Set(new.nation.as_str().to_owned()),
+        settings: Set("{}".to_owned()),
         created_at: Set(OffsetDateTime::now_utc()),
     }
     .insert(db)
     .await
     .map_err(StoreError::db("creating a scheme"))?
     .try_into()
+}
+
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Scheme>, StoreError> {
+    scheme::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .map_err(StoreError::db("reading a scheme"))?
+        .map(Scheme::try_from)
+        .transpose()
+}
+
+/// Replaces a scheme's settings.
+pub async fn set_settings(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    settings: &SchemeSettings,
+) -> Result<(), StoreError> {
+    let json = serde_json::to_string(settings).map_err(|_| StoreError::Corrupt {
+        column: "schemes.settings",
+    })?;
+    scheme::ActiveModel {
+        id: Set(id),
+        settings: Set(json),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .map_err(StoreError::db("updating scheme settings"))?;
+    Ok(())
 }
 
 pub async fn find_by_code(
@@ -150,4 +185,23 @@ pub async fn members(
         members.push((org, parse(&row.role, "scheme_memberships.role")?));
     }
     Ok(members)
+}
+
+/// Every (scheme, role) an organisation holds.
+pub async fn memberships_of(
+    db: &impl ConnectionTrait,
+    organisation_id: Uuid,
+) -> Result<Vec<(Uuid, Role)>, StoreError> {
+    let rows: Vec<(Uuid, String)> = scheme_membership::Entity::find()
+        .select_only()
+        .column(scheme_membership::Column::SchemeId)
+        .column(scheme_membership::Column::Role)
+        .filter(scheme_membership::Column::OrganisationId.eq(organisation_id))
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(StoreError::db("reading memberships"))?;
+    rows.into_iter()
+        .map(|(scheme, role)| Ok((scheme, parse(&role, "scheme_memberships.role")?)))
+        .collect()
 }

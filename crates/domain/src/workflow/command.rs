@@ -836,6 +836,7 @@ fn reassess(
     fx.changes.risk_level = Some(outcome.level);
     fx.changes.dash_score = Some(score);
     fx.changes.marac_referred = Some(marac_referred);
+    fx.changes.marac_date = input.marac.as_ref().and_then(|m| m.meeting_date);
     if let Some(level) = outcome.level {
         fx.data("level", level);
     }

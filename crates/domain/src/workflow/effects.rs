@@ -32,6 +32,7 @@ pub struct CaseChanges {
     pub risk_level: Option<Option<RiskLevel>>,
     pub dash_score: Option<Option<u8>>,
     pub marac_referred: Option<bool>,
+    pub marac_date: Option<Date>,
 }
 
 /// Free text, kept apart from everything else (it may say anything about anyone).

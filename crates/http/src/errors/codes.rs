@@ -62,6 +62,19 @@ error_codes! {
     IdempotencyKeyInFlight = ("idempotency_key_in_flight", 409, "Request with this idempotency key in progress"),
     /// This `Idempotency-Key` was used with a different body.
     IdempotencyKeyReused = ("idempotency_key_reused", 422, "Idempotency key reused with a different request"),
+    /// The action is not possible in the case's status; see `current_status` and
+    /// `allowed_actions`.
+    InvalidTransition = ("invalid_transition", 409, "Not possible in the case's current status"),
+    /// Installation and information-sharing consent are needed to accept a case.
+    ConsentRequired = ("consent_required", 409, "Consent required"),
+    /// A fitted measure needs a fire safety check before the case can close.
+    FireCheckRequired = ("fire_check_required", 409, "Fire safety check required"),
+    /// The client did not consent to follow-up contact.
+    FollowUpConsentRequired = ("follow_up_consent_required", 409, "Follow-up contact consent required"),
+    /// The case changed since the `If-Match` ETag was read: fetch it again.
+    PreconditionFailed = ("precondition_failed", 412, "The case has changed"),
+    /// Actions on a case need `If-Match` with the case's `ETag`.
+    PreconditionRequired = ("precondition_required", 428, "If-Match required"),
     /// An unexpected failure; details are in the service's log under the request id.
     InternalError = ("internal_error", 500, "Internal error"),
     /// A dependency (the database) is unavailable.

@@ -11,6 +11,8 @@ use std::fmt;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
+use sanctuary_domain::case::CaseStatus;
+use sanctuary_domain::policy::Action;
 use sanctuary_domain::violation::{ViolationCode, Violations};
 
 pub use codes::ErrorCode;
@@ -25,6 +27,8 @@ struct Details {
     detail: Cow<'static, str>,
     errors: Vec<FieldError>,
     existing_case: Option<CaseLink>,
+    transition: Option<(CaseStatus, Vec<Action>)>,
+    etag: Option<String>,
     www_authenticate: Option<&'static str>,
     allow: Option<String>,
     cause: Option<String>,
@@ -38,6 +42,8 @@ impl ApiError {
             detail: detail.into(),
             errors: Vec::new(),
             existing_case: None,
+            transition: None,
+            etag: None,
             www_authenticate: None,
             allow: None,
             cause: None,
@@ -130,6 +136,26 @@ impl ApiError {
         self
     }
 
+    /// 409 for an action the case's status does not allow.
+    pub fn invalid_transition(status: CaseStatus, action: Action, allowed: Vec<Action>) -> Self {
+        let mut e = Self::new(
+            ErrorCode::InvalidTransition,
+            format!("`{action}` is not possible while the case is `{status}`."),
+        );
+        e.0.transition = Some((status, allowed));
+        e
+    }
+
+    /// 412, with the case's current ETag so the client can refetch or retry.
+    pub fn stale(current_etag: String) -> Self {
+        let mut e = Self::new(
+            ErrorCode::PreconditionFailed,
+            "The case changed since you read it; fetch it again.",
+        );
+        e.0.etag = Some(current_etag);
+        e
+    }
+
     pub fn with_existing_case(mut self, link: CaseLink) -> Self {
         self.0.existing_case = Some(link);
         self
@@ -150,6 +176,8 @@ impl ApiError {
             request_id: self.0.request_id.clone(),
             errors: (!self.0.errors.is_empty()).then(|| self.0.errors.clone()),
             existing_case: self.0.existing_case.clone(),
+            current_status: self.0.transition.as_ref().map(|t| t.0),
+            allowed_actions: self.0.transition.as_ref().map(|t| t.1.clone()),
         }
     }
 }
@@ -188,6 +216,9 @@ impl ResponseError for ApiError {
         }
         if let Some(allow) = &self.0.allow {
             response.insert_header(("Allow", allow.as_str()));
+        }
+        if let Some(etag) = &self.0.etag {
+            response.insert_header(("ETag", etag.as_str()));
         }
         if let Some(id) = &self.0.request_id {
             response.insert_header(("X-Request-Id", id.as_str()));

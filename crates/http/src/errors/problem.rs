@@ -1,5 +1,7 @@
 //! The problem document (RFC 9457) and its parts.
 
+use sanctuary_domain::case::CaseStatus;
+use sanctuary_domain::policy::Action;
 use sanctuary_domain::violation::{Violation, ViolationCode};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -29,6 +31,12 @@ pub struct Problem {
     /// The case that already uses this external reference (`duplicate_external_reference`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub existing_case: Option<CaseLink>,
+    /// The case's status (`invalid_transition`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_status: Option<CaseStatus>,
+    /// What the caller can do instead (`invalid_transition`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_actions: Option<Vec<Action>>,
 }
 
 /// One rejected field: where it is (`pointer` into the body, or query `parameter`), a

@@ -4,24 +4,27 @@ use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, get};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sanctuary_domain::policy::Action;
 use sanctuary_domain::violation::ViolationCode;
-use sanctuary_persistence::cases::{self, CaseQuery};
+use sanctuary_persistence::cases::{self, CaseQuery, ClockFilter};
 use time::{Duration, Time};
 use uuid::Uuid;
 
-use super::case_response;
-use crate::access;
+use super::{case_response, now_micros};
+use crate::access::Scope;
 use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::extract::ValidQuery;
 use crate::state::AppState;
-use crate::wire::case::{CasePage, CaseSummaryView, CaseView, DEFAULT_PAGE_SIZE, ListCasesQuery};
+use crate::views;
+use crate::wire::case::{CasePage, CaseView, DEFAULT_PAGE_SIZE, ListCasesQuery};
 
 /// Read a case.
 ///
-/// Referrers see the cases they referred; the scheme's coordinator sees every case in
-/// the scheme. Any other case answers 404, exactly as a case that does not exist.
+/// Referrers see the cases they referred; the scheme's coordinator every case in the
+/// scheme; an assessor the cases assigned to it; a contractor the cases it holds a
+/// works order for (property and works only); the fire service the cases with works
+/// completed in its scheme (address and measures only). Any other case answers 404,
+/// exactly as a case that does not exist.
 #[utoipa::path(
     tag = "cases",
     params(("id" = Uuid, Path, description = "The case id")),
@@ -43,17 +46,19 @@ pub async fn get_case(
     let summary = cases::find_summary(store.connection(), id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    if !access::may(store, &caller, Action::ViewCase, &summary).await? {
+    let scope = Scope::of(store, &caller).await?;
+    if scope.view(&summary).is_none() {
         return Err(ApiError::not_found());
     }
     let record = cases::with_referral(store.connection(), summary).await?;
-    Ok(case_response(HttpResponse::Ok(), &record))
+    case_response(&state, &scope, HttpResponse::Ok(), &record).await
 }
 
 /// List cases.
 ///
-/// The cases the caller may read, newest first, filtered. Pages hold `limit` cases
-/// (default 25, at most 100); follow `next_cursor` for the next page.
+/// The cases the caller may read, newest first, filtered (by status, dates, risk,
+/// urgency, or clocks: `clock_state=breached`, `due_within_days=2`). Pages hold `limit`
+/// cases (default 25, at most 100); follow `next_cursor` for the next page.
 #[utoipa::path(
     tag = "cases",
     params(ListCasesQuery),
@@ -70,8 +75,19 @@ pub async fn list_cases(
     let limit = q.limit.unwrap_or(DEFAULT_PAGE_SIZE);
     let after = q.cursor.as_deref().map(decode_cursor).transpose()?;
     let start_of = |d: time::Date| d.with_time(Time::MIDNIGHT).assume_utc();
+    let scope = Scope::of(&state.store, &caller).await?;
+    let now = now_micros();
+    let clock = match (q.clock_state, q.due_within_days) {
+        (Some(state), _) => Some(ClockFilter::State(state, now)),
+        (None, Some(days)) => Some(ClockFilter::DueBetween(
+            now,
+            now + Duration::days(i64::from(days)),
+        )),
+        (None, None) => None,
+    };
     let query = CaseQuery {
-        visibility: access::visible_cases(&state.store, &caller).await?,
+        visibility: scope.visible_cases(),
+        clock,
         status: q.status,
         received_from: q.received_from.map(start_of),
         received_before: q.received_to.map(|d| start_of(d) + Duration::days(1)),
@@ -89,7 +105,10 @@ pub async fn list_cases(
         None
     };
     Ok(HttpResponse::Ok().json(CasePage {
-        items: rows.iter().map(CaseSummaryView::from).collect(),
+        items: rows
+            .iter()
+            .filter_map(|row| scope.view(row).map(|view| views::summary(row, view)))
+            .collect(),
         next_cursor,
     }))
 }

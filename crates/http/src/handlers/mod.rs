@@ -1,27 +1,56 @@
 //! Request handlers, one module per resource.
 
+pub mod actions;
 pub mod cases;
 pub mod health;
+pub mod measures;
 pub mod reference;
 pub mod referrals;
+pub mod timeline;
 
-use actix_web::HttpResponse;
 use actix_web::http::header;
+use actix_web::{HttpResponse, HttpResponseBuilder};
+use sanctuary_persistence::calendars;
 use sanctuary_persistence::cases::CaseRecord;
+use time::OffsetDateTime;
 
-use crate::wire::case::CaseView;
+use crate::access::Scope;
+use crate::errors::ApiError;
+use crate::state::AppState;
+use crate::views;
 
 /// The case's strong validator: changes with every write.
 pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
 }
 
-/// A case response with its `ETag`.
-pub fn case_response(
-    mut builder: actix_web::HttpResponseBuilder,
+/// Now, to the microsecond: the precision both databases store, so a value reads back
+/// exactly as written on either.
+pub fn now_micros() -> OffsetDateTime {
+    let now = OffsetDateTime::now_utc();
+    now.replace_microsecond(now.microsecond()).unwrap_or(now)
+}
+
+/// The case as the caller may see it, with its `ETag`.
+pub async fn case_response(
+    state: &AppState,
+    scope: &Scope,
+    mut builder: HttpResponseBuilder,
     record: &CaseRecord,
-) -> HttpResponse {
-    builder
+) -> Result<HttpResponse, ApiError> {
+    let Some(view) = scope.view(&record.summary) else {
+        // The caller's action took the case out of its sight.
+        return Ok(HttpResponse::NoContent().finish());
+    };
+    let calendar = calendars::for_nation(state.store.connection(), record.detail.nation).await?;
+    let body = views::case(
+        record,
+        view,
+        scope.allowed_actions(&record.summary),
+        now_micros(),
+        &calendar,
+    );
+    Ok(builder
         .insert_header((header::ETAG, etag(record.summary.version)))
-        .json(CaseView::from(record))
+        .json(body))
 }

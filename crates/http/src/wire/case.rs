@@ -1,18 +1,26 @@
-//! Cases on the wire.
+//! Cases on the wire. What a response holds depends on the caller's view (`view`):
+//! `full` (coordinator, referrer, assigned assessor) has everything; `contractor` has the
+//! property, safe-contact times, installation requests and the works; `fire_service` has
+//! the address and the fitted measures. Absent parts are omitted, not nulled.
 
 use sanctuary_domain::case::{CaseFlag, CaseStatus, ProgressBlock};
+use sanctuary_domain::clock::{ClockKind, ClockState, ClockUnit};
+use sanctuary_domain::eligibility::EligibilityWarning;
+use sanctuary_domain::measures::ReportRow;
 use sanctuary_domain::organisation::ReferralSource;
+use sanctuary_domain::policy::{Action, View};
 use sanctuary_domain::risk::RiskLevel;
-use sanctuary_persistence::cases::{CaseRecord, CaseSummary};
+use sanctuary_domain::workflow::{CancelReason, CloseReason, DeclineReason, HoldReason};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use validator::Validate;
 
-use super::referral::ReferralForm;
+use super::referral::{AddressSection, InstallationSection, ReferralForm};
 
-/// What lists show of a case: status and flags, no personal data.
+/// What lists show of a case: status and, in the full view, flags and risk; never
+/// personal data.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CaseSummaryView {
     /// UUIDv7.
@@ -30,33 +38,24 @@ pub struct CaseSummaryView {
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: OffsetDateTime,
     pub urgent: bool,
-    /// Derived from the referring organisation's kind.
-    pub referral_source: ReferralSource,
-    /// From the DASH score by the scheme's bands; null when no DASH was completed.
-    pub risk_level: Option<RiskLevel>,
-    pub flags: Vec<CaseFlag>,
-    /// False while anything in `blocked_by` stands.
-    pub can_progress: bool,
-    pub blocked_by: Vec<ProgressBlock>,
-}
-
-impl From<&CaseSummary> for CaseSummaryView {
-    fn from(s: &CaseSummary) -> Self {
-        Self {
-            id: s.id,
-            reference: s.reference.clone(),
-            scheme: s.scheme_code.clone(),
-            status: s.status,
-            received_at: s.received_at,
-            updated_at: s.updated_at,
-            urgent: s.urgent,
-            referral_source: s.referral_source,
-            risk_level: s.risk_level,
-            flags: s.flags.clone(),
-            can_progress: s.progress_blocks.is_empty(),
-            blocked_by: s.progress_blocks.clone(),
-        }
-    }
+    /// Which view of the case this is.
+    pub view: View,
+    /// Full view: derived from the referring organisation's kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referral_source: Option<ReferralSource>,
+    /// Full view: the risk level in force (null when no DASH was completed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<RiskLevel>)]
+    pub risk_level: Option<Option<RiskLevel>>,
+    /// Full view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flags: Option<Vec<CaseFlag>>,
+    /// Full view: false while anything in `blocked_by` stands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub can_progress: Option<bool>,
+    /// Full view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked_by: Option<Vec<ProgressBlock>>,
 }
 
 /// An organisation, by id and name.
@@ -66,32 +65,154 @@ pub struct OrganisationRef {
     pub name: String,
 }
 
-/// A case with its referral.
+/// A case.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CaseView {
     #[serde(flatten)]
     pub summary: CaseSummaryView,
-    pub external_reference: Option<String>,
-    pub referring_organisation: OrganisationRef,
-    /// The RIC score; null when no DASH was completed.
-    pub dash_score: Option<u8>,
-    /// The referral as received (normalised: trimmed text, canonical postcode).
-    pub referral: ReferralForm,
+    /// The actions the caller may take now; `POST /api/v1/cases/{id}/{action}` with the
+    /// underscores written as hyphens (e.g. `assign-assessor`).
+    pub allowed_actions: Vec<Action>,
+    /// Full view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub external_reference: Option<Option<String>>,
+    /// Full view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referring_organisation: Option<OrganisationRef>,
+    /// Full view: the RIC score in force (null when no DASH was completed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<u8>)]
+    pub dash_score: Option<Option<u8>>,
+    /// Full view: the referral as received (normalised).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referral: Option<ReferralForm>,
+    /// Full view: decisions, assignments and outcomes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<WorkflowView>,
+    /// Full view: the SLA clocks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clocks: Option<Vec<ClockView>>,
+    /// Contractor and fire service views: where the works are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub property: Option<PropertyView>,
+    /// Measures recommended, approved and fitted (what each view may see of them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub works: Option<WorksView>,
 }
 
-impl From<&CaseRecord> for CaseView {
-    fn from(r: &CaseRecord) -> Self {
-        Self {
-            summary: (&r.summary).into(),
-            external_reference: r.summary.external_reference.clone(),
-            referring_organisation: OrganisationRef {
-                id: r.summary.referring_organisation_id,
-                name: r.summary.referring_organisation_name.clone(),
-            },
-            dash_score: r.summary.dash_score,
-            referral: (&r.referral).into(),
-        }
-    }
+/// Decisions, assignments and outcomes.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WorkflowView {
+    /// Rules the referral does not demonstrably meet; accepting needs an override reason.
+    pub eligibility_warnings: Vec<EligibilityWarning>,
+    /// Set while on hold: where `resume` returns the case.
+    pub held_from: Option<CaseStatus>,
+    pub hold_reason: Option<HoldReason>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub decided_at: Option<OffsetDateTime>,
+    pub decline_reason: Option<DeclineReason>,
+    pub cancel_reason: Option<CancelReason>,
+    pub close_reason: Option<CloseReason>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub ended_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub first_contact_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub fire_check_recorded_at: Option<OffsetDateTime>,
+    pub assessor_organisation_id: Option<Uuid>,
+    pub contractor_organisation_id: Option<Uuid>,
+    /// An earlier case for the same client or home (open, or ended within 12 months).
+    pub repeat_of_case_id: Option<Uuid>,
+}
+
+/// An SLA clock on the case.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ClockView {
+    pub kind: ClockKind,
+    /// As of now: a running clock past its due time reads `breached`.
+    pub state: ClockState,
+    pub amount: u32,
+    pub unit: ClockUnit,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub started_at: OffsetDateTime,
+    /// The end of the day it is due (UK time), extended by any time on hold.
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub due_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub stopped_at: Option<OffsetDateTime>,
+    /// Working days left (negative: overdue by that many); null unless running.
+    pub working_days_remaining: Option<i64>,
+}
+
+/// Where the works are, for those who fit or check them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PropertyView {
+    pub address: AddressSection,
+    /// Contractor view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unsafe_contact_times: Option<String>,
+    /// Contractor view: the client's requests and concerns about the works.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub installation: Option<InstallationSection>,
+    /// Fire service view: where the safe room is, if one was fitted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub safe_room_location: Option<String>,
+}
+
+/// The case's measures.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WorksView {
+    /// Full view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approved_cost_pence: Option<i64>,
+    /// Full view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub funder_approval_reference: Option<String>,
+    /// Full and contractor views: the actual cost of what was fitted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub works_cost_pence: Option<i64>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub completed_at: Option<OffsetDateTime>,
+    pub items: Vec<WorksItemView>,
+}
+
+/// What happened to an approved measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemOutcomeView {
+    Installed,
+    NotInstalled,
+}
+
+/// A measure on the case.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WorksItemView {
+    /// Use this id to approve the item and to record its result.
+    pub id: Uuid,
+    pub measure_code: String,
+    pub name: String,
+    pub report_row: ReportRow,
+    pub requires_fire_check: bool,
+    pub quantity: u32,
+    pub location: Option<String>,
+    pub approved: bool,
+    pub outcome: Option<ItemOutcomeView>,
+    /// Full and contractor views.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimated_cost_pence: Option<i64>,
+    /// Full and contractor views.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<i64>)]
+    pub actual_cost_pence: Option<Option<i64>>,
 }
 
 /// A page of cases, newest first.
@@ -122,6 +243,12 @@ pub struct ListCasesQuery {
     pub received_to: Option<Date>,
     pub risk_level: Option<RiskLevel>,
     pub urgent: Option<bool>,
+    /// Cases with a clock in this state now (`breached`: stopped late or overdue).
+    pub clock_state: Option<ClockState>,
+    /// Cases with a running clock due within this many days (1 to 60).
+    #[validate(range(min = 1, max = 60, message = "must be between 1 and 60"))]
+    #[param(minimum = 1, maximum = 60)]
+    pub due_within_days: Option<u32>,
     /// The `next_cursor` of the previous page (opaque).
     #[param(min_length = 22, max_length = 22, pattern = r"^[A-Za-z0-9_-]{22}$")]
     pub cursor: Option<String>,

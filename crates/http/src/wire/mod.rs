@@ -1,5 +1,8 @@
 //! Wire types: the JSON the API accepts and returns, with their OpenAPI schemas.
 //! They carry no rules; rules live in the domain crate.
 
+pub mod actions;
 pub mod case;
+pub mod history;
+pub mod measure;
 pub mod referral;

@@ -49,6 +49,28 @@ pub struct Model {
     pub consent_landlord_contact: String,
     pub consent_information_sharing: String,
     pub consent_follow_up_contact: String,
+    pub held_from: Option<String>,
+    pub hold_reason: Option<String>,
+    pub assessor_organisation_id: Option<Uuid>,
+    pub contractor_organisation_id: Option<Uuid>,
+    pub decided_at: Option<TimeDateTimeWithTimeZone>,
+    pub decline_reason: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub close_reason: Option<String>,
+    pub ended_at: Option<TimeDateTimeWithTimeZone>,
+    pub works_completed_at: Option<TimeDateTimeWithTimeZone>,
+    pub approved_cost_pence: Option<i64>,
+    pub works_cost_pence: Option<i64>,
+    pub funder_approval_reference: Option<String>,
+    pub fire_check_recorded_at: Option<TimeDateTimeWithTimeZone>,
+    pub first_contact_at: Option<TimeDateTimeWithTimeZone>,
+    /// Comma-separated eligibility warning codes.
+    pub eligibility_warnings: String,
+    pub marac_date: Option<TimeDate>,
+    pub care_and_support_needs: bool,
+    pub client_match_key: String,
+    pub address_match_key: String,
+    pub repeat_of_case_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -65,6 +87,12 @@ pub enum Relation {
         to = "super::organisation::Column::Id"
     )]
     ReferringOrganisation,
+}
+
+impl Related<super::scheme::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Scheme.def()
+    }
 }
 
 impl ActiveModelBehavior for ActiveModel {}

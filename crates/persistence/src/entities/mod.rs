@@ -2,9 +2,17 @@
 //! as their snake_case strings and converted at the repository boundary.
 
 pub mod case;
+pub mod case_clock;
+pub mod case_event;
+pub mod case_note;
+pub mod case_record;
 pub mod case_referral;
+pub mod holiday;
 pub mod idempotency_record;
 pub mod organisation;
+pub mod risk_assessment;
 pub mod scheme;
+pub mod scheme_measure;
 pub mod scheme_membership;
 pub mod scheme_reference_counter;
+pub mod works_item;

@@ -10,6 +10,8 @@ pub struct Model {
     pub name: String,
     pub reference_prefix: String,
     pub nation: String,
+    /// Scheme settings as JSON.
+    pub settings: String,
     pub created_at: TimeDateTimeWithTimeZone,
 }
 

@@ -1,35 +1,47 @@
-//! Creating a case from a referral, atomically.
+//! Opening a case from a referral, atomically.
 
-use sanctuary_domain::age::{AgeBand, age_on};
+mod rows;
+
 use sanctuary_domain::case::{CaseFlag, CaseStatus, ProgressBlock};
+use sanctuary_domain::clock::Clock;
+use sanctuary_domain::eligibility::EligibilityWarning;
 use sanctuary_domain::organisation::ReferralSource;
-use sanctuary_domain::referral::{Disability, Referral, YesNo};
+use sanctuary_domain::policy::Action;
+use sanctuary_domain::referral::Referral;
 use sanctuary_domain::risk::RiskLevel;
 use sanctuary_domain::scheme::case_reference;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::codec::join;
 use crate::entities::{case, case_referral, scheme_reference_counter as counter};
 use crate::error::is_unique_violation;
+use crate::events::{self, Actor, NewEvent};
 use crate::idempotency::{self, IdempotencyKey};
+use crate::mapping::new_clock;
 use crate::organisations::Organisation;
 use crate::schemes::Scheme;
 use crate::{Store, StoreError};
+pub(crate) use rows::answers_json;
+use rows::{MatchKeys, case_row, initial_risk_assessment};
 
 /// Everything needed to open a case; the rules have already been applied.
 pub struct NewCase<'a> {
     pub scheme: &'a Scheme,
     pub referring_organisation: &'a Organisation,
+    pub actor: &'a Actor,
     pub received_at: OffsetDateTime,
     pub referral: &'a Referral,
     pub risk_level: Option<RiskLevel>,
     pub flags: &'a [CaseFlag],
     pub progress_blocks: &'a [ProgressBlock],
+    pub eligibility_warnings: &'a [EligibilityWarning],
+    /// The clocks the referral starts.
+    pub clocks: &'a [Clock],
     pub idempotency: Option<&'a IdempotencyKey>,
 }
 
@@ -42,8 +54,14 @@ pub enum IntakeError {
     Store(#[from] StoreError),
 }
 
-/// Opens the case in one transaction: next reference number, case row, referral, and the
-/// idempotency key's completion. Either all of it is durable or none of it is.
+/// How long after a case ends a new referral for the same client or home still counts
+/// as a repeat.
+const REPEAT_WINDOW: Duration = Duration::days(365);
+
+/// Opens the case in one transaction: next reference number, case row (linked to any
+/// earlier case for the same client or home), referral, clocks, first risk assessment,
+/// first timeline event and the idempotency key's completion. All of it is durable, or
+/// none of it is.
 pub async fn create_case(store: &Store, new: NewCase<'_>) -> Result<Uuid, IntakeError> {
     let org_id = new.referring_organisation.id;
     if let Some(existing) =
@@ -56,8 +74,12 @@ pub async fn create_case(store: &Store, new: NewCase<'_>) -> Result<Uuid, Intake
     let year = new.received_at.year();
     let number = next_reference_number(&tx, new.scheme.id, year).await?;
     let reference = case_reference(&new.scheme.reference_prefix, year, number);
-    let inserted = case_row(id, reference, &new).insert(&tx).await;
-    if let Err(err) = inserted {
+    let keys = MatchKeys::of(new.referral);
+    let repeat_of = earlier_case(&tx, new.scheme.id, &keys, new.received_at).await?;
+    if let Err(err) = case_row(id, reference, &new, &keys, repeat_of)
+        .insert(&tx)
+        .await
+    {
         // A concurrent request took the external reference between our check and insert.
         if is_unique_violation(&err) {
             drop(tx);
@@ -79,6 +101,37 @@ pub async fn create_case(store: &Store, new: NewCase<'_>) -> Result<Uuid, Intake
     .insert(&tx)
     .await
     .map_err(StoreError::db("storing a referral"))?;
+    for clock in new.clocks {
+        new_clock(id, new.scheme.id, clock)
+            .insert(&tx)
+            .await
+            .map_err(StoreError::db("starting a clock"))?;
+    }
+    initial_risk_assessment(id, &new)
+        .insert(&tx)
+        .await
+        .map_err(StoreError::db("recording the risk assessment"))?;
+    let mut data = vec![(
+        "referral_source",
+        ReferralSource::from(new.referring_organisation.kind).to_string(),
+    )];
+    if let Some(level) = new.risk_level {
+        data.push(("risk_level", level.to_string()));
+    }
+    if let Some(earlier) = repeat_of {
+        data.push(("repeat_of_case_id", earlier.to_string()));
+    }
+    let event = NewEvent {
+        case_id: id,
+        at: new.received_at,
+        action: Action::CreateReferral,
+        from: None,
+        to: CaseStatus::Received,
+        actor: new.actor,
+        data: &data,
+        notes: &[],
+    };
+    events::append(&tx, event).await?;
     if let Some(key) = new.idempotency {
         idempotency::complete(&tx, key, id).await?;
     }
@@ -107,6 +160,35 @@ async fn find_external_reference(
         .map_err(StoreError::db("checking an external reference"))?;
     Ok(found
         .map(|(case_id, reference)| IntakeError::DuplicateExternalReference { case_id, reference }))
+}
+
+/// The most recent case in the scheme for the same client or home that is still open
+/// or ended within the repeat window.
+async fn earlier_case(
+    db: &impl ConnectionTrait,
+    scheme_id: Uuid,
+    keys: &MatchKeys,
+    now: OffsetDateTime,
+) -> Result<Option<Uuid>, StoreError> {
+    case::Entity::find()
+        .select_only()
+        .column(case::Column::Id)
+        .filter(case::Column::SchemeId.eq(scheme_id))
+        .filter(
+            Condition::any()
+                .add(case::Column::ClientMatchKey.eq(keys.client.as_str()))
+                .add(case::Column::AddressMatchKey.eq(keys.address.as_str())),
+        )
+        .filter(
+            Condition::any()
+                .add(case::Column::EndedAt.is_null())
+                .add(case::Column::EndedAt.gte(now - REPEAT_WINDOW)),
+        )
+        .order_by_desc(case::Column::Id)
+        .into_tuple()
+        .one(db)
+        .await
+        .map_err(StoreError::db("looking for earlier referrals"))
 }
 
 /// The scheme's next reference number for `year`, gap-free: the counter row is locked by
@@ -143,66 +225,4 @@ async fn next_reference_number(
         })?;
     row.try_get("", "last_number")
         .map_err(StoreError::db("numbering a case"))
-}
-
-/// The case row: status and derived facts, plus the categorical answers the monitoring
-/// report counts (identifying detail stays in the referral).
-fn case_row(id: Uuid, reference: String, new: &NewCase<'_>) -> case::ActiveModel {
-    let r = new.referral;
-    let d = &r.demographics;
-    let has = |x: Disability| d.disabilities.contains(&x);
-    let age = age_on(r.client.date_of_birth, new.received_at.date());
-    let children_age_sum: i32 = r
-        .household
-        .children_ages
-        .iter()
-        .map(|a| i32::from(*a))
-        .sum();
-    case::ActiveModel {
-        id: Set(id),
-        scheme_id: Set(new.scheme.id),
-        referring_organisation_id: Set(new.referring_organisation.id),
-        reference: Set(reference),
-        status: Set(CaseStatus::Received.as_str().into()),
-        version: Set(1),
-        received_at: Set(new.received_at),
-        updated_at: Set(new.received_at),
-        urgent: Set(r.urgent),
-        external_reference: Set(r.external_reference.clone()),
-        referral_source: Set(ReferralSource::from(new.referring_organisation.kind)
-            .as_str()
-            .into()),
-        flags: Set(join(new.flags)),
-        progress_blocks: Set(join(new.progress_blocks)),
-        dash_completed: Set(r.safety.dash.completed()),
-        dash_score: Set(r.safety.dash.score().map(i16::from)),
-        risk_level: Set(new.risk_level.map(|l| l.as_str().into())),
-        marac_referred: Set(r.safety.marac.as_ref().map(|m| m.referred)),
-        police_involved: Set(r.safety.police.involved),
-        arson_risk: Set(r.safety.arson_risk.present),
-        gender: Set(d.gender.map(|g| g.as_str().into())),
-        gender_identity_differs: Set(d
-            .gender_identity_same_as_sex_at_birth
-            .map(|s| s == YesNo::No)),
-        ethnicity: Set(d.ethnicity.map(|e| e.as_str().into())),
-        interpreter_needed: Set(d.interpreter_needed),
-        disability_physical: Set(has(Disability::Physical)),
-        disability_learning: Set(has(Disability::LearningDisability)),
-        disability_mental_illness: Set(has(Disability::MentalIllness)),
-        disability_mental_impairment: Set(has(Disability::MentalImpairment)),
-        disability_none: Set(has(Disability::None)),
-        disability_prefer_not_to_say: Set(has(Disability::PreferNotToSay)),
-        age_band: Set(AgeBand::of(age).as_str().into()),
-        no_recourse_to_public_funds: Set(r.support_needs.no_recourse_to_public_funds),
-        pregnant: Set(r.support_needs.pregnant),
-        other_support_needs: Set(r.support_needs.other.is_some()),
-        accommodation_type: Set(r.household.accommodation_type.map(|a| a.as_str().into())),
-        tenure: Set(r.household.tenure.as_str().into()),
-        children_count: Set(i32::try_from(r.household.children_ages.len()).unwrap_or(i32::MAX)),
-        children_age_sum: Set(children_age_sum),
-        consent_installation: Set(r.consents.installation.as_str().into()),
-        consent_landlord_contact: Set(r.consents.landlord_contact.as_str().into()),
-        consent_information_sharing: Set(r.consents.information_sharing.as_str().into()),
-        consent_follow_up_contact: Set(r.consents.follow_up_contact.as_str().into()),
-    }
 }

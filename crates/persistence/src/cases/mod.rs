@@ -1,12 +1,20 @@
-//! Reading cases: one case in full, or a page of summaries.
+//! Reading cases: one case in full, or a page of summaries (see [`list`]).
+
+mod list;
+
+pub use list::{CaseQuery, ClockFilter, Visibility, list};
 
 use sanctuary_domain::case::{CaseFlag, CaseStatus, ProgressBlock};
+use sanctuary_domain::clock::Clock;
+use sanctuary_domain::eligibility::EligibilityWarning;
 use sanctuary_domain::organisation::ReferralSource;
 use sanctuary_domain::referral::Referral;
 use sanctuary_domain::risk::RiskLevel;
+use sanctuary_domain::scheme::Nation;
+use sanctuary_domain::workflow::{CancelReason, CloseReason, DeclineReason, HoldReason, WorksItem};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, RelationTrait, Select,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect,
+    RelationTrait, Select,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -14,8 +22,9 @@ use uuid::Uuid;
 use crate::StoreError;
 use crate::codec::{parse, parse_opt, split};
 use crate::entities::{case, case_referral, organisation, scheme};
+use crate::mapping::{clocks_of, works_of};
 
-/// What every view of a case carries.
+/// What every view of a case carries (and what access decisions need).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseSummary {
     pub id: Uuid,
@@ -35,13 +44,40 @@ pub struct CaseSummary {
     pub progress_blocks: Vec<ProgressBlock>,
     pub external_reference: Option<String>,
     pub dash_score: Option<u8>,
+    pub held_from: Option<CaseStatus>,
+    pub assessor_organisation_id: Option<Uuid>,
+    pub contractor_organisation_id: Option<Uuid>,
+    pub works_completed_at: Option<OffsetDateTime>,
 }
 
-/// A case with its referral.
+/// A case with its referral and workflow detail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseRecord {
     pub summary: CaseSummary,
     pub referral: Referral,
+    pub detail: CaseDetail,
+    pub clocks: Vec<Clock>,
+    pub works: Vec<WorksItem>,
+}
+
+/// Decisions and outcomes recorded on a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseDetail {
+    pub hold_reason: Option<HoldReason>,
+    pub decided_at: Option<OffsetDateTime>,
+    pub decline_reason: Option<DeclineReason>,
+    pub cancel_reason: Option<CancelReason>,
+    pub close_reason: Option<CloseReason>,
+    pub ended_at: Option<OffsetDateTime>,
+    pub approved_cost_pence: Option<i64>,
+    pub works_cost_pence: Option<i64>,
+    pub funder_approval_reference: Option<String>,
+    pub fire_check_recorded_at: Option<OffsetDateTime>,
+    pub first_contact_at: Option<OffsetDateTime>,
+    pub eligibility_warnings: Vec<EligibilityWarning>,
+    pub repeat_of_case_id: Option<Uuid>,
+    /// The scheme's nation (for its working-day calendar).
+    pub nation: Nation,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -63,6 +99,10 @@ struct SummaryRow {
     progress_blocks: String,
     external_reference: Option<String>,
     dash_score: Option<i16>,
+    held_from: Option<String>,
+    assessor_organisation_id: Option<Uuid>,
+    contractor_organisation_id: Option<Uuid>,
+    works_completed_at: Option<OffsetDateTime>,
 }
 
 impl TryFrom<SummaryRow> for CaseSummary {
@@ -87,10 +127,15 @@ impl TryFrom<SummaryRow> for CaseSummary {
             progress_blocks: split(&r.progress_blocks, "cases.progress_blocks")?,
             external_reference: r.external_reference,
             dash_score: r.dash_score.and_then(|s| u8::try_from(s).ok()),
+            held_from: parse_opt(r.held_from.as_deref(), "cases.held_from")?,
+            assessor_organisation_id: r.assessor_organisation_id,
+            contractor_organisation_id: r.contractor_organisation_id,
+            works_completed_at: r.works_completed_at,
         })
     }
 }
 
+/// The summary columns, with the scheme's code and the referring organisation's name.
 fn summary_select() -> Select<case::Entity> {
     use case::Column as C;
     case::Entity::find()
@@ -111,6 +156,10 @@ fn summary_select() -> Select<case::Entity> {
             C::ProgressBlocks,
             C::ExternalReference,
             C::DashScore,
+            C::HeldFrom,
+            C::AssessorOrganisationId,
+            C::ContractorOrganisationId,
+            C::WorksCompletedAt,
         ])
         .column_as(scheme::Column::Code, "scheme_code")
         .column_as(organisation::Column::Name, "referring_organisation_name")
@@ -136,7 +185,7 @@ pub async fn find_summary(
         .transpose()
 }
 
-/// One case with its referral.
+/// One case in full.
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<CaseRecord>, StoreError> {
     match find_summary(db, id).await? {
         Some(summary) => with_referral(db, summary).await.map(Some),
@@ -144,96 +193,50 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<CaseReco
     }
 }
 
-/// Completes a summary already read (e.g. for an access check) with its referral.
+/// Completes a summary already read (e.g. for an access check) with its referral,
+/// decisions, clocks and works.
 pub async fn with_referral(
     db: &impl ConnectionTrait,
     summary: CaseSummary,
 ) -> Result<CaseRecord, StoreError> {
-    let corrupt = || StoreError::Corrupt {
-        column: "case_referrals.details",
-    };
+    let corrupt = |column| StoreError::Corrupt { column };
     let details = case_referral::Entity::find_by_id(summary.id)
         .one(db)
         .await
         .map_err(StoreError::db("reading a referral"))?
-        .ok_or_else(corrupt)?;
-    let referral: Referral = serde_json::from_str(&details.details).map_err(|_| corrupt())?;
-    Ok(CaseRecord { summary, referral })
-}
-
-/// Which cases a caller may list: the union of these.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Visibility {
-    /// Cases the organisation referred.
-    ReferredBy(Uuid),
-    /// Every case in these schemes.
-    InSchemes(Vec<Uuid>),
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct CaseQuery {
-    pub visibility: Vec<Visibility>,
-    pub status: Option<CaseStatus>,
-    pub received_from: Option<OffsetDateTime>,
-    pub received_before: Option<OffsetDateTime>,
-    pub risk_level: Option<RiskLevel>,
-    pub urgent: Option<bool>,
-    /// Keyset cursor: only cases with a smaller id (ids are UUIDv7, so older cases).
-    pub after: Option<Uuid>,
-    pub limit: u64,
-}
-
-/// Newest first, `limit` at most. Filters and the visibility scope are SQL conditions
-/// over indexed columns; nothing is filtered in memory.
-pub async fn list(
-    db: &impl ConnectionTrait,
-    q: &CaseQuery,
-) -> Result<Vec<CaseSummary>, StoreError> {
-    let mut scope = Condition::any();
-    let mut visible_somewhere = false;
-    for v in &q.visibility {
-        match v {
-            Visibility::ReferredBy(org) => {
-                scope = scope.add(case::Column::ReferringOrganisationId.eq(*org));
-                visible_somewhere = true;
-            }
-            Visibility::InSchemes(ids) if !ids.is_empty() => {
-                scope = scope.add(case::Column::SchemeId.is_in(ids.iter().copied()));
-                visible_somewhere = true;
-            }
-            Visibility::InSchemes(_) => {}
-        }
-    }
-    if !visible_somewhere {
-        return Ok(Vec::new());
-    }
-    let mut select = summary_select().filter(scope);
-    if let Some(status) = q.status {
-        select = select.filter(case::Column::Status.eq(status.as_str()));
-    }
-    if let Some(from) = q.received_from {
-        select = select.filter(case::Column::ReceivedAt.gte(from));
-    }
-    if let Some(before) = q.received_before {
-        select = select.filter(case::Column::ReceivedAt.lt(before));
-    }
-    if let Some(level) = q.risk_level {
-        select = select.filter(case::Column::RiskLevel.eq(level.as_str()));
-    }
-    if let Some(urgent) = q.urgent {
-        select = select.filter(case::Column::Urgent.eq(urgent));
-    }
-    if let Some(after) = q.after {
-        select = select.filter(case::Column::Id.lt(after));
-    }
-    select
-        .order_by_desc(case::Column::Id)
-        .limit(q.limit)
-        .into_model::<SummaryRow>()
-        .all(db)
+        .ok_or(corrupt("case_referrals.case_id"))?;
+    let referral: Referral =
+        serde_json::from_str(&details.details).map_err(|_| corrupt("case_referrals.details"))?;
+    let (row, scheme) = case::Entity::find_by_id(summary.id)
+        .find_also_related(scheme::Entity)
+        .one(db)
         .await
-        .map_err(StoreError::db("listing cases"))?
-        .into_iter()
-        .map(CaseSummary::try_from)
-        .collect()
+        .map_err(StoreError::db("reading a case"))?
+        .ok_or(corrupt("cases.id"))?;
+    let scheme = scheme.ok_or(corrupt("cases.scheme_id"))?;
+    let detail = CaseDetail {
+        hold_reason: parse_opt(row.hold_reason.as_deref(), "cases.hold_reason")?,
+        decided_at: row.decided_at,
+        decline_reason: parse_opt(row.decline_reason.as_deref(), "cases.decline_reason")?,
+        cancel_reason: parse_opt(row.cancel_reason.as_deref(), "cases.cancel_reason")?,
+        close_reason: parse_opt(row.close_reason.as_deref(), "cases.close_reason")?,
+        ended_at: row.ended_at,
+        approved_cost_pence: row.approved_cost_pence,
+        works_cost_pence: row.works_cost_pence,
+        funder_approval_reference: row.funder_approval_reference,
+        fire_check_recorded_at: row.fire_check_recorded_at,
+        first_contact_at: row.first_contact_at,
+        eligibility_warnings: split(&row.eligibility_warnings, "cases.eligibility_warnings")?,
+        repeat_of_case_id: row.repeat_of_case_id,
+        nation: parse(&scheme.nation, "schemes.nation")?,
+    };
+    let clocks = clocks_of(db, summary.id).await?;
+    let works = works_of(db, summary.id).await?;
+    Ok(CaseRecord {
+        summary,
+        referral,
+        detail,
+        clocks,
+        works,
+    })
 }

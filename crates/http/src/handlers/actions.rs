@@ -1,0 +1,343 @@
+//! `POST /api/v1/cases/{id}/{action}`: the case workflow.
+//!
+//! Every action goes through [`perform`]: the case must be visible (404 otherwise, the
+//! same as a missing case), the caller's role must be allowed the action (403), the
+//! request must carry the case's `ETag` in `If-Match` (428 without, 412 when stale), the
+//! domain decides (409 or 422), and the effects are committed under the version the
+//! caller saw (412 if someone else got there first).
+
+use actix_web::http::header;
+use actix_web::web::{Data, Path};
+use actix_web::{HttpRequest, HttpResponse, post};
+use sanctuary_domain::organisation::Role;
+use sanctuary_domain::policy::Action;
+use sanctuary_domain::violation::{ViolationCode, Violations};
+use sanctuary_domain::workflow::{self, ActionError, Command, Conflict};
+use sanctuary_persistence::cases;
+use sanctuary_persistence::events::Actor;
+use sanctuary_persistence::workflow::{CommitError, commit, load};
+use sanctuary_persistence::{organisations, schemes};
+use uuid::Uuid;
+
+use super::{case_response, etag, now_micros};
+use crate::access::Scope;
+use crate::auth::Caller;
+use crate::errors::{ApiError, ErrorCode};
+use crate::extract::ContractJson;
+use crate::state::AppState;
+use crate::wire::actions::*;
+
+/// The version `If-Match` names: required, and a strong ETag of this API.
+fn expected_version(request: &HttpRequest) -> Result<i64, ApiError> {
+    let required = || {
+        ApiError::new(
+            ErrorCode::PreconditionRequired,
+            "Send If-Match with the case's ETag (from GET /api/v1/cases/{id}).",
+        )
+    };
+    let value = request
+        .headers()
+        .get(header::IF_MATCH)
+        .ok_or_else(required)?;
+    let text = value.to_str().map_err(|_| required())?.trim();
+    text.strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .and_then(|t| t.parse::<i64>().ok())
+        // A weak or unknown tag can never match the case's (strong) ETag.
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::PreconditionFailed,
+                "If-Match does not name a version of this case.",
+            )
+        })
+}
+
+/// The organisation named in a command must hold `role` in the case's scheme.
+async fn check_assignee(
+    state: &AppState,
+    scheme_id: Uuid,
+    organisation_id: Uuid,
+    role: Role,
+) -> Result<(), ApiError> {
+    let db = state.store.connection();
+    let active = organisations::find(db, organisation_id)
+        .await?
+        .is_some_and(|o| o.active);
+    let roles = schemes::roles_in(db, organisation_id, scheme_id).await?;
+    if active && roles.contains(&role) {
+        return Ok(());
+    }
+    let mut v = Violations::new();
+    v.add(
+        "/organisation_id",
+        ViolationCode::InvalidValue,
+        format!("is not an active {role} organisation of this scheme"),
+    );
+    Err(ApiError::validation(v))
+}
+
+fn action_error(err: ActionError, allowed: Vec<Action>) -> ApiError {
+    match err {
+        ActionError::Illegal(e) => ApiError::invalid_transition(e.status, e.action, allowed),
+        ActionError::Conflict { code, message } => {
+            let code = match code {
+                Conflict::ConsentRequired => ErrorCode::ConsentRequired,
+                Conflict::FireCheckRequired => ErrorCode::FireCheckRequired,
+                Conflict::FollowUpConsentRequired => ErrorCode::FollowUpConsentRequired,
+            };
+            ApiError::new(code, message)
+        }
+        ActionError::Invalid(v) => ApiError::validation(v),
+    }
+}
+
+/// Takes `command` on case `id` for `caller`.
+pub async fn perform(
+    state: &AppState,
+    caller: &Caller,
+    request: &HttpRequest,
+    id: &str,
+    command: Command,
+) -> Result<HttpResponse, ApiError> {
+    let action = command.action();
+    let id = Uuid::parse_str(id).map_err(|_| ApiError::not_found())?;
+    let store = &state.store;
+    let summary = cases::find_summary(store.connection(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let scope = Scope::of(store, caller).await?;
+    if scope.view(&summary).is_none() {
+        return Err(ApiError::not_found());
+    }
+    let role = scope.acting_role(&summary, action).ok_or_else(|| {
+        ApiError::forbidden(format!(
+            "Your organisation's role on this case does not allow `{action}`."
+        ))
+    })?;
+    let expected = expected_version(request)?;
+    if expected != summary.version {
+        return Err(ApiError::stale(etag(summary.version)));
+    }
+    match &command {
+        Command::AssignAssessor { organisation_id } => {
+            check_assignee(state, summary.scheme_id, *organisation_id, Role::Assessor).await?;
+        }
+        Command::OrderWorks { organisation_id } => {
+            check_assignee(state, summary.scheme_id, *organisation_id, Role::Contractor).await?;
+        }
+        _ => {}
+    }
+    let loaded = load(store, id).await?.ok_or_else(ApiError::not_found)?;
+    let at = now_micros();
+    let effects = workflow::apply(&loaded.snapshot, command, at, &loaded.calendar)
+        .map_err(|e| action_error(e, scope.allowed_actions(&summary)))?;
+    let actor = Actor {
+        subject: caller.subject.clone(),
+        organisation_id: caller.organisation.id,
+        role,
+    };
+    match commit(store, &loaded, action, &actor, &effects, at).await {
+        Ok(_) => {}
+        Err(CommitError::Stale) => {
+            let current = cases::find_summary(store.connection(), id)
+                .await?
+                .map_or(summary.version, |s| s.version);
+            return Err(ApiError::stale(etag(current)));
+        }
+        Err(CommitError::Store(e)) => return Err(e.into()),
+    }
+    let record = cases::find(store.connection(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    case_response(state, &scope, HttpResponse::Ok(), &record).await
+}
+
+macro_rules! action_endpoint {
+    (
+        $(#[doc = $doc:tt])*
+        $name:ident, $path:tt, $body:ty
+    ) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            tag = "case actions",
+            request_body = $body,
+            params(
+                ("id" = Uuid, Path, description = "The case id"),
+                ("If-Match" = String, Header, description = "The case's ETag, e.g. \"3\""),
+            ),
+            responses(
+                (status = 200, description = "The case after the action.", body = crate::wire::case::CaseView,
+                    headers(("ETag" = String, description = "The case's new version"))),
+                (status = 403, description = "Your role may not take this action.", body = crate::errors::Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such case, or not yours to see.", body = crate::errors::Problem, content_type = "application/problem+json"),
+                (status = 409, description = "Not possible in the case's status, or the case's facts forbid it.", body = crate::errors::Problem, content_type = "application/problem+json"),
+                (status = 412, description = "The case changed since that ETag.", body = crate::errors::Problem, content_type = "application/problem+json"),
+                (status = 428, description = "If-Match is missing.", body = crate::errors::Problem, content_type = "application/problem+json"),
+            ),
+            security(("bearer" = [])),
+        )]
+        #[post($path)]
+        pub async fn $name(
+            state: Data<AppState>,
+            caller: Caller,
+            request: HttpRequest,
+            id: Path<String>,
+            body: ContractJson<$body>,
+        ) -> Result<HttpResponse, ApiError> {
+            let command = body.parse(|b| b.command())?;
+            perform(&state, &caller, &request, &id, command).await
+        }
+    };
+}
+
+macro_rules! bare_action_endpoint {
+    (
+        $(#[doc = $doc:tt])*
+        $name:ident, $path:tt, $command:expr
+    ) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            tag = "case actions",
+            params(
+                ("id" = Uuid, Path, description = "The case id"),
+                ("If-Match" = String, Header, description = "The case's ETag, e.g. \"3\""),
+            ),
+            responses(
+                (status = 200, description = "The case after the action.", body = crate::wire::case::CaseView,
+                    headers(("ETag" = String, description = "The case's new version"))),
+                (status = 403, description = "Your role may not take this action.", body = crate::errors::Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such case, or not yours to see.", body = crate::errors::Problem, content_type = "application/problem+json"),
+                (status = 409, description = "Not possible in the case's status.", body = crate::errors::Problem, content_type = "application/problem+json"),
+                (status = 412, description = "The case changed since that ETag.", body = crate::errors::Problem, content_type = "application/problem+json"),
+                (status = 428, description = "If-Match is missing.", body = crate::errors::Problem, content_type = "application/problem+json"),
+            ),
+            security(("bearer" = [])),
+        )]
+        #[post($path)]
+        pub async fn $name(
+            state: Data<AppState>,
+            caller: Caller,
+            request: HttpRequest,
+            id: Path<String>,
+        ) -> Result<HttpResponse, ApiError> {
+            perform(&state, &caller, &request, &id, $command).await
+        }
+    };
+}
+
+action_endpoint! {
+    /// Accept the referral.
+    ///
+    /// Coordinator. Needs installation and information-sharing consent; if the case has
+    /// eligibility warnings, an `override_reason`. Starts the refer-to-assessor clock.
+    accept, "/cases/{id}/accept", AcceptBody
+}
+action_endpoint! {
+    /// Decline the referral, with a reason.
+    ///
+    /// Coordinator. Ends the case and its clocks.
+    decline, "/cases/{id}/decline", DeclineBody
+}
+action_endpoint! {
+    /// Assign an assessor organisation of the scheme.
+    ///
+    /// Coordinator. Stops the refer-to-assessor clock, starts the assessment clock.
+    assign_assessor, "/cases/{id}/assign-assessor", AssignAssessorBody
+}
+action_endpoint! {
+    /// Record the assessment: visit, findings, recommended measures.
+    ///
+    /// The assigned assessor. Measures come from the scheme's catalogue.
+    record_assessment, "/cases/{id}/record-assessment", RecordAssessmentBody
+}
+action_endpoint! {
+    /// Approve all or some of the recommended measures.
+    ///
+    /// Coordinator. Above the scheme's per-household limit, a funder approval
+    /// reference is required.
+    approve_works, "/cases/{id}/approve-works", ApproveWorksBody
+}
+action_endpoint! {
+    /// Order the approved works from a contractor organisation of the scheme.
+    ///
+    /// Coordinator. Starts the works-start and works-complete clocks.
+    order_works, "/cases/{id}/order-works", OrderWorksBody
+}
+bare_action_endpoint! {
+    /// Record that the works have started.
+    ///
+    /// The contractor holding the works order. No body.
+    start_works, "/cases/{id}/start-works", Command::StartWorks
+}
+action_endpoint! {
+    /// Complete the works: installed (with actual cost) or not (with a reason), for
+    /// every approved measure.
+    ///
+    /// The contractor holding the works order. Starts the fire-check, follow-up visit
+    /// and (with consent) follow-up contact clocks.
+    complete_works, "/cases/{id}/complete-works", CompleteWorksBody
+}
+action_endpoint! {
+    /// Record a contact with the client.
+    ///
+    /// Coordinator. The first conversation (`spoke_to_client`) stops the initial-contact
+    /// clock. Respect the case's unsafe contact times.
+    record_contact, "/cases/{id}/record-contact", RecordContactBody
+}
+action_endpoint! {
+    /// Record the fire safety check.
+    ///
+    /// The scheme's fire service, or the coordinator. Required before closing when a
+    /// fitted measure (a safe room, window grilles) needs it.
+    record_fire_check, "/cases/{id}/record-fire-check", RecordFireCheckBody
+}
+action_endpoint! {
+    /// Record the follow-up visit after the works.
+    ///
+    /// Coordinator. Moves the case to `follow_up`.
+    record_follow_up_visit, "/cases/{id}/record-follow-up-visit", RecordFollowUpVisitBody
+}
+action_endpoint! {
+    /// Record a follow-up contact at 3, 6 or 12 months.
+    ///
+    /// Coordinator. Only with the client's follow-up consent.
+    record_follow_up_contact, "/cases/{id}/record-follow-up-contact", RecordFollowUpContactBody
+}
+action_endpoint! {
+    /// Close the case, with a reason.
+    ///
+    /// Coordinator. Cancels the clocks still running.
+    close, "/cases/{id}/close", CloseBody
+}
+action_endpoint! {
+    /// Cancel the works, with a reason (before they complete).
+    ///
+    /// Coordinator. Ends the case and its clocks.
+    cancel, "/cases/{id}/cancel", CancelBody
+}
+action_endpoint! {
+    /// Put the case on hold; its clocks pause and paused days do not count.
+    ///
+    /// Coordinator.
+    hold, "/cases/{id}/hold", HoldBody
+}
+bare_action_endpoint! {
+    /// Take the case off hold: back to the status it left, clocks running again.
+    ///
+    /// Coordinator. No body.
+    resume, "/cases/{id}/resume", Command::Resume
+}
+action_endpoint! {
+    /// Record that the client withdrew consent to installation.
+    ///
+    /// Coordinator or the referring organisation. Ends the case and its clocks.
+    withdraw, "/cases/{id}/withdraw", WithdrawBody
+}
+action_endpoint! {
+    /// Add a risk reassessment.
+    ///
+    /// Coordinator, the referring organisation or the assigned assessor. Professional
+    /// judgement may raise the level the DASH score gives, never lower it. History is
+    /// kept; the case shows the level in force.
+    record_risk_assessment, "/cases/{id}/risk-assessments", RiskAssessmentBody
+}

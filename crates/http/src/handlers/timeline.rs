@@ -1,0 +1,121 @@
+//! A case's history: its timeline and its risk assessments.
+
+use actix_web::web::{Data, Path};
+use actix_web::{HttpResponse, get};
+use sanctuary_domain::policy::Action;
+use sanctuary_persistence::cases::{self, CaseSummary};
+use sanctuary_persistence::{events, risk};
+use uuid::Uuid;
+
+use crate::access::Scope;
+use crate::auth::Caller;
+use crate::errors::ApiError;
+use crate::state::AppState;
+use crate::wire::case::OrganisationRef;
+use crate::wire::history::{ActorView, RiskAssessmentView, TimelineEntryView};
+
+/// The case, if the caller may see its history (404 if it may not see the case at all,
+/// 403 if it may see the case but not its history).
+async fn readable(state: &AppState, caller: &Caller, id: &str) -> Result<CaseSummary, ApiError> {
+    let id = Uuid::parse_str(id).map_err(|_| ApiError::not_found())?;
+    let summary = cases::find_summary(state.store.connection(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let scope = Scope::of(&state.store, caller).await?;
+    if scope.view(&summary).is_none() {
+        return Err(ApiError::not_found());
+    }
+    if scope.acting_role(&summary, Action::ViewTimeline).is_none() {
+        return Err(ApiError::forbidden(
+            "Your role on this case does not include its history.",
+        ));
+    }
+    Ok(summary)
+}
+
+/// A case's timeline.
+///
+/// Every action on the case, oldest first: when, by whom (user, organisation, role),
+/// the status before and after, and the action's codes, dates and amounts — never
+/// personal values. Coordinator, referring organisation, assigned assessor.
+#[utoipa::path(
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "The case id")),
+    responses(
+        (status = 200, body = Vec<TimelineEntryView>),
+        (status = 403, description = "Your role does not include the case's history.", body = crate::errors::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case, or not yours to see.", body = crate::errors::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/cases/{id}/timeline")]
+pub async fn timeline(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let summary = readable(&state, &caller, &id).await?;
+    let entries: Vec<TimelineEntryView> = events::timeline(state.store.connection(), summary.id)
+        .await?
+        .into_iter()
+        .map(|e| TimelineEntryView {
+            id: e.id,
+            at: e.at,
+            action: e.action,
+            from_status: e.from_status,
+            to_status: e.to_status,
+            actor: ActorView {
+                subject: e.actor_subject,
+                organisation: OrganisationRef {
+                    id: e.organisation_id,
+                    name: e.organisation_name,
+                },
+                role: e.role,
+            },
+            data: e.data,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(entries))
+}
+
+/// A case's risk assessments.
+///
+/// The referral's, then every reassessment, oldest first. The case shows the level in
+/// force. Coordinator, referring organisation, assigned assessor.
+#[utoipa::path(
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "The case id")),
+    responses(
+        (status = 200, body = Vec<RiskAssessmentView>),
+        (status = 403, description = "Your role does not include the case's history.", body = crate::errors::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case, or not yours to see.", body = crate::errors::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/cases/{id}/risk-assessments")]
+pub async fn risk_assessments(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let summary = readable(&state, &caller, &id).await?;
+    let views: Vec<RiskAssessmentView> = risk::history(state.store.connection(), summary.id)
+        .await?
+        .into_iter()
+        .map(|r| RiskAssessmentView {
+            id: r.id,
+            recorded_at: r.recorded_at,
+            organisation_id: r.organisation_id,
+            source: r.source,
+            dash_completed: r.dash_completed,
+            dash_score: r.dash_score,
+            professional_judgement: r.judgement,
+            level: r.level,
+            incidents_last_12_months: r.incidents_last_12_months,
+            marac_referred: r.marac_referred,
+            marac_date: r.marac_date,
+            new_incident: r.new_incident,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(views))
+}

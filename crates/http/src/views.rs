@@ -1,0 +1,181 @@
+//! Building a caller's view of a case. Each view is built up from what it may hold —
+//! never by building everything and removing fields afterwards.
+
+use sanctuary_domain::calendar::Calendar;
+use sanctuary_domain::policy::{Action, View};
+use sanctuary_domain::workflow::{ItemOutcome, WorksItem};
+use sanctuary_persistence::cases::{CaseRecord, CaseSummary};
+use time::OffsetDateTime;
+
+use crate::wire::case::{
+    CaseSummaryView, CaseView, ClockView, ItemOutcomeView, OrganisationRef, PropertyView,
+    WorkflowView, WorksItemView, WorksView,
+};
+use crate::wire::referral::{AddressSection, InstallationSection, ReferralForm};
+
+/// What lists show of a case.
+pub fn summary(s: &CaseSummary, view: View) -> CaseSummaryView {
+    let full = view == View::Full;
+    CaseSummaryView {
+        id: s.id,
+        reference: s.reference.clone(),
+        scheme: s.scheme_code.clone(),
+        status: s.status,
+        received_at: s.received_at,
+        updated_at: s.updated_at,
+        urgent: s.urgent,
+        view,
+        referral_source: full.then_some(s.referral_source),
+        risk_level: full.then_some(s.risk_level),
+        flags: full.then(|| s.flags.clone()),
+        can_progress: full.then_some(s.progress_blocks.is_empty()),
+        blocked_by: full.then(|| s.progress_blocks.clone()),
+    }
+}
+
+/// A whole case, as `view` may see it.
+pub fn case(
+    r: &CaseRecord,
+    view: View,
+    allowed_actions: Vec<Action>,
+    now: OffsetDateTime,
+    calendar: &Calendar,
+) -> CaseView {
+    let s = &r.summary;
+    let mut out = CaseView {
+        summary: summary(s, view),
+        allowed_actions,
+        external_reference: None,
+        referring_organisation: None,
+        dash_score: None,
+        referral: None,
+        workflow: None,
+        clocks: None,
+        property: None,
+        works: None,
+    };
+    match view {
+        View::Full => {
+            out.external_reference = Some(s.external_reference.clone());
+            out.referring_organisation = Some(OrganisationRef {
+                id: s.referring_organisation_id,
+                name: s.referring_organisation_name.clone(),
+            });
+            out.dash_score = Some(s.dash_score);
+            out.referral = Some(ReferralForm::from(&r.referral));
+            out.workflow = Some(workflow(r));
+            out.clocks = Some(clocks(r, now, calendar));
+            out.works = (!r.works.is_empty()).then(|| works(r, view));
+        }
+        View::Contractor => {
+            let client = &r.referral.client;
+            out.property = Some(PropertyView {
+                address: address(r),
+                unsafe_contact_times: Some(client.unsafe_contact_times.clone()),
+                installation: Some(InstallationSection {
+                    requests: r.referral.installation.requests.clone(),
+                    concerns: r.referral.installation.concerns.clone(),
+                }),
+                safe_room_location: None,
+            });
+            out.works = Some(works(r, view));
+        }
+        View::FireService => {
+            let safe_room = r
+                .works
+                .iter()
+                .find(|w| w.installed() && w.measure_code == "safe_room");
+            out.property = Some(PropertyView {
+                address: address(r),
+                unsafe_contact_times: None,
+                installation: None,
+                safe_room_location: safe_room.and_then(|w| w.location.clone()),
+            });
+            out.works = Some(works(r, view));
+        }
+    }
+    out
+}
+
+fn address(r: &CaseRecord) -> AddressSection {
+    let a = &r.referral.client.address;
+    AddressSection {
+        line1: Some(a.line1.clone()),
+        line2: a.line2.clone(),
+        town: Some(a.town.clone()),
+        postcode: Some(a.postcode.to_string()),
+    }
+}
+
+fn workflow(r: &CaseRecord) -> WorkflowView {
+    let d = &r.detail;
+    WorkflowView {
+        eligibility_warnings: d.eligibility_warnings.clone(),
+        held_from: r.summary.held_from,
+        hold_reason: d.hold_reason,
+        decided_at: d.decided_at,
+        decline_reason: d.decline_reason,
+        cancel_reason: d.cancel_reason,
+        close_reason: d.close_reason,
+        ended_at: d.ended_at,
+        first_contact_at: d.first_contact_at,
+        fire_check_recorded_at: d.fire_check_recorded_at,
+        assessor_organisation_id: r.summary.assessor_organisation_id,
+        contractor_organisation_id: r.summary.contractor_organisation_id,
+        repeat_of_case_id: d.repeat_of_case_id,
+    }
+}
+
+fn clocks(r: &CaseRecord, now: OffsetDateTime, calendar: &Calendar) -> Vec<ClockView> {
+    r.clocks
+        .iter()
+        .map(|c| ClockView {
+            kind: c.kind,
+            state: c.state_at(now),
+            amount: c.amount,
+            unit: c.unit,
+            started_at: c.started_at,
+            due_at: c.due_at,
+            stopped_at: c.stopped_at,
+            working_days_remaining: c.working_days_remaining(now, calendar),
+        })
+        .collect()
+}
+
+fn works(r: &CaseRecord, view: View) -> WorksView {
+    let priced = matches!(view, View::Full | View::Contractor);
+    let items: Vec<&WorksItem> = match view {
+        View::Full => r.works.iter().collect(),
+        View::Contractor => r.works.iter().filter(|w| w.approved).collect(),
+        View::FireService => r.works.iter().filter(|w| w.installed()).collect(),
+    };
+    WorksView {
+        approved_cost_pence: (view == View::Full)
+            .then_some(r.detail.approved_cost_pence)
+            .flatten(),
+        funder_approval_reference: (view == View::Full)
+            .then(|| r.detail.funder_approval_reference.clone())
+            .flatten(),
+        works_cost_pence: priced.then_some(r.detail.works_cost_pence).flatten(),
+        completed_at: r.summary.works_completed_at,
+        items: items
+            .into_iter()
+            .map(|w| WorksItemView {
+                id: w.id,
+                measure_code: w.measure_code.clone(),
+                name: w.name.clone(),
+                report_row: w.report_row,
+                requires_fire_check: w.requires_fire_check,
+                quantity: w.quantity,
+                location: w.location.clone(),
+                approved: w.approved,
+                outcome: w.outcome.map(|o| match o {
+                    ItemOutcome::Installed { .. } => ItemOutcomeView::Installed,
+                    ItemOutcome::NotInstalled => ItemOutcomeView::NotInstalled,
+                }),
+                estimated_cost_pence: priced.then_some(w.estimated_cost_pence),
+                actual_cost_pence: priced.then(|| w.installed().then(|| w.actual_cost_pence())),
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,408 @@
+//! Request bodies of the case actions, and their domain commands.
+
+use sanctuary_domain::dash::Dash;
+use sanctuary_domain::referral::Marac;
+use sanctuary_domain::risk::RiskLevel;
+use sanctuary_domain::violation::Violations;
+use sanctuary_domain::workflow::{
+    CancelReason, CloseReason, Command, ContactMethod, ContactOutcome, DeclineReason, FeelsSafer,
+    FireCheckOutcome, HoldReason, ItemApproval, ItemResult, Recommendation, RiskInput,
+};
+use serde::Deserialize;
+use time::Date;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::referral::{DashAnswersSection, DashSection, MaracSection};
+
+/// Accept the referral into the scheme.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptBody {
+    /// Required when the case has eligibility warnings: why accept anyway.
+    #[schema(max_length = 2000)]
+    pub override_reason: Option<String>,
+}
+
+/// Decline the referral.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclineBody {
+    pub reason: DeclineReason,
+    /// Required when `reason` is `other`.
+    #[schema(max_length = 2000)]
+    pub other: Option<String>,
+}
+
+/// Assign an assessor organisation of the scheme.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignAssessorBody {
+    pub organisation_id: Uuid,
+}
+
+/// A measure the assessor recommends.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecommendationBody {
+    /// A code from `GET /api/v1/measures?scheme=…`.
+    #[schema(
+        max_length = 60,
+        pattern = r"^[a-z][a-z0-9_]{1,59}$",
+        example = "door_chain_and_viewer"
+    )]
+    pub measure_code: String,
+    #[schema(minimum = 1, maximum = 100)]
+    pub quantity: u32,
+    /// Where it goes, e.g. "front door".
+    #[schema(max_length = 100, example = "front door")]
+    pub location: Option<String>,
+    /// Integer pence; defaults to the catalogue's unit cost times the quantity.
+    #[schema(minimum = 0, maximum = 10_000_000)]
+    pub estimated_cost_pence: Option<i64>,
+}
+
+/// Record the assessment visit and the recommended measures.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordAssessmentBody {
+    #[serde(with = "sanctuary_domain::iso_date")]
+    #[schema(value_type = String, format = Date)]
+    pub visit_date: Date,
+    #[schema(max_length = 4000)]
+    pub findings: Option<String>,
+    #[schema(max_items = 50)]
+    pub recommended_measures: Vec<RecommendationBody>,
+}
+
+/// Approve works: all recommended measures, or the listed ones.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveWorksBody {
+    /// Ids of recommended measures to approve; all of them when absent.
+    #[schema(max_items = 50)]
+    pub items: Option<Vec<Uuid>>,
+    /// Required when the approved total is above the scheme's per-household limit.
+    #[schema(max_length = 100)]
+    pub funder_approval_reference: Option<String>,
+}
+
+/// Order the approved works from a contractor organisation of the scheme.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderWorksBody {
+    pub organisation_id: Uuid,
+}
+
+/// What happened to one approved measure.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemResultBody {
+    pub item_id: Uuid,
+    pub installed: bool,
+    /// Required when installed; integer pence.
+    #[schema(minimum = 0, maximum = 10_000_000)]
+    pub actual_cost_pence: Option<i64>,
+    /// Required when not installed.
+    #[schema(max_length = 1000)]
+    pub reason: Option<String>,
+}
+
+/// Complete the works: a result for every approved measure.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteWorksBody {
+    #[schema(max_items = 50)]
+    pub results: Vec<ItemResultBody>,
+}
+
+/// A contact with the client. Check the case's unsafe contact times first.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordContactBody {
+    pub method: ContactMethod,
+    /// `spoke_to_client` counts as contact and stops the initial-contact clock.
+    pub outcome: ContactOutcome,
+    #[schema(max_length = 2000)]
+    pub notes: Option<String>,
+}
+
+/// The fire service's safety check.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordFireCheckBody {
+    #[serde(with = "sanctuary_domain::iso_date")]
+    #[schema(value_type = String, format = Date)]
+    pub checked_on: Date,
+    pub outcome: FireCheckOutcome,
+    #[schema(max_length = 2000)]
+    pub notes: Option<String>,
+}
+
+/// The follow-up visit after works.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordFollowUpVisitBody {
+    #[serde(with = "sanctuary_domain::iso_date")]
+    #[schema(value_type = String, format = Date)]
+    pub visited_on: Date,
+    #[schema(max_length = 2000)]
+    pub notes: Option<String>,
+}
+
+/// A follow-up contact 3, 6 or 12 months after works (only with follow-up consent).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordFollowUpContactBody {
+    #[serde(with = "sanctuary_domain::iso_date")]
+    #[schema(value_type = String, format = Date)]
+    pub contacted_on: Date,
+    /// 3, 6 or 12.
+    #[schema(minimum = 3, maximum = 12)]
+    pub milestone_months: u32,
+    pub feels_safer: FeelsSafer,
+    #[schema(max_length = 2000)]
+    pub notes: Option<String>,
+}
+
+/// Close the case.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseBody {
+    pub reason: CloseReason,
+    /// Required when `reason` is `other`.
+    #[schema(max_length = 2000)]
+    pub other: Option<String>,
+}
+
+/// Cancel the works (before they complete).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelBody {
+    pub reason: CancelReason,
+    /// Required when `reason` is `other`.
+    #[schema(max_length = 2000)]
+    pub other: Option<String>,
+}
+
+/// Put the case on hold; its clocks pause.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HoldBody {
+    pub reason: HoldReason,
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+}
+
+/// The client withdrew consent to installation.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawBody {
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+}
+
+/// A risk reassessment.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiskAssessmentBody {
+    pub dash: DashSection,
+    /// Raises the level the score gives (never lowers it).
+    pub professional_judgement: Option<RiskLevel>,
+    #[schema(minimum = 0, maximum = 1000)]
+    pub incidents_last_12_months: Option<u32>,
+    pub marac: Option<MaracSection>,
+    /// A new incident since the last assessment.
+    pub new_incident: Option<bool>,
+    #[schema(max_length = 4000)]
+    pub notes: Option<String>,
+}
+
+impl AcceptBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::Accept {
+            override_reason: self.override_reason,
+        })
+    }
+}
+
+impl DeclineBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::Decline {
+            reason: self.reason,
+            other: self.other,
+        })
+    }
+}
+
+impl RecordAssessmentBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        let recommendations = self
+            .recommended_measures
+            .into_iter()
+            .map(|r| Recommendation {
+                measure_code: r.measure_code,
+                quantity: r.quantity,
+                location: r.location,
+                estimated_cost_pence: r.estimated_cost_pence,
+            })
+            .collect();
+        Ok(Command::RecordAssessment {
+            visit_date: self.visit_date,
+            findings: self.findings,
+            recommendations,
+        })
+    }
+}
+
+impl ApproveWorksBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::ApproveWorks(ItemApproval {
+            items: self.items,
+            funder_approval_reference: self.funder_approval_reference,
+        }))
+    }
+}
+
+impl CompleteWorksBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        let results = self
+            .results
+            .into_iter()
+            .map(|r| ItemResult {
+                item_id: r.item_id,
+                installed: r.installed,
+                actual_cost_pence: r.actual_cost_pence,
+                reason: r.reason,
+            })
+            .collect();
+        Ok(Command::CompleteWorks { results })
+    }
+}
+
+impl RecordContactBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::RecordContact {
+            method: self.method,
+            outcome: self.outcome,
+            notes: self.notes,
+        })
+    }
+}
+
+impl RecordFireCheckBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::RecordFireCheck {
+            checked_on: self.checked_on,
+            outcome: self.outcome,
+            notes: self.notes,
+        })
+    }
+}
+
+impl RecordFollowUpVisitBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::RecordFollowUpVisit {
+            visited_on: self.visited_on,
+            notes: self.notes,
+        })
+    }
+}
+
+impl RecordFollowUpContactBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::RecordFollowUpContact {
+            contacted_on: self.contacted_on,
+            milestone_months: self.milestone_months,
+            feels_safer: self.feels_safer,
+            notes: self.notes,
+        })
+    }
+}
+
+impl CloseBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::Close {
+            reason: self.reason,
+            other: self.other,
+        })
+    }
+}
+
+impl CancelBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::Cancel {
+            reason: self.reason,
+            other: self.other,
+        })
+    }
+}
+
+impl HoldBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::Hold {
+            reason: self.reason,
+            note: self.note,
+        })
+    }
+}
+
+impl WithdrawBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::Withdraw { note: self.note })
+    }
+}
+
+impl RiskAssessmentBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        let mut v = Violations::new();
+        let answers = self
+            .dash
+            .answers
+            .as_ref()
+            .map(DashAnswersSection::to_domain);
+        let completed = self.dash.completed.unwrap_or(false);
+        if self.dash.completed.is_none() {
+            v.add(
+                "/dash/completed",
+                sanctuary_domain::violation::ViolationCode::Required,
+                "is required",
+            );
+        }
+        let dash = v.nested("/dash", Dash::new(completed, self.dash.score, answers));
+        let marac = self.marac.map(|m| Marac {
+            referred: m.referred.unwrap_or(false),
+            meeting_date: m.meeting_date,
+        });
+        if let Some(m) = &marac {
+            v.absorb("/marac", m.violations());
+        }
+        let Some(dash) = dash else {
+            return Err(v);
+        };
+        v.into_result(Command::RecordRiskAssessment(RiskInput {
+            dash,
+            judgement: self.professional_judgement,
+            incidents_last_12_months: self.incidents_last_12_months,
+            marac,
+            new_incident: self.new_incident.unwrap_or(false),
+            notes: self.notes,
+        }))
+    }
+}
+
+impl AssignAssessorBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::AssignAssessor {
+            organisation_id: self.organisation_id,
+        })
+    }
+}
+
+impl OrderWorksBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::OrderWorks {
+            organisation_id: self.organisation_id,
+        })
+    }
+}

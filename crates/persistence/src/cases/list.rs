@@ -1,0 +1,151 @@
+//! Pages of case summaries: visibility, filters and keyset paging, all in SQL.
+
+use sanctuary_domain::case::CaseStatus;
+use sanctuary_domain::clock::ClockState;
+use sanctuary_domain::risk::RiskLevel;
+use sea_orm::sea_query::{Query, SelectStatement};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{CaseSummary, SummaryRow, summary_select};
+use crate::StoreError;
+use crate::entities::{case, case_clock};
+
+/// Which cases a caller may list: the union of these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visibility {
+    /// Cases the organisation referred.
+    ReferredBy(Uuid),
+    /// Every case in these schemes.
+    InSchemes(Vec<Uuid>),
+    /// Cases assigned to the organisation for assessment.
+    AssessedBy(Uuid),
+    /// Cases whose works are ordered from the organisation.
+    ContractedTo(Uuid),
+    /// Cases in these schemes whose works are complete (the fire service's).
+    WorksCompletedIn(Vec<Uuid>),
+}
+
+/// A clock filter for lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockFilter {
+    /// Cases with a clock in this state as of the given instant (running past due
+    /// reads as breached).
+    State(ClockState, OffsetDateTime),
+    /// Cases with a running clock due between the two instants.
+    DueBetween(OffsetDateTime, OffsetDateTime),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CaseQuery {
+    pub visibility: Vec<Visibility>,
+    pub status: Option<CaseStatus>,
+    pub received_from: Option<OffsetDateTime>,
+    pub received_before: Option<OffsetDateTime>,
+    pub risk_level: Option<RiskLevel>,
+    pub urgent: Option<bool>,
+    pub clock: Option<ClockFilter>,
+    /// Keyset cursor: only cases with a smaller id (ids are UUIDv7, so older cases).
+    pub after: Option<Uuid>,
+    pub limit: u64,
+}
+
+fn scope(visibility: &[Visibility]) -> Option<Condition> {
+    let mut scope = Condition::any();
+    let mut any = false;
+    for v in visibility {
+        let condition = match v {
+            Visibility::ReferredBy(org) => {
+                Condition::all().add(case::Column::ReferringOrganisationId.eq(*org))
+            }
+            Visibility::AssessedBy(org) => {
+                Condition::all().add(case::Column::AssessorOrganisationId.eq(*org))
+            }
+            Visibility::ContractedTo(org) => {
+                Condition::all().add(case::Column::ContractorOrganisationId.eq(*org))
+            }
+            Visibility::InSchemes(ids) if !ids.is_empty() => {
+                Condition::all().add(case::Column::SchemeId.is_in(ids.iter().copied()))
+            }
+            Visibility::WorksCompletedIn(ids) if !ids.is_empty() => Condition::all()
+                .add(case::Column::SchemeId.is_in(ids.iter().copied()))
+                .add(case::Column::WorksCompletedAt.is_not_null()),
+            Visibility::InSchemes(_) | Visibility::WorksCompletedIn(_) => continue,
+        };
+        scope = scope.add(condition);
+        any = true;
+    }
+    any.then_some(scope)
+}
+
+/// Newest first, `limit` at most. Filters and the visibility scope are SQL conditions
+/// over indexed columns; nothing is filtered in memory.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    q: &CaseQuery,
+) -> Result<Vec<CaseSummary>, StoreError> {
+    let Some(scope) = scope(&q.visibility) else {
+        return Ok(Vec::new());
+    };
+    let mut select = summary_select().filter(scope);
+    if let Some(status) = q.status {
+        select = select.filter(case::Column::Status.eq(status.as_str()));
+    }
+    if let Some(from) = q.received_from {
+        select = select.filter(case::Column::ReceivedAt.gte(from));
+    }
+    if let Some(before) = q.received_before {
+        select = select.filter(case::Column::ReceivedAt.lt(before));
+    }
+    if let Some(level) = q.risk_level {
+        select = select.filter(case::Column::RiskLevel.eq(level.as_str()));
+    }
+    if let Some(urgent) = q.urgent {
+        select = select.filter(case::Column::Urgent.eq(urgent));
+    }
+    if let Some(clock) = q.clock {
+        select = select.filter(case::Column::Id.in_subquery(clock_subquery(clock)));
+    }
+    if let Some(after) = q.after {
+        select = select.filter(case::Column::Id.lt(after));
+    }
+    select
+        .order_by_desc(case::Column::Id)
+        .limit(q.limit)
+        .into_model::<SummaryRow>()
+        .all(db)
+        .await
+        .map_err(StoreError::db("listing cases"))?
+        .into_iter()
+        .map(CaseSummary::try_from)
+        .collect()
+}
+
+/// The ids of cases with a clock matching `filter`, from the (state, due_at) index.
+fn clock_subquery(filter: ClockFilter) -> SelectStatement {
+    use case_clock::Column as K;
+    let running = ClockState::Running.as_str();
+    let condition = match filter {
+        ClockFilter::State(ClockState::Breached, now) => Condition::any()
+            .add(K::State.eq(ClockState::Breached.as_str()))
+            .add(
+                Condition::all()
+                    .add(K::State.eq(running))
+                    .add(K::DueAt.lt(now)),
+            ),
+        ClockFilter::State(ClockState::Running, now) => Condition::all()
+            .add(K::State.eq(running))
+            .add(K::DueAt.gte(now)),
+        ClockFilter::State(state, _) => Condition::all().add(K::State.eq(state.as_str())),
+        ClockFilter::DueBetween(from, until) => Condition::all()
+            .add(K::State.eq(running))
+            .add(K::DueAt.gte(from))
+            .add(K::DueAt.lte(until)),
+    };
+    Query::select()
+        .column(K::CaseId)
+        .from(case_clock::Entity)
+        .cond_where(condition)
+        .to_owned()
+}

@@ -1,0 +1,26 @@
+use sea_orm::entity::prelude::*;
+
+/// An SLA clock on a case.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "case_clocks")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub scheme_id: Uuid,
+    pub kind: String,
+    pub stop_event: String,
+    pub unit: String,
+    pub amount: i32,
+    pub started_at: TimeDateTimeWithTimeZone,
+    pub held: i64,
+    pub paused_at: Option<TimeDateTimeWithTimeZone>,
+    pub due_at: TimeDateTimeWithTimeZone,
+    pub stopped_at: Option<TimeDateTimeWithTimeZone>,
+    pub state: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,149 @@
+//! The case timeline: one event per action, with who, when and what (never personal
+//! values; free text goes to `case_notes`, linked to its event).
+
+use sanctuary_domain::case::CaseStatus;
+use sanctuary_domain::organisation::Role;
+use sanctuary_domain::policy::Action;
+use sanctuary_domain::workflow::Note;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::StoreError;
+use crate::codec::{parse, parse_opt};
+use crate::entities::{case_event, case_note, organisation};
+
+/// Who acted: the token's subject, for which organisation, in which role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub subject: String,
+    pub organisation_id: Uuid,
+    pub role: Role,
+}
+
+/// An event to append.
+pub struct NewEvent<'a> {
+    pub case_id: Uuid,
+    pub at: OffsetDateTime,
+    pub action: Action,
+    pub from: Option<CaseStatus>,
+    pub to: CaseStatus,
+    pub actor: &'a Actor,
+    pub data: &'a [(&'static str, String)],
+    pub notes: &'a [Note],
+}
+
+/// Key/value pairs as a JSON object; a repeated key becomes an array.
+fn data_object(data: &[(&'static str, String)]) -> String {
+    let mut map = Map::new();
+    for (key, value) in data {
+        let value = Value::String(value.clone());
+        match map.get_mut(*key) {
+            Some(Value::Array(items)) => items.push(value),
+            Some(existing) => *existing = Value::Array(vec![existing.take(), value]),
+            None => {
+                map.insert((*key).to_owned(), value);
+            }
+        }
+    }
+    Value::Object(map).to_string()
+}
+
+/// Appends the event and its notes; returns the event's id.
+pub(crate) async fn append(db: &impl ConnectionTrait, e: NewEvent<'_>) -> Result<Uuid, StoreError> {
+    let id = Uuid::now_v7();
+    case_event::ActiveModel {
+        id: Set(id),
+        case_id: Set(e.case_id),
+        at: Set(e.at),
+        action: Set(e.action.as_str().to_owned()),
+        from_status: Set(e.from.map(|s| s.as_str().to_owned())),
+        to_status: Set(e.to.as_str().to_owned()),
+        actor_subject: Set(e.actor.subject.clone()),
+        organisation_id: Set(e.actor.organisation_id),
+        role: Set(e.actor.role.as_str().to_owned()),
+        data: Set(data_object(e.data)),
+    }
+    .insert(db)
+    .await
+    .map_err(StoreError::db("recording an event"))?;
+    for note in e.notes {
+        case_note::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            case_id: Set(e.case_id),
+            event_id: Set(id),
+            kind: Set(note.kind.as_str().to_owned()),
+            text: Set(note.text.clone()),
+            created_at: Set(e.at),
+        }
+        .insert(db)
+        .await
+        .map_err(StoreError::db("recording a note"))?;
+    }
+    Ok(id)
+}
+
+/// A timeline entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineEntry {
+    pub id: Uuid,
+    pub at: OffsetDateTime,
+    pub action: Action,
+    pub from_status: Option<CaseStatus>,
+    pub to_status: CaseStatus,
+    pub actor_subject: String,
+    pub organisation_id: Uuid,
+    pub organisation_name: String,
+    pub role: Role,
+    pub data: Value,
+}
+
+/// A case's timeline, oldest first.
+pub async fn timeline(
+    db: &impl ConnectionTrait,
+    case_id: Uuid,
+) -> Result<Vec<TimelineEntry>, StoreError> {
+    let rows = case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(case_id))
+        .order_by_asc(case_event::Column::Id)
+        .find_also_related(organisation::Entity)
+        .all(db)
+        .await
+        .map_err(StoreError::db("reading the timeline"))?;
+    rows.into_iter()
+        .map(|(e, org)| {
+            Ok(TimelineEntry {
+                id: e.id,
+                at: e.at,
+                action: parse(&e.action, "case_events.action")?,
+                from_status: parse_opt(e.from_status.as_deref(), "case_events.from_status")?,
+                to_status: parse(&e.to_status, "case_events.to_status")?,
+                actor_subject: e.actor_subject,
+                organisation_id: e.organisation_id,
+                organisation_name: org.map(|o| o.name).unwrap_or_default(),
+                role: parse(&e.role, "case_events.role")?,
+                data: serde_json::from_str(&e.data).map_err(|_| StoreError::Corrupt {
+                    column: "case_events.data",
+                })?,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_keys_become_arrays() {
+        let data = [
+            ("approved", "a".to_owned()),
+            ("approved", "b".to_owned()),
+            ("total", "3".to_owned()),
+        ];
+        assert_eq!(data_object(&data), r#"{"approved":["a","b"],"total":"3"}"#);
+    }
+}

@@ -1,0 +1,156 @@
+//! The rows a referral opens a case with.
+
+use sanctuary_domain::age::{AgeBand, age_on};
+use sanctuary_domain::case::{CaseFlag, CaseStatus};
+use sanctuary_domain::matching;
+use sanctuary_domain::organisation::ReferralSource;
+use sanctuary_domain::referral::{Disability, Referral, YesNo};
+use sea_orm::Set;
+use uuid::Uuid;
+
+use super::NewCase;
+use crate::codec::join;
+use crate::entities::{case, risk_assessment};
+
+/// Hashes that find the same client or the same home again.
+pub(super) struct MatchKeys {
+    pub client: String,
+    pub address: String,
+}
+
+impl MatchKeys {
+    pub fn of(r: &Referral) -> Self {
+        Self {
+            client: matching::client_key(&r.client.name, r.client.date_of_birth),
+            address: matching::address_key(&r.client.address.postcode, &r.client.address.line1),
+        }
+    }
+}
+
+/// The DASH answers as a JSON object by question code.
+pub(crate) fn answers_json(r: &sanctuary_domain::dash::Dash) -> Option<String> {
+    r.answers().map(|a| {
+        let map: serde_json::Map<String, serde_json::Value> = a
+            .iter()
+            .map(|(q, ans)| (q.as_str().to_owned(), ans.as_str().into()))
+            .collect();
+        serde_json::Value::Object(map).to_string()
+    })
+}
+
+pub(super) fn initial_risk_assessment(
+    case_id: Uuid,
+    new: &NewCase<'_>,
+) -> risk_assessment::ActiveModel {
+    let safety = &new.referral.safety;
+    risk_assessment::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        case_id: Set(case_id),
+        organisation_id: Set(new.referring_organisation.id),
+        recorded_at: Set(new.received_at),
+        source: Set("referral".to_owned()),
+        dash_completed: Set(safety.dash.completed()),
+        dash_score: Set(safety.dash.score().map(i16::from)),
+        dash_answers: Set(answers_json(&safety.dash)),
+        judgement: Set(None),
+        level: Set(new.risk_level.map(|l| l.as_str().to_owned())),
+        incidents_last_12_months: Set(None),
+        marac_referred: Set(safety.marac.as_ref().map(|m| m.referred)),
+        marac_date: Set(safety.marac.as_ref().and_then(|m| m.meeting_date)),
+        new_incident: Set(false),
+    }
+}
+
+/// The case row: status and derived facts, plus the categorical answers the monitoring
+/// report counts (identifying detail stays in the referral).
+pub(super) fn case_row(
+    id: Uuid,
+    reference: String,
+    new: &NewCase<'_>,
+    keys: &MatchKeys,
+    repeat_of: Option<Uuid>,
+) -> case::ActiveModel {
+    let r = new.referral;
+    let d = &r.demographics;
+    let has = |x: Disability| d.disabilities.contains(&x);
+    let age = age_on(r.client.date_of_birth, new.received_at.date());
+    let children_age_sum: i32 = r
+        .household
+        .children_ages
+        .iter()
+        .map(|a| i32::from(*a))
+        .sum();
+    let mut flags = new.flags.to_vec();
+    if repeat_of.is_some() {
+        flags.push(CaseFlag::RepeatReferral);
+        flags.sort();
+    }
+    case::ActiveModel {
+        id: Set(id),
+        scheme_id: Set(new.scheme.id),
+        referring_organisation_id: Set(new.referring_organisation.id),
+        reference: Set(reference),
+        status: Set(CaseStatus::Received.as_str().into()),
+        version: Set(1),
+        received_at: Set(new.received_at),
+        updated_at: Set(new.received_at),
+        urgent: Set(r.urgent),
+        external_reference: Set(r.external_reference.clone()),
+        referral_source: Set(ReferralSource::from(new.referring_organisation.kind)
+            .as_str()
+            .into()),
+        flags: Set(join(&flags)),
+        progress_blocks: Set(join(new.progress_blocks)),
+        dash_completed: Set(r.safety.dash.completed()),
+        dash_score: Set(r.safety.dash.score().map(i16::from)),
+        risk_level: Set(new.risk_level.map(|l| l.as_str().into())),
+        marac_referred: Set(r.safety.marac.as_ref().map(|m| m.referred)),
+        police_involved: Set(r.safety.police.involved),
+        arson_risk: Set(r.safety.arson_risk.present),
+        gender: Set(d.gender.map(|g| g.as_str().into())),
+        gender_identity_differs: Set(d
+            .gender_identity_same_as_sex_at_birth
+            .map(|s| s == YesNo::No)),
+        ethnicity: Set(d.ethnicity.map(|e| e.as_str().into())),
+        interpreter_needed: Set(d.interpreter_needed),
+        disability_physical: Set(has(Disability::Physical)),
+        disability_learning: Set(has(Disability::LearningDisability)),
+        disability_mental_illness: Set(has(Disability::MentalIllness)),
+        disability_mental_impairment: Set(has(Disability::MentalImpairment)),
+        disability_none: Set(has(Disability::None)),
+        disability_prefer_not_to_say: Set(has(Disability::PreferNotToSay)),
+        age_band: Set(AgeBand::of(age).as_str().into()),
+        no_recourse_to_public_funds: Set(r.support_needs.no_recourse_to_public_funds),
+        pregnant: Set(r.support_needs.pregnant),
+        other_support_needs: Set(r.support_needs.other.is_some()),
+        accommodation_type: Set(r.household.accommodation_type.map(|a| a.as_str().into())),
+        tenure: Set(r.household.tenure.as_str().into()),
+        children_count: Set(i32::try_from(r.household.children_ages.len()).unwrap_or(i32::MAX)),
+        children_age_sum: Set(children_age_sum),
+        consent_installation: Set(r.consents.installation.as_str().into()),
+        consent_landlord_contact: Set(r.consents.landlord_contact.as_str().into()),
+        consent_information_sharing: Set(r.consents.information_sharing.as_str().into()),
+        consent_follow_up_contact: Set(r.consents.follow_up_contact.as_str().into()),
+        held_from: Set(None),
+        hold_reason: Set(None),
+        assessor_organisation_id: Set(None),
+        contractor_organisation_id: Set(None),
+        decided_at: Set(None),
+        decline_reason: Set(None),
+        cancel_reason: Set(None),
+        close_reason: Set(None),
+        ended_at: Set(None),
+        works_completed_at: Set(None),
+        approved_cost_pence: Set(None),
+        works_cost_pence: Set(None),
+        funder_approval_reference: Set(None),
+        fire_check_recorded_at: Set(None),
+        first_contact_at: Set(None),
+        eligibility_warnings: Set(join(new.eligibility_warnings)),
+        marac_date: Set(r.safety.marac.as_ref().and_then(|m| m.meeting_date)),
+        care_and_support_needs: Set(r.support_needs.care_and_support_needs == Some(true)),
+        client_match_key: Set(keys.client.clone()),
+        address_match_key: Set(keys.address.clone()),
+        repeat_of_case_id: Set(repeat_of),
+    }
+}

@@ -1,0 +1,140 @@
+//! Rows to domain values and back, for the workflow's tables.
+
+use sanctuary_domain::clock::Clock;
+use sanctuary_domain::workflow::{ItemOutcome, WorksItem};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+use uuid::Uuid;
+
+use crate::StoreError;
+use crate::codec::parse;
+use crate::entities::{case_clock, works_item};
+
+const INSTALLED: &str = "installed";
+const NOT_INSTALLED: &str = "not_installed";
+
+pub(crate) fn clock(m: case_clock::Model) -> Result<Clock, StoreError> {
+    Ok(Clock {
+        kind: parse(&m.kind, "case_clocks.kind")?,
+        stop: parse(&m.stop_event, "case_clocks.stop_event")?,
+        unit: parse(&m.unit, "case_clocks.unit")?,
+        amount: u32::try_from(m.amount).map_err(|_| StoreError::Corrupt {
+            column: "case_clocks.amount",
+        })?,
+        started_at: m.started_at,
+        held: m.held,
+        paused_at: m.paused_at,
+        due_at: m.due_at,
+        stopped_at: m.stopped_at,
+        state: parse(&m.state, "case_clocks.state")?,
+    })
+}
+
+/// The columns of a clock that change over its life.
+pub(crate) fn clock_state(c: &Clock) -> case_clock::ActiveModel {
+    case_clock::ActiveModel {
+        held: Set(c.held),
+        paused_at: Set(c.paused_at),
+        due_at: Set(c.due_at),
+        stopped_at: Set(c.stopped_at),
+        state: Set(c.state.as_str().to_owned()),
+        ..Default::default()
+    }
+}
+
+pub(crate) fn new_clock(case_id: Uuid, scheme_id: Uuid, c: &Clock) -> case_clock::ActiveModel {
+    case_clock::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        case_id: Set(case_id),
+        scheme_id: Set(scheme_id),
+        kind: Set(c.kind.as_str().to_owned()),
+        stop_event: Set(c.stop.as_str().to_owned()),
+        unit: Set(c.unit.as_str().to_owned()),
+        amount: Set(i32::try_from(c.amount).unwrap_or(i32::MAX)),
+        started_at: Set(c.started_at),
+        ..clock_state(c)
+    }
+}
+
+pub(crate) fn works_item(m: works_item::Model) -> Result<WorksItem, StoreError> {
+    let outcome = match (m.outcome.as_deref(), m.actual_cost_pence) {
+        (Some(INSTALLED), cost) => Some(ItemOutcome::Installed {
+            actual_cost_pence: cost.unwrap_or(0),
+        }),
+        (Some(NOT_INSTALLED), _) => Some(ItemOutcome::NotInstalled),
+        (None, _) => None,
+        (Some(_), _) => {
+            return Err(StoreError::Corrupt {
+                column: "works_items.outcome",
+            });
+        }
+    };
+    Ok(WorksItem {
+        id: m.id,
+        measure_code: m.measure_code,
+        name: m.name,
+        report_row: parse(&m.report_row, "works_items.report_row")?,
+        requires_fire_check: m.requires_fire_check,
+        quantity: u32::try_from(m.quantity).map_err(|_| StoreError::Corrupt {
+            column: "works_items.quantity",
+        })?,
+        location: m.location,
+        estimated_cost_pence: m.estimated_cost_pence,
+        approved: m.approved,
+        outcome,
+    })
+}
+
+pub(crate) fn works_row(case_id: Uuid, w: &WorksItem) -> works_item::ActiveModel {
+    let (outcome, cost) = match w.outcome {
+        Some(ItemOutcome::Installed { actual_cost_pence }) => {
+            (Some(INSTALLED), Some(actual_cost_pence))
+        }
+        Some(ItemOutcome::NotInstalled) => (Some(NOT_INSTALLED), None),
+        None => (None, None),
+    };
+    works_item::ActiveModel {
+        id: Set(w.id),
+        case_id: Set(case_id),
+        measure_code: Set(w.measure_code.clone()),
+        name: Set(w.name.clone()),
+        report_row: Set(w.report_row.as_str().to_owned()),
+        requires_fire_check: Set(w.requires_fire_check),
+        quantity: Set(i32::try_from(w.quantity).unwrap_or(i32::MAX)),
+        location: Set(w.location.clone()),
+        estimated_cost_pence: Set(w.estimated_cost_pence),
+        approved: Set(w.approved),
+        outcome: Set(outcome.map(str::to_owned)),
+        actual_cost_pence: Set(cost),
+    }
+}
+
+/// A case's clocks, in the order they started.
+pub async fn clocks_of(db: &impl ConnectionTrait, case_id: Uuid) -> Result<Vec<Clock>, StoreError> {
+    case_clock::Entity::find()
+        .filter(case_clock::Column::CaseId.eq(case_id))
+        .order_by_asc(case_clock::Column::Id)
+        .all(db)
+        .await
+        .map_err(StoreError::db("reading clocks"))?
+        .into_iter()
+        .map(clock)
+        .collect()
+}
+
+/// A case's works items, in the order they were recommended.
+pub async fn works_of(
+    db: &impl ConnectionTrait,
+    case_id: Uuid,
+) -> Result<Vec<WorksItem>, StoreError> {
+    works_item::Entity::find()
+        .filter(works_item::Column::CaseId.eq(case_id))
+        .order_by_asc(works_item::Column::Id)
+        .all(db)
+        .await
+        .map_err(StoreError::db("reading works items"))?
+        .into_iter()
+        .map(works_item)
+        .collect()
+}

@@ -1,0 +1,79 @@
+//! Reading a case into the domain's `CaseSnapshot`.
+
+use sanctuary_domain::calendar::Calendar;
+use sanctuary_domain::referral::Referral;
+use sanctuary_domain::workflow::{CaseSnapshot, RiskFacts};
+use sea_orm::{ConnectionTrait, EntityTrait};
+use uuid::Uuid;
+
+use crate::codec::{parse, parse_opt, split};
+use crate::entities::{case, case_referral};
+use crate::mapping::{clocks_of, works_of};
+use crate::schemes::{self, Scheme};
+use crate::{StoreError, calendars, measures};
+
+/// A case as the workflow sees it, with what it was read with.
+pub struct Loaded {
+    pub case: case::Model,
+    pub scheme: Scheme,
+    pub calendar: Calendar,
+    pub referral: Referral,
+    pub snapshot: CaseSnapshot,
+}
+
+pub(crate) async fn load(
+    db: &impl ConnectionTrait,
+    case_id: Uuid,
+) -> Result<Option<Loaded>, StoreError> {
+    let Some(case) = case::Entity::find_by_id(case_id)
+        .one(db)
+        .await
+        .map_err(StoreError::db("reading a case"))?
+    else {
+        return Ok(None);
+    };
+    let scheme = schemes::find(db, case.scheme_id)
+        .await?
+        .ok_or(StoreError::Corrupt {
+            column: "cases.scheme_id",
+        })?;
+    let details = case_referral::Entity::find_by_id(case_id)
+        .one(db)
+        .await
+        .map_err(StoreError::db("reading a referral"))?
+        .ok_or(StoreError::Corrupt {
+            column: "case_referrals.case_id",
+        })?;
+    let referral: Referral =
+        serde_json::from_str(&details.details).map_err(|_| StoreError::Corrupt {
+            column: "case_referrals.details",
+        })?;
+    let calendar = calendars::for_nation(db, scheme.nation).await?;
+    let snapshot = CaseSnapshot {
+        status: parse(&case.status, "cases.status")?,
+        held_from: parse_opt(case.held_from.as_deref(), "cases.held_from")?,
+        settings: scheme.settings.clone(),
+        catalogue: measures::catalogue(db, scheme.id).await?,
+        consents: referral.consents.clone(),
+        eligibility_warnings: split(&case.eligibility_warnings, "cases.eligibility_warnings")?,
+        works: works_of(db, case_id).await?,
+        clocks: clocks_of(db, case_id).await?,
+        fire_check_recorded: case.fire_check_recorded_at.is_some(),
+        first_contact_at: case.first_contact_at,
+        risk: RiskFacts {
+            dash_score: case.dash_score.and_then(|s| u8::try_from(s).ok()),
+            level: parse_opt(case.risk_level.as_deref(), "cases.risk_level")?,
+            marac_referred: case.marac_referred,
+            marac_date: case.marac_date,
+            care_and_support_needs: case.care_and_support_needs,
+        },
+        flags: split(&case.flags, "cases.flags")?,
+    };
+    Ok(Some(Loaded {
+        case,
+        scheme,
+        calendar,
+        referral,
+        snapshot,
+    }))
+}

@@ -1,0 +1,275 @@
+//! Committing a case action: the domain decided the effects; this writes all of them in
+//! one transaction, guarded by the case's version (optimistic concurrency).
+
+use sanctuary_domain::policy::Action;
+use sanctuary_domain::workflow::{Effects, Record};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::codec::join;
+use crate::entities::{case, case_clock, case_record, risk_assessment, works_item};
+use crate::events::{self, Actor, NewEvent};
+use crate::intake::answers_json;
+use crate::mapping::{clock_state, new_clock, works_row};
+pub use crate::snapshot::Loaded;
+use crate::{Store, StoreError};
+
+/// Reads a case for an action.
+pub async fn load(store: &Store, case_id: Uuid) -> Result<Option<Loaded>, StoreError> {
+    crate::snapshot::load(store.connection(), case_id).await
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
+    /// The case changed since it was read.
+    #[error("the case was changed by someone else")]
+    Stale,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Writes `fx` for `action` on the case `loaded` read, if its version is still
+/// `loaded.case.version`. Returns the new version.
+pub async fn commit(
+    store: &Store,
+    loaded: &Loaded,
+    action: Action,
+    actor: &Actor,
+    fx: &Effects,
+    at: OffsetDateTime,
+) -> Result<i64, CommitError> {
+    let case_id = loaded.case.id;
+    let tx = store.begin_write().await?;
+    let updated = case::Entity::update_many()
+        .set(case_changes(fx, at))
+        .col_expr(
+            case::Column::Version,
+            Expr::col(case::Column::Version).add(1),
+        )
+        .filter(case::Column::Id.eq(case_id))
+        .filter(case::Column::Version.eq(loaded.case.version))
+        .exec(&tx)
+        .await
+        .map_err(StoreError::db("updating a case"))?;
+    if updated.rows_affected == 0 {
+        return Err(CommitError::Stale);
+    }
+    let event_id = events::append(
+        &tx,
+        NewEvent {
+            case_id,
+            at,
+            action,
+            from: Some(loaded.snapshot.status),
+            to: fx.status,
+            actor,
+            data: &fx.event_data,
+            notes: &fx.notes,
+        },
+    )
+    .await?;
+    for clock in &fx.clocks {
+        if loaded.snapshot.clocks.iter().any(|c| c.kind == clock.kind) {
+            case_clock::Entity::update_many()
+                .set(clock_state(clock))
+                .filter(case_clock::Column::CaseId.eq(case_id))
+                .filter(case_clock::Column::Kind.eq(clock.kind.as_str()))
+                .exec(&tx)
+                .await
+                .map_err(StoreError::db("updating a clock"))?;
+        } else {
+            new_clock(case_id, loaded.case.scheme_id, clock)
+                .insert(&tx)
+                .await
+                .map_err(StoreError::db("starting a clock"))?;
+        }
+    }
+    for item in &fx.works_added {
+        works_row(case_id, item)
+            .insert(&tx)
+            .await
+            .map_err(StoreError::db("adding a works item"))?;
+    }
+    for item in &fx.works_changed {
+        works_item::Entity::update(works_row(case_id, item))
+            .exec(&tx)
+            .await
+            .map_err(StoreError::db("updating a works item"))?;
+    }
+    for record in &fx.records {
+        insert_record(&tx, case_id, event_id, actor.organisation_id, at, record).await?;
+    }
+    tx.commit()
+        .await
+        .map_err(StoreError::db("committing an action"))?;
+    Ok(loaded.case.version + 1)
+}
+
+/// The case columns `fx` sets.
+fn case_changes(fx: &Effects, at: OffsetDateTime) -> case::ActiveModel {
+    let c = &fx.changes;
+    let mut m = case::ActiveModel {
+        status: Set(fx.status.as_str().to_owned()),
+        held_from: Set(fx.held_from.map(|s| s.as_str().to_owned())),
+        updated_at: Set(at),
+        ..Default::default()
+    };
+    let code = |v: &dyn ToString| Some(v.to_string());
+    if let Some(v) = c.decided_at {
+        m.decided_at = Set(Some(v));
+    }
+    if let Some(v) = c.decline_reason {
+        m.decline_reason = Set(code(&v));
+    }
+    if let Some(v) = c.cancel_reason {
+        m.cancel_reason = Set(code(&v));
+    }
+    if let Some(v) = c.close_reason {
+        m.close_reason = Set(code(&v));
+    }
+    if let Some(v) = c.hold_reason {
+        m.hold_reason = Set(v.map(|r| r.as_str().to_owned()));
+    }
+    if let Some(v) = c.assessor_organisation_id {
+        m.assessor_organisation_id = Set(Some(v));
+    }
+    if let Some(v) = c.contractor_organisation_id {
+        m.contractor_organisation_id = Set(Some(v));
+    }
+    if let Some(v) = c.works_completed_at {
+        m.works_completed_at = Set(Some(v));
+    }
+    if let Some(v) = c.works_cost_pence {
+        m.works_cost_pence = Set(Some(v));
+    }
+    if let Some(v) = c.approved_cost_pence {
+        m.approved_cost_pence = Set(Some(v));
+    }
+    if let Some(v) = &c.funder_approval_reference {
+        m.funder_approval_reference = Set(Some(v.clone()));
+    }
+    if let Some(v) = c.fire_check_recorded_at {
+        m.fire_check_recorded_at = Set(Some(v));
+    }
+    if let Some(v) = c.first_contact_at {
+        m.first_contact_at = Set(Some(v));
+    }
+    if let Some(v) = c.ended_at {
+        m.ended_at = Set(Some(v));
+    }
+    if let Some(v) = c.risk_level {
+        m.risk_level = Set(v.map(|l| l.as_str().to_owned()));
+    }
+    if let Some(v) = c.dash_score {
+        m.dash_score = Set(v.map(i16::from));
+    }
+    if let Some(v) = c.marac_referred {
+        m.marac_referred = Set(Some(v));
+    }
+    if let Some(v) = c.marac_date {
+        m.marac_date = Set(Some(v));
+    }
+    if let Some(flags) = &fx.flags {
+        m.flags = Set(join(flags));
+    }
+    m
+}
+
+async fn insert_record(
+    db: &impl ConnectionTrait,
+    case_id: Uuid,
+    event_id: Uuid,
+    organisation_id: Uuid,
+    at: OffsetDateTime,
+    record: &Record,
+) -> Result<(), StoreError> {
+    let base = |kind: &str| case_record::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        case_id: Set(case_id),
+        event_id: Set(event_id),
+        organisation_id: Set(organisation_id),
+        kind: Set(kind.to_owned()),
+        at: Set(at),
+        occurred_on: Set(None),
+        method: Set(None),
+        outcome: Set(None),
+        milestone_months: Set(None),
+        feels_safer: Set(None),
+    };
+    let row = match record {
+        Record::Assessment { visit_date } => case_record::ActiveModel {
+            occurred_on: Set(Some(*visit_date)),
+            ..base("assessment")
+        },
+        Record::Contact {
+            at: contacted_at,
+            method,
+            outcome,
+        } => case_record::ActiveModel {
+            at: Set(*contacted_at),
+            method: Set(Some(method.as_str().to_owned())),
+            outcome: Set(Some(outcome.as_str().to_owned())),
+            ..base("contact")
+        },
+        Record::FireCheck {
+            checked_on,
+            outcome,
+        } => case_record::ActiveModel {
+            occurred_on: Set(Some(*checked_on)),
+            outcome: Set(Some(outcome.as_str().to_owned())),
+            ..base("fire_check")
+        },
+        Record::FollowUpVisit { visited_on } => case_record::ActiveModel {
+            occurred_on: Set(Some(*visited_on)),
+            ..base("follow_up_visit")
+        },
+        Record::FollowUpContact {
+            contacted_on,
+            milestone_months,
+            feels_safer,
+        } => case_record::ActiveModel {
+            occurred_on: Set(Some(*contacted_on)),
+            milestone_months: Set(i32::try_from(*milestone_months).ok()),
+            feels_safer: Set(Some(feels_safer.as_str().to_owned())),
+            ..base("follow_up_contact")
+        },
+        Record::RiskAssessment {
+            dash,
+            judgement,
+            level,
+            incidents_last_12_months,
+            marac_referred,
+            marac_date,
+            new_incident,
+        } => {
+            risk_assessment::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                case_id: Set(case_id),
+                organisation_id: Set(organisation_id),
+                recorded_at: Set(at),
+                source: Set("reassessment".to_owned()),
+                dash_completed: Set(dash.completed()),
+                dash_score: Set(dash.score().map(i16::from)),
+                dash_answers: Set(answers_json(dash)),
+                judgement: Set(judgement.map(|j| j.as_str().to_owned())),
+                level: Set(level.map(|l| l.as_str().to_owned())),
+                incidents_last_12_months: Set(
+                    incidents_last_12_months.and_then(|n| i32::try_from(n).ok())
+                ),
+                marac_referred: Set(*marac_referred),
+                marac_date: Set(*marac_date),
+                new_incident: Set(*new_incident),
+            }
+            .insert(db)
+            .await
+            .map_err(StoreError::db("recording a risk assessment"))?;
+            return Ok(());
+        }
+    };
+    row.insert(db)
+        .await
+        .map_err(StoreError::db("recording a record"))?;
+    Ok(())
+}
