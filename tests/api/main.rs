@@ -5,10 +5,13 @@
 mod support;
 
 mod auth;
+mod case_access;
 mod cases;
+mod concurrency;
 mod contract;
 mod http_behaviour;
 mod idempotency;
 mod logging;
 mod referrals;
 mod shutdown;
+mod workflow;

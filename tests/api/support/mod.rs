@@ -134,6 +134,63 @@ impl TestApp {
         json
     }
 
+    /// Reads a case as `org` acting as `role`: the body and its ETag.
+    pub async fn read(&self, org: &Org, role: &str, id: &str) -> (Value, String) {
+        let response = self
+            .get_as(org, &[role], &format!("/api/v1/cases/{id}"))
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "{} reading as {role}",
+            org.name
+        );
+        let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+        (response.json().await.unwrap(), etag)
+    }
+
+    /// POSTs `action` on case `id` as `org` acting as `role`, with `If-Match: etag`.
+    pub async fn act(
+        &self,
+        org: &Org,
+        role: &str,
+        id: &str,
+        action: &str,
+        etag: &str,
+        body: Option<Value>,
+    ) -> Response {
+        let mut request = self
+            .post(&format!("/api/v1/cases/{id}/{action}"))
+            .bearer_auth(self.token(org, &[role]))
+            .header("If-Match", etag);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// Takes `action` and expects 200: the case after it, and its new ETag.
+    pub async fn act_ok(
+        &self,
+        org: &Org,
+        role: &str,
+        id: &str,
+        action: &str,
+        body: Option<Value>,
+    ) -> (Value, String) {
+        let (_, etag) = self.read(org, role, id).await;
+        let response = self.act(org, role, id, action, &etag, body).await;
+        let status = response.status();
+        let etag = response
+            .headers()
+            .get("etag")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let json: Value = response.json().await.unwrap_or(Value::Null);
+        assert_eq!(status, StatusCode::OK, "{action} as {role}: {json:#}");
+        (json, etag)
+    }
+
     /// GETs `path` as `org` with `roles`.
     pub async fn get_as(&self, org: &Org, roles: &[&str], path: &str) -> Response {
         self.get(path)

@@ -31,6 +31,15 @@ pub struct World {
     pub stranger: Org,
     /// Was a Darlington referrer; now deactivated.
     pub inactive: Org,
+    /// Darlington's crime prevention officers.
+    pub assessor: Org,
+    /// Darlington's contractors.
+    pub contractor: Org,
+    pub other_contractor: Org,
+    /// Darlington's fire service.
+    pub fire_service: Org,
+    /// Teesside's assessor (not Darlington's).
+    pub tees_assessor: Org,
 }
 
 impl World {
@@ -74,6 +83,15 @@ impl World {
         let tees_council = org("Teesside Council", OrganisationKind::Council).await;
         let stranger = org("Elsewhere Housing", OrganisationKind::HousingAssociation).await;
         let inactive = org("Closed Agency", OrganisationKind::Other).await;
+        let assessor = org("Durham Constabulary CPO Unit", OrganisationKind::Police).await;
+        let contractor = org("SecureHome Installations", OrganisationKind::Contractor).await;
+        let other_contractor = org("Lock & Key Ltd", OrganisationKind::Contractor).await;
+        let fire_service = org(
+            "County Durham Fire and Rescue",
+            OrganisationKind::FireService,
+        )
+        .await;
+        let tees_assessor = org("Cleveland Police CPO", OrganisationKind::Police).await;
         for (scheme, org, role) in [
             (darlington, &harbour, Role::Referrer),
             (darlington, &housing, Role::Referrer),
@@ -81,6 +99,11 @@ impl World {
             (teesside, &tees_referrer, Role::Referrer),
             (teesside, &tees_council, Role::Coordinator),
             (darlington, &inactive, Role::Referrer),
+            (darlington, &assessor, Role::Assessor),
+            (darlington, &contractor, Role::Contractor),
+            (darlington, &other_contractor, Role::Contractor),
+            (darlington, &fire_service, Role::FireService),
+            (teesside, &tees_assessor, Role::Assessor),
         ] {
             schemes::add_member(db, scheme, org.id, role).await.unwrap();
         }
@@ -95,6 +118,11 @@ impl World {
             tees_council,
             stranger,
             inactive,
+            assessor,
+            contractor,
+            other_contractor,
+            fire_service,
+            tees_assessor,
         }
     }
 }

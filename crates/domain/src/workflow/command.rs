@@ -765,9 +765,11 @@ pub struct RiskFlagFacts {
 /// The risk flags for the given facts: high risk without MARAC, potential escalation,
 /// a new incident within 12 months of a MARAC referral, safeguarding.
 pub fn risk_flags(settings: &SchemeSettings, f: &RiskFlagFacts, today: Date) -> Vec<CaseFlag> {
+    // Referred to MARAC within the last 12 months: the meeting was in that window, is
+    // still to come, or its date is unknown (err on the side of flagging).
     let recent_marac = f.marac_referred
         && f.marac_date
-            .is_some_and(|d| d <= today && today - d <= Duration::days(365));
+            .is_none_or(|d| today - d <= Duration::days(365));
     let rules = [
         (
             f.level == Some(RiskLevel::High) && !f.marac_referred,

@@ -53,9 +53,16 @@ impl<T: DeserializeOwned + ToSchema + 'static> FromRequest for ContractJson<T> {
         let req = req.clone();
         let mut payload = payload.take();
         Box::pin(async move {
-            check_content_type(&req)?;
             let bytes = read_body(&req, &mut payload).await?;
-            let original: Value = serde_json::from_slice(&bytes).map_err(|e| {
+            // No body at all means "nothing to say": an empty object. Anything else
+            // must be JSON.
+            let bytes: &[u8] = if bytes.is_empty() {
+                b"{}"
+            } else {
+                check_content_type(&req)?;
+                &bytes
+            };
+            let original: Value = serde_json::from_slice(bytes).map_err(|e| {
                 ApiError::new(
                     ErrorCode::MalformedJson,
                     format!(

@@ -128,6 +128,11 @@ pub async fn perform(
         _ => {}
     }
     let loaded = load(store, id).await?.ok_or_else(ApiError::not_found)?;
+    // Another request may have committed since the check above: judge this one only
+    // against the case as the caller last saw it.
+    if loaded.case.version != expected {
+        return Err(ApiError::stale(etag(loaded.case.version)));
+    }
     let at = now_micros();
     let effects = workflow::apply(&loaded.snapshot, command, at, &loaded.calendar)
         .map_err(|e| action_error(e, scope.allowed_actions(&summary)))?;

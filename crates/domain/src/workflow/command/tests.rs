@@ -585,6 +585,28 @@ fn reassessment_raises_but_never_lowers_and_flags_escalation() {
 }
 
 #[test]
+fn a_repeat_marac_needs_a_referral_within_the_last_twelve_months() {
+    let settings = SchemeSettings::default();
+    let today = date!(2026 - 11 - 23);
+    let flags = |marac_date| {
+        let facts = crate::workflow::RiskFlagFacts {
+            marac_referred: true,
+            marac_date,
+            new_incident: true,
+            ..Default::default()
+        };
+        risk_flags(&settings, &facts, today).contains(&CaseFlag::RepeatMaracReferralNeeded)
+    };
+    assert!(flags(Some(date!(2025 - 11 - 24))), "within a year");
+    assert!(!flags(Some(date!(2025 - 11 - 22))), "more than a year ago");
+    assert!(
+        flags(Some(date!(2026 - 11 - 26))),
+        "a meeting still to come"
+    );
+    assert!(flags(None), "date unknown");
+}
+
+#[test]
 fn only_a_conversation_counts_as_first_contact() {
     let mut c = case(CaseStatus::Received);
     step(
