@@ -250,3 +250,41 @@ fn the_referral_operation_shows_both_canonical_examples() {
         crate::support::fixtures::minimal()
     );
 }
+
+#[test]
+fn every_request_body_has_an_example_the_api_itself_accepts() {
+    let doc = sanctuary_http::openapi();
+    let contract = sanctuary_http::contract::Contract::from_openapi(&doc).unwrap();
+    let spec = serde_json::to_value(&doc).unwrap();
+    let mut checked = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let Some(content) = op.pointer("/requestBody/content/application~1json") else {
+                continue;
+            };
+            let name = content["schema"]["$ref"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap();
+            let mut examples: Vec<Value> = content["examples"]
+                .as_object()
+                .map(|e| e.values().map(|x| x["value"].clone()).collect())
+                .unwrap_or_default();
+            if let Some(example) = spec["components"]["schemas"][name].get("example") {
+                examples.push(example.clone());
+            }
+            assert!(!examples.is_empty(), "{method} {path} has no example");
+            for mut example in examples {
+                let violations = contract.check(name, &mut example);
+                assert!(
+                    violations.is_empty(),
+                    "{method} {path}: the example breaks {name}: {violations:?}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 20, "{checked} examples");
+}

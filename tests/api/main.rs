@@ -13,5 +13,6 @@ mod http_behaviour;
 mod idempotency;
 mod logging;
 mod referrals;
+mod settings;
 mod shutdown;
 mod workflow;

@@ -4,7 +4,7 @@
 mod access;
 mod app;
 pub mod auth;
-mod contract;
+pub mod contract;
 pub mod errors;
 mod extract;
 mod handlers;

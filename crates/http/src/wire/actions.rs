@@ -18,6 +18,7 @@ use super::referral::{DashAnswersSection, DashSection, MaracSection};
 /// Accept the referral into the scheme.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"override_reason": "IDVA confirmed the perpetrator is in custody and the client wishes to stay"}))]
 pub struct AcceptBody {
     /// Required when the case has eligibility warnings: why accept anyway.
     #[schema(max_length = 2000)]
@@ -27,6 +28,7 @@ pub struct AcceptBody {
 /// Decline the referral.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "refuge_more_suitable", "other": null}))]
 pub struct DeclineBody {
     pub reason: DeclineReason,
     /// Required when `reason` is `other`.
@@ -37,6 +39,7 @@ pub struct DeclineBody {
 /// Assign an assessor organisation of the scheme.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"organisation_id": "01a20ab8-29c0-73a6-aa80-239f293b7768"}))]
 pub struct AssignAssessorBody {
     pub organisation_id: Uuid,
 }
@@ -44,6 +47,7 @@ pub struct AssignAssessorBody {
 /// A measure the assessor recommends.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"measure_code": "door_chain_and_viewer", "quantity": 1, "location": "front door"}))]
 pub struct RecommendationBody {
     /// A code from `GET /api/v1/measures?scheme=…`.
     #[schema(
@@ -65,6 +69,7 @@ pub struct RecommendationBody {
 /// Record the assessment visit and the recommended measures.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"visit_date": "2026-11-25", "findings": "Back door frame split; ground-floor bedroom suits a safe room", "recommended_measures": [{"measure_code": "safe_room", "quantity": 1, "location": "ground-floor bedroom"}, {"measure_code": "door_chain_and_viewer", "quantity": 1, "location": "front door"}, {"measure_code": "repairs_to_door_frames", "quantity": 1, "location": "back door", "estimated_cost_pence": 18500}]}))]
 pub struct RecordAssessmentBody {
     #[serde(with = "sanctuary_domain::iso_date")]
     #[schema(value_type = String, format = Date)]
@@ -78,6 +83,7 @@ pub struct RecordAssessmentBody {
 /// Approve works: all recommended measures, or the listed ones.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"items": null, "funder_approval_reference": "PCC-2026-0117"}))]
 pub struct ApproveWorksBody {
     /// Ids of recommended measures to approve; all of them when absent.
     #[schema(max_items = 50)]
@@ -90,6 +96,7 @@ pub struct ApproveWorksBody {
 /// Order the approved works from a contractor organisation of the scheme.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"organisation_id": "01a20ab8-29c2-7d11-b6f1-53d0c0e4b1a2"}))]
 pub struct OrderWorksBody {
     pub organisation_id: Uuid,
 }
@@ -97,6 +104,7 @@ pub struct OrderWorksBody {
 /// What happened to one approved measure.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"item_id": "01a20ab9-44e1-7c2a-9b3f-2f7c8d9e0a11", "installed": true, "actual_cost_pence": 118000}))]
 pub struct ItemResultBody {
     pub item_id: Uuid,
     pub installed: bool,
@@ -111,6 +119,7 @@ pub struct ItemResultBody {
 /// Complete the works: a result for every approved measure.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"results": [{"item_id": "01a20ab9-44e1-7c2a-9b3f-2f7c8d9e0a11", "installed": true, "actual_cost_pence": 118000}, {"item_id": "01a20ab9-44e1-7c2a-9b3f-2f7c8d9e0a12", "installed": false, "reason": "Door too thin for a viewer"}]}))]
 pub struct CompleteWorksBody {
     #[schema(max_items = 50)]
     pub results: Vec<ItemResultBody>,
@@ -119,6 +128,7 @@ pub struct CompleteWorksBody {
 /// A contact with the client. Check the case's unsafe contact times first.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"method": "phone", "outcome": "spoke_to_client", "notes": "Called at 11am as agreed; works explained"}))]
 pub struct RecordContactBody {
     pub method: ContactMethod,
     /// `spoke_to_client` counts as contact and stops the initial-contact clock.
@@ -130,6 +140,7 @@ pub struct RecordContactBody {
 /// The fire service's safety check.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"checked_on": "2026-12-03", "outcome": "satisfactory", "notes": null}))]
 pub struct RecordFireCheckBody {
     #[serde(with = "sanctuary_domain::iso_date")]
     #[schema(value_type = String, format = Date)]
@@ -142,6 +153,7 @@ pub struct RecordFireCheckBody {
 /// The follow-up visit after works.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"visited_on": "2026-12-07", "notes": "Client shown how to lock the safe room"}))]
 pub struct RecordFollowUpVisitBody {
     #[serde(with = "sanctuary_domain::iso_date")]
     #[schema(value_type = String, format = Date)]
@@ -153,6 +165,7 @@ pub struct RecordFollowUpVisitBody {
 /// A follow-up contact 3, 6 or 12 months after works (only with follow-up consent).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"contacted_on": "2027-03-04", "milestone_months": 3, "feels_safer": "yes", "notes": null}))]
 pub struct RecordFollowUpContactBody {
     #[serde(with = "sanctuary_domain::iso_date")]
     #[schema(value_type = String, format = Date)]
@@ -168,6 +181,7 @@ pub struct RecordFollowUpContactBody {
 /// Close the case.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "completed", "other": null}))]
 pub struct CloseBody {
     pub reason: CloseReason,
     /// Required when `reason` is `other`.
@@ -178,6 +192,7 @@ pub struct CloseBody {
 /// Cancel the works (before they complete).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "landlord_refused", "other": null}))]
 pub struct CancelBody {
     pub reason: CancelReason,
     /// Required when `reason` is `other`.
@@ -188,6 +203,7 @@ pub struct CancelBody {
 /// Put the case on hold; its clocks pause.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "waiting_for_landlord", "note": "Landlord away until 5 December"}))]
 pub struct HoldBody {
     pub reason: HoldReason,
     #[schema(max_length = 2000)]
@@ -197,6 +213,7 @@ pub struct HoldBody {
 /// The client withdrew consent to installation.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"note": "Client has decided to move to family"}))]
 pub struct WithdrawBody {
     #[schema(max_length = 2000)]
     pub note: Option<String>,
@@ -205,6 +222,7 @@ pub struct WithdrawBody {
 /// A risk reassessment.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"dash": {"completed": true, "score": 12}, "professional_judgement": "high", "incidents_last_12_months": 3, "marac": {"referred": true, "meeting_date": "2026-12-10"}, "new_incident": true, "notes": "Perpetrator released on bail"}))]
 pub struct RiskAssessmentBody {
     pub dash: DashSection,
     /// Raises the level the score gives (never lowers it).

@@ -34,6 +34,7 @@ impl From<Measure> for MeasureView {
 /// A scheme's own measure, or its price for a shipped one.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Side gate lock", "report_row": "other", "unit_cost_pence": 4500, "requires_fire_check": false}))]
 pub struct MeasureBody {
     #[schema(max_length = 200, pattern = r"\S")]
     pub name: String,
