@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_core_tables;
 mod m20261124_000002_case_workflow;
+mod m20261124_000003_administration;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_core_tables::Migration),
             Box::new(m20261124_000002_case_workflow::Migration),
+            Box::new(m20261124_000003_administration::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod administration;
 mod auth;
 mod case_access;
 mod cases;
@@ -14,5 +15,6 @@ mod idempotency;
 mod logging;
 mod referrals;
 mod settings;
+mod setup;
 mod shutdown;
 mod workflow;

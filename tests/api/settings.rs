@@ -5,7 +5,8 @@ use sanctuary_domain::eligibility::EligibilityRules;
 use sanctuary_domain::referral::Tenure;
 use sanctuary_domain::scheme::Nation;
 use sanctuary_domain::settings::SchemeSettings;
-use sanctuary_persistence::{calendars, schemes};
+use sanctuary_persistence::schemes::ChangedBy;
+use sanctuary_persistence::{admin, calendars, schemes};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 
@@ -76,9 +77,15 @@ async fn a_schemes_eligibility_rules_decide_the_warnings_its_cases_show() {
         },
         ..SchemeSettings::default()
     };
-    schemes::set_settings(app.store.connection(), darlington.id, &settings)
-        .await
-        .unwrap();
+    admin::change_settings(
+        &app.store,
+        "darlington",
+        darlington.version,
+        &settings,
+        &ChangedBy::system("test"),
+    )
+    .await
+    .unwrap();
     // Privately owned, no police involvement.
     let minimal = app.refer_ok(&w.harbour, &fixtures::minimal()).await;
     assert_eq!(

@@ -81,8 +81,11 @@ vocabulary! {
     }
 }
 
-/// One row of the clock table.
+/// One row of the clock table: `kind` runs from `start` until `stop`, due `amount`
+/// `unit`s later (only when `condition` holds, if given).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ClockRule {
     pub kind: ClockKind,
     pub start: ClockEvent,

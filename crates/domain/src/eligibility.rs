@@ -7,6 +7,7 @@ use crate::referral::{Referral, Tenure};
 
 /// A scheme's eligibility criteria (South Essex's as the example).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct EligibilityRules {
     /// Tenures the scheme serves; `None` for any.

@@ -23,6 +23,10 @@ vocabulary! {
         WorksContractor = "works_contractor",
         /// The scheme's fire service, once the case's works are complete.
         SchemeFireService = "scheme_fire_service",
+        /// The organisation belongs to the scheme, in any role.
+        SchemeMember = "scheme_member",
+        /// The organisation operates this deployment (`is_administrator`).
+        PlatformOperator = "platform_operator",
     }
 }
 
@@ -33,6 +37,15 @@ vocabulary! {
         ViewCase = "view_case",
         ViewTimeline = "view_timeline",
         ManageMeasures = "manage_measures",
+        /// Read a scheme's details.
+        ViewScheme = "view_scheme",
+        /// Read a scheme's settings and their history.
+        ViewSchemeSettings = "view_scheme_settings",
+        /// Read which organisations belong to a scheme, in which roles.
+        ViewSchemeMembers = "view_scheme_members",
+        /// Create and change schemes, organisations, memberships, settings, holidays;
+        /// revoke tokens.
+        Administer = "administer",
         Accept = "accept",
         Decline = "decline",
         AssignAssessor = "assign_assessor",
@@ -63,6 +76,10 @@ impl Action {
                 | Action::ViewCase
                 | Action::ViewTimeline
                 | Action::ManageMeasures
+                | Action::ViewScheme
+                | Action::ViewSchemeSettings
+                | Action::ViewSchemeMembers
+                | Action::Administer
         )
     }
 
@@ -122,6 +139,21 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Contractor, CompleteWorks, WorksContractor),
     (R::FireService, ViewCase, SchemeFireService),
     (R::FireService, RecordFireCheck, SchemeFireService),
+    // Schemes: every member reads the basics; the coordinator also its settings.
+    (R::Referrer, ViewScheme, SchemeMember),
+    (R::Coordinator, ViewScheme, SchemeMember),
+    (R::Assessor, ViewScheme, SchemeMember),
+    (R::Contractor, ViewScheme, SchemeMember),
+    (R::FireService, ViewScheme, SchemeMember),
+    (R::Funder, ViewScheme, SchemeMember),
+    (R::Auditor, ViewScheme, SchemeMember),
+    (R::Coordinator, ViewSchemeSettings, SchemeCoordinator),
+    (R::Coordinator, ViewSchemeMembers, SchemeCoordinator),
+    // The deployment's operators administer it, and read every scheme.
+    (R::Admin, Administer, PlatformOperator),
+    (R::Admin, ViewScheme, PlatformOperator),
+    (R::Admin, ViewSchemeSettings, PlatformOperator),
+    (R::Admin, ViewSchemeMembers, PlatformOperator),
 ];
 
 /// Whether a caller holding `role`, whose organisation has `relation`, may do `action`.
@@ -245,6 +277,54 @@ mod tests {
         );
         // The relation without the role gives nothing.
         assert_eq!(view_for(&[R::Referrer], &[WorksContractor]), None);
+    }
+
+    #[test]
+    fn only_an_operators_admin_token_administers() {
+        assert!(permits(R::Admin, Administer, PlatformOperator));
+        for role in Role::ALL.iter().filter(|r| **r != R::Admin) {
+            for relation in Relation::ALL {
+                assert!(!permits(*role, Administer, *relation), "{role} {relation}");
+            }
+        }
+        // An admin token of an ordinary organisation gets nothing through membership.
+        assert!(!permits_any(
+            &[R::Admin],
+            Administer,
+            &[SchemeMember, SchemeCoordinator]
+        ));
+        assert!(!permits_any(&[R::Admin], ViewScheme, &[SchemeMember]));
+    }
+
+    #[test]
+    fn members_read_a_scheme_but_only_its_coordinator_its_settings() {
+        for role in [
+            R::Referrer,
+            R::Assessor,
+            R::Contractor,
+            R::FireService,
+            R::Funder,
+        ] {
+            assert!(permits(role, ViewScheme, SchemeMember), "{role}");
+            assert!(
+                !permits_any(&[role], ViewSchemeSettings, &[SchemeMember]),
+                "{role}"
+            );
+            assert!(
+                !permits_any(&[role], ViewSchemeMembers, &[SchemeMember]),
+                "{role}"
+            );
+        }
+        assert!(permits(
+            R::Coordinator,
+            ViewSchemeSettings,
+            SchemeCoordinator
+        ));
+        assert!(permits(
+            R::Coordinator,
+            ViewSchemeMembers,
+            SchemeCoordinator
+        ));
     }
 
     #[test]

@@ -16,6 +16,8 @@ vocabulary! {
 /// Score thresholds: `medium_from..high_from` is medium, `high_from..` is high.
 /// A scheme setting; the defaults are the SafeLives / police bands (0–9, 10–13, 14+).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RiskBands {
     pub medium_from: u8,
     pub high_from: u8,

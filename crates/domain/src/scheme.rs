@@ -65,6 +65,74 @@ impl From<SchemeCode> for String {
     }
 }
 
+/// The first day of a scheme's reporting year (1 April by default: the UK financial
+/// year). February 29 is not allowed: every year must have the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearStart {
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Default for YearStart {
+    fn default() -> Self {
+        Self { month: 4, day: 1 }
+    }
+}
+
+impl YearStart {
+    pub fn new(month: u8, day: u8) -> Result<Self, RuleError> {
+        let valid = time::Month::try_from(month)
+            .ok()
+            .is_some_and(|m| day >= 1 && day <= time::util::days_in_month(m, 2025));
+        if valid {
+            Ok(Self { month, day })
+        } else {
+            Err(RuleError::new(
+                ViolationCode::InvalidValue,
+                "must be a day that every year has (month 1–12, day within it; not 29 February)",
+            ))
+        }
+    }
+}
+
+impl YearStart {
+    /// Parses `MM-DD`, e.g. `04-01`.
+    pub fn parse(text: &str) -> Result<Self, RuleError> {
+        let format = || RuleError::new(ViolationCode::InvalidFormat, "must be MM-DD, e.g. 04-01");
+        let (m, d) = text.split_once('-').ok_or_else(format)?;
+        if m.len() != 2 || d.len() != 2 {
+            return Err(format());
+        }
+        let month = m.parse::<u8>().map_err(|_| format())?;
+        let day = d.parse::<u8>().map_err(|_| format())?;
+        Self::new(month, day)
+    }
+}
+
+impl fmt::Display for YearStart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}-{:02}", self.month, self.day)
+    }
+}
+
+/// Checks a scheme's case reference prefix: 2 to 8 upper-case letters or digits,
+/// starting with a letter. Fixed when the scheme is created (references carry it).
+pub fn check_reference_prefix(prefix: &str) -> Result<(), RuleError> {
+    let ok = (2..=8).contains(&prefix.len())
+        && prefix.starts_with(|c: char| c.is_ascii_uppercase())
+        && prefix
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    if ok {
+        Ok(())
+    } else {
+        Err(RuleError::new(
+            ViolationCode::InvalidFormat,
+            "must be 2 to 8 upper-case letters or digits, starting with a letter",
+        ))
+    }
+}
+
 /// A case's human reference: the scheme's prefix, the year received and a number that
 /// runs from 1 each year without gaps, e.g. `DAR-2026-0001`.
 pub fn case_reference(prefix: &str, year: i32, number: i64) -> String {
@@ -74,6 +142,27 @@ pub fn case_reference(prefix: &str, year: i32, number: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn year_starts_read_and_print_as_month_day() {
+        let start = YearStart::parse("04-01").unwrap();
+        assert_eq!(start, YearStart::default());
+        assert_eq!(start.to_string(), "04-01");
+        assert_eq!(YearStart::parse("12-31").unwrap().to_string(), "12-31");
+        for bad in ["4-1", "04/01", "02-29", "13-01", "04-31", "", "0a-01"] {
+            assert!(YearStart::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn reference_prefixes_are_short_upper_case_codes() {
+        for good in ["DAR", "SE", "TEES2", "ABCDEFGH"] {
+            assert!(check_reference_prefix(good).is_ok(), "{good}");
+        }
+        for bad in ["D", "dar", "2DAR", "DAR-1", "ABCDEFGHI", ""] {
+            assert!(check_reference_prefix(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn scheme_codes_are_lower_case_slugs() {
@@ -89,6 +178,15 @@ mod tests {
             "x".repeat(41).as_str(),
         ] {
             assert!(SchemeCode::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn year_starts_must_exist_every_year() {
+        assert!(YearStart::new(4, 1).is_ok());
+        assert!(YearStart::new(12, 31).is_ok());
+        for (m, d) in [(2, 29), (13, 1), (0, 1), (4, 31), (4, 0)] {
+            assert!(YearStart::new(m, d).is_err(), "{m}-{d}");
         }
     }
 

@@ -1,13 +1,20 @@
 //! Scheme settings: the rules each scheme may change, with the product's defaults.
-//! Stored as JSON with the scheme; absent keys take their defaults.
+//! Stored as JSON with the scheme, versioned; absent keys take their defaults. A case
+//! keeps the version it started under.
+
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::clock::{ClockRule, default_policy};
+use crate::clock::{ClockEvent, ClockRule, ClockUnit, default_policy};
+use crate::dash::MAX_SCORE;
 use crate::eligibility::EligibilityRules;
 use crate::risk::RiskBands;
+use crate::violation::{ViolationCode, Violations};
 
+/// A scheme's settings. On the wire, an absent key takes its default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct SchemeSettings {
     pub risk_bands: RiskBands,
@@ -18,6 +25,15 @@ pub struct SchemeSettings {
     pub household_budget_limit_pence: i64,
     /// The SLA clock table.
     pub clocks: Vec<ClockRule>,
+    /// Funders' figures: counts from 1 to this minus one are suppressed.
+    pub disclosure_threshold: u32,
+    /// Funders' figures: other counts are rounded to the nearest multiple of this
+    /// (`None`: not rounded).
+    pub disclosure_rounding: Option<u32>,
+    /// Years after a case closes before its identifying data is destroyed.
+    pub retention_years: u32,
+    /// Months after works when the client is contacted (with consent).
+    pub follow_up_contact_months: Vec<u32>,
 }
 
 impl Default for SchemeSettings {
@@ -28,13 +44,186 @@ impl Default for SchemeSettings {
             eligibility: EligibilityRules::default(),
             household_budget_limit_pence: 200_000,
             clocks: default_policy(),
+            disclosure_threshold: 8,
+            disclosure_rounding: Some(5),
+            retention_years: 6,
+            follow_up_contact_months: vec![3, 6, 12],
         }
+    }
+}
+
+/// The largest amount a clock may have, per unit (a year, in that unit).
+fn max_amount(unit: ClockUnit) -> u32 {
+    match unit {
+        ClockUnit::WorkingDays => 260,
+        ClockUnit::CalendarDays => 366,
+        ClockUnit::Hours => 24 * 366,
+        ClockUnit::Months => 36,
+    }
+}
+
+impl SchemeSettings {
+    /// Every rule the settings break, as a whole (pointers relative to the settings).
+    pub fn violations(&self) -> Violations {
+        let mut v = Violations::new();
+        let bands = self.risk_bands;
+        if bands.medium_from < 1 || bands.medium_from >= bands.high_from {
+            v.add(
+                "/risk_bands/medium_from",
+                ViolationCode::OutOfRange,
+                "must be at least 1 and below high_from",
+            );
+        }
+        if bands.high_from > MAX_SCORE {
+            v.add(
+                "/risk_bands/high_from",
+                ViolationCode::OutOfRange,
+                "must be at most 27",
+            );
+        }
+        if self.escalation_incidents < 1 {
+            v.add(
+                "/escalation_incidents",
+                ViolationCode::OutOfRange,
+                "must be at least 1",
+            );
+        }
+        if !(0..=100_000_000).contains(&self.household_budget_limit_pence) {
+            v.add(
+                "/household_budget_limit_pence",
+                ViolationCode::OutOfRange,
+                "must be between 0 and 100000000 pence",
+            );
+        }
+        if let Some(allowed) = &self.eligibility.allowed_tenures
+            && allowed.is_empty()
+        {
+            v.add(
+                "/eligibility/allowed_tenures",
+                ViolationCode::TooShort,
+                "list at least one tenure, or null for any",
+            );
+        }
+        let mut kinds = BTreeSet::new();
+        for (i, rule) in self.clocks.iter().enumerate() {
+            let at = |field: &str| format!("/clocks/{i}/{field}");
+            if !kinds.insert(rule.kind) {
+                v.add(
+                    at("kind"),
+                    ViolationCode::DuplicateItems,
+                    "each clock kind may appear once",
+                );
+            }
+            if !(1..=max_amount(rule.unit)).contains(&rule.amount) {
+                v.add(
+                    at("amount"),
+                    ViolationCode::OutOfRange,
+                    format!(
+                        "must be between 1 and {} {}",
+                        max_amount(rule.unit),
+                        rule.unit
+                    ),
+                );
+            }
+            if rule.start == rule.stop {
+                v.add(
+                    at("stop"),
+                    ViolationCode::ContradictsAnswer,
+                    "a clock cannot stop on the event that starts it",
+                );
+            }
+            if rule.stop == ClockEvent::FollowUpContactRecorded
+                && (rule.unit != ClockUnit::Months
+                    || !self.follow_up_contact_months.contains(&rule.amount))
+            {
+                v.add(
+                    at("amount"),
+                    ViolationCode::ContradictsAnswer,
+                    "a follow-up contact clock runs in months, one of follow_up_contact_months",
+                );
+            }
+        }
+        if self.disclosure_threshold < 1 || self.disclosure_threshold > 100 {
+            v.add(
+                "/disclosure_threshold",
+                ViolationCode::OutOfRange,
+                "must be between 1 and 100",
+            );
+        }
+        if let Some(r) = self.disclosure_rounding
+            && !(2..=10).contains(&r)
+        {
+            v.add(
+                "/disclosure_rounding",
+                ViolationCode::OutOfRange,
+                "must be between 2 and 10, or null",
+            );
+        }
+        if !(1..=100).contains(&self.retention_years) {
+            v.add(
+                "/retention_years",
+                ViolationCode::OutOfRange,
+                "must be between 1 and 100",
+            );
+        }
+        let months = &self.follow_up_contact_months;
+        let unique: BTreeSet<_> = months.iter().collect();
+        if months.is_empty()
+            || unique.len() != months.len()
+            || months.iter().any(|m| !(1..=36).contains(m))
+        {
+            v.add(
+                "/follow_up_contact_months",
+                ViolationCode::InvalidValue,
+                "list distinct months between 1 and 36",
+            );
+        }
+        v
+    }
+
+    /// The top-level settings whose values differ between `self` and `other`.
+    pub fn changed_keys(&self, other: &SchemeSettings) -> Vec<&'static str> {
+        let pairs: [(&'static str, bool); 9] = [
+            ("risk_bands", self.risk_bands != other.risk_bands),
+            (
+                "escalation_incidents",
+                self.escalation_incidents != other.escalation_incidents,
+            ),
+            ("eligibility", self.eligibility != other.eligibility),
+            (
+                "household_budget_limit_pence",
+                self.household_budget_limit_pence != other.household_budget_limit_pence,
+            ),
+            ("clocks", self.clocks != other.clocks),
+            (
+                "disclosure_threshold",
+                self.disclosure_threshold != other.disclosure_threshold,
+            ),
+            (
+                "disclosure_rounding",
+                self.disclosure_rounding != other.disclosure_rounding,
+            ),
+            (
+                "retention_years",
+                self.retention_years != other.retention_years,
+            ),
+            (
+                "follow_up_contact_months",
+                self.follow_up_contact_months != other.follow_up_contact_months,
+            ),
+        ];
+        pairs
+            .into_iter()
+            .filter(|(_, changed)| *changed)
+            .map(|(k, _)| k)
+            .collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::ClockKind;
 
     #[test]
     fn absent_keys_take_their_defaults() {
@@ -43,8 +232,58 @@ mod tests {
         assert_eq!(s.household_budget_limit_pence, 150_000);
         assert_eq!(s.escalation_incidents, 3);
         assert_eq!(s.clocks, default_policy());
+        assert_eq!(s.disclosure_threshold, 8);
         let round_trip: SchemeSettings =
             serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
         assert_eq!(round_trip, s);
+    }
+
+    #[test]
+    fn the_defaults_are_valid() {
+        assert!(SchemeSettings::default().violations().is_empty());
+    }
+
+    #[test]
+    fn every_broken_rule_is_reported_at_once() {
+        let mut s = SchemeSettings {
+            risk_bands: RiskBands {
+                medium_from: 15,
+                high_from: 14,
+            },
+            escalation_incidents: 0,
+            ..SchemeSettings::default()
+        };
+        s.clocks[0].amount = 0;
+        s.clocks[1].kind = ClockKind::InitialContact;
+        s.disclosure_threshold = 0;
+        s.disclosure_rounding = Some(1);
+        s.retention_years = 0;
+        s.follow_up_contact_months = vec![3, 3];
+        let pointers: Vec<String> = s.violations().iter().map(|v| v.pointer.clone()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/risk_bands/medium_from",
+                "/escalation_incidents",
+                "/clocks/0/amount",
+                "/clocks/1/kind",
+                "/clocks/8/amount",
+                "/clocks/9/amount",
+                "/disclosure_threshold",
+                "/disclosure_rounding",
+                "/retention_years",
+                "/follow_up_contact_months",
+            ]
+        );
+    }
+
+    #[test]
+    fn changed_keys_name_what_differs() {
+        let a = SchemeSettings::default();
+        let mut b = a.clone();
+        b.retention_years = 7;
+        b.clocks[2].amount = 10;
+        assert_eq!(a.changed_keys(&b), ["clocks", "retention_years"]);
+        assert!(a.changed_keys(&a).is_empty());
     }
 }

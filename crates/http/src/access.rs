@@ -14,10 +14,23 @@ use uuid::Uuid;
 use crate::auth::Caller;
 use crate::errors::ApiError;
 
+/// Whether the caller may administer the deployment: the admin role, for an
+/// organisation that operates it.
+pub fn may_administer(caller: &Caller) -> bool {
+    let relations: &[Relation] = if caller.organisation.is_administrator {
+        &[Relation::PlatformOperator]
+    } else {
+        &[]
+    };
+    policy::permits_any(&caller.roles, Action::Administer, relations)
+}
+
 pub struct Scope {
     pub organisation_id: Uuid,
     pub roles: Vec<Role>,
     memberships: Vec<(Uuid, Role)>,
+    /// The organisation operates this deployment.
+    operator: bool,
 }
 
 impl Scope {
@@ -28,6 +41,7 @@ impl Scope {
             organisation_id: caller.organisation.id,
             roles: caller.roles.clone(),
             memberships,
+            operator: caller.organisation.is_administrator,
         })
     }
 
@@ -100,9 +114,43 @@ impl Scope {
                 Relation::SchemeFireService => Some(Visibility::WorksCompletedIn(
                     self.schemes_as(Role::FireService),
                 )),
-                Relation::SchemeReferrer => None,
+                Relation::SchemeReferrer | Relation::SchemeMember | Relation::PlatformOperator => {
+                    None
+                }
             })
             .collect()
+    }
+
+    /// How the caller's organisation stands to a scheme (not to any case in it).
+    pub fn scheme_relations(&self, scheme_id: Uuid) -> Vec<Relation> {
+        let mut relations = Vec::new();
+        if self.is_member(scheme_id) {
+            relations.push(Relation::SchemeMember);
+        }
+        if self.member_as(scheme_id, Role::Coordinator) {
+            relations.push(Relation::SchemeCoordinator);
+        }
+        if self.operator {
+            relations.push(Relation::PlatformOperator);
+        }
+        relations
+    }
+
+    /// Whether the caller may do `action` to the scheme `scheme_id`.
+    pub fn may_in_scheme(&self, scheme_id: Uuid, action: Action) -> bool {
+        policy::permits_any(&self.roles, action, &self.scheme_relations(scheme_id))
+    }
+
+    /// The roles the caller's organisation holds in the scheme `scheme_id`.
+    pub fn roles_in(&self, scheme_id: Uuid) -> Vec<Role> {
+        let mut roles: Vec<Role> = self
+            .memberships
+            .iter()
+            .filter(|(s, _)| *s == scheme_id)
+            .map(|(_, r)| *r)
+            .collect();
+        roles.sort();
+        roles
     }
 
     /// Whether the caller holds `role` in the scheme `scheme_id`.

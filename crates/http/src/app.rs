@@ -16,7 +16,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::contract::Contract;
 use crate::errors::ApiError;
 use crate::middleware::{AccessLog, CatchPanic, ProblemFinisher};
-use crate::openapi::{ApiDoc, add_referral_examples, add_standard_responses};
+use crate::openapi::{ApiDoc, add_request_examples, add_standard_responses};
 use crate::routes::{self, RouteTable};
 use crate::state::AppState;
 
@@ -28,7 +28,7 @@ pub fn openapi() -> Doc {
         .configure(routes::configure)
         .split_for_parts();
     add_standard_responses(&mut doc);
-    add_referral_examples(&mut doc);
+    add_request_examples(&mut doc);
     doc
 }
 

@@ -7,6 +7,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Doc, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
+use sanctuary_domain::settings::SchemeSettings;
+use serde_json::Value;
+
 use crate::errors::Problem;
 
 /// The canonical request examples, committed beside the spec (copies of
@@ -40,7 +43,9 @@ Validation errors list every invalid field at once in `errors`, by JSON pointer.
     tags(
         (name = "referrals", description = "Partners refer clients into a scheme."),
         (name = "cases", description = "Cases opened from referrals."),
+        (name = "schemes", description = "A scheme as its members see it."),
         (name = "reference", description = "Reference data for building requests."),
+        (name = "administration", description = "Schemes, settings, organisations, memberships, holidays and token revocation: the admin role of an organisation operating the deployment."),
         (name = "health", description = "Liveness and readiness."),
     ),
     components(schemas(Problem)),
@@ -133,25 +138,48 @@ pub fn add_standard_responses(doc: &mut Doc) {
     }
 }
 
-/// Attaches the canonical referral examples (the committed copies of the shared
-/// examples) to `POST /api/v1/referrals`.
-pub fn add_referral_examples(doc: &mut Doc) {
-    let content = doc
-        .paths
-        .paths
-        .get_mut("/api/v1/referrals")
-        .and_then(|item| item.post.as_mut())
-        .and_then(|op| op.request_body.as_mut())
-        .and_then(|body| match body {
-            RefOr::T(body) => body.content.get_mut("application/json"),
-            RefOr::Ref(_) => None,
-        })
-        .and_then(|content| match content {
+/// The JSON request body of `method path`, if it has one.
+fn json_body<'a>(
+    doc: &'a mut Doc,
+    path: &str,
+    method: &str,
+) -> Option<&'a mut utoipa::openapi::Content> {
+    let item = doc.paths.paths.get_mut(path)?;
+    let operation = match method {
+        "post" => item.post.as_mut(),
+        "put" => item.put.as_mut(),
+        _ => None,
+    }?;
+    match operation.request_body.as_mut()? {
+        RefOr::T(body) => match body.content.get_mut("application/json")? {
             RefOr::T(content) => Some(content),
             RefOr::Ref(_) => None,
-        });
-    if let Some(content) = content {
-        for (name, summary, value) in [
+        },
+        RefOr::Ref(_) => None,
+    }
+}
+
+fn add_examples(doc: &mut Doc, path: &str, method: &str, list: Vec<(&str, &str, Value)>) {
+    if let Some(content) = json_body(doc, path, method) {
+        for (name, summary, value) in list {
+            let example = ExampleBuilder::new()
+                .summary(summary)
+                .value(Some(value))
+                .build();
+            content.examples.insert(name.to_owned(), RefOr::T(example));
+        }
+    }
+}
+
+/// Attaches the canonical referral examples (the committed copies of the shared
+/// examples) to `POST /api/v1/referrals`, and settings examples built from the
+/// defaults themselves (so they cannot drift).
+pub fn add_request_examples(doc: &mut Doc) {
+    add_examples(
+        doc,
+        "/api/v1/referrals",
+        "post",
+        vec![
             (
                 "full",
                 "Every field of the referral form",
@@ -162,14 +190,27 @@ pub fn add_referral_examples(doc: &mut Doc) {
                 "Only the mandatory fields",
                 examples::referral_minimal(),
             ),
-        ] {
-            let example = ExampleBuilder::new()
-                .summary(summary)
-                .value(Some(value))
-                .build();
-            content.examples.insert(name.to_owned(), RefOr::T(example));
-        }
-    }
+        ],
+    );
+    let defaults = SchemeSettings::default();
+    let mut stricter = defaults.clone();
+    stricter.household_budget_limit_pence = 150_000;
+    stricter.disclosure_threshold = 10;
+    stricter.retention_years = 7;
+    let json = |s: &SchemeSettings| serde_json::to_value(s).expect("settings serialise");
+    add_examples(
+        doc,
+        "/api/v1/admin/schemes/{code}/settings",
+        "put",
+        vec![
+            ("defaults", "The product's defaults", json(&defaults)),
+            (
+                "stricter",
+                "A lower budget limit, stricter disclosure control, 7 years' retention",
+                json(&stricter),
+            ),
+        ],
+    );
 }
 
 fn operations(item: &mut utoipa::openapi::PathItem) -> impl Iterator<Item = &mut Operation> {

@@ -8,7 +8,10 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::errors::ApiError;
-use crate::handlers::{actions, cases, health, measures, reference, referrals, timeline};
+use crate::handlers::admin::{log, members, organisations, schemes as admin_schemes};
+use crate::handlers::{
+    actions, cases, health, holidays, measures, reference, referrals, schemes, timeline,
+};
 
 /// Every API operation. Only what is registered here exists, and it is in the spec.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -39,7 +42,24 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(actions::record_risk_assessment)
             .service(measures::list_measures)
             .service(measures::put_measure)
-            .service(reference::dash_questions),
+            .service(reference::dash_questions)
+            .service(holidays::list_holidays)
+            .service(schemes::get_scheme)
+            .service(schemes::settings_versions)
+            .service(schemes::list_members)
+            .service(admin_schemes::list_schemes)
+            .service(admin_schemes::create_scheme)
+            .service(admin_schemes::update_scheme)
+            .service(admin_schemes::put_settings)
+            .service(organisations::list_organisations)
+            .service(organisations::get_organisation)
+            .service(organisations::create_organisation)
+            .service(organisations::update_organisation)
+            .service(members::put_member)
+            .service(members::remove_member)
+            .service(log::add_holiday)
+            .service(log::revoke_token)
+            .service(log::events),
     )
     .service(health::live)
     .service(health::ready);

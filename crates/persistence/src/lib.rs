@@ -2,6 +2,7 @@
 //! HTTP layer calls. SQLite is the embedded default, PostgreSQL the production database;
 //! every query here runs unchanged on both.
 
+pub mod admin;
 pub mod calendars;
 pub mod cases;
 mod codec;

@@ -52,7 +52,8 @@ pub(crate) async fn load(
     let snapshot = CaseSnapshot {
         status: parse(&case.status, "cases.status")?,
         held_from: parse_opt(case.held_from.as_deref(), "cases.held_from")?,
-        settings: scheme.settings.clone(),
+        // The rules the case started under, not today's.
+        settings: schemes::settings_at(db, scheme.id, case.policy_version).await?,
         catalogue: measures::catalogue(db, scheme.id).await?,
         consents: referral.consents.clone(),
         eligibility_warnings: split(&case.eligibility_warnings, "cases.eligibility_warnings")?,

@@ -5,15 +5,21 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use sanctuary_persistence::organisations;
+use sanctuary_persistence::schemes::ChangedBy;
+
 use crate::config::Settings;
+use crate::demo::SigningKey;
+use crate::setup::{self, SetupFile};
 use crate::startup::Application;
 use crate::telemetry;
 
 #[derive(Parser)]
 #[command(name = "sanctuary", version, about = "The Sanctuary Scheme API")]
 struct Cli {
-    /// A TOML configuration file (also SANCTUARY_CONFIG).
-    #[arg(long, global = true)]
+    /// The service's TOML configuration file (also SANCTUARY_CONFIG). Given before the
+    /// subcommand: `sanctuary --config svc.toml admin init --config scheme.toml`.
+    #[arg(long)]
     config: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
@@ -29,6 +35,32 @@ enum Command {
     Openapi,
     /// Exit 0 if the local service answers /health/ready (for container health checks).
     Healthcheck,
+    /// Administration for going live.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create or update schemes, organisations and memberships from a set-up file
+    /// (idempotent; prints what it changed).
+    Init {
+        /// The set-up file (TOML), e.g. deploy/darlington.toml.
+        #[arg(long = "config", value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Mint a token with the local signing key (embedded/demo mode only).
+    Token {
+        /// The organisation's id or exact name.
+        #[arg(long)]
+        org: String,
+        /// The role the token acts as.
+        #[arg(long)]
+        role: String,
+        /// Lifetime in hours (1 to 12).
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=12))]
+        hours: i64,
+    },
 }
 
 pub fn run() -> ExitCode {
@@ -67,6 +99,10 @@ pub fn run() -> ExitCode {
     let result = runtime.block_on(async {
         match command {
             Command::Migrate => migrate(&settings).await,
+            Command::Admin(AdminCommand::Init { file }) => admin_init(&settings, &file).await,
+            Command::Admin(AdminCommand::Token { org, role, hours }) => {
+                admin_token(&settings, &org, &role, hours).await
+            }
             _ => serve(&settings).await,
         }
     });
@@ -109,22 +145,91 @@ fn fail(error: &dyn std::fmt::Display) -> ExitCode {
     ExitCode::FAILURE
 }
 
-async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+/// Connects to the configured database and brings its schema up to date.
+async fn open_store(
+    settings: &Settings,
+) -> anyhow::Result<(sanctuary_persistence::Store, Vec<String>)> {
     use anyhow::Context;
+    if settings.uses_embedded_database() {
+        let dir = &settings.data_dir;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+    }
     let store =
         sanctuary_persistence::Store::connect(&settings.database_url(), &Default::default())
             .await
             .with_context(|| format!("cannot open the database {}", settings.database_label()))?;
     let pending = store.pending_migrations().await?;
     store.migrate().await?;
+    Ok((store, pending))
+}
+
+async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let (_, applied) = open_store(settings).await?;
     println!(
         "{} migration(s) applied to {}",
-        pending.len(),
+        applied.len(),
         settings.database_label()
     );
-    for name in pending {
+    for name in applied {
         println!("  {name}");
     }
+    Ok(())
+}
+
+async fn admin_init(settings: &Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let setup = SetupFile::parse(&text).with_context(|| file.display().to_string())?;
+    let (store, _) = open_store(settings).await?;
+    let by = ChangedBy::system("sanctuary admin init");
+    let changes = setup::apply(&store, &setup, &by)
+        .await
+        .with_context(|| format!("{} was not applied", file.display()))?;
+    if changes.is_empty() {
+        println!("no changes: {} is already in force", file.display());
+    } else {
+        println!("{} change(s) from {}:", changes.len(), file.display());
+        for change in changes {
+            println!("  {change}");
+        }
+    }
+    Ok(())
+}
+
+/// Tokens are minted only with the embedded deployment's local key: production tokens
+/// come from the council's identity provider.
+async fn admin_token(settings: &Settings, org: &str, role: &str, hours: i64) -> anyhow::Result<()> {
+    use anyhow::{Context, bail};
+    use sanctuary_domain::organisation::Role;
+    if !settings.demo_mode() {
+        bail!(
+            "refusing to mint a token: no local signing key is configured (tokens come from \
+             your identity provider; `admin token` works only in embedded demo mode)"
+        );
+    }
+    let role: Role = role
+        .parse()
+        .map_err(|_| anyhow::anyhow!("unknown role `{role}`"))?;
+    let (store, _) = open_store(settings).await?;
+    let db = store.connection();
+    let found = match uuid::Uuid::parse_str(org) {
+        Ok(id) => organisations::find(db, id).await?,
+        Err(_) => organisations::find_by_name(db, org).await?,
+    };
+    let organisation = found.with_context(|| format!("no organisation `{org}`"))?;
+    let key = SigningKey::load_or_create(&settings.data_dir).map_err(anyhow::Error::msg)?;
+    let token = key
+        .mint(
+            &settings.auth.demo_issuer,
+            &settings.auth.audience,
+            organisation.id,
+            role,
+            time::Duration::hours(hours),
+        )
+        .map_err(anyhow::Error::msg)?;
+    println!("{token}");
     Ok(())
 }
 

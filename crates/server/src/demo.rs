@@ -9,59 +9,24 @@ use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
-use sanctuary_domain::organisation::{OrganisationKind, Role};
-use sanctuary_domain::scheme::{Nation, SchemeCode};
+use sanctuary_domain::organisation::Role;
 use sanctuary_http::auth::TrustedKey;
+use sanctuary_persistence::Store;
 use sanctuary_persistence::organisations::{self, Organisation};
-use sanctuary_persistence::schemes::{self, NewScheme};
-use sanctuary_persistence::{Store, StoreError};
+use sanctuary_persistence::schemes::{self, ChangedBy};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::setup::{self, SetupFile};
+
 pub const DEMO_SCHEME: &str = "darlington";
 const KEY_FILE: &str = "demo-signing-key.pem";
 pub const TOKEN_LIFETIME: Duration = Duration::hours(12);
 
-/// The demo organisations, one per role.
-const ORGANISATIONS: &[(&str, OrganisationKind, Role)] = &[
-    (
-        "Harbour Support Services",
-        OrganisationKind::SpecialistDomesticAbuseService,
-        Role::Referrer,
-    ),
-    (
-        "Darlington Borough Council Sanctuary Team",
-        OrganisationKind::Council,
-        Role::Coordinator,
-    ),
-    (
-        "Durham Constabulary Crime Prevention Unit",
-        OrganisationKind::Police,
-        Role::Assessor,
-    ),
-    (
-        "SecureHome Installations Ltd",
-        OrganisationKind::Contractor,
-        Role::Contractor,
-    ),
-    (
-        "County Durham and Darlington Fire and Rescue Service",
-        OrganisationKind::FireService,
-        Role::FireService,
-    ),
-    (
-        "Office of the Durham Police and Crime Commissioner",
-        OrganisationKind::Funder,
-        Role::Funder,
-    ),
-    (
-        "Darlington Borough Council Information Governance",
-        OrganisationKind::Council,
-        Role::Auditor,
-    ),
-];
+/// The demo's set-up: the shipped example for Darlington.
+const DEMO_SETUP: &str = include_str!("../../../deploy/darlington.toml");
 
 /// An Ed25519 key kept beside the database (PKCS#8 PEM, readable by its owner only).
 pub struct SigningKey {
@@ -168,36 +133,25 @@ fn write_private(path: &Path, contents: &[u8]) -> Result<(), String> {
     fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Creates the demo scheme and organisations unless they exist; returns each member.
-pub async fn seed(store: &Store) -> Result<Vec<(Organisation, Role)>, StoreError> {
-    let tx = store.begin_write().await?;
-    let db = &tx;
-    let scheme = match schemes::find_by_code(db, DEMO_SCHEME).await? {
-        Some(scheme) => scheme,
-        None => {
-            let code = SchemeCode::parse(DEMO_SCHEME).expect("valid demo code");
-            let scheme = schemes::create(
-                db,
-                NewScheme {
-                    code: &code,
-                    name: "Darlington Sanctuary Scheme (demo)",
-                    reference_prefix: "DAR",
-                    nation: Nation::EnglandAndWales,
-                },
-            )
-            .await?;
-            for (name, kind, role) in ORGANISATIONS {
-                let org = organisations::create(db, name, *kind).await?;
-                schemes::add_member(db, scheme.id, org.id, *role).await?;
-            }
-            scheme
+/// Applies the shipped Darlington set-up (idempotent), and returns who gets a demo
+/// token: every member of the demo scheme with its role, and the administrators.
+pub async fn seed(store: &Store) -> Result<Vec<(Organisation, Role)>, String> {
+    let file = SetupFile::parse(DEMO_SETUP).map_err(|e| e.to_string())?;
+    setup::apply(store, &file, &ChangedBy::system("demo"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let db = store.connection();
+    let scheme = schemes::find_by_code(db, DEMO_SCHEME)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("the demo scheme is missing")?;
+    let mut people = schemes::members(db, scheme.id)
+        .await
+        .map_err(|e| e.to_string())?;
+    for org in organisations::list(db).await.map_err(|e| e.to_string())? {
+        if org.is_administrator && org.active {
+            people.push((org, Role::Admin));
         }
-    };
-    let members = schemes::members(db, scheme.id).await?;
-    tx.commit().await.map_err(|e| StoreError::Database {
-        context: "seeding the demo",
-        message: e.to_string(),
-        source: None,
-    })?;
-    Ok(members)
+    }
+    Ok(people)
 }

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod setup;
 pub mod startup;
 pub mod telemetry;
 

@@ -62,7 +62,7 @@ impl Application {
             keys.push(key.trusted_key(&settings.auth.demo_issuer));
             for (organisation, role) in demo::seed(&store)
                 .await
-                .context("cannot seed the demo scheme")?
+                .map_err(|e| anyhow!("cannot seed the demo scheme: {e}"))?
             {
                 let token = key
                     .mint(

@@ -5,8 +5,10 @@
 //! organisation that belongs to no scheme and one that has been deactivated.
 
 use sanctuary_domain::organisation::{OrganisationKind, Role};
-use sanctuary_domain::scheme::{Nation, SchemeCode};
-use sanctuary_persistence::schemes::{self, NewScheme};
+use sanctuary_domain::scheme::{Nation, SchemeCode, YearStart};
+use sanctuary_domain::settings::SchemeSettings;
+use sanctuary_persistence::organisations::NewOrganisation;
+use sanctuary_persistence::schemes::{self, ChangedBy, NewScheme};
 use sanctuary_persistence::{Store, organisations};
 use uuid::Uuid;
 
@@ -40,6 +42,8 @@ pub struct World {
     pub fire_service: Org,
     /// Teesside's assessor (not Darlington's).
     pub tees_assessor: Org,
+    /// Operates the deployment (`is_administrator`); a member of no scheme.
+    pub operator: Org,
 }
 
 impl World {
@@ -53,7 +57,10 @@ impl World {
                     name: code,
                     reference_prefix: prefix,
                     nation: Nation::EnglandAndWales,
+                    year_start: YearStart::default(),
+                    settings: SchemeSettings::default(),
                 },
+                &ChangedBy::system("test"),
             )
             .await
             .unwrap()
@@ -107,6 +114,20 @@ impl World {
         ] {
             schemes::add_member(db, scheme, org.id, role).await.unwrap();
         }
+        let operator = organisations::create_with(
+            db,
+            NewOrganisation {
+                name: "Platform Operators",
+                kind: OrganisationKind::Other,
+                is_administrator: true,
+            },
+        )
+        .await
+        .unwrap();
+        let operator = Org {
+            id: operator.id,
+            name: operator.name,
+        };
         organisations::set_active(db, inactive.id, false)
             .await
             .unwrap();
@@ -123,6 +144,7 @@ impl World {
             other_contractor,
             fire_service,
             tees_assessor,
+            operator,
         }
     }
 }

@@ -6,6 +6,7 @@ use actix_web::web::Data;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use sanctuary_domain::organisation::Role;
+use sanctuary_persistence::admin;
 use sanctuary_persistence::organisations::{self, Organisation};
 
 use super::TokenError;
@@ -53,6 +54,17 @@ impl FromRequest for Caller {
                     _ => ApiError::unauthorized("The access token is not valid.", true),
                 }
             })?;
+            // A revoked token is refused from the next request on: checked every time,
+            // never cached.
+            if let Some(jti) = &claims.token_id
+                && admin::is_revoked(state.store.connection(), jti).await?
+            {
+                tracing::info!("token refused: revoked");
+                return Err(ApiError::unauthorized(
+                    "The access token has been revoked.",
+                    true,
+                ));
+            }
             let organisation =
                 organisations::find(state.store.connection(), claims.organisation_id)
                     .await?

@@ -71,10 +71,20 @@ error_codes! {
     FireCheckRequired = ("fire_check_required", 409, "Fire safety check required"),
     /// The client did not consent to follow-up contact.
     FollowUpConsentRequired = ("follow_up_consent_required", 409, "Follow-up contact consent required"),
-    /// The case changed since the `If-Match` ETag was read: fetch it again.
-    PreconditionFailed = ("precondition_failed", 412, "The case has changed"),
-    /// Actions on a case need `If-Match` with the case's `ETag`.
+    /// The resource changed since the `If-Match` ETag was read: fetch it again.
+    PreconditionFailed = ("precondition_failed", 412, "The resource has changed"),
+    /// Changes to a case, scheme or organisation need `If-Match` with its `ETag`.
     PreconditionRequired = ("precondition_required", 428, "If-Match required"),
+    /// A scheme with this code exists.
+    SchemeExists = ("scheme_exists", 409, "Scheme code already used"),
+    /// Another scheme's case references use this prefix.
+    ReferencePrefixInUse = ("reference_prefix_in_use", 409, "Reference prefix already used"),
+    /// An organisation with this name exists.
+    OrganisationExists = ("organisation_exists", 409, "Organisation name already used"),
+    /// The scheme has a coordinator organisation; remove its role first.
+    CoordinatorExists = ("coordinator_exists", 409, "The scheme already has a coordinator"),
+    /// The date is already a holiday in that nation's calendar.
+    HolidayExists = ("holiday_exists", 409, "Already a holiday"),
     /// An unexpected failure; details are in the service's log under the request id.
     InternalError = ("internal_error", 500, "Internal error"),
     /// A dependency (the database) is unavailable.

@@ -146,11 +146,11 @@ impl ApiError {
         e
     }
 
-    /// 412, with the case's current ETag so the client can refetch or retry.
-    pub fn stale(current_etag: String) -> Self {
+    /// 412, with the resource's current ETag so the client can refetch or retry.
+    pub fn stale(resource: &'static str, current_etag: String) -> Self {
         let mut e = Self::new(
             ErrorCode::PreconditionFailed,
-            "The case changed since you read it; fetch it again.",
+            format!("The {resource} changed since you read it; fetch it again."),
         );
         e.0.etag = Some(current_etag);
         e

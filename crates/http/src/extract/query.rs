@@ -48,6 +48,10 @@ fn parse<T: DeserializeOwned + Validate>(query: &str) -> Result<ValidQuery<T>, A
         let single = serde_urlencoded_pair(name, value);
         if let Err(e) = web::Query::<T>::from_query(&single) {
             let text = e.to_string();
+            if text.contains("missing field") {
+                // This parameter parsed; another (required) one is absent, reported below.
+                continue;
+            }
             let (code, message) = if text.contains("unknown field") {
                 (
                     ViolationCode::UnknownField,
@@ -71,12 +75,21 @@ fn parse<T: DeserializeOwned + Validate>(query: &str) -> Result<ValidQuery<T>, A
         return Err(ApiError::invalid_parameters(errors));
     }
     let parsed = web::Query::<T>::from_query(query)
-        .map_err(|_| {
-            ApiError::invalid_parameters(vec![(
-                String::new(),
-                ViolationCode::Invalid,
-                "the query parameters are not valid together".into(),
-            )])
+        .map_err(|e| {
+            let text = e.to_string();
+            // serde: "missing field `nation`"
+            let missing = text
+                .split_once("missing field `")
+                .and_then(|(_, rest)| rest.split_once('`'))
+                .map(|(name, _)| name.to_owned());
+            ApiError::invalid_parameters(vec![match missing {
+                Some(name) => (name, ViolationCode::Required, "is required".into()),
+                None => (
+                    String::new(),
+                    ViolationCode::Invalid,
+                    "the query parameters are not valid together".into(),
+                ),
+            }])
         })?
         .into_inner();
     if let Err(report) = parsed.validate() {

@@ -6,7 +6,6 @@
 //! domain decides (409 or 422), and the effects are committed under the version the
 //! caller saw (412 if someone else got there first).
 
-use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, post};
 use sanctuary_domain::organisation::Role;
@@ -19,38 +18,13 @@ use sanctuary_persistence::workflow::{CommitError, commit, load};
 use sanctuary_persistence::{organisations, schemes};
 use uuid::Uuid;
 
-use super::{case_response, etag, now_micros};
+use super::{case_response, etag, expected_version, now_micros};
 use crate::access::Scope;
 use crate::auth::Caller;
 use crate::errors::{ApiError, ErrorCode};
 use crate::extract::ContractJson;
 use crate::state::AppState;
 use crate::wire::actions::*;
-
-/// The version `If-Match` names: required, and a strong ETag of this API.
-fn expected_version(request: &HttpRequest) -> Result<i64, ApiError> {
-    let required = || {
-        ApiError::new(
-            ErrorCode::PreconditionRequired,
-            "Send If-Match with the case's ETag (from GET /api/v1/cases/{id}).",
-        )
-    };
-    let value = request
-        .headers()
-        .get(header::IF_MATCH)
-        .ok_or_else(required)?;
-    let text = value.to_str().map_err(|_| required())?.trim();
-    text.strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .and_then(|t| t.parse::<i64>().ok())
-        // A weak or unknown tag can never match the case's (strong) ETag.
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::PreconditionFailed,
-                "If-Match does not name a version of this case.",
-            )
-        })
-}
 
 /// The organisation named in a command must hold `role` in the case's scheme.
 async fn check_assignee(
@@ -114,9 +88,9 @@ pub async fn perform(
             "Your organisation's role on this case does not allow `{action}`."
         ))
     })?;
-    let expected = expected_version(request)?;
+    let expected = expected_version(request, "case")?;
     if expected != summary.version {
-        return Err(ApiError::stale(etag(summary.version)));
+        return Err(ApiError::stale("case", etag(summary.version)));
     }
     match &command {
         Command::AssignAssessor { organisation_id } => {
@@ -131,7 +105,7 @@ pub async fn perform(
     // Another request may have committed since the check above: judge this one only
     // against the case as the caller last saw it.
     if loaded.case.version != expected {
-        return Err(ApiError::stale(etag(loaded.case.version)));
+        return Err(ApiError::stale("case", etag(loaded.case.version)));
     }
     let at = now_micros();
     let effects = workflow::apply(&loaded.snapshot, command, at, &loaded.calendar)
@@ -147,7 +121,7 @@ pub async fn perform(
             let current = cases::find_summary(store.connection(), id)
                 .await?
                 .map_or(summary.version, |s| s.version);
-            return Err(ApiError::stale(etag(current)));
+            return Err(ApiError::stale("case", etag(current)));
         }
         Err(CommitError::Store(e)) => return Err(e.into()),
     }

@@ -1,27 +1,56 @@
 //! Request handlers, one module per resource.
 
 pub mod actions;
+pub mod admin;
 pub mod cases;
 pub mod health;
+pub mod holidays;
 pub mod measures;
 pub mod reference;
 pub mod referrals;
+pub mod schemes;
 pub mod timeline;
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, HttpResponseBuilder};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use sanctuary_persistence::calendars;
 use sanctuary_persistence::cases::CaseRecord;
 use time::OffsetDateTime;
 
 use crate::access::Scope;
-use crate::errors::ApiError;
+use crate::errors::{ApiError, ErrorCode};
 use crate::state::AppState;
 use crate::views;
 
 /// The case's strong validator: changes with every write.
 pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
+}
+
+/// The version `If-Match` names: required, and a strong ETag of this API. `resource`
+/// names what is being changed, for the message.
+pub fn expected_version(request: &HttpRequest, resource: &'static str) -> Result<i64, ApiError> {
+    let required = || {
+        ApiError::new(
+            ErrorCode::PreconditionRequired,
+            format!("Send If-Match with the {resource}'s ETag (from reading it)."),
+        )
+    };
+    let value = request
+        .headers()
+        .get(header::IF_MATCH)
+        .ok_or_else(required)?;
+    let text = value.to_str().map_err(|_| required())?.trim();
+    text.strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .and_then(|t| t.parse::<i64>().ok())
+        // A weak or unknown tag can never match a strong ETag of ours.
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::PreconditionFailed,
+                format!("If-Match does not name a version of this {resource}."),
+            )
+        })
 }
 
 /// Now, to the microsecond: the precision both databases store, so a value reads back

@@ -5,4 +5,6 @@ pub mod actions;
 pub mod case;
 pub mod history;
 pub mod measure;
+pub mod organisation;
 pub mod referral;
+pub mod scheme;

@@ -71,6 +71,8 @@ pub struct Model {
     pub client_match_key: String,
     pub address_match_key: String,
     pub repeat_of_case_id: Option<Uuid>,
+    /// The scheme settings version the case started under; its rules apply to it.
+    pub policy_version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,7 @@
 //! sea-orm entities: one module per table, columns only. Vocabulary values are stored
 //! as their snake_case strings and converted at the repository boundary.
 
+pub mod admin_event;
 pub mod case;
 pub mod case_clock;
 pub mod case_event;
@@ -10,9 +11,11 @@ pub mod case_referral;
 pub mod holiday;
 pub mod idempotency_record;
 pub mod organisation;
+pub mod revoked_token;
 pub mod risk_assessment;
 pub mod scheme;
 pub mod scheme_measure;
 pub mod scheme_membership;
 pub mod scheme_reference_counter;
+pub mod scheme_settings_version;
 pub mod works_item;

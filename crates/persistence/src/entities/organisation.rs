@@ -9,6 +9,10 @@ pub struct Model {
     pub kind: String,
     pub active: bool,
     pub created_at: TimeDateTimeWithTimeZone,
+    /// Operates this deployment: its admin tokens administer every scheme.
+    pub is_administrator: bool,
+    /// Bumped by every change; the ETag.
+    pub version: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

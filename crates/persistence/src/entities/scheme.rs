@@ -13,6 +13,12 @@ pub struct Model {
     /// Scheme settings as JSON.
     pub settings: String,
     pub created_at: TimeDateTimeWithTimeZone,
+    pub year_start_month: i32,
+    pub year_start_day: i32,
+    /// The settings version in force (see `scheme_settings_versions`).
+    pub settings_version: i32,
+    /// Bumped by every change; the ETag.
+    pub version: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

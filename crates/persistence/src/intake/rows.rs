@@ -152,5 +152,6 @@ pub(super) fn case_row(
         client_match_key: Set(keys.client.clone()),
         address_match_key: Set(keys.address.clone()),
         repeat_of_case_id: Set(repeat_of),
+        policy_version: Set(new.scheme.settings_version),
     }
 }

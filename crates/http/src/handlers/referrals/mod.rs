@@ -45,7 +45,7 @@ const IDEMPOTENCY_LEASE: Duration = Duration::seconds(60);
 /// the original case without creating another.
 #[utoipa::path(
     tag = "referrals",
-    // The canonical examples are attached in `openapi::add_referral_examples`.
+    // The canonical examples are attached in `openapi::add_request_examples`.
     request_body(content = ReferralForm),
     params(
         ("Idempotency-Key" = Option<String>, Header, max_length = 255, pattern = r"^[\x21-\x7E]{1,255}$",

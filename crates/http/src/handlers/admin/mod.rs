@@ -1,0 +1,53 @@
+//! Administration (`/api/v1/admin/...`): schemes, settings, organisations,
+//! memberships, holidays and token revocation. Only the admin role of an organisation
+//! that operates the deployment; every change is written to the administration log in
+//! the same transaction.
+
+pub mod log;
+pub mod members;
+pub mod organisations;
+pub mod schemes;
+
+use sanctuary_persistence::admin::{AdminConflict, AdminError};
+use sanctuary_persistence::schemes::ChangedBy;
+
+use crate::access;
+use crate::auth::Caller;
+use crate::errors::{ApiError, ErrorCode};
+
+/// The caller, if it may administer; 403 otherwise.
+fn administrator(caller: &Caller) -> Result<ChangedBy, ApiError> {
+    if !access::may_administer(caller) {
+        return Err(ApiError::forbidden(
+            "Administration needs the admin role of an organisation that operates this deployment.",
+        ));
+    }
+    Ok(ChangedBy {
+        subject: caller.subject.clone(),
+        organisation_id: Some(caller.organisation.id),
+    })
+}
+
+/// An administration command's refusal as the client sees it. `resource` names what
+/// was being changed.
+fn refused(err: AdminError, resource: &'static str) -> ApiError {
+    match err {
+        AdminError::NotFound => ApiError::not_found(),
+        // The version was checked before the command; another change landed between.
+        AdminError::Stale => ApiError::new(
+            ErrorCode::PreconditionFailed,
+            format!("The {resource} changed since you read it; fetch it again."),
+        ),
+        AdminError::Conflict { code, message } => ApiError::new(
+            match code {
+                AdminConflict::SchemeExists => ErrorCode::SchemeExists,
+                AdminConflict::ReferencePrefixInUse => ErrorCode::ReferencePrefixInUse,
+                AdminConflict::OrganisationExists => ErrorCode::OrganisationExists,
+                AdminConflict::CoordinatorExists => ErrorCode::CoordinatorExists,
+                AdminConflict::HolidayExists => ErrorCode::HolidayExists,
+            },
+            message,
+        ),
+        AdminError::Store(e) => e.into(),
+    }
+}

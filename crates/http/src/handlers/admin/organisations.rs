@@ -1,0 +1,160 @@
+//! Registering organisations, and changing or deactivating them.
+
+use actix_web::http::header;
+use actix_web::web::{Data, Path};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, get, patch, post};
+use sanctuary_persistence::admin;
+use sanctuary_persistence::organisations::{self, NewOrganisation, Organisation};
+use uuid::Uuid;
+
+use super::{administrator, refused};
+use crate::auth::Caller;
+use crate::errors::ApiError;
+use crate::extract::ContractJson;
+use crate::handlers::{etag, expected_version};
+use crate::state::AppState;
+use crate::wire::organisation::{NewOrganisationBody, OrganisationPatchBody, OrganisationView};
+
+fn organisation_response(mut builder: HttpResponseBuilder, org: Organisation) -> HttpResponse {
+    builder
+        .insert_header((header::ETAG, etag(org.version)))
+        .json(OrganisationView::from(org))
+}
+
+async fn find(state: &AppState, id: &str) -> Result<Organisation, ApiError> {
+    let id = Uuid::parse_str(id).map_err(|_| ApiError::not_found())?;
+    organisations::find(state.store.connection(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+/// List every organisation.
+#[utoipa::path(
+    tag = "administration",
+    responses(
+        (status = 200, body = Vec<OrganisationView>),
+        (status = 403, description = "Not an administrator.", body = crate::errors::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/admin/organisations")]
+pub async fn list_organisations(
+    state: Data<AppState>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    administrator(&caller)?;
+    let all = organisations::list(state.store.connection()).await?;
+    let views: Vec<OrganisationView> = all.into_iter().map(OrganisationView::from).collect();
+    Ok(HttpResponse::Ok().json(views))
+}
+
+/// Read an organisation.
+#[utoipa::path(
+    tag = "administration",
+    params(("id" = Uuid, Path, description = "The organisation's id")),
+    responses(
+        (status = 200, body = OrganisationView, headers(("ETag" = String, description = "The organisation version"))),
+        (status = 403, description = "Not an administrator.", body = crate::errors::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation.", body = crate::errors::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/admin/organisations/{id}")]
+pub async fn get_organisation(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    administrator(&caller)?;
+    let org = find(&state, &id).await?;
+    Ok(organisation_response(HttpResponse::Ok(), org))
+}
+
+/// Register an organisation.
+///
+/// Its tokens (with its id in the `org` claim) work once it is given roles in a scheme.
+#[utoipa::path(
+    tag = "administration",
+    request_body = NewOrganisationBody,
+    responses(
+        (status = 201, description = "Created.", body = OrganisationView,
+            headers(("ETag" = String, description = "The organisation version"), ("Location" = String))),
+        (status = 403, description = "Not an administrator.", body = crate::errors::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The name is taken (`organisation_exists`).", body = crate::errors::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
+#[post("/admin/organisations")]
+pub async fn create_organisation(
+    state: Data<AppState>,
+    caller: Caller,
+    body: ContractJson<NewOrganisationBody>,
+) -> Result<HttpResponse, ApiError> {
+    let by = administrator(&caller)?;
+    let body = body.parse(Ok)?;
+    let new = NewOrganisation {
+        name: body.name.trim(),
+        kind: body.kind,
+        is_administrator: body.is_administrator,
+    };
+    let org = admin::create_organisation(&state.store, new, &by)
+        .await
+        .map_err(|e| refused(e, "organisation"))?;
+    let mut builder = HttpResponse::Created();
+    builder.insert_header((
+        header::LOCATION,
+        format!("/api/v1/admin/organisations/{}", org.id),
+    ));
+    Ok(organisation_response(builder, org))
+}
+
+/// Change or deactivate an organisation.
+///
+/// Deactivating (`active: false`) takes effect at once: every token of the
+/// organisation is refused from its next request. Send `If-Match` with the
+/// organisation's ETag.
+#[utoipa::path(
+    tag = "administration",
+    params(
+        ("id" = Uuid, Path, description = "The organisation's id"),
+        ("If-Match" = String, Header, description = "The organisation's ETag, e.g. \"2\""),
+    ),
+    request_body = OrganisationPatchBody,
+    responses(
+        (status = 200, body = OrganisationView, headers(("ETag" = String, description = "The organisation version"))),
+        (status = 403, description = "Not an administrator.", body = crate::errors::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation.", body = crate::errors::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The name is taken (`organisation_exists`).", body = crate::errors::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The organisation changed since that ETag.", body = crate::errors::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing.", body = crate::errors::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
+#[patch("/admin/organisations/{id}")]
+pub async fn update_organisation(
+    state: Data<AppState>,
+    caller: Caller,
+    request: HttpRequest,
+    id: Path<String>,
+    body: ContractJson<OrganisationPatchBody>,
+) -> Result<HttpResponse, ApiError> {
+    let by = administrator(&caller)?;
+    let org = find(&state, &id).await?;
+    let expected = expected_version(&request, "organisation")?;
+    if expected != org.version {
+        return Err(ApiError::stale("organisation", etag(org.version)));
+    }
+    let changes = body.parse(|b| Ok(b.changes()))?;
+    if org.id == caller.organisation.id
+        && (changes.active == Some(false) || changes.is_administrator == Some(false))
+    {
+        // Keeps at least the caller's own organisation able to administer.
+        return Err(ApiError::forbidden(
+            "An administrator cannot deactivate or demote its own organisation.",
+        ));
+    }
+    let updated = admin::update_organisation(&state.store, org.id, org.version, &changes, &by)
+        .await
+        .map_err(|e| refused(e, "organisation"))?;
+    Ok(organisation_response(HttpResponse::Ok(), updated))
+}
