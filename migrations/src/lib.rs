@@ -7,6 +7,9 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_core_tables;
 mod m20261124_000002_case_workflow;
 mod m20261124_000003_administration;
+mod m20261125_000004_audit;
+
+pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 
 pub struct Migrator;
 
@@ -17,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_core_tables::Migration),
             Box::new(m20261124_000002_case_workflow::Migration),
             Box::new(m20261124_000003_administration::Migration),
+            Box::new(m20261125_000004_audit::Migration),
         ]
     }
 }

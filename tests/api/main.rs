@@ -5,6 +5,7 @@
 mod support;
 
 mod administration;
+mod audit;
 mod auth;
 mod case_access;
 mod cases;

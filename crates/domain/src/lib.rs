@@ -8,6 +8,7 @@
 mod vocabulary;
 
 pub mod age;
+pub mod audit;
 pub mod calendar;
 pub mod case;
 pub mod clock;

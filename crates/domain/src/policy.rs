@@ -25,6 +25,8 @@ vocabulary! {
         SchemeFireService = "scheme_fire_service",
         /// The organisation belongs to the scheme, in any role.
         SchemeMember = "scheme_member",
+        /// The organisation audits the scheme (holds the auditor role in it).
+        SchemeAuditor = "scheme_auditor",
         /// The organisation operates this deployment (`is_administrator`).
         PlatformOperator = "platform_operator",
     }
@@ -43,6 +45,8 @@ vocabulary! {
         ViewSchemeSettings = "view_scheme_settings",
         /// Read which organisations belong to a scheme, in which roles.
         ViewSchemeMembers = "view_scheme_members",
+        /// Read the audit trail of a scheme's cases.
+        ViewAudit = "view_audit",
         /// Create and change schemes, organisations, memberships, settings, holidays;
         /// revoke tokens.
         Administer = "administer",
@@ -79,6 +83,7 @@ impl Action {
                 | Action::ViewScheme
                 | Action::ViewSchemeSettings
                 | Action::ViewSchemeMembers
+                | Action::ViewAudit
                 | Action::Administer
         )
     }
@@ -149,6 +154,8 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Auditor, ViewScheme, SchemeMember),
     (R::Coordinator, ViewSchemeSettings, SchemeCoordinator),
     (R::Coordinator, ViewSchemeMembers, SchemeCoordinator),
+    // Auditors read who did what to the scheme's cases; nobody else does.
+    (R::Auditor, ViewAudit, SchemeAuditor),
     // The deployment's operators administer it, and read every scheme.
     (R::Admin, Administer, PlatformOperator),
     (R::Admin, ViewScheme, PlatformOperator),

@@ -114,9 +114,10 @@ impl Scope {
                 Relation::SchemeFireService => Some(Visibility::WorksCompletedIn(
                     self.schemes_as(Role::FireService),
                 )),
-                Relation::SchemeReferrer | Relation::SchemeMember | Relation::PlatformOperator => {
-                    None
-                }
+                Relation::SchemeReferrer
+                | Relation::SchemeMember
+                | Relation::SchemeAuditor
+                | Relation::PlatformOperator => None,
             })
             .collect()
     }
@@ -130,6 +131,9 @@ impl Scope {
         if self.member_as(scheme_id, Role::Coordinator) {
             relations.push(Relation::SchemeCoordinator);
         }
+        if self.member_as(scheme_id, Role::Auditor) {
+            relations.push(Relation::SchemeAuditor);
+        }
         if self.operator {
             relations.push(Relation::PlatformOperator);
         }
@@ -139,6 +143,15 @@ impl Scope {
     /// Whether the caller may do `action` to the scheme `scheme_id`.
     pub fn may_in_scheme(&self, scheme_id: Uuid, action: Action) -> bool {
         policy::permits_any(&self.roles, action, &self.scheme_relations(scheme_id))
+    }
+
+    /// The schemes in which the caller may do `action` (by scheme relation).
+    pub fn schemes_permitting(&self, action: Action) -> Vec<Uuid> {
+        let mut schemes: Vec<Uuid> = self.memberships.iter().map(|(s, _)| *s).collect();
+        schemes.sort();
+        schemes.dedup();
+        schemes.retain(|s| self.may_in_scheme(*s, action));
+        schemes
     }
 
     /// The roles the caller's organisation holds in the scheme `scheme_id`.

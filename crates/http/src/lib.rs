@@ -3,6 +3,7 @@
 
 mod access;
 mod app;
+mod audit;
 pub mod auth;
 pub mod contract;
 pub mod errors;

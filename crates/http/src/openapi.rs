@@ -44,6 +44,7 @@ Validation errors list every invalid field at once in `errors`, by JSON pointer.
         (name = "referrals", description = "Partners refer clients into a scheme."),
         (name = "cases", description = "Cases opened from referrals."),
         (name = "schemes", description = "A scheme as its members see it."),
+        (name = "audit", description = "The tamper-evident audit trail, for auditors."),
         (name = "reference", description = "Reference data for building requests."),
         (name = "administration", description = "Schemes, settings, organisations, memberships, holidays and token revocation: the admin role of an organisation operating the deployment."),
         (name = "health", description = "Liveness and readiness."),

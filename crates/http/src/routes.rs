@@ -10,7 +10,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::errors::ApiError;
 use crate::handlers::admin::{log, members, organisations, schemes as admin_schemes};
 use crate::handlers::{
-    actions, cases, health, holidays, measures, reference, referrals, schemes, timeline,
+    actions, audit, cases, health, holidays, measures, reference, referrals, schemes, timeline,
 };
 
 /// Every API operation. Only what is registered here exists, and it is in the spec.
@@ -59,7 +59,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(members::remove_member)
             .service(log::add_holiday)
             .service(log::revoke_token)
-            .service(log::events),
+            .service(log::events)
+            .service(audit::list_audit),
     )
     .service(health::live)
     .service(health::ready);

@@ -2,6 +2,7 @@
 //! administration log (who, when, what — names of fields and settings, never personal
 //! data).
 
+use sanctuary_domain::audit::AuditOutcome;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::scheme::Nation;
 use sanctuary_domain::settings::SchemeSettings;
@@ -13,6 +14,7 @@ use serde_json::{Value, json};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::audit::{self, NewAudit};
 use crate::entities::{admin_event, revoked_token};
 use crate::error::is_unique_violation;
 use crate::organisations::{self, NewOrganisation, Organisation, OrganisationChanges};
@@ -73,7 +75,19 @@ async fn log(
     .insert(db)
     .await
     .map_err(StoreError::db("recording an administration event"))?;
-    Ok(())
+    // Also in the tamper-evident chain, beside the case records.
+    let record = NewAudit {
+        actor_subject: &by.subject,
+        organisation_id: by.organisation_id,
+        role: by.organisation_id.map(|_| Role::Admin),
+        action,
+        scheme_id: None,
+        case_id: None,
+        fields: vec![target_kind.to_owned()],
+        request_id: None,
+        outcome: AuditOutcome::Allowed,
+    };
+    audit::append(db, &record).await
 }
 
 fn commit_error(err: sea_orm::DbErr) -> StoreError {

@@ -3,6 +3,7 @@
 //! every query here runs unchanged on both.
 
 pub mod admin;
+pub mod audit;
 pub mod calendars;
 pub mod cases;
 mod codec;

@@ -8,6 +8,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::audit::{self, NewAudit};
 use crate::codec::join;
 use crate::entities::{case, case_clock, case_record, risk_assessment, works_item};
 use crate::events::{self, Actor, NewEvent};
@@ -15,6 +16,7 @@ use crate::intake::answers_json;
 use crate::mapping::{clock_state, new_clock, works_row};
 pub use crate::snapshot::Loaded;
 use crate::{Store, StoreError};
+use sanctuary_domain::audit::AuditOutcome;
 
 /// Reads a case for an action.
 pub async fn load(store: &Store, case_id: Uuid) -> Result<Option<Loaded>, StoreError> {
@@ -39,6 +41,7 @@ pub async fn commit(
     actor: &Actor,
     fx: &Effects,
     at: OffsetDateTime,
+    request_id: Option<&str>,
 ) -> Result<i64, CommitError> {
     let case_id = loaded.case.id;
     let tx = store.begin_write().await?;
@@ -70,6 +73,22 @@ pub async fn commit(
         },
     )
     .await?;
+    let mut fields: Vec<String> = fx.event_data.iter().map(|(k, _)| (*k).to_owned()).collect();
+    if !fx.notes.is_empty() {
+        fields.push("notes".into());
+    }
+    let record = NewAudit {
+        actor_subject: &actor.subject,
+        organisation_id: Some(actor.organisation_id),
+        role: Some(actor.role),
+        action: action.as_str(),
+        scheme_id: Some(loaded.case.scheme_id),
+        case_id: Some(case_id),
+        fields,
+        request_id,
+        outcome: AuditOutcome::Allowed,
+    };
+    audit::append(&tx, &record).await?;
     for clock in &fx.clocks {
         if loaded.snapshot.clocks.iter().any(|c| c.kind == clock.kind) {
             case_clock::Entity::update_many()

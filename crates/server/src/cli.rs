@@ -38,6 +38,15 @@ enum Command {
     /// Administration for going live.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the whole hash chain; name the first broken record (exit 1 if any).
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -100,6 +109,7 @@ pub fn run() -> ExitCode {
         match command {
             Command::Migrate => migrate(&settings).await,
             Command::Admin(AdminCommand::Init { file }) => admin_init(&settings, &file).await,
+            Command::Audit(AuditCommand::Verify) => audit_verify(&settings).await,
             Command::Admin(AdminCommand::Token { org, role, hours }) => {
                 admin_token(&settings, &org, &role, hours).await
             }
@@ -196,6 +206,20 @@ async fn admin_init(settings: &Settings, file: &std::path::Path) -> anyhow::Resu
         }
     }
     Ok(())
+}
+
+async fn audit_verify(settings: &Settings) -> anyhow::Result<()> {
+    use sanctuary_persistence::audit::{self, Verdict};
+    let (store, _) = open_store(settings).await?;
+    match audit::verify(store.connection()).await? {
+        Verdict::Intact { records } => {
+            println!("audit trail intact: {records} record(s), every link verified");
+            Ok(())
+        }
+        Verdict::Broken { seq, reason } => {
+            anyhow::bail!("audit trail broken at record {seq}: {reason}")
+        }
+    }
 }
 
 /// Tokens are minted only with the embedded deployment's local key: production tokens

@@ -44,6 +44,8 @@ pub struct World {
     pub tees_assessor: Org,
     /// Operates the deployment (`is_administrator`); a member of no scheme.
     pub operator: Org,
+    /// Darlington's auditor (information governance).
+    pub auditor: Org,
 }
 
 impl World {
@@ -99,6 +101,11 @@ impl World {
         )
         .await;
         let tees_assessor = org("Cleveland Police CPO", OrganisationKind::Police).await;
+        let auditor = org(
+            "Darlington Information Governance",
+            OrganisationKind::Council,
+        )
+        .await;
         for (scheme, org, role) in [
             (darlington, &harbour, Role::Referrer),
             (darlington, &housing, Role::Referrer),
@@ -111,6 +118,7 @@ impl World {
             (darlington, &other_contractor, Role::Contractor),
             (darlington, &fire_service, Role::FireService),
             (teesside, &tees_assessor, Role::Assessor),
+            (darlington, &auditor, Role::Auditor),
         ] {
             schemes::add_member(db, scheme, org.id, role).await.unwrap();
         }
@@ -145,6 +153,7 @@ impl World {
             fire_service,
             tees_assessor,
             operator,
+            auditor,
         }
     }
 }

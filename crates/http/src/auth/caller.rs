@@ -8,6 +8,7 @@ use futures_util::future::LocalBoxFuture;
 use sanctuary_domain::organisation::Role;
 use sanctuary_persistence::admin;
 use sanctuary_persistence::organisations::{self, Organisation};
+use tracing_actix_web::RequestId;
 
 use super::TokenError;
 use crate::errors::ApiError;
@@ -22,6 +23,8 @@ pub struct Caller {
     pub subject: String,
     pub organisation: Organisation,
     pub roles: Vec<Role>,
+    /// This request's id, for the audit trail.
+    pub request_id: Option<String>,
 }
 
 impl Caller {
@@ -78,10 +81,12 @@ impl FromRequest for Caller {
                     })?;
             req.extensions_mut()
                 .insert(ActingOrganisation(organisation.id));
+            let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
             Ok(Caller {
                 subject: claims.subject,
                 organisation,
                 roles: claims.roles,
+                request_id,
             })
         })
     }

@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use super::{case_response, etag, expected_version, now_micros};
 use crate::access::Scope;
+use crate::audit;
 use crate::auth::Caller;
 use crate::errors::{ApiError, ErrorCode};
 use crate::extract::ContractJson;
@@ -81,13 +82,14 @@ pub async fn perform(
         .ok_or_else(ApiError::not_found)?;
     let scope = Scope::of(store, caller).await?;
     if scope.view(&summary).is_none() {
-        return Err(ApiError::not_found());
+        return Err(audit::refuse(state, caller, action, &summary, ApiError::not_found()).await);
     }
-    let role = scope.acting_role(&summary, action).ok_or_else(|| {
-        ApiError::forbidden(format!(
+    let Some(role) = scope.acting_role(&summary, action) else {
+        let refusal = ApiError::forbidden(format!(
             "Your organisation's role on this case does not allow `{action}`."
-        ))
-    })?;
+        ));
+        return Err(audit::refuse(state, caller, action, &summary, refusal).await);
+    };
     let expected = expected_version(request, "case")?;
     if expected != summary.version {
         return Err(ApiError::stale("case", etag(summary.version)));
@@ -115,7 +117,8 @@ pub async fn perform(
         organisation_id: caller.organisation.id,
         role,
     };
-    match commit(store, &loaded, action, &actor, &effects, at).await {
+    let request_id = caller.request_id.as_deref();
+    match commit(store, &loaded, action, &actor, &effects, at, request_id).await {
         Ok(_) => {}
         Err(CommitError::Stale) => {
             let current = cases::find_summary(store.connection(), id)

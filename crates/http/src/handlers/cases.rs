@@ -4,6 +4,7 @@ use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, get};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sanctuary_domain::policy::Action;
 use sanctuary_domain::violation::ViolationCode;
 use sanctuary_persistence::cases::{self, CaseQuery, ClockFilter};
 use time::{Duration, Time};
@@ -11,6 +12,7 @@ use uuid::Uuid;
 
 use super::{case_response, now_micros};
 use crate::access::Scope;
+use crate::audit;
 use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::extract::ValidQuery;
@@ -47,9 +49,26 @@ pub async fn get_case(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let scope = Scope::of(store, &caller).await?;
-    if scope.view(&summary).is_none() {
-        return Err(ApiError::not_found());
-    }
+    let Some(view) = scope.view(&summary) else {
+        return Err(audit::refuse(
+            &state,
+            &caller,
+            Action::ViewCase,
+            &summary,
+            ApiError::not_found(),
+        )
+        .await);
+    };
+    let role = scope.acting_role(&summary, Action::ViewCase);
+    audit::read(
+        &state,
+        &caller,
+        role,
+        Action::ViewCase,
+        &summary,
+        vec![format!("view:{view}")],
+    )
+    .await?;
     let record = cases::with_referral(store.connection(), summary).await?;
     case_response(&state, &scope, HttpResponse::Ok(), &record).await
 }

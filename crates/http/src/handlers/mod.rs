@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod admin;
+pub mod audit;
 pub mod cases;
 pub mod health;
 pub mod holidays;

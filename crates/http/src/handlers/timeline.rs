@@ -8,6 +8,7 @@ use sanctuary_persistence::{events, risk};
 use uuid::Uuid;
 
 use crate::access::Scope;
+use crate::audit;
 use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::state::AppState;
@@ -16,20 +17,37 @@ use crate::wire::history::{ActorView, RiskAssessmentView, TimelineEntryView};
 
 /// The case, if the caller may see its history (404 if it may not see the case at all,
 /// 403 if it may see the case but not its history).
-async fn readable(state: &AppState, caller: &Caller, id: &str) -> Result<CaseSummary, ApiError> {
+/// The case, if the caller may read its history; the read (or the refusal) is audited
+/// as `what` before anything is returned.
+async fn readable(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    what: &str,
+) -> Result<CaseSummary, ApiError> {
     let id = Uuid::parse_str(id).map_err(|_| ApiError::not_found())?;
     let summary = cases::find_summary(state.store.connection(), id)
         .await?
         .ok_or_else(ApiError::not_found)?;
     let scope = Scope::of(&state.store, caller).await?;
     if scope.view(&summary).is_none() {
-        return Err(ApiError::not_found());
+        let refusal = ApiError::not_found();
+        return Err(audit::refuse(state, caller, Action::ViewTimeline, &summary, refusal).await);
     }
-    if scope.acting_role(&summary, Action::ViewTimeline).is_none() {
-        return Err(ApiError::forbidden(
-            "Your role on this case does not include its history.",
-        ));
-    }
+    let Some(role) = scope.acting_role(&summary, Action::ViewTimeline) else {
+        let refusal = ApiError::forbidden("Your role on this case does not include its history.");
+        return Err(audit::refuse(state, caller, Action::ViewTimeline, &summary, refusal).await);
+    };
+    let fields = vec![what.to_owned()];
+    audit::read(
+        state,
+        caller,
+        Some(role),
+        Action::ViewTimeline,
+        &summary,
+        fields,
+    )
+    .await?;
     Ok(summary)
 }
 
@@ -54,7 +72,7 @@ pub async fn timeline(
     caller: Caller,
     id: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let summary = readable(&state, &caller, &id).await?;
+    let summary = readable(&state, &caller, &id, "timeline").await?;
     let entries: Vec<TimelineEntryView> = events::timeline(state.store.connection(), summary.id)
         .await?
         .into_iter()
@@ -98,7 +116,7 @@ pub async fn risk_assessments(
     caller: Caller,
     id: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let summary = readable(&state, &caller, &id).await?;
+    let summary = readable(&state, &caller, &id, "risk_assessments").await?;
     let views: Vec<RiskAssessmentView> = risk::history(state.store.connection(), summary.id)
         .await?
         .into_iter()

@@ -2,6 +2,8 @@
 //! as their snake_case strings and converted at the repository boundary.
 
 pub mod admin_event;
+pub mod audit_event;
+pub mod audit_head;
 pub mod case;
 pub mod case_clock;
 pub mod case_event;

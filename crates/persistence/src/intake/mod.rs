@@ -2,6 +2,7 @@
 
 mod rows;
 
+use sanctuary_domain::audit::AuditOutcome;
 use sanctuary_domain::case::{CaseFlag, CaseStatus, ProgressBlock};
 use sanctuary_domain::clock::Clock;
 use sanctuary_domain::eligibility::EligibilityWarning;
@@ -18,6 +19,7 @@ use sea_orm::{
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::audit::{self, NewAudit};
 use crate::entities::{case, case_referral, scheme_reference_counter as counter};
 use crate::error::is_unique_violation;
 use crate::events::{self, Actor, NewEvent};
@@ -43,6 +45,8 @@ pub struct NewCase<'a> {
     /// The clocks the referral starts.
     pub clocks: &'a [Clock],
     pub idempotency: Option<&'a IdempotencyKey>,
+    /// The request's id, for the audit record.
+    pub request_id: Option<&'a str>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +56,18 @@ pub enum IntakeError {
     DuplicateExternalReference { case_id: Uuid, reference: String },
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// The sections of the referral form that were filled in (names, for the audit).
+fn referral_sections(referral: &Referral) -> Vec<String> {
+    match serde_json::to_value(referral) {
+        Ok(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, _)| k)
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// How long after a case ends a new referral for the same client or home still counts
@@ -132,6 +148,18 @@ pub async fn create_case(store: &Store, new: NewCase<'_>) -> Result<Uuid, Intake
         notes: &[],
     };
     events::append(&tx, event).await?;
+    let record = NewAudit {
+        actor_subject: &new.actor.subject,
+        organisation_id: Some(org_id),
+        role: Some(new.actor.role),
+        action: Action::CreateReferral.as_str(),
+        scheme_id: Some(new.scheme.id),
+        case_id: Some(id),
+        fields: referral_sections(new.referral),
+        request_id: new.request_id,
+        outcome: AuditOutcome::Allowed,
+    };
+    audit::append(&tx, &record).await?;
     if let Some(key) = new.idempotency {
         idempotency::complete(&tx, key, id).await?;
     }

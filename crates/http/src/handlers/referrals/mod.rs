@@ -22,6 +22,7 @@ use uuid::Uuid;
 
 use super::{case_response, now_micros};
 use crate::access::Scope;
+use crate::audit;
 use crate::auth::Caller;
 use crate::errors::{ApiError, CaseLink, ErrorCode};
 use crate::extract::ContractJson;
@@ -145,9 +146,13 @@ async fn referring_scheme(
         Some(scheme) if policy::permits_any(&caller.roles, Action::CreateReferral, relations) => {
             Ok(scheme)
         }
-        _ => Err(ApiError::forbidden(
-            "Your organisation does not refer into this scheme.",
-        )),
+        other => {
+            let scheme_id = other.map(|s| s.id);
+            audit::denied(state, caller, Action::CreateReferral, scheme_id, None).await?;
+            Err(ApiError::forbidden(
+                "Your organisation does not refer into this scheme.",
+            ))
+        }
     }
 }
 
@@ -202,6 +207,7 @@ async fn open_case(
             eligibility_warnings: &warnings,
             clocks: &clocks,
             idempotency: key,
+            request_id: caller.request_id.as_deref(),
         },
     )
     .await

@@ -1,0 +1,297 @@
+//! The audit trail: append (inside the caller's transaction, so a write and its audit
+//! record commit together), query, and verify the hash chain.
+
+use sanctuary_domain::audit::{AuditFacts, AuditOutcome, GENESIS, link_hash};
+use sanctuary_domain::organisation::Role;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::codec::parse;
+use crate::entities::{audit_event, audit_head};
+use crate::{Store, StoreError};
+
+/// A record to append. `fields` are names (never values).
+#[derive(Debug, Clone)]
+pub struct NewAudit<'a> {
+    pub actor_subject: &'a str,
+    pub organisation_id: Option<Uuid>,
+    pub role: Option<Role>,
+    pub action: &'a str,
+    pub scheme_id: Option<Uuid>,
+    pub case_id: Option<Uuid>,
+    pub fields: Vec<String>,
+    pub request_id: Option<&'a str>,
+    pub outcome: AuditOutcome,
+}
+
+/// A stored record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub seq: i64,
+    pub id: Uuid,
+    pub at: OffsetDateTime,
+    pub actor_subject: String,
+    pub organisation_id: Option<Uuid>,
+    pub role: Option<Role>,
+    pub action: String,
+    pub scheme_id: Option<Uuid>,
+    pub case_id: Option<Uuid>,
+    pub fields: Vec<String>,
+    pub request_id: Option<String>,
+    pub outcome: AuditOutcome,
+}
+
+fn micros(at: OffsetDateTime) -> i128 {
+    at.unix_timestamp_nanos() / 1_000
+}
+
+fn facts(m: &audit_event::Model) -> AuditFacts<'_> {
+    AuditFacts {
+        seq: m.seq,
+        id: m.id,
+        at_micros: micros(m.at),
+        actor_subject: &m.actor_subject,
+        organisation_id: m.organisation_id,
+        role: m.role.as_deref(),
+        action: &m.action,
+        scheme_id: m.scheme_id,
+        case_id: m.case_id,
+        fields: &m.fields,
+        request_id: m.request_id.as_deref(),
+        outcome: &m.outcome,
+    }
+}
+
+/// Appends `new` in the caller's transaction. Bumping the head row first makes
+/// concurrent appends wait for each other, so the chain has no forks or gaps.
+pub async fn append(db: &impl ConnectionTrait, new: &NewAudit<'_>) -> Result<(), StoreError> {
+    let bumped = audit_head::Entity::update_many()
+        .col_expr(
+            audit_head::Column::Seq,
+            Expr::col(audit_head::Column::Seq).add(1),
+        )
+        .filter(audit_head::Column::Id.eq(1))
+        .exec(db)
+        .await
+        .map_err(StoreError::db("advancing the audit chain"))?;
+    if bumped.rows_affected != 1 {
+        return Err(StoreError::Corrupt {
+            column: "audit_head.seq",
+        });
+    }
+    let head = audit_head::Entity::find_by_id(1)
+        .one(db)
+        .await
+        .map_err(StoreError::db("reading the audit chain"))?
+        .ok_or(StoreError::Corrupt {
+            column: "audit_head.seq",
+        })?;
+    let now = OffsetDateTime::now_utc();
+    let at = now.replace_microsecond(now.microsecond()).unwrap_or(now);
+    let mut fields = new.fields.clone();
+    fields.sort();
+    fields.dedup();
+    let mut model = audit_event::Model {
+        seq: head.seq,
+        id: Uuid::now_v7(),
+        at,
+        actor_subject: new.actor_subject.to_owned(),
+        organisation_id: new.organisation_id,
+        role: new.role.map(|r| r.as_str().to_owned()),
+        action: new.action.to_owned(),
+        scheme_id: new.scheme_id,
+        case_id: new.case_id,
+        fields: fields.join(","),
+        request_id: new.request_id.map(str::to_owned),
+        outcome: new.outcome.as_str().to_owned(),
+        prev_hash: head.hash,
+        hash: String::new(),
+    };
+    model.hash = link_hash(&model.prev_hash, &facts(&model));
+    let hash = model.hash.clone();
+    audit_event::ActiveModel::from(model)
+        .insert(db)
+        .await
+        .map_err(StoreError::db("writing an audit record"))?;
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Hash, Expr::value(hash))
+        .filter(audit_head::Column::Id.eq(1))
+        .exec(db)
+        .await
+        .map_err(StoreError::db("advancing the audit chain"))?;
+    Ok(())
+}
+
+/// Appends `new` in a transaction of its own (reads and refusals, which write nothing
+/// else). Returns once it is durable.
+pub async fn record(store: &Store, new: &NewAudit<'_>) -> Result<(), StoreError> {
+    let tx = store.begin_write().await?;
+    append(&tx, new).await?;
+    tx.commit()
+        .await
+        .map_err(StoreError::db("committing an audit record"))
+}
+
+/// Which records to read, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    /// Only records of cases in these schemes.
+    pub schemes: Vec<Uuid>,
+    pub case_id: Option<Uuid>,
+    pub organisation_id: Option<Uuid>,
+    pub actor_subject: Option<String>,
+    pub from: Option<OffsetDateTime>,
+    pub to: Option<OffsetDateTime>,
+    /// Records before this sequence number (the cursor).
+    pub before_seq: Option<i64>,
+    pub limit: u64,
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    q: &AuditQuery,
+) -> Result<Vec<AuditRecord>, StoreError> {
+    use audit_event::Column as C;
+    let mut select = audit_event::Entity::find().filter(C::SchemeId.is_in(q.schemes.clone()));
+    if let Some(case) = q.case_id {
+        select = select.filter(C::CaseId.eq(case));
+    }
+    if let Some(org) = q.organisation_id {
+        select = select.filter(C::OrganisationId.eq(org));
+    }
+    if let Some(actor) = &q.actor_subject {
+        select = select.filter(C::ActorSubject.eq(actor.as_str()));
+    }
+    if let Some(from) = q.from {
+        select = select.filter(C::At.gte(from));
+    }
+    if let Some(to) = q.to {
+        select = select.filter(C::At.lt(to));
+    }
+    if let Some(before) = q.before_seq {
+        select = select.filter(C::Seq.lt(before));
+    }
+    select
+        .order_by_desc(C::Seq)
+        .limit(q.limit)
+        .all(db)
+        .await
+        .map_err(StoreError::db("reading the audit trail"))?
+        .into_iter()
+        .map(|m| {
+            Ok(AuditRecord {
+                seq: m.seq,
+                id: m.id,
+                at: m.at,
+                role: m
+                    .role
+                    .as_deref()
+                    .map(|r| parse(r, "audit_events.role"))
+                    .transpose()?,
+                outcome: parse(&m.outcome, "audit_events.outcome")?,
+                fields: m
+                    .fields
+                    .split(',')
+                    .filter(|f| !f.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                actor_subject: m.actor_subject,
+                organisation_id: m.organisation_id,
+                action: m.action,
+                scheme_id: m.scheme_id,
+                case_id: m.case_id,
+                request_id: m.request_id,
+            })
+        })
+        .collect()
+}
+
+/// What verifying the chain found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Intact {
+        records: i64,
+    },
+    /// The first record that does not hold, by sequence number.
+    Broken {
+        seq: i64,
+        reason: String,
+    },
+}
+
+const PAGE: u64 = 1_000;
+
+/// Walks the whole chain in sequence order, a page at a time, recomputing every hash.
+pub async fn verify(db: &impl ConnectionTrait) -> Result<Verdict, StoreError> {
+    let mut prev_seq = 0i64;
+    let mut prev_hash = GENESIS.to_owned();
+    loop {
+        let page = audit_event::Entity::find()
+            .filter(audit_event::Column::Seq.gt(prev_seq))
+            .order_by_asc(audit_event::Column::Seq)
+            .limit(PAGE)
+            .all(db)
+            .await
+            .map_err(StoreError::db("reading the audit trail"))?;
+        let done = (page.len() as u64) < PAGE;
+        for m in page {
+            let expected = prev_seq + 1;
+            if m.seq != expected {
+                return Ok(Verdict::Broken {
+                    seq: expected,
+                    reason: format!("record {expected} is missing (next is {})", m.seq),
+                });
+            }
+            if m.prev_hash != prev_hash {
+                return Ok(Verdict::Broken {
+                    seq: m.seq,
+                    reason: "it does not link to the record before it".into(),
+                });
+            }
+            if link_hash(&m.prev_hash, &facts(&m)) != m.hash {
+                return Ok(Verdict::Broken {
+                    seq: m.seq,
+                    reason: "its content does not match its hash".into(),
+                });
+            }
+            prev_seq = m.seq;
+            prev_hash = m.hash;
+        }
+        if done {
+            break;
+        }
+    }
+    let head = audit_head::Entity::find_by_id(1)
+        .one(db)
+        .await
+        .map_err(StoreError::db("reading the audit chain"))?
+        .ok_or(StoreError::Corrupt {
+            column: "audit_head.seq",
+        })?;
+    if head.seq != prev_seq || head.hash != prev_hash {
+        return Ok(Verdict::Broken {
+            seq: prev_seq + 1,
+            reason: format!(
+                "the chain ends at record {prev_seq} but {} were written",
+                head.seq
+            ),
+        });
+    }
+    Ok(Verdict::Intact { records: prev_seq })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_migration_and_the_domain_agree_on_the_first_link() {
+        assert_eq!(
+            sanctuary_migrations::AUDIT_GENESIS,
+            sanctuary_domain::audit::GENESIS
+        );
+    }
+}
