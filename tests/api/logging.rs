@@ -32,67 +32,9 @@ fn request_id(response: &reqwest::Response) -> String {
 #[tokio::test]
 async fn personal_data_never_reaches_the_logs() {
     let app = TestApp::spawn().await;
-    // Short enough for every field's length limit (crime references: 50).
-    let tag: String = uuid::Uuid::new_v4()
-        .simple()
-        .to_string()
-        .chars()
-        .take(12)
-        .collect();
-    let canary = |field: &str| format!("Canary{field}{tag}");
-    let digits: String = tag
-        .chars()
-        .filter(char::is_ascii_digit)
-        .chain("0000000".chars())
-        .take(6)
-        .collect();
-    let phone = format!("07700 9{digits}");
-    let mut body = fixtures::full();
-    let texts = [
-        "/referrer/name",
-        "/client/name",
-        "/client/address/line1",
-        "/client/address/town",
-        "/client/unsafe_contact_times",
-        "/safety/perpetrator_name",
-        "/safety/perpetrator_whereabouts",
-        "/safety/recent_incidents",
-        "/safety/other_concerns",
-        "/safety/police/details",
-        "/safety/police/crime_reference",
-        "/installation/requests",
-        "/installation/concerns",
-        "/demographics/adjustments",
-        "/external_reference",
-    ];
-    for pointer in texts {
-        set(
-            &mut body,
-            pointer,
-            json!(canary(pointer.rsplit('/').next().unwrap())),
-        );
-    }
-    set(
-        &mut body,
-        "/referrer/email",
-        json!(format!("canary.{tag}@example.org")),
-    );
-    set(&mut body, "/client/phone", json!(phone));
-    set(
-        &mut body,
-        "/household/names_on_tenancy",
-        json!([canary("tenant")]),
-    );
-    let mut canaries: Vec<String> = texts
-        .iter()
-        .map(|p| canary(p.rsplit('/').next().unwrap()))
-        .collect();
-    canaries.extend([
-        format!("canary.{tag}@example.org"),
-        phone.clone(),
-        canary("tenant"),
-    ]);
-
+    let canaried = fixtures::Canaries::new();
+    let (body, mut canaries) = (canaried.body.clone(), canaried.values());
+    let canary = |field: &str| canaried.value_for(field);
     let created = app.refer(&app.world.harbour, &body).await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let create_id = request_id(&created);

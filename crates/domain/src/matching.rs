@@ -1,11 +1,10 @@
 //! Keys for spotting repeat referrals: the same client (name and date of birth) or the
 //! same address (postcode and first line), however they were typed.
 //!
-//! Keys are hashes of the normalised values, so matching never needs the plaintext.
-//! (Issue "Data protection" turns them into keyed HMACs, so they cannot be brute-forced
-//! from a list of names.)
+//! These are the canonical forms only; storage keeps a keyed HMAC of them (a blind
+//! index), so matching never needs the plaintext and a list of names cannot be hashed
+//! to find a client.
 
-use sha2::{Digest, Sha256};
 use time::Date;
 
 use crate::postcode::Postcode;
@@ -26,27 +25,19 @@ fn normalise(text: &str) -> String {
         .join(" ")
 }
 
-fn digest(parts: &[&str]) -> String {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update(part.as_bytes());
-        hasher.update([0u8]);
-    }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+/// Parts joined by NUL, which normalised text never contains.
+fn canonical(parts: &[&str]) -> String {
+    parts.join("\0")
 }
 
 /// The same person: normalised full name and date of birth.
 pub fn client_key(name: &str, date_of_birth: Date) -> String {
-    digest(&["client", &normalise(name), &date_of_birth.to_string()])
+    canonical(&["client", &normalise(name), &date_of_birth.to_string()])
 }
 
 /// The same home: postcode and normalised first address line.
 pub fn address_key(postcode: &Postcode, line1: &str) -> String {
-    digest(&["address", postcode.as_str(), &normalise(line1)])
+    canonical(&["address", postcode.as_str(), &normalise(line1)])
 }
 
 #[cfg(test)]

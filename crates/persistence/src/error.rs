@@ -14,6 +14,15 @@ pub enum StoreError {
     /// A stored value no longer parses (e.g. an enum spelling was removed).
     #[error("stored data in {column} is not valid")]
     Corrupt { column: &'static str },
+    /// A value was sealed with a key that is not in the keyring.
+    #[error("a value in {column} is sealed with key `{key_id}`, which is not configured")]
+    UnknownKey {
+        column: &'static str,
+        key_id: String,
+    },
+    /// Personal data was needed from a store opened without the encryption keys.
+    #[error("no encryption keyring is configured")]
+    NoKeyring,
 }
 
 impl StoreError {

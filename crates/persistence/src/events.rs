@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::StoreError;
 use crate::codec::{parse, parse_opt};
+use crate::crypto::{Keyring, NOTE_TEXT};
 use crate::entities::{case_event, case_note, organisation};
 
 /// Who acted: the token's subject, for which organisation, in which role.
@@ -53,7 +54,11 @@ fn data_object(data: &[(&'static str, String)]) -> String {
 }
 
 /// Appends the event and its notes; returns the event's id.
-pub(crate) async fn append(db: &impl ConnectionTrait, e: NewEvent<'_>) -> Result<Uuid, StoreError> {
+pub(crate) async fn append(
+    db: &impl ConnectionTrait,
+    keys: &Keyring,
+    e: NewEvent<'_>,
+) -> Result<Uuid, StoreError> {
     let id = Uuid::now_v7();
     case_event::ActiveModel {
         id: Set(id),
@@ -71,12 +76,13 @@ pub(crate) async fn append(db: &impl ConnectionTrait, e: NewEvent<'_>) -> Result
     .await
     .map_err(StoreError::db("recording an event"))?;
     for note in e.notes {
+        let note_id = Uuid::now_v7();
         case_note::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(note_id),
             case_id: Set(e.case_id),
             event_id: Set(id),
             kind: Set(note.kind.as_str().to_owned()),
-            text: Set(note.text.clone()),
+            text: Set(keys.seal(NOTE_TEXT, note_id, &note.text)),
             created_at: Set(e.at),
         }
         .insert(db)

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod calendars;
 pub mod cases;
 mod codec;
+pub mod crypto;
 pub mod entities;
 mod error;
 pub mod events;

@@ -9,7 +9,9 @@ use uuid::Uuid;
 
 use crate::StoreError;
 use crate::codec::parse;
-use crate::entities::{case_clock, works_item};
+use crate::crypto::{Keyring, REFERRAL_DETAILS, WORKS_LOCATION};
+use crate::entities::{case_clock, case_referral, works_item};
+use sanctuary_domain::referral::Referral;
 
 const INSTALLED: &str = "installed";
 const NOT_INSTALLED: &str = "not_installed";
@@ -57,7 +59,7 @@ pub(crate) fn new_clock(case_id: Uuid, scheme_id: Uuid, c: &Clock) -> case_clock
     }
 }
 
-pub(crate) fn works_item(m: works_item::Model) -> Result<WorksItem, StoreError> {
+pub(crate) fn works_item(m: works_item::Model, keys: &Keyring) -> Result<WorksItem, StoreError> {
     let outcome = match (m.outcome.as_deref(), m.actual_cost_pence) {
         (Some(INSTALLED), cost) => Some(ItemOutcome::Installed {
             actual_cost_pence: cost.unwrap_or(0),
@@ -79,14 +81,17 @@ pub(crate) fn works_item(m: works_item::Model) -> Result<WorksItem, StoreError> 
         quantity: u32::try_from(m.quantity).map_err(|_| StoreError::Corrupt {
             column: "works_items.quantity",
         })?,
-        location: m.location,
+        location: m
+            .location
+            .map(|sealed| keys.open(WORKS_LOCATION, m.id, &sealed))
+            .transpose()?,
         estimated_cost_pence: m.estimated_cost_pence,
         approved: m.approved,
         outcome,
     })
 }
 
-pub(crate) fn works_row(case_id: Uuid, w: &WorksItem) -> works_item::ActiveModel {
+pub(crate) fn works_row(case_id: Uuid, w: &WorksItem, keys: &Keyring) -> works_item::ActiveModel {
     let (outcome, cost) = match w.outcome {
         Some(ItemOutcome::Installed { actual_cost_pence }) => {
             (Some(INSTALLED), Some(actual_cost_pence))
@@ -102,7 +107,10 @@ pub(crate) fn works_row(case_id: Uuid, w: &WorksItem) -> works_item::ActiveModel
         report_row: Set(w.report_row.as_str().to_owned()),
         requires_fire_check: Set(w.requires_fire_check),
         quantity: Set(i32::try_from(w.quantity).unwrap_or(i32::MAX)),
-        location: Set(w.location.clone()),
+        location: Set(w
+            .location
+            .as_deref()
+            .map(|l| keys.seal(WORKS_LOCATION, w.id, l))),
         estimated_cost_pence: Set(w.estimated_cost_pence),
         approved: Set(w.approved),
         outcome: Set(outcome.map(str::to_owned)),
@@ -126,6 +134,7 @@ pub async fn clocks_of(db: &impl ConnectionTrait, case_id: Uuid) -> Result<Vec<C
 /// A case's works items, in the order they were recommended.
 pub async fn works_of(
     db: &impl ConnectionTrait,
+    keys: &Keyring,
     case_id: Uuid,
 ) -> Result<Vec<WorksItem>, StoreError> {
     works_item::Entity::find()
@@ -135,6 +144,25 @@ pub async fn works_of(
         .await
         .map_err(StoreError::db("reading works items"))?
         .into_iter()
-        .map(works_item)
+        .map(|m| works_item(m, keys))
         .collect()
+}
+
+/// A case's referral, opened.
+pub(crate) async fn referral_of(
+    db: &impl ConnectionTrait,
+    keys: &Keyring,
+    case_id: Uuid,
+) -> Result<Referral, StoreError> {
+    let row = case_referral::Entity::find_by_id(case_id)
+        .one(db)
+        .await
+        .map_err(StoreError::db("reading a referral"))?
+        .ok_or(StoreError::Corrupt {
+            column: "case_referrals.case_id",
+        })?;
+    let json = keys.open(REFERRAL_DETAILS, case_id, &row.details)?;
+    serde_json::from_str(&json).map_err(|_| StoreError::Corrupt {
+        column: REFERRAL_DETAILS,
+    })
 }

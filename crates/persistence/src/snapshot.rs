@@ -1,16 +1,17 @@
 //! Reading a case into the domain's `CaseSnapshot`.
 
 use sanctuary_domain::calendar::Calendar;
-use sanctuary_domain::referral::Referral;
 use sanctuary_domain::workflow::{CaseSnapshot, RiskFacts};
 use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use crate::codec::{parse, parse_opt, split};
-use crate::entities::{case, case_referral};
-use crate::mapping::{clocks_of, works_of};
+use crate::crypto::Keyring;
+use crate::entities::case;
+use crate::mapping::{clocks_of, referral_of, works_of};
 use crate::schemes::{self, Scheme};
 use crate::{StoreError, calendars, measures};
+use sanctuary_domain::referral::Referral;
 
 /// A case as the workflow sees it, with what it was read with.
 pub struct Loaded {
@@ -23,6 +24,7 @@ pub struct Loaded {
 
 pub(crate) async fn load(
     db: &impl ConnectionTrait,
+    keys: &Keyring,
     case_id: Uuid,
 ) -> Result<Option<Loaded>, StoreError> {
     let Some(case) = case::Entity::find_by_id(case_id)
@@ -37,17 +39,7 @@ pub(crate) async fn load(
         .ok_or(StoreError::Corrupt {
             column: "cases.scheme_id",
         })?;
-    let details = case_referral::Entity::find_by_id(case_id)
-        .one(db)
-        .await
-        .map_err(StoreError::db("reading a referral"))?
-        .ok_or(StoreError::Corrupt {
-            column: "case_referrals.case_id",
-        })?;
-    let referral: Referral =
-        serde_json::from_str(&details.details).map_err(|_| StoreError::Corrupt {
-            column: "case_referrals.details",
-        })?;
+    let referral = referral_of(db, keys, case_id).await?;
     let calendar = calendars::for_nation(db, scheme.nation).await?;
     let snapshot = CaseSnapshot {
         status: parse(&case.status, "cases.status")?,
@@ -57,7 +49,7 @@ pub(crate) async fn load(
         catalogue: measures::catalogue(db, scheme.id).await?,
         consents: referral.consents.clone(),
         eligibility_warnings: split(&case.eligibility_warnings, "cases.eligibility_warnings")?,
-        works: works_of(db, case_id).await?,
+        works: works_of(db, keys, case_id).await?,
         clocks: clocks_of(db, case_id).await?,
         fire_check_recorded: case.fire_check_recorded_at.is_some(),
         first_contact_at: case.first_contact_at,

@@ -8,7 +8,10 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait;
 
+use std::sync::Arc;
+
 use crate::StoreError;
+use crate::crypto::Keyring;
 
 /// Which database the store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +40,8 @@ impl Default for StoreOptions {
 pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
+    /// Seals and opens personal data; absent for tools that never touch it (migrate).
+    keys: Option<Arc<Keyring>>,
 }
 
 impl Store {
@@ -74,7 +79,11 @@ impl Store {
         let db = Database::connect(opts)
             .await
             .map_err(StoreError::db("connecting"))?;
-        Ok(Self { db, backend })
+        Ok(Self {
+            db,
+            backend,
+            keys: None,
+        })
     }
 
     /// Applies every pending migration.
@@ -98,6 +107,17 @@ impl Store {
 
     pub async fn close(self) -> Result<(), StoreError> {
         self.db.close().await.map_err(StoreError::db("closing"))
+    }
+
+    /// The same store, sealing and opening personal data with `keys`.
+    pub fn with_keys(mut self, keys: Arc<Keyring>) -> Self {
+        self.keys = Some(keys);
+        self
+    }
+
+    /// The keyring; an error for a store opened without one.
+    pub fn keys(&self) -> Result<&Keyring, StoreError> {
+        self.keys.as_deref().ok_or(StoreError::NoKeyring)
     }
 
     pub fn backend(&self) -> Backend {

@@ -20,7 +20,7 @@ use sanctuary_domain::audit::AuditOutcome;
 
 /// Reads a case for an action.
 pub async fn load(store: &Store, case_id: Uuid) -> Result<Option<Loaded>, StoreError> {
-    crate::snapshot::load(store.connection(), case_id).await
+    crate::snapshot::load(store.connection(), store.keys()?, case_id).await
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,8 +59,10 @@ pub async fn commit(
     if updated.rows_affected == 0 {
         return Err(CommitError::Stale);
     }
+    let keys = store.keys()?;
     let event_id = events::append(
         &tx,
+        keys,
         NewEvent {
             case_id,
             at,
@@ -106,13 +108,13 @@ pub async fn commit(
         }
     }
     for item in &fx.works_added {
-        works_row(case_id, item)
+        works_row(case_id, item, keys)
             .insert(&tx)
             .await
             .map_err(StoreError::db("adding a works item"))?;
     }
     for item in &fx.works_changed {
-        works_item::Entity::update(works_row(case_id, item))
+        works_item::Entity::update(works_row(case_id, item, keys))
             .exec(&tx)
             .await
             .map_err(StoreError::db("updating a works item"))?;

@@ -31,6 +31,20 @@ pub struct Settings {
     pub shutdown_timeout_seconds: u64,
     pub log: LogSettings,
     pub auth: AuthSettings,
+    pub encryption: EncryptionSettings,
+}
+
+/// Where the keys that seal personal data at rest come from. With neither set, the
+/// embedded database keeps a generated keyring beside it; any other database needs one
+/// configured (so a database dump alone never holds the keys).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EncryptionSettings {
+    /// A keyring file (JSON; `sanctuary keys generate` writes one).
+    pub keys_file: Option<PathBuf>,
+    /// The keyring JSON itself, e.g. from a secret store.
+    #[serde(serialize_with = "redact")]
+    pub keys: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -98,6 +112,7 @@ impl Default for Settings {
             shutdown_timeout_seconds: 30,
             log: LogSettings::default(),
             auth: AuthSettings::default(),
+            encryption: EncryptionSettings::default(),
         }
     }
 }

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::files::write_private;
 use crate::setup::{self, SetupFile};
 
 pub const DEMO_SCHEME: &str = "darlington";
@@ -112,25 +113,6 @@ impl SigningKey {
         jsonwebtoken::encode(&header, &claims, &self.encoding)
             .map_err(|e| format!("cannot sign a token: {e}"))
     }
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, contents: &[u8]) -> Result<(), String> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-    file.write_all(contents)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, contents: &[u8]) -> Result<(), String> {
-    fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// Applies the shipped Darlington set-up (idempotent), and returns who gets a demo

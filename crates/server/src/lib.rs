@@ -4,6 +4,8 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod files;
+pub mod keys;
 pub mod setup;
 pub mod startup;
 pub mod telemetry;

@@ -47,9 +47,11 @@ impl Application {
             max_connections: settings.max_connections,
             ..StoreOptions::default()
         };
+        let keyring = crate::keys::load(settings)?;
         let store = Store::connect(&settings.database_url(), &options)
             .await
-            .with_context(|| format!("cannot open the database {}", settings.database_label()))?;
+            .with_context(|| format!("cannot open the database {}", settings.database_label()))?
+            .with_keys(keyring);
         store
             .migrate()
             .await

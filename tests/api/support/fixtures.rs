@@ -1,6 +1,6 @@
 //! Referral bodies: the canonical examples and variants of them.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// `../shared/examples/referral-full.json`, as committed in `openapi/examples`.
 pub fn full() -> Value {
@@ -51,4 +51,84 @@ pub fn remove(body: &mut Value, pointer: &str) {
 pub fn with(mut body: Value, pointer: &str, value: Value) -> Value {
     set(&mut body, pointer, value);
     body
+}
+
+/// The full referral with a unique, recognisable value in every personal field, to
+/// search logs and storage for.
+pub struct Canaries {
+    pub body: Value,
+    tag: String,
+    /// (JSON pointer, value) of every canary in `body`.
+    pub fields: Vec<(String, String)>,
+}
+
+impl Canaries {
+    pub fn new() -> Self {
+        // Short enough for every field's length limit (crime references: 50).
+        let tag: String = uuid::Uuid::new_v4()
+            .simple()
+            .to_string()
+            .chars()
+            .take(12)
+            .collect();
+        let mut canaries = Canaries {
+            body: full(),
+            tag,
+            fields: Vec::new(),
+        };
+        for pointer in [
+            "/referrer/name",
+            "/client/name",
+            "/client/address/line1",
+            "/client/address/town",
+            "/client/unsafe_contact_times",
+            "/safety/perpetrator_name",
+            "/safety/perpetrator_whereabouts",
+            "/safety/recent_incidents",
+            "/safety/other_concerns",
+            "/safety/police/details",
+            "/safety/police/crime_reference",
+            "/installation/requests",
+            "/installation/concerns",
+            "/demographics/adjustments",
+            "/external_reference",
+        ] {
+            let value = canaries.value_for(pointer.rsplit('/').next().unwrap());
+            canaries.put(pointer, value);
+        }
+        let email = format!("canary.{}@example.org", canaries.tag);
+        canaries.put("/referrer/email", email);
+        let digits: String = canaries
+            .tag
+            .chars()
+            .filter(char::is_ascii_digit)
+            .chain("0000000".chars())
+            .take(6)
+            .collect();
+        canaries.put("/client/phone", format!("07700 9{digits}"));
+        let tenant = canaries.value_for("tenant");
+        set(
+            &mut canaries.body,
+            "/household/names_on_tenancy",
+            json!([tenant]),
+        );
+        canaries
+            .fields
+            .push(("/household/names_on_tenancy/0".into(), tenant));
+        canaries
+    }
+
+    fn put(&mut self, pointer: &str, value: String) {
+        set(&mut self.body, pointer, json!(value));
+        self.fields.push((pointer.to_owned(), value));
+    }
+
+    /// The canary for a field name (also for values added later, e.g. an invalid date).
+    pub fn value_for(&self, field: &str) -> String {
+        format!("Canary{field}{}", self.tag)
+    }
+
+    pub fn values(&self) -> Vec<String> {
+        self.fields.iter().map(|(_, v)| v.clone()).collect()
+    }
 }

@@ -12,14 +12,25 @@ use actix_web::dev::ServerHandle;
 use reqwest::{Client, RequestBuilder, Response, StatusCode};
 use sanctuary_http::ExtraRoutes;
 use sanctuary_persistence::Store;
+use sanctuary_persistence::crypto::Keyring;
 use sanctuary_server::Application;
-use sanctuary_server::config::{AuthSettings, IssuerSettings, KeySettings, Settings};
+use sanctuary_server::config::{
+    AuthSettings, EncryptionSettings, IssuerSettings, KeySettings, Settings,
+};
 use secrecy::SecretString;
 use serde_json::Value;
 
 pub use db::TestDb;
 pub use tokens::{ISSUER, TestKeys};
 pub use world::{Org, World};
+
+/// The keyring every test app of this process seals with (JSON).
+pub fn test_keyring() -> String {
+    static KEYRING: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    KEYRING
+        .get_or_init(|| Keyring::generate_json("test-1").expect("a keyring"))
+        .clone()
+}
 
 pub struct TestApp {
     pub address: String,
@@ -72,6 +83,10 @@ impl TestApp {
                     organisations: None,
                 }],
                 ..AuthSettings::default()
+            },
+            encryption: EncryptionSettings {
+                keys: Some(SecretString::from(test_keyring())),
+                keys_file: None,
             },
             ..Settings::default()
         };

@@ -128,7 +128,7 @@ pub async fn perform(
         }
         Err(CommitError::Store(e)) => return Err(e.into()),
     }
-    let record = cases::find(store.connection(), id)
+    let record = cases::find(store, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
     case_response(state, &scope, HttpResponse::Ok(), &record).await

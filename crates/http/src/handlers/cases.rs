@@ -69,7 +69,7 @@ pub async fn get_case(
         vec![format!("view:{view}")],
     )
     .await?;
-    let record = cases::with_referral(store.connection(), summary).await?;
+    let record = cases::with_referral(store, summary).await?;
     case_response(&state, &scope, HttpResponse::Ok(), &record).await
 }
 

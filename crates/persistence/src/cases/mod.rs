@@ -4,6 +4,8 @@ mod list;
 
 pub use list::{CaseQuery, ClockFilter, Visibility, list};
 
+use crate::Store;
+use crate::mapping::referral_of;
 use sanctuary_domain::case::{CaseFlag, CaseStatus, ProgressBlock};
 use sanctuary_domain::clock::Clock;
 use sanctuary_domain::eligibility::EligibilityWarning;
@@ -21,7 +23,7 @@ use uuid::Uuid;
 
 use crate::StoreError;
 use crate::codec::{parse, parse_opt, split};
-use crate::entities::{case, case_referral, organisation, scheme};
+use crate::entities::{case, organisation, scheme};
 use crate::mapping::{clocks_of, works_of};
 
 /// What every view of a case carries (and what access decisions need).
@@ -186,27 +188,19 @@ pub async fn find_summary(
 }
 
 /// One case in full.
-pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<CaseRecord>, StoreError> {
-    match find_summary(db, id).await? {
-        Some(summary) => with_referral(db, summary).await.map(Some),
+pub async fn find(store: &Store, id: Uuid) -> Result<Option<CaseRecord>, StoreError> {
+    match find_summary(store.connection(), id).await? {
+        Some(summary) => with_referral(store, summary).await.map(Some),
         None => Ok(None),
     }
 }
 
 /// Completes a summary already read (e.g. for an access check) with its referral,
 /// decisions, clocks and works.
-pub async fn with_referral(
-    db: &impl ConnectionTrait,
-    summary: CaseSummary,
-) -> Result<CaseRecord, StoreError> {
+pub async fn with_referral(store: &Store, summary: CaseSummary) -> Result<CaseRecord, StoreError> {
+    let (db, keys) = (store.connection(), store.keys()?);
     let corrupt = |column| StoreError::Corrupt { column };
-    let details = case_referral::Entity::find_by_id(summary.id)
-        .one(db)
-        .await
-        .map_err(StoreError::db("reading a referral"))?
-        .ok_or(corrupt("case_referrals.case_id"))?;
-    let referral: Referral =
-        serde_json::from_str(&details.details).map_err(|_| corrupt("case_referrals.details"))?;
+    let referral = referral_of(db, keys, summary.id).await?;
     let (row, scheme) = case::Entity::find_by_id(summary.id)
         .find_also_related(scheme::Entity)
         .one(db)
@@ -231,7 +225,7 @@ pub async fn with_referral(
         nation: parse(&scheme.nation, "schemes.nation")?,
     };
     let clocks = clocks_of(db, summary.id).await?;
-    let works = works_of(db, summary.id).await?;
+    let works = works_of(db, keys, summary.id).await?;
     Ok(CaseRecord {
         summary,
         referral,

@@ -20,6 +20,7 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::audit::{self, NewAudit};
+use crate::crypto::REFERRAL_DETAILS;
 use crate::entities::{case, case_referral, scheme_reference_counter as counter};
 use crate::error::is_unique_violation;
 use crate::events::{self, Actor, NewEvent};
@@ -90,7 +91,8 @@ pub async fn create_case(store: &Store, new: NewCase<'_>) -> Result<Uuid, Intake
     let year = new.received_at.year();
     let number = next_reference_number(&tx, new.scheme.id, year).await?;
     let reference = case_reference(&new.scheme.reference_prefix, year, number);
-    let keys = MatchKeys::of(new.referral);
+    let keyring = store.keys()?;
+    let keys = MatchKeys::of(new.referral, keyring);
     let repeat_of = earlier_case(&tx, new.scheme.id, &keys, new.received_at).await?;
     if let Err(err) = case_row(id, reference, &new, &keys, repeat_of)
         .insert(&tx)
@@ -108,11 +110,11 @@ pub async fn create_case(store: &Store, new: NewCase<'_>) -> Result<Uuid, Intake
         return Err(StoreError::db("creating a case")(err).into());
     }
     let details = serde_json::to_string(new.referral).map_err(|_| StoreError::Corrupt {
-        column: "case_referrals.details",
+        column: REFERRAL_DETAILS,
     })?;
     case_referral::ActiveModel {
         case_id: Set(id),
-        details: Set(details),
+        details: Set(keyring.seal(REFERRAL_DETAILS, id, &details)),
     }
     .insert(&tx)
     .await
@@ -147,7 +149,7 @@ pub async fn create_case(store: &Store, new: NewCase<'_>) -> Result<Uuid, Intake
         data: &data,
         notes: &[],
     };
-    events::append(&tx, event).await?;
+    events::append(&tx, keyring, event).await?;
     let record = NewAudit {
         actor_subject: &new.actor.subject,
         organisation_id: Some(org_id),

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::NewCase;
 use crate::codec::join;
+use crate::crypto::Keyring;
 use crate::entities::{case, risk_assessment};
 
 /// Hashes that find the same client or the same home again.
@@ -19,10 +20,13 @@ pub(super) struct MatchKeys {
 }
 
 impl MatchKeys {
-    pub fn of(r: &Referral) -> Self {
+    /// Blind indexes (keyed) of the client's and the home's canonical forms.
+    pub fn of(r: &Referral, keys: &Keyring) -> Self {
+        let client = matching::client_key(&r.client.name, r.client.date_of_birth);
+        let address = matching::address_key(&r.client.address.postcode, &r.client.address.line1);
         Self {
-            client: matching::client_key(&r.client.name, r.client.date_of_birth),
-            address: matching::address_key(&r.client.address.postcode, &r.client.address.line1),
+            client: keys.blind_index(&client),
+            address: keys.blind_index(&address),
         }
     }
 }

@@ -218,7 +218,7 @@ async fn created_response(
     caller: &Caller,
     case_id: Uuid,
 ) -> Result<HttpResponse, ApiError> {
-    let record = cases::find(state.store.connection(), case_id)
+    let record = cases::find(&state.store, case_id)
         .await?
         .ok_or_else(|| ApiError::internal("a created case could not be read back"))?;
     let scope = Scope::of(&state.store, caller).await?;
