@@ -5,6 +5,7 @@
 mod support;
 
 mod administration;
+mod at_rest;
 mod audit;
 mod auth;
 mod case_access;

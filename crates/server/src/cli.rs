@@ -41,6 +41,22 @@ enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The keys that seal personal data at rest.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Print a new keyring (JSON, secret) with one data key and a blind-index key.
+    Generate {
+        /// The id of its data key.
+        #[arg(long, default_value = "k1")]
+        key_id: String,
+    },
+    /// Re-seal every encrypted value under the keyring's current key (resumable); then
+    /// the old keys can be removed from the keyring.
+    Rotate,
 }
 
 #[derive(Subcommand)]
@@ -75,6 +91,15 @@ enum AdminCommand {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Keys(KeysCommand::Generate { key_id }) = &command {
+        return match sanctuary_persistence::crypto::Keyring::generate_json(key_id) {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e),
+        };
+    }
     if let Command::Openapi = command {
         return match serde_json::to_string_pretty(&sanctuary_http::openapi()) {
             Ok(json) => {
@@ -110,6 +135,7 @@ pub fn run() -> ExitCode {
             Command::Migrate => migrate(&settings).await,
             Command::Admin(AdminCommand::Init { file }) => admin_init(&settings, &file).await,
             Command::Audit(AuditCommand::Verify) => audit_verify(&settings).await,
+            Command::Keys(_) => keys_rotate(&settings).await,
             Command::Admin(AdminCommand::Token { org, role, hours }) => {
                 admin_token(&settings, &org, &role, hours).await
             }
@@ -205,6 +231,19 @@ async fn admin_init(settings: &Settings, file: &std::path::Path) -> anyhow::Resu
             println!("  {change}");
         }
     }
+    Ok(())
+}
+
+async fn keys_rotate(settings: &Settings) -> anyhow::Result<()> {
+    use sanctuary_persistence::rekey;
+    let keyring = crate::keys::load(settings)?;
+    let (store, _) = open_store(settings).await?;
+    println!("re-sealing under key `{}`", keyring.current_key_id());
+    let count = rekey::rotate(&store, &keyring, |p| {
+        println!("  {}: {}/{}", p.column, p.done, p.total);
+    })
+    .await?;
+    println!("{count} value(s) re-sealed; keys other than the current one are no longer used");
     Ok(())
 }
 

@@ -113,6 +113,13 @@ impl TestApp {
         }
     }
 
+    /// The SQLite database file, when the tests run on SQLite.
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        let url = self._db.url();
+        let path = url.strip_prefix("sqlite://")?;
+        Some(path.split('?').next()?.into())
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
