@@ -305,6 +305,23 @@ mod tests {
 
     #[test]
     #[allow(clippy::result_large_err)] // figment::Jail fixes the error type
+    #[test]
+    fn a_keyring_in_the_environment_arrives_intact_and_never_prints() {
+        figment::Jail::expect_with(|jail| {
+            let json = sanctuary_persistence::crypto::Keyring::generate_json("k1")
+                .map_err(|e| e.to_string())?;
+            jail.set_env("SANCTUARY_ENCRYPTION__KEYS", &json);
+            let s = Settings::load(None).map_err(|e| e.0)?;
+            let keys = s.encryption.keys.as_ref().expect("the keyring");
+            assert_eq!(keys.expose_secret(), json);
+            assert!(crate::keys::load(&s).is_ok());
+            let shown = format!("{s:?} {}", serde_json::to_string(&s).unwrap());
+            assert!(!shown.contains("blind_index_key"), "{shown}");
+            Ok(())
+        });
+    }
+
+    #[allow(clippy::result_large_err)] // figment::Jail fixes the error type
     fn layers_apply_in_order_defaults_file_env_and_database_url() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(
