@@ -8,6 +8,7 @@ mod m20261123_000001_core_tables;
 mod m20261124_000002_case_workflow;
 mod m20261124_000003_administration;
 mod m20261125_000004_audit;
+mod m20261125_000005_consent_in_force;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_case_workflow::Migration),
             Box::new(m20261124_000003_administration::Migration),
             Box::new(m20261125_000004_audit::Migration),
+            Box::new(m20261125_000005_consent_in_force::Migration),
         ]
     }
 }

@@ -12,12 +12,8 @@ use sanctuary_persistence::rekey;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use serde_json::{Value, json};
 
-use crate::support::fixtures::{self, Canaries, set};
+use crate::support::fixtures::{self, Canaries, set, today};
 use crate::support::{TestApp, problem, test_keyring};
-
-fn today() -> String {
-    time::OffsetDateTime::now_utc().date().to_string()
-}
 
 /// Everything the database holds, as text: the raw SQLite files (database and WAL), or
 /// every row of every PostgreSQL table.

@@ -32,7 +32,7 @@ async fn the_referrer_and_the_coordinator_read_a_case_and_everyone_else_gets_the
         (
             &w.harbour,
             "referrer",
-            json!(["record_risk_assessment", "withdraw"]),
+            json!(["record_risk_assessment", "withdraw", "record_consent"]),
         ),
         (
             &w.council,
@@ -43,7 +43,8 @@ async fn the_referrer_and_the_coordinator_read_a_case_and_everyone_else_gets_the
                 "record_contact",
                 "record_risk_assessment",
                 "hold",
-                "withdraw"
+                "withdraw",
+                "record_consent"
             ]),
         ),
     ] {

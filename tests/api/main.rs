@@ -11,6 +11,7 @@ mod auth;
 mod case_access;
 mod cases;
 mod concurrency;
+mod consent;
 mod contract;
 mod http_behaviour;
 mod idempotency;

@@ -75,7 +75,8 @@ async fn a_case_runs_from_referral_to_closed_with_every_organisation_playing_its
             "record_risk_assessment",
             "cancel",
             "hold",
-            "withdraw"
+            "withdraw",
+            "record_consent"
         ]
     );
     let assign = json!({"organisation_id": w.assessor.id});
@@ -225,7 +226,8 @@ async fn a_case_runs_from_referral_to_closed_with_every_organisation_playing_its
         .await;
     assert_eq!(case["status"], "closed");
     assert_eq!(case["workflow"]["close_reason"], "completed");
-    assert!(actions(&case).is_empty());
+    // An ended case only takes consent changes.
+    assert_eq!(actions(&case), ["record_consent"]);
     assert_eq!(
         clock(&case, "follow_up_contact_12_months")["state"],
         "cancelled"
@@ -335,7 +337,8 @@ async fn declining_needs_a_reason_and_ends_the_case() {
     assert_eq!(case["workflow"]["decline_reason"], "out_of_area");
     assert!(case["workflow"]["decided_at"].is_string());
     assert_eq!(clock(&case, "initial_contact")["state"], "cancelled");
-    assert!(actions(&case).is_empty());
+    // An ended case only takes consent changes.
+    assert_eq!(actions(&case), ["record_consent"]);
 }
 
 #[tokio::test]
@@ -345,14 +348,13 @@ async fn a_case_on_hold_pauses_its_clocks_and_resumes_where_it_was() {
     let id = id(&app.refer_ok(&w.harbour, &eligible()).await);
     app.act_ok(&w.council, "coordinator", &id, "accept", None)
         .await;
-    let hold =
-        json!({"reason": "waiting_for_landlord", "note": "Landlord on holiday until the 5th"});
+    let hold = json!({"reason": "waiting_for_contractor", "note": "Contractor's locksmith off until the 5th"});
     let (case, _) = app
         .act_ok(&w.council, "coordinator", &id, "hold", Some(hold))
         .await;
     assert_eq!(case["status"], "on_hold");
     assert_eq!(case["workflow"]["held_from"], "accepted");
-    assert_eq!(case["workflow"]["hold_reason"], "waiting_for_landlord");
+    assert_eq!(case["workflow"]["hold_reason"], "waiting_for_contractor");
     assert_eq!(clock(&case, "refer_to_assessor")["state"], "paused");
     assert_eq!(
         clock(&case, "refer_to_assessor")["working_days_remaining"],
@@ -365,7 +367,8 @@ async fn a_case_on_hold_pauses_its_clocks_and_resumes_where_it_was() {
             "record_risk_assessment",
             "cancel",
             "resume",
-            "withdraw"
+            "withdraw",
+            "record_consent"
         ]
     );
     // Assigning is not possible while on hold.
@@ -420,7 +423,8 @@ async fn cancelling_records_the_reason_and_ends_the_clocks() {
             "record_contact",
             "record_risk_assessment",
             "hold",
-            "withdraw"
+            "withdraw",
+            "record_consent"
         ])
     );
     app.act_ok(&w.council, "coordinator", &id, "accept", None)
@@ -466,7 +470,8 @@ async fn the_referrer_can_record_that_the_client_withdrew() {
         )
         .await;
     assert_eq!(case["status"], "withdrawn");
-    assert!(actions(&case).is_empty());
+    // An ended case only takes consent changes.
+    assert_eq!(actions(&case), ["record_consent"]);
     let (case, _) = app.read(&w.council, "coordinator", &id).await;
     assert_eq!(clock(&case, "initial_contact")["state"], "cancelled");
 }

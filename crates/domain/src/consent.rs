@@ -34,6 +34,62 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// A consent as it stands now: its latest decision.
+    pub enum ConsentStatus {
+        Given = "given",
+        Refused = "refused",
+        /// Given, then withdrawn.
+        Withdrawn = "withdrawn",
+    }
+}
+
+impl From<ConsentDecision> for ConsentStatus {
+    fn from(d: ConsentDecision) -> Self {
+        match d {
+            ConsentDecision::Given => ConsentStatus::Given,
+            ConsentDecision::Refused => ConsentStatus::Refused,
+        }
+    }
+}
+
+/// The consents in force on a case: the referral's, as changed since.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentsInForce {
+    pub installation: ConsentStatus,
+    pub landlord_contact: ConsentStatus,
+    pub information_sharing: ConsentStatus,
+    pub follow_up_contact: ConsentStatus,
+    /// With information sharing withdrawn, the client agreed that works already in
+    /// progress may be finished (the contractor keeps its view until then).
+    pub works_may_continue: bool,
+}
+
+impl ConsentsInForce {
+    pub fn from_intake(c: &IntakeConsents) -> Self {
+        Self {
+            installation: c.installation.into(),
+            landlord_contact: c.landlord_contact.into(),
+            information_sharing: c.information_sharing.into(),
+            follow_up_contact: c.follow_up_contact.into(),
+            works_may_continue: false,
+        }
+    }
+
+    pub fn status(&self, purpose: ConsentPurpose) -> ConsentStatus {
+        match purpose {
+            ConsentPurpose::Installation => self.installation,
+            ConsentPurpose::LandlordContact => self.landlord_contact,
+            ConsentPurpose::InformationSharing => self.information_sharing,
+            ConsentPurpose::FollowUpContact => self.follow_up_contact,
+        }
+    }
+
+    pub fn given(&self, purpose: ConsentPurpose) -> bool {
+        self.status(purpose) == ConsentStatus::Given
+    }
+}
+
 /// The consents recorded on the referral form, all four answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntakeConsents {

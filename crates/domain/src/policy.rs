@@ -68,6 +68,8 @@ vocabulary! {
         Hold = "hold",
         Resume = "resume",
         Withdraw = "withdraw",
+        /// Record that the client gave, refused or withdrew a consent.
+        RecordConsent = "record_consent",
     }
 }
 
@@ -103,6 +105,8 @@ vocabulary! {
         Contractor = "contractor",
         /// Address, safe room location and measures.
         FireService = "fire_service",
+        /// Reference and status only: the client withdrew consent to share information.
+        Status = "status",
     }
 }
 
@@ -117,6 +121,8 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Referrer, ViewTimeline, ReferringOrganisation),
     (R::Referrer, RecordRiskAssessment, ReferringOrganisation),
     (R::Referrer, Withdraw, ReferringOrganisation),
+    // Withdrawing consent is as easy as giving it: the referrer can record it too.
+    (R::Referrer, RecordConsent, ReferringOrganisation),
     (R::Coordinator, ViewCase, SchemeCoordinator),
     (R::Coordinator, ViewTimeline, SchemeCoordinator),
     (R::Coordinator, ManageMeasures, SchemeCoordinator),
@@ -135,6 +141,7 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Coordinator, Hold, SchemeCoordinator),
     (R::Coordinator, Resume, SchemeCoordinator),
     (R::Coordinator, Withdraw, SchemeCoordinator),
+    (R::Coordinator, RecordConsent, SchemeCoordinator),
     (R::Assessor, ViewCase, AssignedAssessor),
     (R::Assessor, ViewTimeline, AssignedAssessor),
     (R::Assessor, RecordAssessment, AssignedAssessor),
@@ -200,6 +207,24 @@ pub fn relations_permitting(roles: &[Role], action: Action) -> Vec<Relation> {
 }
 
 /// The view of a case for a caller who may see it, the widest its relations allow.
+/// The view left once the client has withdrawn (or refused) consent to share
+/// information: only the coordinating organisation still sees identifiable data; the
+/// referrer and the assessor see status only; the contractor keeps its view only while
+/// works it holds are in progress and the client agreed to finish them; the fire
+/// service sees nothing.
+pub fn view_without_sharing(
+    view: View,
+    relations: &[Relation],
+    works_in_progress_may_continue: bool,
+) -> Option<View> {
+    match view {
+        View::Full if relations.contains(&SchemeCoordinator) => Some(View::Full),
+        View::Full | View::Status => Some(View::Status),
+        View::Contractor if works_in_progress_may_continue => Some(View::Contractor),
+        View::Contractor | View::FireService => None,
+    }
+}
+
 pub fn view_for(roles: &[Role], relations: &[Relation]) -> Option<View> {
     let through = |relation: Relation| {
         relations.contains(&relation) && roles.iter().any(|r| permits(*r, ViewCase, relation))
@@ -332,6 +357,32 @@ mod tests {
             ViewSchemeMembers,
             SchemeCoordinator
         ));
+    }
+
+    #[test]
+    fn without_information_sharing_only_the_coordinator_sees_identifiable_data() {
+        let coordinator = [SchemeCoordinator];
+        let referrer = [ReferringOrganisation];
+        assert_eq!(
+            view_without_sharing(View::Full, &coordinator, false),
+            Some(View::Full)
+        );
+        assert_eq!(
+            view_without_sharing(View::Full, &referrer, false),
+            Some(View::Status)
+        );
+        assert_eq!(
+            view_without_sharing(View::Contractor, &[WorksContractor], false),
+            None
+        );
+        assert_eq!(
+            view_without_sharing(View::Contractor, &[WorksContractor], true),
+            Some(View::Contractor)
+        );
+        assert_eq!(
+            view_without_sharing(View::FireService, &[SchemeFireService], true),
+            None
+        );
     }
 
     #[test]

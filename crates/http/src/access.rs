@@ -4,6 +4,8 @@
 //! once per request; from it the caller's relation to any case (and so its view and its
 //! permitted actions) is worked out without further queries.
 
+use sanctuary_domain::case::CaseStatus;
+use sanctuary_domain::consent::ConsentStatus;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::{self, Action, Relation, View};
 use sanctuary_domain::workflow::possible_actions;
@@ -80,8 +82,20 @@ impl Scope {
     }
 
     /// The view the caller gets of `case`; `None` means it must look missing (404).
+    /// Once the client has withdrawn consent to share information, the view narrows.
+    /// (Refused on the referral form, the case cannot be accepted: only the referrer
+    /// that sent it and the coordinator ever see it.)
     pub fn view(&self, case: &CaseSummary) -> Option<View> {
-        policy::view_for(&self.roles, &self.relations(case))
+        let relations = self.relations(case);
+        let view = policy::view_for(&self.roles, &relations)?;
+        if case.information_sharing != ConsentStatus::Withdrawn {
+            return Some(view);
+        }
+        let works_underway = matches!(
+            case.status,
+            CaseStatus::WorksOrdered | CaseStatus::WorksInProgress
+        );
+        policy::view_without_sharing(view, &relations, works_underway && case.works_may_continue)
     }
 
     /// The role the caller acts in to do `action` to `case`, if it may.

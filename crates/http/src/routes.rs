@@ -39,6 +39,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(actions::hold)
             .service(actions::resume)
             .service(actions::withdraw)
+            .service(actions::record_consent)
             .service(actions::record_risk_assessment)
             .service(measures::list_measures)
             .service(measures::put_measure)

@@ -93,6 +93,8 @@ pub fn case(
             });
             out.works = Some(works(r, view));
         }
+        // Status only: nothing that identifies the client.
+        View::Status => {}
     }
     out
 }
@@ -148,6 +150,7 @@ fn works(r: &CaseRecord, view: View) -> WorksView {
         View::Full => r.works.iter().collect(),
         View::Contractor => r.works.iter().filter(|w| w.approved).collect(),
         View::FireService => r.works.iter().filter(|w| w.installed()).collect(),
+        View::Status => Vec::new(),
     };
     WorksView {
         approved_cost_pence: (view == View::Full)

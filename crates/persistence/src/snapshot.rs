@@ -1,6 +1,7 @@
 //! Reading a case into the domain's `CaseSnapshot`.
 
 use sanctuary_domain::calendar::Calendar;
+use sanctuary_domain::consent::ConsentsInForce;
 use sanctuary_domain::workflow::{CaseSnapshot, RiskFacts};
 use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
@@ -47,7 +48,7 @@ pub(crate) async fn load(
         // The rules the case started under, not today's.
         settings: schemes::settings_at(db, scheme.id, case.policy_version).await?,
         catalogue: measures::catalogue(db, scheme.id).await?,
-        consents: referral.consents.clone(),
+        consents: consents_in_force(&case)?,
         eligibility_warnings: split(&case.eligibility_warnings, "cases.eligibility_warnings")?,
         works: works_of(db, keys, case_id).await?,
         clocks: clocks_of(db, case_id).await?,
@@ -69,4 +70,24 @@ pub(crate) async fn load(
         referral,
         snapshot,
     }))
+}
+
+/// The consents as they stand: the case's columns (the referral's, as changed since).
+fn consents_in_force(case: &case::Model) -> Result<ConsentsInForce, StoreError> {
+    Ok(ConsentsInForce {
+        installation: parse(&case.consent_installation, "cases.consent_installation")?,
+        landlord_contact: parse(
+            &case.consent_landlord_contact,
+            "cases.consent_landlord_contact",
+        )?,
+        information_sharing: parse(
+            &case.consent_information_sharing,
+            "cases.consent_information_sharing",
+        )?,
+        follow_up_contact: parse(
+            &case.consent_follow_up_contact,
+            "cases.consent_follow_up_contact",
+        )?,
+        works_may_continue: case.works_may_continue,
+    })
 }

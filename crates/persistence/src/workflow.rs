@@ -17,6 +17,7 @@ use crate::mapping::{clock_state, new_clock, works_row};
 pub use crate::snapshot::Loaded;
 use crate::{Store, StoreError};
 use sanctuary_domain::audit::AuditOutcome;
+use sanctuary_domain::consent::ConsentPurpose;
 
 /// Reads a case for an action.
 pub async fn load(store: &Store, case_id: Uuid) -> Result<Option<Loaded>, StoreError> {
@@ -194,6 +195,18 @@ fn case_changes(fx: &Effects, at: OffsetDateTime) -> case::ActiveModel {
     }
     if let Some(flags) = &fx.flags {
         m.flags = Set(join(flags));
+    }
+    if let Some((purpose, status)) = fx.consent {
+        let status = Set(status.as_str().to_owned());
+        match purpose {
+            ConsentPurpose::Installation => m.consent_installation = status,
+            ConsentPurpose::LandlordContact => m.consent_landlord_contact = status,
+            ConsentPurpose::InformationSharing => m.consent_information_sharing = status,
+            ConsentPurpose::FollowUpContact => m.consent_follow_up_contact = status,
+        }
+    }
+    if let Some(v) = fx.works_may_continue {
+        m.works_may_continue = Set(v);
     }
     m
 }

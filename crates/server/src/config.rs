@@ -303,7 +303,6 @@ mod tests {
         assert!(forced.validate().unwrap_err().to_string().contains("demo"));
     }
 
-    #[test]
     #[allow(clippy::result_large_err)] // figment::Jail fixes the error type
     #[test]
     fn a_keyring_in_the_environment_arrives_intact_and_never_prints() {
@@ -322,6 +321,7 @@ mod tests {
     }
 
     #[allow(clippy::result_large_err)] // figment::Jail fixes the error type
+    #[test]
     fn layers_apply_in_order_defaults_file_env_and_database_url() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(

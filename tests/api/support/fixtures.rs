@@ -132,3 +132,8 @@ impl Canaries {
         self.fields.iter().map(|(_, v)| v.clone()).collect()
     }
 }
+
+/// Today's date (UTC), as the API writes dates.
+pub fn today() -> String {
+    time::OffsetDateTime::now_utc().date().to_string()
+}

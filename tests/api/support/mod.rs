@@ -18,7 +18,9 @@ use sanctuary_server::config::{
     AuthSettings, EncryptionSettings, IssuerSettings, KeySettings, Settings,
 };
 use secrecy::SecretString;
-use serde_json::Value;
+use serde_json::{Value, json};
+
+use fixtures::{set, today};
 
 pub use db::TestDb;
 pub use tokens::{ISSUER, TestKeys};
@@ -211,6 +213,87 @@ impl TestApp {
         let json: Value = response.json().await.unwrap_or(Value::Null);
         assert_eq!(status, StatusCode::OK, "{action} as {role}: {json:#}");
         (json, etag)
+    }
+
+    /// A case taken as far as `works_completed` (or `works_in_progress`), with a safe room fitted in the ground-floor
+    /// bedroom and window locks approved but not fitted.
+    pub async fn case_with_works(&self, complete: bool) -> String {
+        let app = self;
+        let w = &app.world;
+        let mut body = fixtures::full();
+        set(
+            &mut body,
+            "/safety/perpetrator_lives_at_property",
+            json!(false),
+        );
+        set(&mut body, "/household/client_wishes_to_remain", json!(true));
+        // Unique, so a test can walk several cases.
+        let reference = format!("W-{}", uuid::Uuid::now_v7().simple());
+        set(&mut body, "/external_reference", json!(reference));
+        let id = app.refer_ok(&w.harbour, &body).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        app.act_ok(&w.council, "coordinator", &id, "accept", None)
+            .await;
+        app.act_ok(
+            &w.council,
+            "coordinator",
+            &id,
+            "assign-assessor",
+            Some(json!({"organisation_id": w.assessor.id})),
+        )
+        .await;
+        let assessment = json!({"visit_date": today(), "recommended_measures": [
+            {"measure_code": "safe_room", "quantity": 1, "location": "ground-floor bedroom"},
+            {"measure_code": "window_locks", "quantity": 2, "location": "kitchen"},
+            {"measure_code": "deadlock", "quantity": 1, "location": "back door"},
+        ]});
+        let (case, _) = app
+            .act_ok(
+                &w.assessor,
+                "assessor",
+                &id,
+                "record-assessment",
+                Some(assessment),
+            )
+            .await;
+        let items: Vec<Value> = case["works"]["items"].as_array().unwrap().clone();
+        let approve = json!({"items": [items[0]["id"], items[1]["id"]]});
+        app.act_ok(
+            &w.council,
+            "coordinator",
+            &id,
+            "approve-works",
+            Some(approve),
+        )
+        .await;
+        app.act_ok(
+            &w.council,
+            "coordinator",
+            &id,
+            "order-works",
+            Some(json!({"organisation_id": w.contractor.id})),
+        )
+        .await;
+        app.act_ok(&w.contractor, "contractor", &id, "start-works", None)
+            .await;
+        if !complete {
+            return id;
+        }
+        let results = json!({"results": [
+            {"item_id": items[0]["id"], "installed": true, "actual_cost_pence": 119_000},
+            {"item_id": items[1]["id"], "installed": false, "reason": "uPVC windows already lock"},
+        ]});
+        app.act_ok(
+            &w.contractor,
+            "contractor",
+            &id,
+            "complete-works",
+            Some(results),
+        )
+        .await;
+        id
     }
 
     /// GETs `path` as `org` with `roles`.

@@ -12,7 +12,7 @@ use super::{CancelReason, CloseReason, DeclineReason, HoldReason, IllegalTransit
 use crate::calendar::{Calendar, london};
 use crate::case::{CaseFlag, CaseStatus};
 use crate::clock::{Clock, ClockCondition, ClockEvent};
-use crate::consent::{ConsentPurpose, IntakeConsents};
+use crate::consent::{ConsentMethod, ConsentPurpose, ConsentStatus, ConsentsInForce};
 use crate::dash::Dash;
 use crate::eligibility::EligibilityWarning;
 use crate::measures::Measure;
@@ -110,7 +110,7 @@ pub struct CaseSnapshot {
     pub settings: SchemeSettings,
     /// The scheme's measures catalogue.
     pub catalogue: Vec<Measure>,
-    pub consents: IntakeConsents,
+    pub consents: ConsentsInForce,
     pub eligibility_warnings: Vec<EligibilityWarning>,
     pub works: Vec<WorksItem>,
     pub clocks: Vec<Clock>,
@@ -118,6 +118,19 @@ pub struct CaseSnapshot {
     pub first_contact_at: Option<OffsetDateTime>,
     pub risk: RiskFacts,
     pub flags: Vec<CaseFlag>,
+}
+
+/// A change of one consent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentChange {
+    pub purpose: ConsentPurpose,
+    pub status: ConsentStatus,
+    pub method: ConsentMethod,
+    pub on: Date,
+    pub evidence: Option<String>,
+    /// Information sharing withdrawn: the client agreed that works already in progress
+    /// be finished.
+    pub works_may_continue: bool,
 }
 
 /// Approval of works: which recommended items (all of them if `None`).
@@ -152,6 +165,8 @@ pub struct RiskInput {
 /// A case action with its data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
+    /// The client gave, refused or withdrew a consent.
+    RecordConsent(ConsentChange),
     Accept {
         override_reason: Option<String>,
     },
@@ -234,6 +249,7 @@ impl Command {
             Command::Hold { .. } => Action::Hold,
             Command::Resume => Action::Resume,
             Command::Withdraw { .. } => Action::Withdraw,
+            Command::RecordConsent(_) => Action::RecordConsent,
             Command::RecordRiskAssessment(_) => Action::RecordRiskAssessment,
         }
     }
@@ -287,7 +303,17 @@ pub fn apply(
     calendar: &Calendar,
 ) -> Result<Effects, ActionError> {
     let action = command.action();
-    let next = next_status(case.status, case.held_from, action)?;
+    let next = match &command {
+        // Without installation consent the case cannot go on: it ends as withdrawn.
+        Command::RecordConsent(c)
+            if c.purpose == ConsentPurpose::Installation
+                && c.status != ConsentStatus::Given
+                && case.status.is_open() =>
+        {
+            CaseStatus::Withdrawn
+        }
+        _ => next_status(case.status, case.held_from, action)?,
+    };
     let held_from = match (next, case.status) {
         (CaseStatus::OnHold, CaseStatus::OnHold) => case.held_from,
         (CaseStatus::OnHold, from) => Some(from),
@@ -483,6 +509,14 @@ pub fn apply(
             None
         }
         Command::Hold { reason, note } => {
+            if reason == HoldReason::WaitingForLandlord
+                && !case.consents.given(ConsentPurpose::LandlordContact)
+            {
+                return Err(ActionError::Conflict {
+                    code: Conflict::ConsentRequired,
+                    message: "the client has not consented to the landlord being contacted".into(),
+                });
+            }
             fx.changes.hold_reason = Some(Some(reason));
             fx.data("reason", reason);
             fx.note(NoteKind::HoldDetail, note);
@@ -499,6 +533,10 @@ pub fn apply(
         }
         Command::RecordRiskAssessment(input) => {
             reassess(case, input, at, &mut fx)?;
+            None
+        }
+        Command::RecordConsent(change) => {
+            record_consent(case, change, next, at, &mut fx, &mut clocks)?;
             None
         }
     };
@@ -537,10 +575,72 @@ pub fn apply(
     Ok(fx)
 }
 
+fn record_consent(
+    case: &CaseSnapshot,
+    change: ConsentChange,
+    next: CaseStatus,
+    at: OffsetDateTime,
+    fx: &mut Effects,
+    clocks: &mut [Clock],
+) -> Result<(), ActionError> {
+    not_in_future("/on", change.on, at)?;
+    let was = case.consents.status(change.purpose);
+    // Saying no to something once agreed is withdrawing it.
+    let mut change = change;
+    if change.status == ConsentStatus::Refused && was == ConsentStatus::Given {
+        change.status = ConsentStatus::Withdrawn;
+    }
+    if change.status == ConsentStatus::Withdrawn && was != ConsentStatus::Given {
+        return Err(invalid(
+            "/decision",
+            ViolationCode::ContradictsAnswer,
+            "only a consent that was given can be withdrawn",
+        ));
+    }
+    if change.works_may_continue
+        && (change.purpose != ConsentPurpose::InformationSharing
+            || change.status == ConsentStatus::Given)
+    {
+        return Err(invalid(
+            "/works_may_continue",
+            ViolationCode::ContradictsAnswer,
+            "applies only when information sharing is refused or withdrawn",
+        ));
+    }
+    fx.consent = Some((change.purpose, change.status));
+    if change.purpose == ConsentPurpose::InformationSharing {
+        fx.works_may_continue = Some(change.works_may_continue);
+    }
+    fx.data("purpose", change.purpose);
+    fx.data("decision", change.status);
+    fx.data("method", change.method);
+    fx.data("on", change.on);
+    if change.works_may_continue {
+        fx.data("works_may_continue", true);
+    }
+    fx.note(NoteKind::ConsentEvidence, change.evidence);
+    if next == CaseStatus::Withdrawn && case.status != CaseStatus::Withdrawn {
+        fx.changes.ended_at = Some(at);
+    }
+    // No follow-up contact without consent: its clocks stop counting.
+    if change.purpose == ConsentPurpose::FollowUpContact && change.status != ConsentStatus::Given {
+        for clock in clocks.iter_mut() {
+            let conditional = case.settings.clocks.iter().any(|rule| {
+                rule.kind == clock.kind && rule.condition == Some(ClockCondition::FollowUpConsent)
+            });
+            if conditional && clock.is_live() {
+                clock.cancel(at);
+                fx.clocks.push(clock.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The clocks `event` starts under `settings`, skipping any the case already has.
 pub fn start_clocks(
     settings: &SchemeSettings,
-    consents: &IntakeConsents,
+    consents: &ConsentsInForce,
     existing: &[Clock],
     event: ClockEvent,
     at: OffsetDateTime,

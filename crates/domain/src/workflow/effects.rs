@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use crate::case::{CaseFlag, CaseStatus};
 use crate::clock::Clock;
+use crate::consent::{ConsentPurpose, ConsentStatus};
 use crate::dash::Dash;
 use crate::risk::RiskLevel;
 use crate::workflow::command::{ContactMethod, ContactOutcome, FeelsSafer, FireCheckOutcome};
@@ -58,6 +59,8 @@ vocabulary! {
         FollowUpVisit = "follow_up_visit",
         FollowUpContact = "follow_up_contact",
         RiskAssessment = "risk_assessment",
+        /// How a consent change was evidenced.
+        ConsentEvidence = "consent_evidence",
     }
 }
 
@@ -111,6 +114,10 @@ pub struct Effects {
     pub records: Vec<Record>,
     /// The case's flags, if the action changed them.
     pub flags: Option<Vec<CaseFlag>>,
+    /// A consent's new status.
+    pub consent: Option<(ConsentPurpose, ConsentStatus)>,
+    /// Whether works in progress may be finished without information sharing.
+    pub works_may_continue: Option<bool>,
     /// What the timeline shows: codes, dates, ids and amounts, never personal values.
     pub event_data: Vec<(&'static str, String)>,
 }
@@ -127,6 +134,8 @@ impl Effects {
             notes: Vec::new(),
             records: Vec::new(),
             flags: None,
+            consent: None,
+            works_may_continue: None,
             event_data: Vec::new(),
         }
     }

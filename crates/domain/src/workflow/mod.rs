@@ -11,7 +11,7 @@ mod effects;
 mod works;
 
 pub use command::{
-    ActionError, CaseSnapshot, Command, Conflict, ContactMethod, ContactOutcome,
+    ActionError, CaseSnapshot, Command, Conflict, ConsentChange, ContactMethod, ContactOutcome,
     FOLLOW_UP_MILESTONES, FeelsSafer, FireCheckOutcome, ItemApproval, ItemResult, RiskFacts,
     RiskFlagFacts, RiskInput, apply, risk_flags, start_clocks,
 };
@@ -80,8 +80,9 @@ pub fn next_status(
         (A::Hold, s) if s.is_open() && s != S::OnHold => S::OnHold,
         (A::Resume, S::OnHold) => held_from.ok_or_else(illegal)?,
         (A::Withdraw, s) if s.is_open() => S::Withdrawn,
-        // Recording without moving the case.
+        // Recording without moving the case. A consent can change at any time.
         (A::RecordContact | A::RecordRiskAssessment, s) if s.is_open() => s,
+        (A::RecordConsent, s) => s,
         (A::RecordFireCheck | A::RecordFollowUpContact, s @ (S::WorksCompleted | S::FollowUp)) => s,
         _ => return Err(illegal()),
     };
@@ -198,6 +199,7 @@ mod tests {
                 Some(S::Cancelled)
             }
             A::RecordContact | A::RecordRiskAssessment if open => Some(status),
+            A::RecordConsent => Some(status),
             A::RecordFireCheck | A::RecordFollowUpContact
                 if matches!(status, S::WorksCompleted | S::FollowUp) =>
             {
@@ -236,9 +238,13 @@ mod tests {
     }
 
     #[test]
-    fn terminal_cases_allow_nothing() {
+    fn terminal_cases_allow_nothing_but_recording_consent() {
         for status in [S::Declined, S::Closed, S::Cancelled, S::Withdrawn] {
-            assert!(possible_actions(status, None).is_empty(), "{status}");
+            assert_eq!(
+                possible_actions(status, None),
+                [A::RecordConsent],
+                "{status}"
+            );
         }
     }
 

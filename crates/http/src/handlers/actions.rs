@@ -208,6 +208,20 @@ macro_rules! bare_action_endpoint {
 }
 
 action_endpoint! {
+    /// Record that the client gave, refused or withdrew a consent.
+    ///
+    /// The coordinator or the referring organisation, at any time — withdrawing is as
+    /// easy as giving. Effects: installation refused or withdrawn ends an open case as
+    /// `withdrawn` (its clocks cancelled); information sharing refused or withdrawn
+    /// leaves identifiable data to the coordinator only (the referrer and assessor see
+    /// status only; the contractor keeps its view only for works in progress the client
+    /// agreed to finish, `works_may_continue`); follow-up contact refused or withdrawn
+    /// cancels the follow-up contact clocks and refuses follow-up contacts; landlord
+    /// contact refused refuses holds waiting for the landlord. The history is the
+    /// case's timeline (`record_consent` entries).
+    record_consent, "/cases/{id}/consents", RecordConsentBody
+}
+action_endpoint! {
     /// Accept the referral.
     ///
     /// Coordinator. Needs installation and information-sharing consent; if the case has

@@ -1,12 +1,14 @@
 //! Request bodies of the case actions, and their domain commands.
 
+use sanctuary_domain::consent::{ConsentMethod, ConsentPurpose, ConsentStatus};
 use sanctuary_domain::dash::Dash;
 use sanctuary_domain::referral::Marac;
 use sanctuary_domain::risk::RiskLevel;
 use sanctuary_domain::violation::Violations;
 use sanctuary_domain::workflow::{
-    CancelReason, CloseReason, Command, ContactMethod, ContactOutcome, DeclineReason, FeelsSafer,
-    FireCheckOutcome, HoldReason, ItemApproval, ItemResult, Recommendation, RiskInput,
+    CancelReason, CloseReason, Command, ConsentChange, ContactMethod, ContactOutcome,
+    DeclineReason, FeelsSafer, FireCheckOutcome, HoldReason, ItemApproval, ItemResult,
+    Recommendation, RiskInput,
 };
 use serde::Deserialize;
 use time::Date;
@@ -217,6 +219,39 @@ pub struct HoldBody {
 pub struct WithdrawBody {
     #[schema(max_length = 2000)]
     pub note: Option<String>,
+}
+
+/// A change of one of the client's consents: given, refused or withdrawn.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"purpose": "information_sharing", "decision": "withdrawn", "method": "verbal", "on": "2026-11-24", "evidence_note": "Client phoned the IDVA", "works_may_continue": true}))]
+pub struct RecordConsentBody {
+    pub purpose: ConsentPurpose,
+    pub decision: ConsentStatus,
+    pub method: ConsentMethod,
+    /// When the client said so.
+    #[serde(with = "sanctuary_domain::iso_date")]
+    #[schema(value_type = String, format = Date)]
+    pub on: Date,
+    /// How it was evidenced (free text, stored encrypted, never in the timeline).
+    #[schema(max_length = 2000)]
+    pub evidence_note: Option<String>,
+    /// Information sharing refused or withdrawn: the client agreed that works already
+    /// in progress be finished (the contractor keeps its view until then).
+    pub works_may_continue: Option<bool>,
+}
+
+impl RecordConsentBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::RecordConsent(ConsentChange {
+            purpose: self.purpose,
+            status: self.decision,
+            method: self.method,
+            on: self.on,
+            evidence: self.evidence_note,
+            works_may_continue: self.works_may_continue.unwrap_or(false),
+        }))
+    }
 }
 
 /// A risk reassessment.

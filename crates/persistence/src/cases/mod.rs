@@ -8,6 +8,7 @@ use crate::Store;
 use crate::mapping::referral_of;
 use sanctuary_domain::case::{CaseFlag, CaseStatus, ProgressBlock};
 use sanctuary_domain::clock::Clock;
+use sanctuary_domain::consent::ConsentStatus;
 use sanctuary_domain::eligibility::EligibilityWarning;
 use sanctuary_domain::organisation::ReferralSource;
 use sanctuary_domain::referral::Referral;
@@ -50,6 +51,10 @@ pub struct CaseSummary {
     pub assessor_organisation_id: Option<Uuid>,
     pub contractor_organisation_id: Option<Uuid>,
     pub works_completed_at: Option<OffsetDateTime>,
+    /// Whether the client (still) consents to sharing information.
+    pub information_sharing: ConsentStatus,
+    /// Without that consent, whether works in progress may be finished.
+    pub works_may_continue: bool,
 }
 
 /// A case with its referral and workflow detail.
@@ -105,6 +110,8 @@ struct SummaryRow {
     assessor_organisation_id: Option<Uuid>,
     contractor_organisation_id: Option<Uuid>,
     works_completed_at: Option<OffsetDateTime>,
+    consent_information_sharing: String,
+    works_may_continue: bool,
 }
 
 impl TryFrom<SummaryRow> for CaseSummary {
@@ -133,6 +140,11 @@ impl TryFrom<SummaryRow> for CaseSummary {
             assessor_organisation_id: r.assessor_organisation_id,
             contractor_organisation_id: r.contractor_organisation_id,
             works_completed_at: r.works_completed_at,
+            information_sharing: parse(
+                &r.consent_information_sharing,
+                "cases.consent_information_sharing",
+            )?,
+            works_may_continue: r.works_may_continue,
         })
     }
 }
@@ -162,6 +174,8 @@ fn summary_select() -> Select<case::Entity> {
             C::AssessorOrganisationId,
             C::ContractorOrganisationId,
             C::WorksCompletedAt,
+            C::ConsentInformationSharing,
+            C::WorksMayContinue,
         ])
         .column_as(scheme::Column::Code, "scheme_code")
         .column_as(organisation::Column::Name, "referring_organisation_name")

@@ -73,6 +73,7 @@ pub struct Model {
     pub repeat_of_case_id: Option<Uuid>,
     /// The scheme settings version the case started under; its rules apply to it.
     pub policy_version: i32,
+    pub works_may_continue: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -157,5 +157,6 @@ pub(super) fn case_row(
         address_match_key: Set(keys.address.clone()),
         repeat_of_case_id: Set(repeat_of),
         policy_version: Set(new.scheme.settings_version),
+        works_may_continue: Set(false),
     }
 }

@@ -1,3 +1,5 @@
+use crate::consent::{ConsentPurpose, ConsentStatus, ConsentsInForce, IntakeConsents};
+use crate::workflow::effects::NoteKind;
 use time::macros::{date, datetime};
 
 use super::*;
@@ -12,15 +14,15 @@ fn cal() -> Calendar {
 
 const T0: OffsetDateTime = datetime!(2026-11-23 10:00 UTC);
 
-fn consents(follow_up: ConsentDecision) -> IntakeConsents {
-    IntakeConsents {
+fn consents(follow_up: ConsentDecision) -> ConsentsInForce {
+    ConsentsInForce::from_intake(&IntakeConsents {
         installation: ConsentDecision::Given,
         landlord_contact: ConsentDecision::Given,
         information_sharing: ConsentDecision::Given,
         follow_up_contact: follow_up,
         method: ConsentMethod::Verbal,
         obtained_on: date!(2026 - 11 - 20),
-    }
+    })
 }
 
 fn case(status: CaseStatus) -> CaseSnapshot {
@@ -262,7 +264,7 @@ fn the_happy_path_runs_every_clock_and_ends_closed() {
 #[test]
 fn accepting_needs_consent_and_a_reason_to_override_eligibility_warnings() {
     let mut c = case(CaseStatus::Received);
-    c.consents.information_sharing = ConsentDecision::Refused;
+    c.consents.information_sharing = ConsentStatus::Refused;
     let err = apply(
         &c,
         Command::Accept {
@@ -647,4 +649,107 @@ fn an_illegal_action_is_refused_with_the_current_status() {
         ActionError::Illegal(e) => assert_eq!(e.status, CaseStatus::Received),
         other => panic!("{other:?}"),
     }
+}
+
+fn consent(purpose: ConsentPurpose, status: ConsentStatus) -> Command {
+    Command::RecordConsent(ConsentChange {
+        purpose,
+        status,
+        method: ConsentMethod::Written,
+        on: date!(2026 - 11 - 23),
+        evidence: Some("Signed form scanned to the case file".into()),
+        works_may_continue: false,
+    })
+}
+
+#[test]
+fn withdrawing_installation_consent_ends_the_case_and_its_clocks() {
+    let mut c = case(CaseStatus::Accepted);
+    let fx = step(
+        &mut c,
+        consent(ConsentPurpose::Installation, ConsentStatus::Withdrawn),
+        T0,
+    );
+    assert_eq!(fx.status, CaseStatus::Withdrawn);
+    assert_eq!(fx.changes.ended_at, Some(T0));
+    assert_eq!(
+        fx.consent,
+        Some((ConsentPurpose::Installation, ConsentStatus::Withdrawn))
+    );
+    assert!(c.clocks.iter().all(|k| !k.is_live()));
+    // The evidence is a note, never event data.
+    assert_eq!(fx.notes[0].kind, NoteKind::ConsentEvidence);
+    assert!(fx.event_data.iter().all(|(_, v)| !v.contains("Signed")));
+    // A consent can still be recorded on an ended case; it does not reopen it.
+    c.consents.installation = ConsentStatus::Withdrawn;
+    let fx = step(
+        &mut c,
+        consent(ConsentPurpose::Installation, ConsentStatus::Given),
+        T0,
+    );
+    assert_eq!(fx.status, CaseStatus::Withdrawn);
+}
+
+#[test]
+fn withdrawing_follow_up_consent_cancels_the_follow_up_contact_clocks_only() {
+    let mut c = case(CaseStatus::WorksInProgress);
+    step(&mut c, Command::CompleteWorks { results: vec![] }, T0);
+    assert!(clock(&c, ClockKind::FollowUpContact3Months).is_live());
+    let fx = step(
+        &mut c,
+        consent(ConsentPurpose::FollowUpContact, ConsentStatus::Withdrawn),
+        T0,
+    );
+    assert_eq!(fx.status, CaseStatus::WorksCompleted);
+    let cancelled: Vec<ClockKind> = fx.clocks.iter().map(|k| k.kind).collect();
+    assert_eq!(
+        cancelled,
+        [
+            ClockKind::FollowUpContact3Months,
+            ClockKind::FollowUpContact6Months,
+            ClockKind::FollowUpContact12Months
+        ]
+    );
+    assert!(clock(&c, ClockKind::FireSafetyCheck).is_live());
+}
+
+#[test]
+fn landlord_contact_needs_its_consent() {
+    let mut c = case(CaseStatus::Assessed);
+    c.consents.landlord_contact = ConsentStatus::Refused;
+    let hold = Command::Hold {
+        reason: HoldReason::WaitingForLandlord,
+        note: None,
+    };
+    assert!(matches!(
+        apply(&c, hold.clone(), T0, &cal()).unwrap_err(),
+        ActionError::Conflict {
+            code: Conflict::ConsentRequired,
+            ..
+        }
+    ));
+    c.consents.landlord_contact = ConsentStatus::Given;
+    assert!(apply(&c, hold, T0, &cal()).is_ok());
+}
+
+#[test]
+fn only_a_given_consent_can_be_withdrawn() {
+    let mut c = case(CaseStatus::Received);
+    c.consents.landlord_contact = ConsentStatus::Refused;
+    let err = apply(
+        &c,
+        consent(ConsentPurpose::LandlordContact, ConsentStatus::Withdrawn),
+        T0,
+        &cal(),
+    )
+    .unwrap_err();
+    assert_eq!(pointers(err), ["/decision"]);
+    let mut keep_going = consent(ConsentPurpose::Installation, ConsentStatus::Refused);
+    if let Command::RecordConsent(change) = &mut keep_going {
+        change.works_may_continue = true;
+    }
+    assert_eq!(
+        pointers(apply(&c, keep_going, T0, &cal()).unwrap_err()),
+        ["/works_may_continue"]
+    );
 }

@@ -8,6 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, post};
 use sanctuary_domain::calendar::london;
 use sanctuary_domain::case::{intake_flags, progress_blocks};
 use sanctuary_domain::clock::ClockEvent;
+use sanctuary_domain::consent::ConsentsInForce;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::{self, Action, Relation};
 use sanctuary_domain::referral::Referral;
@@ -182,7 +183,7 @@ async fn open_case(
     let calendar = calendars::for_nation(state.store.connection(), scheme.nation).await?;
     let clocks = start_clocks(
         settings,
-        &referral.consents,
+        &ConsentsInForce::from_intake(&referral.consents),
         &[],
         ClockEvent::ReferralReceived,
         received_at,

@@ -1,0 +1,238 @@
+//! Consent in force: changes recorded by the coordinator or the referrer, and their
+//! effects on what each organisation sees and may do.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::fixtures::{self, set, today};
+use crate::support::{TestApp, problem};
+
+fn change(purpose: &str, decision: &str) -> Value {
+    json!({"purpose": purpose, "decision": decision, "method": "verbal", "on": today(),
+           "evidence_note": "Client phoned the IDVA service"})
+}
+
+fn eligible() -> Value {
+    let mut body = fixtures::minimal();
+    set(
+        &mut body,
+        "/safety/perpetrator_lives_at_property",
+        json!(false),
+    );
+    set(&mut body, "/household/client_wishes_to_remain", json!(true));
+    body
+}
+
+#[tokio::test]
+async fn withdrawing_information_sharing_leaves_identifiable_data_to_the_coordinator() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let id = app.case_with_works(false).await;
+    let mut body = change("information_sharing", "withdrawn");
+    body["works_may_continue"] = json!(true);
+    let (case, _) = app
+        .act_ok(&w.harbour, "referrer", &id, "consents", Some(body))
+        .await;
+    // The referrer's own response is already the narrowed view.
+    assert_eq!(case["view"], "status");
+    assert!(case.get("referral").is_none(), "{case:#}");
+    let (coordinator, _) = app.read(&w.council, "coordinator", &id).await;
+    assert_eq!(coordinator["view"], "full");
+    assert!(coordinator["referral"]["client"]["name"].is_string());
+    let (assessor, _) = app.read(&w.assessor, "assessor", &id).await;
+    assert_eq!(assessor["view"], "status");
+    // The contractor finishes the works the client agreed to, seeing the property.
+    let (contractor, _) = app.read(&w.contractor, "contractor", &id).await;
+    assert_eq!(contractor["view"], "contractor");
+    // The timeline has the change, not the evidence.
+    let timeline: Value = app
+        .get_as(
+            &w.council,
+            &["coordinator"],
+            &format!("/api/v1/cases/{id}/timeline"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let last = timeline.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"], "record_consent");
+    assert_eq!(last["data"]["purpose"], "information_sharing");
+    assert_eq!(last["data"]["decision"], "withdrawn");
+    assert!(!timeline.to_string().contains("phoned"));
+
+    // Without the client's agreement to finish, the contractor loses the case.
+    let again = app.case_with_works(false).await;
+    app.act_ok(
+        &w.council,
+        "coordinator",
+        &again,
+        "consents",
+        Some(change("information_sharing", "withdrawn")),
+    )
+    .await;
+    let gone = app
+        .get_as(
+            &w.contractor,
+            &["contractor"],
+            &format!("/api/v1/cases/{again}"),
+        )
+        .await;
+    problem(gone, StatusCode::NOT_FOUND).await;
+}
+
+#[tokio::test]
+async fn withdrawing_installation_consent_withdraws_the_case() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let case = app.refer_ok(&w.harbour, &eligible()).await;
+    let id = case["id"].as_str().unwrap();
+    app.act_ok(&w.council, "coordinator", id, "accept", None)
+        .await;
+    let (case, _) = app
+        .act_ok(
+            &w.harbour,
+            "referrer",
+            id,
+            "consents",
+            Some(change("installation", "withdrawn")),
+        )
+        .await;
+    assert_eq!(case["status"], "withdrawn");
+    assert!(
+        case["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["state"] != "running"),
+        "{:#}",
+        case["clocks"]
+    );
+    // Only a consent that was given can be withdrawn.
+    let (_, etag) = app.read(&w.council, "coordinator", id).await;
+    let response = app
+        .act(
+            &w.council,
+            "coordinator",
+            id,
+            "consents",
+            &etag,
+            Some(change("installation", "withdrawn")),
+        )
+        .await;
+    problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    // Other organisations cannot record consent.
+    let response = app
+        .act(
+            &w.assessor,
+            "assessor",
+            id,
+            "consents",
+            &etag,
+            Some(change("installation", "given")),
+        )
+        .await;
+    assert!(
+        [StatusCode::FORBIDDEN, StatusCode::NOT_FOUND].contains(&response.status()),
+        "{}",
+        response.status()
+    );
+}
+
+#[tokio::test]
+async fn refused_follow_up_and_landlord_contact_refuse_their_actions() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    // The client agrees to follow-up contact before the works are finished.
+    let id = app.case_with_works(false).await;
+    app.act_ok(
+        &w.harbour,
+        "referrer",
+        &id,
+        "consents",
+        Some(change("follow_up_contact", "given")),
+    )
+    .await;
+    let (works, _) = app.read(&w.contractor, "contractor", &id).await;
+    let results: Vec<Value> = works["works"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| json!({"item_id": i["id"], "installed": true, "actual_cost_pence": 10_000}))
+        .collect();
+    let (case, _) = app
+        .act_ok(
+            &w.contractor,
+            "contractor",
+            &id,
+            "complete-works",
+            Some(json!({"results": results})),
+        )
+        .await;
+    assert!(
+        case.get("clocks").is_none(),
+        "the contractor sees no clocks"
+    );
+    let (case, _) = app.read(&w.council, "coordinator", &id).await;
+    assert!(
+        case["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["kind"] == "follow_up_contact_3_months" && c["state"] == "running"),
+        "{:#}",
+        case["clocks"]
+    );
+    let (case, _) = app
+        .act_ok(
+            &w.council,
+            "coordinator",
+            &id,
+            "consents",
+            Some(change("follow_up_contact", "withdrawn")),
+        )
+        .await;
+    let follow_ups: Vec<&Value> = case["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"].as_str().unwrap().starts_with("follow_up_contact"))
+        .collect();
+    assert!(!follow_ups.is_empty());
+    assert!(
+        follow_ups.iter().all(|c| c["state"] == "cancelled"),
+        "{follow_ups:#?}"
+    );
+    let (_, etag) = app.read(&w.council, "coordinator", &id).await;
+    let contact = json!({"contacted_on": today(), "milestone_months": 3, "feels_safer": "yes"});
+    let response = app
+        .act(
+            &w.council,
+            "coordinator",
+            &id,
+            "record-follow-up-contact",
+            &etag,
+            Some(contact),
+        )
+        .await;
+    let body = problem(response, StatusCode::CONFLICT).await;
+    assert_eq!(body["code"], "follow_up_consent_required");
+
+    let other = app.refer_ok(&w.harbour, &eligible()).await;
+    let other = other["id"].as_str().unwrap();
+    app.act_ok(
+        &w.council,
+        "coordinator",
+        other,
+        "consents",
+        Some(change("landlord_contact", "refused")),
+    )
+    .await;
+    let (_, etag) = app.read(&w.council, "coordinator", other).await;
+    let hold = json!({"reason": "waiting_for_landlord"});
+    let response = app
+        .act(&w.council, "coordinator", other, "hold", &etag, Some(hold))
+        .await;
+    let body = problem(response, StatusCode::CONFLICT).await;
+    assert_eq!(body["code"], "consent_required");
+}
