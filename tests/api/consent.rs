@@ -236,3 +236,99 @@ async fn refused_follow_up_and_landlord_contact_refuse_their_actions() {
     let body = problem(response, StatusCode::CONFLICT).await;
     assert_eq!(body["code"], "consent_required");
 }
+
+#[tokio::test]
+async fn the_coordinator_exports_everything_held_about_the_client() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let mut body = fixtures::full();
+    set(
+        &mut body,
+        "/safety/perpetrator_lives_at_property",
+        json!(false),
+    );
+    set(&mut body, "/household/client_wishes_to_remain", json!(true));
+    let case = app.refer_ok(&w.harbour, &body).await;
+    let id = case["id"].as_str().unwrap();
+    let contact = json!({"method": "phone", "outcome": "spoke_to_client",
+                         "notes": "Client prefers calls after 6pm"});
+    app.act_ok(
+        &w.council,
+        "coordinator",
+        id,
+        "record-contact",
+        Some(contact),
+    )
+    .await;
+    app.act_ok(
+        &w.harbour,
+        "referrer",
+        id,
+        "consents",
+        Some(change("landlord_contact", "withdrawn")),
+    )
+    .await;
+    let path = format!("/api/v1/cases/{id}/export");
+    let stranger = app.get_as(&w.stranger, &["coordinator"], &path).await;
+    problem(stranger, StatusCode::NOT_FOUND).await;
+    let referrer = app.get_as(&w.harbour, &["referrer"], &path).await;
+    problem(referrer, StatusCode::FORBIDDEN).await;
+
+    let response = app.get_as(&w.council, &["coordinator"], &path).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let export: Value = response.json().await.unwrap();
+    assert_eq!(export["case"]["referral"]["client"], body["client"]);
+    let history = export["consent_history"].as_array().unwrap();
+    assert_eq!(history.len(), 5, "{history:#?}");
+    assert_eq!(history[4]["purpose"], "landlord_contact");
+    assert_eq!(history[4]["decision"], "withdrawn");
+    assert_eq!(history[4]["on"], json!(today()));
+    assert_eq!(
+        history[4]["recorded_by_organisation_id"],
+        json!(w.harbour.id)
+    );
+    let notes: Vec<&str> = export["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "Client prefers calls after 6pm",
+            "Client phoned the IDVA service"
+        ]
+    );
+    let actions: Vec<&str> = export["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["create_referral", "record_contact", "record_consent"]
+    );
+    // Who accessed it: including the refused attempts and this export.
+    let log: Vec<(String, String)> = export["access_log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["action"].as_str().unwrap().to_owned(),
+                r["outcome"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        log.contains(&("export_case".into(), "denied".into())),
+        "{log:?}"
+    );
+    assert_eq!(log.first().unwrap().0, "create_referral");
+    assert_eq!(
+        log.last().unwrap(),
+        &("export_case".to_owned(), "allowed".to_owned())
+    );
+}

@@ -70,6 +70,8 @@ vocabulary! {
         Withdraw = "withdraw",
         /// Record that the client gave, refused or withdrew a consent.
         RecordConsent = "record_consent",
+        /// Export everything held about the client (subject access).
+        ExportCase = "export_case",
     }
 }
 
@@ -86,6 +88,7 @@ impl Action {
                 | Action::ViewSchemeSettings
                 | Action::ViewSchemeMembers
                 | Action::ViewAudit
+                | Action::ExportCase
                 | Action::Administer
         )
     }
@@ -142,6 +145,8 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Coordinator, Resume, SchemeCoordinator),
     (R::Coordinator, Withdraw, SchemeCoordinator),
     (R::Coordinator, RecordConsent, SchemeCoordinator),
+    // Subject access requests go through the scheme's coordinator.
+    (R::Coordinator, ExportCase, SchemeCoordinator),
     (R::Assessor, ViewCase, AssignedAssessor),
     (R::Assessor, ViewTimeline, AssignedAssessor),
     (R::Assessor, RecordAssessment, AssignedAssessor),

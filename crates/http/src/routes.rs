@@ -10,7 +10,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::errors::ApiError;
 use crate::handlers::admin::{log, members, organisations, schemes as admin_schemes};
 use crate::handlers::{
-    actions, audit, cases, health, holidays, measures, reference, referrals, schemes, timeline,
+    actions, audit, cases, export, health, holidays, measures, reference, referrals, schemes,
+    timeline,
 };
 
 /// Every API operation. Only what is registered here exists, and it is in the spec.
@@ -22,6 +23,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(cases::get_case)
             .service(timeline::timeline)
             .service(timeline::risk_assessments)
+            .service(export::export_case)
             .service(actions::accept)
             .service(actions::decline)
             .service(actions::assign_assessor)

@@ -153,3 +153,33 @@ mod tests {
         assert_eq!(data_object(&data), r#"{"approved":["a","b"],"total":"3"}"#);
     }
 }
+
+/// A free-text note, opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteRecord {
+    pub event_id: Uuid,
+    pub kind: String,
+    pub at: OffsetDateTime,
+    pub text: String,
+}
+
+/// Every note of a case, oldest first, opened (for the client's subject access export).
+pub async fn notes(store: &crate::Store, case_id: Uuid) -> Result<Vec<NoteRecord>, StoreError> {
+    let keys = store.keys()?;
+    case_note::Entity::find()
+        .filter(case_note::Column::CaseId.eq(case_id))
+        .order_by_asc(case_note::Column::Id)
+        .all(store.connection())
+        .await
+        .map_err(StoreError::db("reading notes"))?
+        .into_iter()
+        .map(|n| {
+            Ok(NoteRecord {
+                event_id: n.event_id,
+                kind: n.kind,
+                at: n.created_at,
+                text: keys.open(NOTE_TEXT, n.id, &n.text)?,
+            })
+        })
+        .collect()
+}

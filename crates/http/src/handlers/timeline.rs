@@ -73,7 +73,15 @@ pub async fn timeline(
     id: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let summary = readable(&state, &caller, &id, "timeline").await?;
-    let entries: Vec<TimelineEntryView> = events::timeline(state.store.connection(), summary.id)
+    Ok(HttpResponse::Ok().json(timeline_of(&state, summary.id).await?))
+}
+
+/// A case's timeline as the API shows it.
+pub(crate) async fn timeline_of(
+    state: &AppState,
+    case_id: Uuid,
+) -> Result<Vec<TimelineEntryView>, ApiError> {
+    let entries: Vec<TimelineEntryView> = events::timeline(state.store.connection(), case_id)
         .await?
         .into_iter()
         .map(|e| TimelineEntryView {
@@ -93,7 +101,7 @@ pub async fn timeline(
             data: e.data,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(entries))
+    Ok(entries)
 }
 
 /// A case's risk assessments.
@@ -117,7 +125,15 @@ pub async fn risk_assessments(
     id: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let summary = readable(&state, &caller, &id, "risk_assessments").await?;
-    let views: Vec<RiskAssessmentView> = risk::history(state.store.connection(), summary.id)
+    Ok(HttpResponse::Ok().json(risk_assessments_of(&state, summary.id).await?))
+}
+
+/// A case's risk assessments as the API shows them.
+pub(crate) async fn risk_assessments_of(
+    state: &AppState,
+    case_id: Uuid,
+) -> Result<Vec<RiskAssessmentView>, ApiError> {
+    let views: Vec<RiskAssessmentView> = risk::history(state.store.connection(), case_id)
         .await?
         .into_iter()
         .map(|r| RiskAssessmentView {
@@ -135,5 +151,5 @@ pub async fn risk_assessments(
             new_incident: r.new_incident,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(views))
+    Ok(views)
 }

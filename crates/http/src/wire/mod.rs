@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod audit;
 pub mod case;
+pub mod export;
 pub mod history;
 pub mod measure;
 pub mod organisation;

@@ -1,0 +1,143 @@
+//! Subject access: everything held about the client of a case, as JSON.
+
+use actix_web::get;
+use actix_web::web::{Data, Json, Path};
+use sanctuary_domain::consent::{ConsentMethod, ConsentPurpose, ConsentStatus};
+use sanctuary_domain::policy::Action;
+use sanctuary_persistence::audit::{self, AuditQuery};
+use sanctuary_persistence::{calendars, cases, events};
+use serde_json::Value;
+use time::Date;
+use uuid::Uuid;
+
+use super::now_micros;
+use super::timeline::{risk_assessments_of, timeline_of};
+use crate::access::Scope;
+use crate::audit as audit_trail;
+use crate::auth::Caller;
+use crate::errors::ApiError;
+use crate::state::AppState;
+use crate::views;
+use crate::wire::audit::AuditRecordView;
+use crate::wire::export::{CaseExport, ConsentHistoryEntry, NoteView};
+use crate::wire::history::TimelineEntryView;
+
+/// The most access records an export carries (a case has far fewer).
+const ACCESS_LOG_LIMIT: u64 = 100_000;
+
+/// Export everything held about the client (subject access request).
+///
+/// The scheme's coordinator, who answers the client's request: the case and the
+/// referral as given (household details only as the client gave them), the consent
+/// history, the timeline, every free-text note, the risk assessments, and the audit
+/// trail of who accessed or changed the record. The export is itself audited.
+#[utoipa::path(
+    tag = "cases",
+    params(("id" = Uuid, Path, description = "The case id")),
+    responses(
+        (status = 200, body = CaseExport),
+        (status = 403, description = "Not the scheme's coordinator.", body = crate::errors::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such case, or not yours to see.", body = crate::errors::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/cases/{id}/export")]
+pub async fn export_case(
+    state: Data<AppState>,
+    caller: Caller,
+    id: Path<String>,
+) -> Result<Json<CaseExport>, ApiError> {
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::not_found())?;
+    let store = &state.store;
+    let summary = cases::find_summary(store.connection(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let scope = Scope::of(store, &caller).await?;
+    let action = Action::ExportCase;
+    let Some(view) = scope.view(&summary) else {
+        let refusal = ApiError::not_found();
+        return Err(audit_trail::refuse(&state, &caller, action, &summary, refusal).await);
+    };
+    let Some(role) = scope.acting_role(&summary, action) else {
+        let refusal =
+            ApiError::forbidden("Subject access exports are made by the scheme's coordinator.");
+        return Err(audit_trail::refuse(&state, &caller, action, &summary, refusal).await);
+    };
+    let fields = vec!["export".to_owned()];
+    audit_trail::read(&state, &caller, Some(role), action, &summary, fields).await?;
+
+    let scheme_id = summary.scheme_id;
+    let record = cases::with_referral(store, summary).await?;
+    let calendar = calendars::for_nation(store.connection(), record.detail.nation).await?;
+    let now = now_micros();
+    let allowed = scope.allowed_actions(&record.summary);
+    let case = views::case(&record, view, allowed, now, &calendar);
+    let timeline = timeline_of(&state, id).await?;
+    let mut consent_history = intake_consents(&record.referral.consents);
+    consent_history.extend(timeline.iter().filter_map(consent_change));
+    let notes = events::notes(store, id)
+        .await?
+        .into_iter()
+        .map(|n| NoteView {
+            event_id: n.event_id,
+            kind: n.kind,
+            at: n.at,
+            text: n.text,
+        })
+        .collect();
+    let query = AuditQuery {
+        schemes: vec![scheme_id],
+        case_id: Some(id),
+        limit: ACCESS_LOG_LIMIT,
+        ..AuditQuery::default()
+    };
+    let mut access_log: Vec<AuditRecordView> = audit::list(store.connection(), &query)
+        .await?
+        .into_iter()
+        .map(AuditRecordView::from)
+        .collect();
+    access_log.reverse();
+    Ok(Json(CaseExport {
+        exported_at: now,
+        case,
+        consent_history,
+        timeline,
+        notes,
+        risk_assessments: risk_assessments_of(&state, id).await?,
+        access_log,
+    }))
+}
+
+fn intake_consents(c: &sanctuary_domain::consent::IntakeConsents) -> Vec<ConsentHistoryEntry> {
+    ConsentPurpose::ALL
+        .iter()
+        .map(|purpose| ConsentHistoryEntry {
+            purpose: *purpose,
+            decision: c.decision(*purpose).into(),
+            method: c.method,
+            on: c.obtained_on,
+            recorded_at: None,
+            recorded_by_organisation_id: None,
+        })
+        .collect()
+}
+
+/// A consent change, from its timeline entry.
+fn consent_change(entry: &TimelineEntryView) -> Option<ConsentHistoryEntry> {
+    if entry.action != Action::RecordConsent {
+        return None;
+    }
+    let text = |key: &str| entry.data.get(key).and_then(Value::as_str);
+    Some(ConsentHistoryEntry {
+        purpose: text("purpose")?.parse::<ConsentPurpose>().ok()?,
+        decision: text("decision")?.parse::<ConsentStatus>().ok()?,
+        method: text("method")?.parse::<ConsentMethod>().ok()?,
+        on: Date::parse(
+            text("on")?,
+            &time::format_description::well_known::Iso8601::DATE,
+        )
+        .ok()?,
+        recorded_at: Some(entry.at),
+        recorded_by_organisation_id: Some(entry.actor.organisation.id),
+    })
+}
