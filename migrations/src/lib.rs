@@ -9,6 +9,7 @@ mod m20261124_000002_case_workflow;
 mod m20261124_000003_administration;
 mod m20261125_000004_audit;
 mod m20261125_000005_consent_in_force;
+mod m20261125_000006_retention;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_administration::Migration),
             Box::new(m20261125_000004_audit::Migration),
             Box::new(m20261125_000005_consent_in_force::Migration),
+            Box::new(m20261125_000006_retention::Migration),
         ]
     }
 }

@@ -15,41 +15,6 @@ use serde_json::{Value, json};
 use crate::support::fixtures::{self, Canaries, set, today};
 use crate::support::{TestApp, problem, test_keyring};
 
-/// Everything the database holds, as text: the raw SQLite files (database and WAL), or
-/// every row of every PostgreSQL table.
-async fn storage_text(app: &TestApp) -> String {
-    if let Some(file) = app.sqlite_file() {
-        let mut bytes = std::fs::read(&file).unwrap();
-        let wal = file.with_extension("db-wal");
-        if let Ok(more) = std::fs::read(wal) {
-            bytes.extend(more);
-        }
-        return String::from_utf8_lossy(&bytes).into_owned();
-    }
-    let db = app.store.connection();
-    let tables = db
-        .query_all_raw(Statement::from_string(
-            DatabaseBackend::Postgres,
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
-        ))
-        .await
-        .unwrap();
-    let mut text = String::new();
-    for row in tables {
-        let table: String = row.try_get("", "table_name").unwrap();
-        let dump = db
-            .query_one_raw(Statement::from_string(
-                DatabaseBackend::Postgres,
-                format!("SELECT coalesce(string_agg(t::text, E'\\n'), '') AS d FROM \"{table}\" t"),
-            ))
-            .await
-            .unwrap()
-            .unwrap();
-        text.push_str(&dump.try_get::<String>("", "d").unwrap());
-    }
-    text
-}
-
 /// A case with the canary referral, a contact note and an assessment (findings and a
 /// works location), all canaries.
 async fn canary_case(app: &TestApp, canaries: &mut Canaries) -> String {
@@ -121,7 +86,7 @@ async fn no_personal_value_posted_through_the_api_is_stored_in_the_clear() {
         json!(canaries.value_for("name"))
     );
 
-    let stored = storage_text(&app).await;
+    let stored = app.storage_text().await;
     assert!(stored.contains("enc1:test-1:"), "sealed values are there");
     let mut checked = 0;
     for (pointer, value) in &canaries.fields {

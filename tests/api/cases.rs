@@ -44,7 +44,8 @@ async fn the_referrer_and_the_coordinator_read_a_case_and_everyone_else_gets_the
                 "record_risk_assessment",
                 "hold",
                 "withdraw",
-                "record_consent"
+                "record_consent",
+                "set_legal_hold"
             ]),
         ),
     ] {

@@ -227,10 +227,10 @@ fn every_operation_is_tagged_summarised_and_documents_its_errors() {
             }
         }
     }
-    // Referrals, cases (list, read, timeline, risk history, export), 19 actions (with
-    // consents), measures (2), DASH questions, health (2); holidays, scheme reads (3),
-    // administration (13), audit.
-    assert_eq!(operations, 48);
+    // Referrals, cases (list, read, timeline, risk history, export), 20 actions (with
+    // consents and legal hold), measures (2), DASH questions, health (2); holidays,
+    // scheme reads (3), administration (13), audit.
+    assert_eq!(operations, 49);
     assert_eq!(
         spec["components"]["securitySchemes"]["bearer"]["scheme"],
         "bearer"

@@ -17,6 +17,7 @@ mod http_behaviour;
 mod idempotency;
 mod logging;
 mod referrals;
+mod retention;
 mod settings;
 mod setup;
 mod shutdown;

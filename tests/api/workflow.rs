@@ -76,7 +76,8 @@ async fn a_case_runs_from_referral_to_closed_with_every_organisation_playing_its
             "cancel",
             "hold",
             "withdraw",
-            "record_consent"
+            "record_consent",
+            "set_legal_hold"
         ]
     );
     let assign = json!({"organisation_id": w.assessor.id});
@@ -226,8 +227,8 @@ async fn a_case_runs_from_referral_to_closed_with_every_organisation_playing_its
         .await;
     assert_eq!(case["status"], "closed");
     assert_eq!(case["workflow"]["close_reason"], "completed");
-    // An ended case only takes consent changes.
-    assert_eq!(actions(&case), ["record_consent"]);
+    // An ended case only takes consent changes (and a legal hold).
+    assert_eq!(actions(&case), ["record_consent", "set_legal_hold"]);
     assert_eq!(
         clock(&case, "follow_up_contact_12_months")["state"],
         "cancelled"
@@ -337,8 +338,8 @@ async fn declining_needs_a_reason_and_ends_the_case() {
     assert_eq!(case["workflow"]["decline_reason"], "out_of_area");
     assert!(case["workflow"]["decided_at"].is_string());
     assert_eq!(clock(&case, "initial_contact")["state"], "cancelled");
-    // An ended case only takes consent changes.
-    assert_eq!(actions(&case), ["record_consent"]);
+    // An ended case only takes consent changes (and a legal hold).
+    assert_eq!(actions(&case), ["record_consent", "set_legal_hold"]);
 }
 
 #[tokio::test]
@@ -368,7 +369,8 @@ async fn a_case_on_hold_pauses_its_clocks_and_resumes_where_it_was() {
             "cancel",
             "resume",
             "withdraw",
-            "record_consent"
+            "record_consent",
+            "set_legal_hold"
         ]
     );
     // Assigning is not possible while on hold.
@@ -424,7 +426,8 @@ async fn cancelling_records_the_reason_and_ends_the_clocks() {
             "record_risk_assessment",
             "hold",
             "withdraw",
-            "record_consent"
+            "record_consent",
+            "set_legal_hold"
         ])
     );
     app.act_ok(&w.council, "coordinator", &id, "accept", None)

@@ -70,6 +70,8 @@ vocabulary! {
         Withdraw = "withdraw",
         /// Record that the client gave, refused or withdrew a consent.
         RecordConsent = "record_consent",
+        /// Place or lift a legal hold (keeps the case from anonymisation).
+        SetLegalHold = "set_legal_hold",
         /// Export everything held about the client (subject access).
         ExportCase = "export_case",
     }
@@ -147,6 +149,7 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Coordinator, RecordConsent, SchemeCoordinator),
     // Subject access requests go through the scheme's coordinator.
     (R::Coordinator, ExportCase, SchemeCoordinator),
+    (R::Coordinator, SetLegalHold, SchemeCoordinator),
     (R::Assessor, ViewCase, AssignedAssessor),
     (R::Assessor, ViewTimeline, AssignedAssessor),
     (R::Assessor, RecordAssessment, AssignedAssessor),

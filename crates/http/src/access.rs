@@ -86,6 +86,9 @@ impl Scope {
     /// (Refused on the referral form, the case cannot be accepted: only the referrer
     /// that sent it and the coordinator ever see it.)
     pub fn view(&self, case: &CaseSummary) -> Option<View> {
+        if case.anonymised {
+            return None;
+        }
         let relations = self.relations(case);
         let view = policy::view_for(&self.roles, &relations)?;
         if case.information_sharing != ConsentStatus::Withdrawn {

@@ -42,6 +42,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(actions::resume)
             .service(actions::withdraw)
             .service(actions::record_consent)
+            .service(actions::set_legal_hold)
             .service(actions::record_risk_assessment)
             .service(measures::list_measures)
             .service(measures::put_measure)

@@ -17,6 +17,7 @@ pub mod mapping;
 pub mod measures;
 pub mod organisations;
 pub mod rekey;
+pub mod retention;
 pub mod risk;
 pub mod schemes;
 mod snapshot;

@@ -74,6 +74,9 @@ impl Store {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Full)
                     .foreign_keys(true)
+                    // Deleted content (anonymised referrals, notes) is overwritten, not
+                    // left in free pages.
+                    .pragma("secure_delete", "ON")
                     .busy_timeout(Duration::from_secs(10))
             });
         let db = Database::connect(opts)

@@ -208,6 +208,9 @@ fn case_changes(fx: &Effects, at: OffsetDateTime) -> case::ActiveModel {
     if let Some(v) = fx.works_may_continue {
         m.works_may_continue = Set(v);
     }
+    if let Some(v) = fx.legal_hold {
+        m.legal_hold = Set(v);
+    }
     m
 }
 

@@ -44,6 +44,9 @@ enum Command {
     /// The keys that seal personal data at rest.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Data retention.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
 }
 
 #[derive(Subcommand)]
@@ -57,6 +60,13 @@ enum KeysCommand {
     /// Re-seal every encrypted value under the keyring's current key (resumable); then
     /// the old keys can be removed from the keyring.
     Rotate,
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Anonymise every case that ended more than its scheme's retention_years ago
+    /// (legal holds excepted), each with an audit record.
+    Run,
 }
 
 #[derive(Subcommand)]
@@ -136,6 +146,7 @@ pub fn run() -> ExitCode {
             Command::Admin(AdminCommand::Init { file }) => admin_init(&settings, &file).await,
             Command::Audit(AuditCommand::Verify) => audit_verify(&settings).await,
             Command::Keys(_) => keys_rotate(&settings).await,
+            Command::Retention(RetentionCommand::Run) => retention_run(&settings).await,
             Command::Admin(AdminCommand::Token { org, role, hours }) => {
                 admin_token(&settings, &org, &role, hours).await
             }
@@ -244,6 +255,18 @@ async fn keys_rotate(settings: &Settings) -> anyhow::Result<()> {
     })
     .await?;
     println!("{count} value(s) re-sealed; keys other than the current one are no longer used");
+    Ok(())
+}
+
+async fn retention_run(settings: &Settings) -> anyhow::Result<()> {
+    let (store, _) = open_store(settings).await?;
+    let now = time::OffsetDateTime::now_utc();
+    let report = sanctuary_persistence::retention::run(&store, now).await?;
+    println!(
+        "{} case(s) anonymised; {} past retention kept by a legal hold",
+        report.anonymised.len(),
+        report.held
+    );
     Ok(())
 }
 

@@ -17,6 +17,7 @@ use sanctuary_server::Application;
 use sanctuary_server::config::{
     AuthSettings, EncryptionSettings, IssuerSettings, KeySettings, Settings,
 };
+use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
@@ -113,6 +114,44 @@ impl TestApp {
             handle,
             _db: db,
         }
+    }
+
+    /// Everything the database holds, as text: the raw SQLite files (database and WAL), or
+    /// every row of every PostgreSQL table.
+    pub async fn storage_text(&self) -> String {
+        let app = self;
+        if let Some(file) = app.sqlite_file() {
+            let mut bytes = std::fs::read(&file).unwrap();
+            let wal = file.with_extension("db-wal");
+            if let Ok(more) = std::fs::read(wal) {
+                bytes.extend(more);
+            }
+            return String::from_utf8_lossy(&bytes).into_owned();
+        }
+        let db = app.store.connection();
+        let tables = db
+            .query_all_raw(Statement::from_string(
+                DatabaseBackend::Postgres,
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+            ))
+            .await
+            .unwrap();
+        let mut text = String::new();
+        for row in tables {
+            let table: String = row.try_get("", "table_name").unwrap();
+            let dump = db
+                .query_one_raw(Statement::from_string(
+                    DatabaseBackend::Postgres,
+                    format!(
+                        "SELECT coalesce(string_agg(t::text, E'\\n'), '') AS d FROM \"{table}\" t"
+                    ),
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            text.push_str(&dump.try_get::<String>("", "d").unwrap());
+        }
+        text
     }
 
     /// The SQLite database file, when the tests run on SQLite.

@@ -167,6 +167,11 @@ pub struct RiskInput {
 pub enum Command {
     /// The client gave, refused or withdrew a consent.
     RecordConsent(ConsentChange),
+    /// A legal hold placed (with its reason) or lifted.
+    SetLegalHold {
+        held: bool,
+        reason: Option<String>,
+    },
     Accept {
         override_reason: Option<String>,
     },
@@ -250,6 +255,7 @@ impl Command {
             Command::Resume => Action::Resume,
             Command::Withdraw { .. } => Action::Withdraw,
             Command::RecordConsent(_) => Action::RecordConsent,
+            Command::SetLegalHold { .. } => Action::SetLegalHold,
             Command::RecordRiskAssessment(_) => Action::RecordRiskAssessment,
         }
     }
@@ -537,6 +543,19 @@ pub fn apply(
         }
         Command::RecordConsent(change) => {
             record_consent(case, change, next, at, &mut fx, &mut clocks)?;
+            None
+        }
+        Command::SetLegalHold { held, reason } => {
+            if held && reason.is_none() {
+                return Err(invalid(
+                    "/reason",
+                    ViolationCode::RequiredByAnswer,
+                    "say why the case is held (e.g. the litigation or inquiry)",
+                ));
+            }
+            fx.legal_hold = Some(held);
+            fx.data("held", held);
+            fx.note(NoteKind::LegalHold, reason);
             None
         }
     };

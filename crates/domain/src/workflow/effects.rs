@@ -61,6 +61,8 @@ vocabulary! {
         RiskAssessment = "risk_assessment",
         /// How a consent change was evidenced.
         ConsentEvidence = "consent_evidence",
+        /// Why a legal hold was placed or lifted.
+        LegalHold = "legal_hold",
     }
 }
 
@@ -118,6 +120,8 @@ pub struct Effects {
     pub consent: Option<(ConsentPurpose, ConsentStatus)>,
     /// Whether works in progress may be finished without information sharing.
     pub works_may_continue: Option<bool>,
+    /// A legal hold placed (`true`) or lifted.
+    pub legal_hold: Option<bool>,
     /// What the timeline shows: codes, dates, ids and amounts, never personal values.
     pub event_data: Vec<(&'static str, String)>,
 }
@@ -136,6 +140,7 @@ impl Effects {
             flags: None,
             consent: None,
             works_may_continue: None,
+            legal_hold: None,
             event_data: Vec::new(),
         }
     }

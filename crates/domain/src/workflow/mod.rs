@@ -82,7 +82,7 @@ pub fn next_status(
         (A::Withdraw, s) if s.is_open() => S::Withdrawn,
         // Recording without moving the case. A consent can change at any time.
         (A::RecordContact | A::RecordRiskAssessment, s) if s.is_open() => s,
-        (A::RecordConsent, s) => s,
+        (A::RecordConsent | A::SetLegalHold, s) => s,
         (A::RecordFireCheck | A::RecordFollowUpContact, s @ (S::WorksCompleted | S::FollowUp)) => s,
         _ => return Err(illegal()),
     };
@@ -199,7 +199,7 @@ mod tests {
                 Some(S::Cancelled)
             }
             A::RecordContact | A::RecordRiskAssessment if open => Some(status),
-            A::RecordConsent => Some(status),
+            A::RecordConsent | A::SetLegalHold => Some(status),
             A::RecordFireCheck | A::RecordFollowUpContact
                 if matches!(status, S::WorksCompleted | S::FollowUp) =>
             {
@@ -242,7 +242,7 @@ mod tests {
         for status in [S::Declined, S::Closed, S::Cancelled, S::Withdrawn] {
             assert_eq!(
                 possible_actions(status, None),
-                [A::RecordConsent],
+                [A::RecordConsent, A::SetLegalHold],
                 "{status}"
             );
         }

@@ -222,6 +222,13 @@ action_endpoint! {
     record_consent, "/cases/{id}/consents", RecordConsentBody
 }
 action_endpoint! {
+    /// Place or lift a legal hold.
+    ///
+    /// Coordinator, at any time. A held case is never anonymised by the retention run,
+    /// however long ago it ended. Placing a hold needs a reason.
+    set_legal_hold, "/cases/{id}/legal-hold", LegalHoldBody
+}
+action_endpoint! {
     /// Accept the referral.
     ///
     /// Coordinator. Needs installation and information-sharing consent; if the case has

@@ -254,6 +254,26 @@ impl RecordConsentBody {
     }
 }
 
+/// Place or lift a legal hold.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"held": true, "reason": "Civil proceedings: solicitor's preservation request"}))]
+pub struct LegalHoldBody {
+    pub held: bool,
+    /// Required when placing a hold.
+    #[schema(max_length = 2000)]
+    pub reason: Option<String>,
+}
+
+impl LegalHoldBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::SetLegalHold {
+            held: self.held,
+            reason: self.reason,
+        })
+    }
+}
+
 /// A risk reassessment.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -88,7 +88,10 @@ pub async fn list(
     let Some(scope) = scope(&q.visibility) else {
         return Ok(Vec::new());
     };
-    let mut select = summary_select().filter(scope);
+    // Anonymised cases are statistics only: nobody lists them.
+    let mut select = summary_select()
+        .filter(scope)
+        .filter(case::Column::AnonymisedAt.is_null());
     if let Some(status) = q.status {
         select = select.filter(case::Column::Status.eq(status.as_str()));
     }

@@ -55,6 +55,10 @@ pub struct CaseSummary {
     pub information_sharing: ConsentStatus,
     /// Without that consent, whether works in progress may be finished.
     pub works_may_continue: bool,
+    /// Kept from anonymisation whatever its age.
+    pub legal_hold: bool,
+    /// Its identifiers and free text were destroyed (retention): nobody reads it.
+    pub anonymised: bool,
 }
 
 /// A case with its referral and workflow detail.
@@ -112,6 +116,8 @@ struct SummaryRow {
     works_completed_at: Option<OffsetDateTime>,
     consent_information_sharing: String,
     works_may_continue: bool,
+    legal_hold: bool,
+    anonymised_at: Option<OffsetDateTime>,
 }
 
 impl TryFrom<SummaryRow> for CaseSummary {
@@ -145,6 +151,8 @@ impl TryFrom<SummaryRow> for CaseSummary {
                 "cases.consent_information_sharing",
             )?,
             works_may_continue: r.works_may_continue,
+            legal_hold: r.legal_hold,
+            anonymised: r.anonymised_at.is_some(),
         })
     }
 }
@@ -176,6 +184,8 @@ fn summary_select() -> Select<case::Entity> {
             C::WorksCompletedAt,
             C::ConsentInformationSharing,
             C::WorksMayContinue,
+            C::LegalHold,
+            C::AnonymisedAt,
         ])
         .column_as(scheme::Column::Code, "scheme_code")
         .column_as(organisation::Column::Name, "referring_organisation_name")

@@ -74,6 +74,8 @@ pub struct Model {
     /// The scheme settings version the case started under; its rules apply to it.
     pub policy_version: i32,
     pub works_may_continue: bool,
+    pub legal_hold: bool,
+    pub anonymised_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

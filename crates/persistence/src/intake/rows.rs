@@ -158,5 +158,7 @@ pub(super) fn case_row(
         repeat_of_case_id: Set(repeat_of),
         policy_version: Set(new.scheme.settings_version),
         works_may_continue: Set(false),
+        legal_hold: Set(false),
+        anonymised_at: Set(None),
     }
 }

@@ -1,0 +1,180 @@
+//! Retention: cases past the scheme's retention period are anonymised — identifiers
+//! and free text destroyed, report categories kept — unless held.
+
+use reqwest::StatusCode;
+use sanctuary_persistence::retention;
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
+use time::{Duration, OffsetDateTime};
+
+use crate::support::fixtures::{self, Canaries, set};
+use crate::support::{TestApp, problem};
+
+/// The figures the monitoring report is built from: counts by every category column.
+async fn report_basis(app: &TestApp) -> Vec<String> {
+    let db = app.store.connection();
+    let sql = "SELECT status, gender, ethnicity, age_band, tenure, risk_level, referral_source, \
+               accommodation_type, children_count, consent_installation, COUNT(*) AS n \
+               FROM cases GROUP BY status, gender, ethnicity, age_band, tenure, risk_level, \
+               referral_source, accommodation_type, children_count, consent_installation \
+               ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10";
+    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| format!("{row:?}"))
+        .collect()
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    let db = app.store.connection();
+    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap()
+}
+
+fn withdraw() -> Option<Value> {
+    Some(json!({"note": "Client moved away"}))
+}
+
+#[tokio::test]
+async fn expired_cases_are_anonymised_and_held_ones_kept() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let canaries = Canaries::new();
+    let expired = app.refer_ok(&w.harbour, &canaries.body).await;
+    let expired = expired["id"].as_str().unwrap().to_owned();
+    let contact =
+        json!({"method": "phone", "outcome": "spoke_to_client", "notes": "Moving to Leeds"});
+    app.act_ok(
+        &w.council,
+        "coordinator",
+        &expired,
+        "record-contact",
+        Some(contact),
+    )
+    .await;
+    app.act_ok(&w.harbour, "referrer", &expired, "withdraw", withdraw())
+        .await;
+    let mut body = fixtures::minimal();
+    set(&mut body, "/external_reference", json!("HELD-1"));
+    let held = app.refer_ok(&w.harbour, &body).await;
+    let held = held["id"].as_str().unwrap().to_owned();
+    app.act_ok(&w.harbour, "referrer", &held, "withdraw", withdraw())
+        .await;
+    let hold = json!({"held": true, "reason": "Solicitor's preservation request"});
+    app.act_ok(&w.council, "coordinator", &held, "legal-hold", Some(hold))
+        .await;
+    let open = app.refer_ok(&w.harbour, &fixtures::minimal()).await;
+    let open = open["id"].as_str().unwrap().to_owned();
+    let before = report_basis(&app).await;
+
+    // Not yet: the cases ended today.
+    let today = retention::run(&app.store, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    assert!(today.anonymised.is_empty());
+    // Seven years on (the default retention is six).
+    let later = OffsetDateTime::now_utc() + Duration::days(7 * 366);
+    let report = retention::run(&app.store, later).await.unwrap();
+    assert_eq!(report.anonymised, [expired.parse::<uuid::Uuid>().unwrap()]);
+    assert_eq!(report.held, 1);
+    // The report's figures are unchanged.
+    assert_eq!(report_basis(&app).await, before);
+    // Nobody reads the anonymised case any more; the held and open ones are as they were.
+    let gone = app
+        .get_as(
+            &w.council,
+            &["coordinator"],
+            &format!("/api/v1/cases/{expired}"),
+        )
+        .await;
+    problem(gone, StatusCode::NOT_FOUND).await;
+    for id in [&held, &open] {
+        let (case, _) = app.read(&w.council, "coordinator", id).await;
+        assert!(case["referral"]["client"]["name"].is_string());
+    }
+    let list: Value = app
+        .get_as(&w.council, &["coordinator"], "/api/v1/cases")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let listed: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(!listed.contains(&expired.as_str()), "{listed:?}");
+    assert_eq!(listed.len(), 2);
+    // Identifiers and free text are gone from storage.
+    let id = format!("'{expired}'");
+    for (what, sql) in [
+        (
+            "referral",
+            format!("SELECT COUNT(*) FROM case_referrals WHERE case_id = {id}"),
+        ),
+        (
+            "notes",
+            format!("SELECT COUNT(*) FROM case_notes WHERE case_id = {id}"),
+        ),
+        (
+            "partner reference and match keys",
+            format!(
+                "SELECT COUNT(*) FROM cases WHERE id = {id} AND (external_reference IS NOT NULL \
+                 OR client_match_key <> '' OR address_match_key <> '')"
+            ),
+        ),
+    ] {
+        assert_eq!(count(&app, &sql).await, 0, "{what} of {expired}");
+    }
+    // The run is audited, once per case, and a second run has nothing to do.
+    let audit: Value = app
+        .get_as(
+            &w.auditor,
+            &["auditor"],
+            &format!("/api/v1/audit?case_id={expired}"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let anonymised: Vec<&Value> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["action"] == "anonymise")
+        .collect();
+    assert_eq!(anonymised.len(), 1);
+    assert_eq!(anonymised[0]["actor"], "sanctuary retention run");
+    // The coordinator's attempt to read it afterwards is on record as refused.
+    assert_eq!(audit["items"][0]["action"], "view_case");
+    assert_eq!(audit["items"][0]["outcome"], "denied");
+    let again = retention::run(&app.store, later).await.unwrap();
+    assert!(again.anonymised.is_empty());
+    assert_eq!(again.held, 1);
+
+    // Lifting the hold lets the next run anonymise it.
+    let lift = json!({"held": false});
+    app.act_ok(&w.council, "coordinator", &held, "legal-hold", Some(lift))
+        .await;
+    let last = retention::run(&app.store, later).await.unwrap();
+    assert_eq!(last.anonymised, [held.parse::<uuid::Uuid>().unwrap()]);
+    // A hold needs a reason.
+    let (_, etag) = app.read(&w.council, "coordinator", &open).await;
+    let response = app
+        .act(
+            &w.council,
+            "coordinator",
+            &open,
+            "legal-hold",
+            &etag,
+            Some(json!({"held": true})),
+        )
+        .await;
+    problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+}
