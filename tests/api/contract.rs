@@ -227,10 +227,10 @@ fn every_operation_is_tagged_summarised_and_documents_its_errors() {
             }
         }
     }
-    // Referrals, cases (list, read, timeline, risk history, export), 20 actions (with
-    // consents and legal hold), measures (2), DASH questions, health (2); holidays,
-    // scheme reads (3), administration (13), audit.
-    assert_eq!(operations, 49);
+    // Referrals, cases (list, read, timeline, risk history, export, rectify), 20 actions
+    // (with consents and legal hold), measures (2), DASH questions, health (2);
+    // holidays, scheme reads (3), administration (13), audit.
+    assert_eq!(operations, 50);
     assert_eq!(
         spec["components"]["securitySchemes"]["bearer"]["scheme"],
         "bearer"
@@ -288,4 +288,38 @@ fn every_request_body_has_an_example_the_api_itself_accepts() {
         }
     }
     assert!(checked >= 20, "{checked} examples");
+}
+
+/// No personal data in any URL: no path or query parameter of the contract is named
+/// for (or could carry) a personal value; such things travel in bodies only.
+#[test]
+fn no_parameter_of_any_operation_carries_personal_data() {
+    let spec = spec();
+    let personal = [
+        "name",
+        "dob",
+        "birth",
+        "postcode",
+        "address",
+        "phone",
+        "email",
+        "perpetrator",
+        "client",
+        "street",
+        "town",
+    ];
+    let mut checked = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for parameter in op["parameters"].as_array().into_iter().flatten() {
+                let name = parameter["name"].as_str().unwrap().to_ascii_lowercase();
+                checked += 1;
+                assert!(
+                    !personal.iter().any(|p| name.contains(p)),
+                    "{method} {path}: parameter `{name}`"
+                );
+            }
+        }
+    }
+    assert!(checked > 20, "{checked} parameters");
 }

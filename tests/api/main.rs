@@ -16,6 +16,7 @@ mod contract;
 mod http_behaviour;
 mod idempotency;
 mod logging;
+mod rectify;
 mod referrals;
 mod retention;
 mod settings;

@@ -72,6 +72,8 @@ vocabulary! {
         RecordConsent = "record_consent",
         /// Place or lift a legal hold (keeps the case from anonymisation).
         SetLegalHold = "set_legal_hold",
+        /// Correct the referral (rectification).
+        RectifyReferral = "rectify_referral",
         /// Export everything held about the client (subject access).
         ExportCase = "export_case",
     }
@@ -91,6 +93,7 @@ impl Action {
                 | Action::ViewSchemeMembers
                 | Action::ViewAudit
                 | Action::ExportCase
+                | Action::RectifyReferral
                 | Action::Administer
         )
     }
@@ -149,6 +152,9 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Coordinator, RecordConsent, SchemeCoordinator),
     // Subject access requests go through the scheme's coordinator.
     (R::Coordinator, ExportCase, SchemeCoordinator),
+    // Rectification: the organisation that referred, and the coordinator.
+    (R::Coordinator, RectifyReferral, SchemeCoordinator),
+    (R::Referrer, RectifyReferral, ReferringOrganisation),
     (R::Coordinator, SetLegalHold, SchemeCoordinator),
     (R::Assessor, ViewCase, AssignedAssessor),
     (R::Assessor, ViewTimeline, AssignedAssessor),

@@ -10,8 +10,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::errors::ApiError;
 use crate::handlers::admin::{log, members, organisations, schemes as admin_schemes};
 use crate::handlers::{
-    actions, audit, cases, export, health, holidays, measures, reference, referrals, schemes,
-    timeline,
+    actions, audit, cases, export, health, holidays, measures, rectify, reference, referrals,
+    schemes, timeline,
 };
 
 /// Every API operation. Only what is registered here exists, and it is in the spec.
@@ -24,6 +24,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(timeline::timeline)
             .service(timeline::risk_assessments)
             .service(export::export_case)
+            .service(rectify::rectify_referral)
             .service(actions::accept)
             .service(actions::decline)
             .service(actions::assign_assessor)

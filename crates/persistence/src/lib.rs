@@ -16,6 +16,7 @@ pub mod intake;
 pub mod mapping;
 pub mod measures;
 pub mod organisations;
+pub mod rectify;
 pub mod rekey;
 pub mod retention;
 pub mod risk;

@@ -154,6 +154,20 @@ impl TestApp {
         text
     }
 
+    /// Rows of `sql`, whose one parameter `$1` (written so for PostgreSQL) is `id`.
+    pub async fn rows_for(&self, sql: &str, id: &str) -> Vec<sea_orm::QueryResult> {
+        let db = self.store.connection();
+        let backend = db.get_database_backend();
+        let sql = match backend {
+            DatabaseBackend::Postgres => sql.to_owned(),
+            _ => sql.replace("$1", "?"),
+        };
+        let id: uuid::Uuid = id.parse().expect("a uuid");
+        db.query_all_raw(Statement::from_sql_and_values(backend, sql, [id.into()]))
+            .await
+            .expect("the query runs")
+    }
+
     /// The SQLite database file, when the tests run on SQLite.
     pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
         let url = self._db.url();

@@ -1,6 +1,6 @@
 //! Opening a case from a referral, atomically.
 
-mod rows;
+pub(crate) mod rows;
 
 use sanctuary_domain::audit::AuditOutcome;
 use sanctuary_domain::case::{CaseFlag, CaseStatus, ProgressBlock};

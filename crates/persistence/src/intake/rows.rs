@@ -6,6 +6,7 @@ use sanctuary_domain::matching;
 use sanctuary_domain::organisation::ReferralSource;
 use sanctuary_domain::referral::{Disability, Referral, YesNo};
 use sea_orm::Set;
+use time::Date;
 use uuid::Uuid;
 
 use super::NewCase;
@@ -14,7 +15,7 @@ use crate::crypto::Keyring;
 use crate::entities::{case, risk_assessment};
 
 /// Hashes that find the same client or the same home again.
-pub(super) struct MatchKeys {
+pub(crate) struct MatchKeys {
     pub client: String,
     pub address: String,
 }
@@ -75,21 +76,12 @@ pub(super) fn case_row(
     repeat_of: Option<Uuid>,
 ) -> case::ActiveModel {
     let r = new.referral;
-    let d = &r.demographics;
-    let has = |x: Disability| d.disabilities.contains(&x);
-    let age = age_on(r.client.date_of_birth, new.received_at.date());
-    let children_age_sum: i32 = r
-        .household
-        .children_ages
-        .iter()
-        .map(|a| i32::from(*a))
-        .sum();
     let mut flags = new.flags.to_vec();
     if repeat_of.is_some() {
         flags.push(CaseFlag::RepeatReferral);
         flags.sort();
     }
-    case::ActiveModel {
+    let mut m = case::ActiveModel {
         id: Set(id),
         scheme_id: Set(new.scheme.id),
         referring_organisation_id: Set(new.referring_organisation.id),
@@ -98,7 +90,6 @@ pub(super) fn case_row(
         version: Set(1),
         received_at: Set(new.received_at),
         updated_at: Set(new.received_at),
-        urgent: Set(r.urgent),
         external_reference: Set(r.external_reference.clone()),
         referral_source: Set(ReferralSource::from(new.referring_organisation.kind)
             .as_str()
@@ -109,28 +100,6 @@ pub(super) fn case_row(
         dash_score: Set(r.safety.dash.score().map(i16::from)),
         risk_level: Set(new.risk_level.map(|l| l.as_str().into())),
         marac_referred: Set(r.safety.marac.as_ref().map(|m| m.referred)),
-        police_involved: Set(r.safety.police.involved),
-        arson_risk: Set(r.safety.arson_risk.present),
-        gender: Set(d.gender.map(|g| g.as_str().into())),
-        gender_identity_differs: Set(d
-            .gender_identity_same_as_sex_at_birth
-            .map(|s| s == YesNo::No)),
-        ethnicity: Set(d.ethnicity.map(|e| e.as_str().into())),
-        interpreter_needed: Set(d.interpreter_needed),
-        disability_physical: Set(has(Disability::Physical)),
-        disability_learning: Set(has(Disability::LearningDisability)),
-        disability_mental_illness: Set(has(Disability::MentalIllness)),
-        disability_mental_impairment: Set(has(Disability::MentalImpairment)),
-        disability_none: Set(has(Disability::None)),
-        disability_prefer_not_to_say: Set(has(Disability::PreferNotToSay)),
-        age_band: Set(AgeBand::of(age).as_str().into()),
-        no_recourse_to_public_funds: Set(r.support_needs.no_recourse_to_public_funds),
-        pregnant: Set(r.support_needs.pregnant),
-        other_support_needs: Set(r.support_needs.other.is_some()),
-        accommodation_type: Set(r.household.accommodation_type.map(|a| a.as_str().into())),
-        tenure: Set(r.household.tenure.as_str().into()),
-        children_count: Set(i32::try_from(r.household.children_ages.len()).unwrap_or(i32::MAX)),
-        children_age_sum: Set(children_age_sum),
         consent_installation: Set(r.consents.installation.as_str().into()),
         consent_landlord_contact: Set(r.consents.landlord_contact.as_str().into()),
         consent_information_sharing: Set(r.consents.information_sharing.as_str().into()),
@@ -152,13 +121,59 @@ pub(super) fn case_row(
         first_contact_at: Set(None),
         eligibility_warnings: Set(join(new.eligibility_warnings)),
         marac_date: Set(r.safety.marac.as_ref().and_then(|m| m.meeting_date)),
-        care_and_support_needs: Set(r.support_needs.care_and_support_needs == Some(true)),
-        client_match_key: Set(keys.client.clone()),
-        address_match_key: Set(keys.address.clone()),
         repeat_of_case_id: Set(repeat_of),
         policy_version: Set(new.scheme.settings_version),
         works_may_continue: Set(false),
         legal_hold: Set(false),
         anonymised_at: Set(None),
-    }
+        ..Default::default()
+    };
+    referral_columns(&mut m, r, new.received_at.date(), keys);
+    m
+}
+
+/// The case columns that come from the referral's answers (set at intake, and again
+/// when the referral is rectified): the categories the report counts, and the blind
+/// indexes.
+pub(crate) fn referral_columns(
+    m: &mut case::ActiveModel,
+    r: &Referral,
+    received_on: Date,
+    keys: &MatchKeys,
+) {
+    let d = &r.demographics;
+    let has = |x: Disability| d.disabilities.contains(&x);
+    let age = age_on(r.client.date_of_birth, received_on);
+    let children_age_sum: i32 = r
+        .household
+        .children_ages
+        .iter()
+        .map(|a| i32::from(*a))
+        .sum();
+    m.urgent = Set(r.urgent);
+    m.police_involved = Set(r.safety.police.involved);
+    m.arson_risk = Set(r.safety.arson_risk.present);
+    m.gender = Set(d.gender.map(|g| g.as_str().into()));
+    m.gender_identity_differs = Set(d
+        .gender_identity_same_as_sex_at_birth
+        .map(|s| s == YesNo::No));
+    m.ethnicity = Set(d.ethnicity.map(|e| e.as_str().into()));
+    m.interpreter_needed = Set(d.interpreter_needed);
+    m.disability_physical = Set(has(Disability::Physical));
+    m.disability_learning = Set(has(Disability::LearningDisability));
+    m.disability_mental_illness = Set(has(Disability::MentalIllness));
+    m.disability_mental_impairment = Set(has(Disability::MentalImpairment));
+    m.disability_none = Set(has(Disability::None));
+    m.disability_prefer_not_to_say = Set(has(Disability::PreferNotToSay));
+    m.age_band = Set(AgeBand::of(age).as_str().into());
+    m.no_recourse_to_public_funds = Set(r.support_needs.no_recourse_to_public_funds);
+    m.pregnant = Set(r.support_needs.pregnant);
+    m.other_support_needs = Set(r.support_needs.other.is_some());
+    m.accommodation_type = Set(r.household.accommodation_type.map(|a| a.as_str().into()));
+    m.tenure = Set(r.household.tenure.as_str().into());
+    m.children_count = Set(i32::try_from(r.household.children_ages.len()).unwrap_or(i32::MAX));
+    m.children_age_sum = Set(children_age_sum);
+    m.care_and_support_needs = Set(r.support_needs.care_and_support_needs == Some(true));
+    m.client_match_key = Set(keys.client.clone());
+    m.address_match_key = Set(keys.address.clone());
 }
