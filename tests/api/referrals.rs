@@ -544,3 +544,65 @@ async fn the_referral_source_follows_the_referring_organisations_kind() {
     let case = app.refer_ok(&app.world.housing, &fixtures::minimal()).await;
     assert_eq!(case["referral_source"], "housing_association");
 }
+
+/// Mass assignment: fields the server owns cannot be sent; each is named, and nothing
+/// is stored.
+#[tokio::test]
+async fn server_owned_fields_in_a_body_are_refused_and_nothing_changes() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let mut body = fixtures::minimal();
+    let owned = [
+        "id",
+        "status",
+        "reference",
+        "referring_organisation_id",
+        "received_at",
+        "created_at",
+        "version",
+    ];
+    for field in owned {
+        body[field] = json!("01a21000-0000-7000-8000-000000000000");
+    }
+    let response = app.refer(&w.harbour, &body).await;
+    let problem = crate::support::problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let pointers: Vec<String> = crate::support::violations(&problem)
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    for field in owned {
+        assert!(
+            pointers.contains(&format!("/{field}")),
+            "{field}: {pointers:?}"
+        );
+    }
+    let list: Value = app
+        .get_as(&w.council, &["coordinator"], "/api/v1/cases")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        list["items"].as_array().unwrap().is_empty(),
+        "nothing stored"
+    );
+
+    // The same for an action's body: the case's version does not move.
+    let case = app.refer_ok(&w.harbour, &fixtures::minimal()).await;
+    let id = case["id"].as_str().unwrap();
+    let (_, etag) = app.read(&w.council, "coordinator", id).await;
+    let response = app
+        .act(
+            &w.council,
+            "coordinator",
+            id,
+            "accept",
+            &etag,
+            Some(json!({"status": "closed"})),
+        )
+        .await;
+    crate::support::problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let (after, same) = app.read(&w.council, "coordinator", id).await;
+    assert_eq!(same, etag);
+    assert_eq!(after["status"], "received");
+}
