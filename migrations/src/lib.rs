@@ -10,6 +10,8 @@ mod m20261124_000003_administration;
 mod m20261125_000004_audit;
 mod m20261125_000005_consent_in_force;
 mod m20261125_000006_retention;
+mod m20261125_000007_monitoring_report;
+mod m20261125_000008_match_key_order;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 
@@ -25,6 +27,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_audit::Migration),
             Box::new(m20261125_000005_consent_in_force::Migration),
             Box::new(m20261125_000006_retention::Migration),
+            Box::new(m20261125_000007_monitoring_report::Migration),
+            Box::new(m20261125_000008_match_key_order::Migration),
         ]
     }
 }

@@ -230,7 +230,7 @@ fn every_operation_is_tagged_summarised_and_documents_its_errors() {
     // Referrals, cases (list, read, timeline, risk history, export, rectify), 20 actions
     // (with consents and legal hold), measures (2), DASH questions, health (2);
     // holidays, scheme reads (3), administration (13), audit.
-    assert_eq!(operations, 50);
+    assert_eq!(operations, 52);
     assert_eq!(
         spec["components"]["securitySchemes"]["bearer"]["scheme"],
         "bearer"

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod access_matrix;
 mod administration;
 mod at_rest;
 mod audit;
@@ -13,12 +14,19 @@ mod cases;
 mod concurrency;
 mod consent;
 mod contract;
+mod crash;
+mod hostile;
 mod http_behaviour;
 mod idempotency;
 mod logging;
+mod rate_limit;
 mod rectify;
 mod referrals;
+mod report;
+mod report_check;
 mod retention;
+mod scale_out;
+mod seed_demo;
 mod settings;
 mod setup;
 mod shutdown;

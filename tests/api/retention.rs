@@ -3,28 +3,11 @@
 
 use reqwest::StatusCode;
 use sanctuary_persistence::retention;
-use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 
 use crate::support::fixtures::{self, Canaries, set};
 use crate::support::{TestApp, problem};
-
-/// The figures the monitoring report is built from: counts by every category column.
-async fn report_basis(app: &TestApp) -> Vec<String> {
-    let db = app.store.connection();
-    let sql = "SELECT status, gender, ethnicity, age_band, tenure, risk_level, referral_source, \
-               accommodation_type, children_count, consent_installation, COUNT(*) AS n \
-               FROM cases GROUP BY status, gender, ethnicity, age_band, tenure, risk_level, \
-               referral_source, accommodation_type, children_count, consent_installation \
-               ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10";
-    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|row| format!("{row:?}"))
-        .collect()
-}
 
 fn withdraw() -> Option<Value> {
     Some(json!({"note": "Client moved away"}))
@@ -60,7 +43,7 @@ async fn expired_cases_are_anonymised_and_held_ones_kept() {
         .await;
     let open = app.refer_ok(&w.harbour, &fixtures::minimal()).await;
     let open = open["id"].as_str().unwrap().to_owned();
-    let before = report_basis(&app).await;
+    let before = app.report_basis().await;
 
     // Not yet: the cases ended today.
     let today = retention::run(&app.store, OffsetDateTime::now_utc())
@@ -73,7 +56,7 @@ async fn expired_cases_are_anonymised_and_held_ones_kept() {
     assert_eq!(report.anonymised, [expired.parse::<uuid::Uuid>().unwrap()]);
     assert_eq!(report.held, 1);
     // The report's figures are unchanged.
-    assert_eq!(report_basis(&app).await, before);
+    assert_eq!(app.report_basis().await, before);
     // Nobody reads the anonymised case any more; the held and open ones are as they were.
     let gone = app
         .get_as(

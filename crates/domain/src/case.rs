@@ -1,12 +1,15 @@
 //! Cases: their status, the flags raised on them and what stops them progressing.
 
-use time::Date;
+use time::{Date, OffsetDateTime};
 
-use crate::consent::ConsentPurpose;
+use crate::calendar::{Calendar, london};
+use crate::clock::{Clock, ClockEvent};
+use crate::consent::{ConsentPurpose, ConsentsInForce};
+use crate::eligibility::EligibilityWarning;
 use crate::referral::Referral;
 use crate::risk::RiskLevel;
 use crate::settings::SchemeSettings;
-use crate::workflow::{RiskFlagFacts, risk_flags};
+use crate::workflow::{RiskFlagFacts, risk_flags, start_clocks};
 
 vocabulary! {
     /// Where a case is on the Sanctuary Scheme pathway.
@@ -136,4 +139,48 @@ pub fn progress_blocks(referral: &Referral) -> Vec<ProgressBlock> {
         blocks.push(ProgressBlock::InformationSharingConsentRefused);
     }
     blocks
+}
+
+/// What the scheme's rules make of a referral as it arrives: the facts a new case opens
+/// with. The referral handler and the demo data generator both open cases through it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intake {
+    /// From the DASH score by the scheme's bands; `None` without a completed checklist.
+    pub risk_level: Option<RiskLevel>,
+    pub flags: Vec<CaseFlag>,
+    pub progress_blocks: Vec<ProgressBlock>,
+    pub eligibility_warnings: Vec<EligibilityWarning>,
+    /// The clocks the referral starts.
+    pub clocks: Vec<Clock>,
+}
+
+impl Intake {
+    /// Applies `settings` to `referral`, received at `received_at`.
+    pub fn assess(
+        referral: &Referral,
+        settings: &SchemeSettings,
+        received_at: OffsetDateTime,
+        calendar: &Calendar,
+    ) -> Self {
+        let risk_level = referral
+            .safety
+            .dash
+            .score()
+            .map(|s| settings.risk_bands.level(s));
+        let today = london::local_date(received_at);
+        Self {
+            risk_level,
+            flags: intake_flags(referral, risk_level, settings, today),
+            progress_blocks: progress_blocks(referral),
+            eligibility_warnings: settings.eligibility.warnings(referral),
+            clocks: start_clocks(
+                settings,
+                &ConsentsInForce::from_intake(&referral.consents),
+                &[],
+                ClockEvent::ReferralReceived,
+                received_at,
+                calendar,
+            ),
+        }
+    }
 }

@@ -22,6 +22,7 @@ pub mod organisation;
 pub mod policy;
 pub mod postcode;
 pub mod referral;
+pub mod report;
 pub mod risk;
 pub mod scheme;
 pub mod settings;

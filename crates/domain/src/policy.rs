@@ -27,6 +27,8 @@ vocabulary! {
         SchemeMember = "scheme_member",
         /// The organisation audits the scheme (holds the auditor role in it).
         SchemeAuditor = "scheme_auditor",
+        /// The organisation funds the scheme (holds the funder role in it).
+        SchemeFunder = "scheme_funder",
         /// The organisation operates this deployment (`is_administrator`).
         PlatformOperator = "platform_operator",
     }
@@ -47,6 +49,10 @@ vocabulary! {
         ViewSchemeMembers = "view_scheme_members",
         /// Read the audit trail of a scheme's cases.
         ViewAudit = "view_audit",
+        /// Read the quarterly monitoring report (funders always with disclosure control).
+        ViewReport = "view_report",
+        /// Write the report's note on wider scheme work.
+        WriteReportNotes = "write_report_notes",
         /// Create and change schemes, organisations, memberships, settings, holidays;
         /// revoke tokens.
         Administer = "administer",
@@ -92,6 +98,8 @@ impl Action {
                 | Action::ViewSchemeSettings
                 | Action::ViewSchemeMembers
                 | Action::ViewAudit
+                | Action::ViewReport
+                | Action::WriteReportNotes
                 | Action::ExportCase
                 | Action::RectifyReferral
                 | Action::Administer
@@ -177,6 +185,10 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Coordinator, ViewSchemeMembers, SchemeCoordinator),
     // Auditors read who did what to the scheme's cases; nobody else does.
     (R::Auditor, ViewAudit, SchemeAuditor),
+    // The monitoring report: the coordinator's own, and anonymised for its funders.
+    (R::Coordinator, ViewReport, SchemeCoordinator),
+    (R::Coordinator, WriteReportNotes, SchemeCoordinator),
+    (R::Funder, ViewReport, SchemeFunder),
     // The deployment's operators administer it, and read every scheme.
     (R::Admin, Administer, PlatformOperator),
     (R::Admin, ViewScheme, PlatformOperator),

@@ -134,6 +134,7 @@ impl Scope {
                 Relation::SchemeReferrer
                 | Relation::SchemeMember
                 | Relation::SchemeAuditor
+                | Relation::SchemeFunder
                 | Relation::PlatformOperator => None,
             })
             .collect()
@@ -150,6 +151,9 @@ impl Scope {
         }
         if self.member_as(scheme_id, Role::Auditor) {
             relations.push(Relation::SchemeAuditor);
+        }
+        if self.member_as(scheme_id, Role::Funder) {
+            relations.push(Relation::SchemeFunder);
         }
         if self.operator {
             relations.push(Relation::PlatformOperator);

@@ -80,6 +80,9 @@ pub fn server(
             .wrap(TracingLogger::<AccessLog>::new())
     })
     .workers(settings.workers)
+    // Longer than a load balancer's usual 60 s idle timeout, so the balancer closes an
+    // idle connection first and never sends a request down one being closed.
+    .keep_alive(std::time::Duration::from_secs(75))
     .disable_signals()
     .shutdown_timeout(settings.shutdown_timeout_secs)
     .listen(listener)

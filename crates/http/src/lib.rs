@@ -11,6 +11,8 @@ mod extract;
 mod handlers;
 mod middleware;
 pub mod openapi;
+pub mod rate_limit;
+mod render;
 mod routes;
 pub mod state;
 mod views;

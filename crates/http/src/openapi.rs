@@ -45,6 +45,7 @@ Validation errors list every invalid field at once in `errors`, by JSON pointer.
         (name = "cases", description = "Cases opened from referrals."),
         (name = "schemes", description = "A scheme as its members see it."),
         (name = "audit", description = "The tamper-evident audit trail, for auditors."),
+        (name = "reports", description = "The quarterly monitoring report, for coordinators and (anonymised) funders."),
         (name = "reference", description = "Reference data for building requests."),
         (name = "administration", description = "Schemes, settings, organisations, memberships, holidays and token revocation: the admin role of an organisation operating the deployment."),
         (name = "health", description = "Liveness and readiness."),
@@ -91,18 +92,33 @@ pub fn add_standard_responses(doc: &mut Doc) {
             "Invalid fields; `errors` lists every one.",
         ),
         ("InternalError", "Unexpected failure; quote the request id."),
+        (
+            "TooManyRequests",
+            "The organisation has used its request budget; wait `Retry-After` seconds.",
+        ),
     ];
     let components = doc.components.get_or_insert_with(Default::default);
     for (name, description) in standard {
-        let response = ResponseBuilder::new()
-            .description(description)
-            .content(
-                "application/problem+json",
-                ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name("Problem")))
+        let mut response = ResponseBuilder::new().description(description).content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        );
+        if name == "TooManyRequests" {
+            response = response.header(
+                "Retry-After",
+                utoipa::openapi::HeaderBuilder::new()
+                    .schema(Some(
+                        utoipa::openapi::ObjectBuilder::new()
+                            .schema_type(utoipa::openapi::Type::Integer)
+                            .minimum(Some(1)),
+                    ))
+                    .description(Some("Seconds to wait before retrying."))
                     .build(),
-            )
-            .build();
+            );
+        }
+        let response = response.build();
         components
             .responses
             .insert(name.to_owned(), RefOr::T(response));
@@ -125,6 +141,7 @@ pub fn add_standard_responses(doc: &mut Doc) {
             };
             if secured {
                 add("401", "Unauthorized");
+                add("429", "TooManyRequests");
             }
             if has_body {
                 add("400", "BadRequest");

@@ -11,7 +11,7 @@ use crate::errors::ApiError;
 use crate::handlers::admin::{log, members, organisations, schemes as admin_schemes};
 use crate::handlers::{
     actions, audit, cases, export, health, holidays, measures, rectify, reference, referrals,
-    schemes, timeline,
+    reports, schemes, timeline,
 };
 
 /// Every API operation. Only what is registered here exists, and it is in the spec.
@@ -65,7 +65,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(log::add_holiday)
             .service(log::revoke_token)
             .service(log::events)
-            .service(audit::list_audit),
+            .service(audit::list_audit)
+            .service(reports::monitoring_report)
+            .service(reports::put_report_note),
     )
     .service(health::live)
     .service(health::ready);

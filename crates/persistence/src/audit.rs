@@ -70,24 +70,16 @@ fn facts(m: &audit_event::Model) -> AuditFacts<'_> {
 /// Appends `new` in the caller's transaction. Bumping the head row first makes
 /// concurrent appends wait for each other, so the chain has no forks or gaps.
 pub async fn append(db: &impl ConnectionTrait, new: &NewAudit<'_>) -> Result<(), StoreError> {
-    let bumped = audit_head::Entity::update_many()
+    let head = audit_head::Entity::update_many()
         .col_expr(
             audit_head::Column::Seq,
             Expr::col(audit_head::Column::Seq).add(1),
         )
         .filter(audit_head::Column::Id.eq(1))
-        .exec(db)
+        .exec_with_returning(db)
         .await
-        .map_err(StoreError::db("advancing the audit chain"))?;
-    if bumped.rows_affected != 1 {
-        return Err(StoreError::Corrupt {
-            column: "audit_head.seq",
-        });
-    }
-    let head = audit_head::Entity::find_by_id(1)
-        .one(db)
-        .await
-        .map_err(StoreError::db("reading the audit chain"))?
+        .map_err(StoreError::db("advancing the audit chain"))?
+        .pop()
         .ok_or(StoreError::Corrupt {
             column: "audit_head.seq",
         })?;

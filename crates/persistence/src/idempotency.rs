@@ -147,19 +147,22 @@ pub async fn release(store: &Store, key: &IdempotencyKey) -> Result<(), StoreErr
         .map_err(StoreError::db("releasing an idempotency key"))
 }
 
-/// Marks the key done with the case it created; call inside that case's transaction.
+/// Marks the key completed with `case_id`, in the transaction that created the case.
+/// `false` when another request already completed it (it took over a lapsed claim, or
+/// this one did): the caller must roll back, so the key takes effect once.
 pub(crate) async fn complete(
     tx: &impl ConnectionTrait,
     key: &IdempotencyKey,
     case_id: Uuid,
-) -> Result<(), StoreError> {
-    record::Entity::update_many()
+) -> Result<bool, StoreError> {
+    let updated = record::Entity::update_many()
         .col_expr(record::Column::State, Expr::value(COMPLETED))
         .col_expr(record::Column::CaseId, Expr::value(case_id))
         .filter(record::Column::OrganisationId.eq(key.organisation_id))
         .filter(record::Column::IdempotencyKey.eq(key.key.clone()))
+        .filter(record::Column::State.eq(IN_FLIGHT))
         .exec(tx)
         .await
         .map_err(StoreError::db("completing an idempotency key"))?;
-    Ok(())
+    Ok(updated.rows_affected == 1)
 }

@@ -18,6 +18,7 @@ pub mod measures;
 pub mod organisations;
 pub mod rectify;
 pub mod rekey;
+pub mod reports;
 pub mod retention;
 pub mod risk;
 pub mod schemes;

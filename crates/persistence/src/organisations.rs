@@ -103,6 +103,21 @@ pub async fn find_by_name(
         .transpose()
 }
 
+/// The organisations with these ids (in no particular order).
+pub async fn find_many(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<Vec<Organisation>, StoreError> {
+    organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+        .map_err(StoreError::db("reading organisations"))?
+        .into_iter()
+        .map(Organisation::try_from)
+        .collect()
+}
+
 /// Every organisation, by name.
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Organisation>, StoreError> {
     organisation::Entity::find()

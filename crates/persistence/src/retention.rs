@@ -85,7 +85,7 @@ async fn anonymise(
     now: OffsetDateTime,
 ) -> Result<bool, StoreError> {
     let tx = store.begin_write().await?;
-    let fail = StoreError::db("anonymising a case");
+    let fail = || StoreError::db("anonymising a case");
     let claimed = case::Entity::update_many()
         .col_expr(case::Column::AnonymisedAt, Expr::value(Some(now)))
         .col_expr(case::Column::ExternalReference, Expr::value(None::<String>))
@@ -96,11 +96,10 @@ async fn anonymise(
         .filter(case::Column::LegalHold.eq(false))
         .exec(&tx)
         .await
-        .map_err(fail)?;
+        .map_err(fail())?;
     if claimed.rows_affected != 1 {
         return Ok(false);
     }
-    let fail = || StoreError::db("anonymising a case");
     case_referral::Entity::delete_many()
         .filter(case_referral::Column::CaseId.eq(case_id))
         .exec(&tx)

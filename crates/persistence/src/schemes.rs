@@ -428,7 +428,8 @@ pub async fn memberships_of(
         .collect()
 }
 
-/// Every member of a scheme with its role, oldest membership first.
+/// Every member of a scheme with its role, oldest membership first (two queries,
+/// whatever the number of members).
 pub async fn members(
     db: &impl ConnectionTrait,
     scheme_id: Uuid,
@@ -439,17 +440,20 @@ pub async fn members(
         .all(db)
         .await
         .map_err(StoreError::db("reading memberships"))?;
-    let mut members = Vec::with_capacity(rows.len());
-    for row in rows {
-        let org =
-            organisations::find(db, row.organisation_id)
-                .await?
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.organisation_id).collect();
+    let orgs = organisations::find_many(db, &ids).await?;
+    rows.into_iter()
+        .map(|row| {
+            let org = orgs
+                .iter()
+                .find(|o| o.id == row.organisation_id)
+                .cloned()
                 .ok_or(StoreError::Corrupt {
                     column: "scheme_memberships.organisation_id",
                 })?;
-        members.push((org, parse(&row.role, "scheme_memberships.role")?));
-    }
-    Ok(members)
+            Ok((org, parse(&row.role, "scheme_memberships.role")?))
+        })
+        .collect()
 }
 
 /// The organisations holding `role` in a scheme.

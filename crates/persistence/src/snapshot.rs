@@ -44,6 +44,7 @@ pub(crate) async fn load(
     let calendar = calendars::for_nation(db, scheme.nation).await?;
     let snapshot = CaseSnapshot {
         status: parse(&case.status, "cases.status")?,
+        received_at: case.received_at,
         held_from: parse_opt(case.held_from.as_deref(), "cases.held_from")?,
         // The rules the case started under, not today's.
         settings: schemes::settings_at(db, scheme.id, case.policy_version).await?,

@@ -163,6 +163,9 @@ fn case_changes(fx: &Effects, at: OffsetDateTime) -> case::ActiveModel {
     if let Some(v) = c.works_completed_at {
         m.works_completed_at = Set(Some(v));
     }
+    if let Some(v) = c.days_to_installation {
+        m.days_to_installation = Set(Some(i32::try_from(v).unwrap_or(i32::MAX)));
+    }
     if let Some(v) = c.works_cost_pence {
         m.works_cost_pence = Set(Some(v));
     }

@@ -10,6 +10,7 @@ use sanctuary_persistence::schemes::ChangedBy;
 
 use crate::config::Settings;
 use crate::demo::SigningKey;
+use crate::seed::SeedOptions;
 use crate::setup::{self, SetupFile};
 use crate::startup::Application;
 use crate::telemetry;
@@ -47,6 +48,22 @@ enum Command {
     /// Data retention.
     #[command(subcommand)]
     Retention(RetentionCommand),
+    /// Fill a scheme with realistic synthetic cases (demo data, benchmarks), each
+    /// taken through the workflow's rules at past dates.
+    SeedDemo {
+        /// The scheme's code.
+        #[arg(long, default_value = crate::demo::DEMO_SCHEME)]
+        scheme: String,
+        /// How many cases.
+        #[arg(long, default_value_t = SeedOptions::default().cases)]
+        cases: u64,
+        /// Referrals are spread over this many years up to now (1 to 10).
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=10))]
+        years: u32,
+        /// The random seed: the same seed gives the same data.
+        #[arg(long, default_value_t = crate::seed::DEFAULT_SEED)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -147,6 +164,20 @@ pub fn run() -> ExitCode {
             Command::Audit(AuditCommand::Verify) => audit_verify(&settings).await,
             Command::Keys(_) => keys_rotate(&settings).await,
             Command::Retention(RetentionCommand::Run) => retention_run(&settings).await,
+            Command::SeedDemo {
+                scheme,
+                cases,
+                years,
+                seed,
+            } => {
+                let options = SeedOptions {
+                    scheme,
+                    cases,
+                    years,
+                    seed,
+                };
+                seed_demo(&settings, &options).await
+            }
             Command::Admin(AdminCommand::Token { org, role, hours }) => {
                 admin_token(&settings, &org, &role, hours).await
             }
@@ -267,6 +298,46 @@ async fn retention_run(settings: &Settings) -> anyhow::Result<()> {
         report.anonymised.len(),
         report.held
     );
+    Ok(())
+}
+
+async fn seed_demo(settings: &Settings, options: &SeedOptions) -> anyhow::Result<()> {
+    use indicatif::{ProgressBar, ProgressStyle};
+    let keyring = crate::keys::load(settings)?;
+    let (store, _) = open_store(settings).await?;
+    let store = store.with_keys(keyring);
+    // A fresh embedded database gets the demo scheme when demo mode first serves; seed
+    // it here too, so `seed-demo` works before the service ever ran.
+    let missing = sanctuary_persistence::schemes::find_by_code(store.connection(), &options.scheme)
+        .await?
+        .is_none();
+    if missing && settings.demo_mode() && options.scheme == crate::demo::DEMO_SCHEME {
+        crate::demo::seed(&store)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot seed the demo scheme: {e}"))?;
+    }
+    // On stderr, and hidden when that is not a terminal.
+    let bar = ProgressBar::new(options.cases);
+    bar.set_style(ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} cases, {per_sec}, {eta} left",
+    )?);
+    let started = std::time::Instant::now();
+    let now = time::OffsetDateTime::now_utc();
+    let report = crate::seed::seed_demo(&store, options, now, |done| bar.set_position(done)).await;
+    bar.finish_and_clear();
+    let report = report?;
+    println!(
+        "{} case(s) seeded into `{}` (seed {}) in {:.1} s: {} workflow action(s), works costing £{}",
+        report.cases,
+        options.scheme,
+        options.seed,
+        started.elapsed().as_secs_f64(),
+        report.actions,
+        report.works_cost_pence / 100,
+    );
+    for (status, count) in &report.by_status {
+        println!("  {status}: {count}");
+    }
     Ok(())
 }
 

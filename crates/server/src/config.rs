@@ -32,6 +32,29 @@ pub struct Settings {
     pub log: LogSettings,
     pub auth: AuthSettings,
     pub encryption: EncryptionSettings,
+    pub rate_limit: RateLimitSettings,
+}
+
+/// Requests each organisation may make to one instance (health checks are exempt).
+/// `per_minute = 0` turns the limit off.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RateLimitSettings {
+    /// Sustained rate.
+    pub per_minute: u32,
+    /// How many may arrive at once before the sustained rate applies.
+    pub burst: u32,
+}
+
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        // A busy council front end shared by several coordinators stays well inside
+        // this; a partner system stuck in a retry loop does not.
+        Self {
+            per_minute: 600,
+            burst: 120,
+        }
+    }
 }
 
 /// Where the keys that seal personal data at rest come from. With neither set, the
@@ -113,6 +136,7 @@ impl Default for Settings {
             log: LogSettings::default(),
             auth: AuthSettings::default(),
             encryption: EncryptionSettings::default(),
+            rate_limit: RateLimitSettings::default(),
         }
     }
 }

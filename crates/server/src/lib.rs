@@ -6,6 +6,7 @@ pub mod config;
 pub mod demo;
 pub mod files;
 pub mod keys;
+pub mod seed;
 pub mod setup;
 pub mod startup;
 pub mod telemetry;

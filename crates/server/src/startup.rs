@@ -8,6 +8,7 @@ use anyhow::{Context, anyhow};
 use jsonwebtoken::Algorithm;
 use sanctuary_domain::organisation::Role;
 use sanctuary_http::auth::{TrustedKey, Verifier, key_from_pem, keys_from_jwks};
+use sanctuary_http::rate_limit::{RateLimit, RateLimiter};
 use sanctuary_http::state::AppState;
 use sanctuary_http::{ExtraRoutes, ServerSettings};
 use sanctuary_persistence::{Store, StoreOptions};
@@ -97,6 +98,10 @@ impl Application {
         let state = AppState {
             store: store.clone(),
             verifier,
+            limiter: RateLimiter::new(Some(RateLimit {
+                per_minute: settings.rate_limit.per_minute,
+                burst: settings.rate_limit.burst,
+            })),
         };
         let server = sanctuary_http::server(state, listener, &server_settings, extra)
             .map_err(|e| anyhow!(e))?;

@@ -20,6 +20,20 @@ pub fn with_dash_answers() -> Value {
     serde_json::from_str(include_str!("../../fixtures/referral-dash-answers.json")).unwrap()
 }
 
+/// The full referral, eligible as it stands (the perpetrator has left, the client
+/// wishes to stay), with its own external reference: accepted without an override.
+pub fn eligible(reference: &str) -> Value {
+    let mut body = full();
+    set(
+        &mut body,
+        "/safety/perpetrator_lives_at_property",
+        json!(false),
+    );
+    set(&mut body, "/household/client_wishes_to_remain", json!(true));
+    set(&mut body, "/external_reference", json!(reference));
+    body
+}
+
 /// A referral whose installation and information-sharing consents were refused.
 pub fn consent_refused() -> Value {
     serde_json::from_str(include_str!("../../fixtures/referral-consent-refused.json")).unwrap()

@@ -15,13 +15,13 @@ use sanctuary_persistence::Store;
 use sanctuary_persistence::crypto::Keyring;
 use sanctuary_server::Application;
 use sanctuary_server::config::{
-    AuthSettings, EncryptionSettings, IssuerSettings, KeySettings, Settings,
+    AuthSettings, EncryptionSettings, IssuerSettings, KeySettings, RateLimitSettings, Settings,
 };
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
-use fixtures::{set, today};
+use fixtures::today;
 
 pub use db::TestDb;
 pub use tokens::{ISSUER, TestKeys};
@@ -41,7 +41,21 @@ pub struct TestApp {
     pub store: Store,
     pub world: World,
     handle: ServerHandle,
+    /// The settings it runs with, for a second instance on the same database.
+    settings: Settings,
     _db: TestDb,
+}
+
+/// Another server process on the same database (scale-out).
+pub struct Instance {
+    pub address: String,
+    handle: ServerHandle,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        drop(self.handle.stop(false));
+    }
 }
 
 impl TestApp {
@@ -91,10 +105,16 @@ impl TestApp {
                 keys: Some(SecretString::from(test_keyring())),
                 keys_file: None,
             },
+            // On, so every test passes through it, but out of the way; the rate limit
+            // test sets its own.
+            rate_limit: RateLimitSettings {
+                per_minute: 1_000_000,
+                burst: 100_000,
+            },
             ..Settings::default()
         };
         customise(&mut settings);
-        let app = Application::build(&settings, extra)
+        let app = Application::build(&settings, extra.clone())
             .await
             .expect("the app starts");
         let address = format!("http://127.0.0.1:{}", app.port());
@@ -104,6 +124,8 @@ impl TestApp {
         let world = World::create(&store).await;
         let client = Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // Never reuse a connection the server may be closing as idle.
+            .pool_idle_timeout(std::time::Duration::from_secs(2))
             .build()
             .expect("a client");
         TestApp {
@@ -112,8 +134,39 @@ impl TestApp {
             store,
             world,
             handle,
+            settings,
             _db: db,
         }
+    }
+
+    /// One number from `sql` (a single row, column `n`).
+    pub async fn number(&self, sql: &str) -> i64 {
+        let db = self.store.connection();
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                sql,
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get("", "n").unwrap()
+    }
+
+    /// The database this app runs on.
+    pub fn database_url(&self) -> &str {
+        self._db.url()
+    }
+
+    /// Starts a second instance of the service on this app's database.
+    pub async fn second_instance(&self) -> Instance {
+        let app = Application::build(&self.settings, None)
+            .await
+            .expect("the second instance starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let handle = app.handle();
+        tokio::spawn(app.run_until_stopped());
+        Instance { address, handle }
     }
 
     /// Everything the database holds, as text: the raw SQLite files (database and WAL), or
@@ -166,6 +219,22 @@ impl TestApp {
         db.query_all_raw(Statement::from_sql_and_values(backend, sql, [id.into()]))
             .await
             .expect("the query runs")
+    }
+
+    /// The figures the monitoring report is built from: counts by every category column.
+    pub async fn report_basis(&self) -> Vec<String> {
+        let db = self.store.connection();
+        let sql = "SELECT status, gender, ethnicity, age_band, tenure, risk_level, referral_source, \
+                   accommodation_type, children_count, consent_installation, COUNT(*) AS n \
+                   FROM cases GROUP BY status, gender, ethnicity, age_band, tenure, risk_level, \
+                   referral_source, accommodation_type, children_count, consent_installation \
+                   ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10";
+        db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|row| format!("{row:?}"))
+            .collect()
     }
 
     /// The SQLite database file, when the tests run on SQLite.
@@ -273,16 +342,8 @@ impl TestApp {
     pub async fn case_with_works(&self, complete: bool) -> String {
         let app = self;
         let w = &app.world;
-        let mut body = fixtures::full();
-        set(
-            &mut body,
-            "/safety/perpetrator_lives_at_property",
-            json!(false),
-        );
-        set(&mut body, "/household/client_wishes_to_remain", json!(true));
         // Unique, so a test can walk several cases.
-        let reference = format!("W-{}", uuid::Uuid::now_v7().simple());
-        set(&mut body, "/external_reference", json!(reference));
+        let body = fixtures::eligible(&format!("W-{}", uuid::Uuid::now_v7().simple()));
         let id = app.refer_ok(&w.harbour, &body).await["id"]
             .as_str()
             .unwrap()

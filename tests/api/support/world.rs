@@ -46,6 +46,8 @@ pub struct World {
     pub operator: Org,
     /// Darlington's auditor (information governance).
     pub auditor: Org,
+    /// Funds Darlington (sees anonymised aggregates only).
+    pub funder: Org,
 }
 
 impl World {
@@ -106,6 +108,11 @@ impl World {
             OrganisationKind::Council,
         )
         .await;
+        let funder = org(
+            "Durham Police and Crime Commissioner",
+            OrganisationKind::Funder,
+        )
+        .await;
         for (scheme, org, role) in [
             (darlington, &harbour, Role::Referrer),
             (darlington, &housing, Role::Referrer),
@@ -119,6 +126,7 @@ impl World {
             (darlington, &fire_service, Role::FireService),
             (teesside, &tees_assessor, Role::Assessor),
             (darlington, &auditor, Role::Auditor),
+            (darlington, &funder, Role::Funder),
         ] {
             schemes::add_member(db, scheme, org.id, role).await.unwrap();
         }
@@ -154,6 +162,7 @@ impl World {
             tees_assessor,
             operator,
             auditor,
+            funder,
         }
     }
 }

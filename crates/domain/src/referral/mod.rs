@@ -40,6 +40,37 @@ pub struct Referral {
     pub consents: IntakeConsents,
 }
 
+impl Referral {
+    /// Every rule of the referral form a built referral could still break (the typed
+    /// fields — postcode, phone, email, DASH, scheme code — were checked when they were
+    /// made), with pointers from the referral's root: the same rules the intake form
+    /// applies section by section as it parses, for referrals made in code.
+    pub fn violations(&self, today: Date) -> Violations {
+        let mut v = Violations::new();
+        let r = &self.referrer;
+        v.check(
+            "/referrer/email",
+            check_reachable(r.email.is_some(), r.phone.is_some()),
+        );
+        v.check(
+            "/client/date_of_birth",
+            check_date_of_birth(self.client.date_of_birth, today),
+        );
+        v.absorb("/demographics", self.demographics.violations());
+        v.absorb("/household", self.household.violations());
+        let safety = &self.safety;
+        if let Some(marac) = &safety.marac {
+            v.absorb("/safety/marac", marac.violations());
+        }
+        v.absorb("/safety/police", safety.police.violations());
+        if let Some(order) = &safety.civil_order {
+            v.absorb("/safety/civil_order", order.violations());
+        }
+        v.absorb("/consents", consent_violations(&self.consents, today));
+        v
+    }
+}
+
 /// Additional support needs (the template's "Additional support" rows).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SupportNeeds {

@@ -106,6 +106,8 @@ pub struct RiskFacts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseSnapshot {
     pub status: CaseStatus,
+    /// When the referral arrived (the monitoring report counts days from it).
+    pub received_at: OffsetDateTime,
     pub held_from: Option<CaseStatus>,
     pub settings: SchemeSettings,
     /// The scheme's measures catalogue.
@@ -413,6 +415,11 @@ pub fn apply(
         Command::CompleteWorks { results } => {
             complete(case, results, &mut fx)?;
             fx.changes.works_completed_at = Some(at);
+            // Kept, so the report averages it in SQL: UK working days of the scheme's
+            // calendar, the referral's day being day 0.
+            let days = calendar
+                .working_days_between(london::local_date(case.received_at), london::local_date(at));
+            fx.changes.days_to_installation = Some(u32::try_from(days).unwrap_or(0));
             Some((ClockEvent::WorksCompleted, None))
         }
         Command::RecordContact {
@@ -714,6 +721,15 @@ fn recommend(
     v.into_result(items).map_err(ActionError::Invalid)
 }
 
+/// The estimated cost of the works items `chosen` (what approving them commits to).
+pub fn estimated_total(works: &[WorksItem], chosen: &[Uuid]) -> i64 {
+    works
+        .iter()
+        .filter(|w| chosen.contains(&w.id))
+        .map(|w| w.estimated_cost_pence)
+        .sum()
+}
+
 fn approve(
     case: &CaseSnapshot,
     approval: ItemApproval,
@@ -742,12 +758,7 @@ fn approve(
             "approve at least one recommended measure",
         ));
     }
-    let total: i64 = case
-        .works
-        .iter()
-        .filter(|w| chosen.contains(&w.id))
-        .map(|w| w.estimated_cost_pence)
-        .sum();
+    let total = estimated_total(&case.works, &chosen);
     let limit = case.settings.household_budget_limit_pence;
     if total > limit && approval.funder_approval_reference.is_none() {
         return Err(invalid(

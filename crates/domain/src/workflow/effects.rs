@@ -24,6 +24,8 @@ pub struct CaseChanges {
     pub assessor_organisation_id: Option<Uuid>,
     pub contractor_organisation_id: Option<Uuid>,
     pub works_completed_at: Option<OffsetDateTime>,
+    /// Working days from referral to works completed.
+    pub days_to_installation: Option<u32>,
     pub works_cost_pence: Option<i64>,
     pub approved_cost_pence: Option<i64>,
     pub funder_approval_reference: Option<String>,

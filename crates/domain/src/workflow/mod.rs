@@ -13,7 +13,7 @@ mod works;
 pub use command::{
     ActionError, CaseSnapshot, Command, Conflict, ConsentChange, ContactMethod, ContactOutcome,
     FOLLOW_UP_MILESTONES, FeelsSafer, FireCheckOutcome, ItemApproval, ItemResult, RiskFacts,
-    RiskFlagFacts, RiskInput, apply, risk_flags, start_clocks,
+    RiskFlagFacts, RiskInput, apply, estimated_total, risk_flags, start_clocks,
 };
 pub use effects::{CaseChanges, Effects, Note, NoteKind, Record};
 pub use works::{ItemOutcome, Recommendation, WorksItem};

@@ -57,6 +57,15 @@ impl FromRequest for Caller {
                     _ => ApiError::unauthorized("The access token is not valid.", true),
                 }
             })?;
+            // Budgeted by the token's (signed) organisation claim before any database
+            // work, so a flood costs little.
+            state
+                .limiter
+                .check(claims.organisation_id)
+                .map_err(|wait| {
+                    tracing::info!("request refused: rate limited");
+                    ApiError::rate_limited(wait)
+                })?;
             // A revoked token is refused from the next request on: checked every time,
             // never cached.
             if let Some(jti) = &claims.token_id

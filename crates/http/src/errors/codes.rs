@@ -85,6 +85,8 @@ error_codes! {
     CoordinatorExists = ("coordinator_exists", 409, "The scheme already has a coordinator"),
     /// The date is already a holiday in that nation's calendar.
     HolidayExists = ("holiday_exists", 409, "Already a holiday"),
+    /// The organisation has used its request budget; wait `Retry-After` seconds.
+    RateLimited = ("rate_limited", 429, "Too many requests"),
     /// An unexpected failure; details are in the service's log under the request id.
     InternalError = ("internal_error", 500, "Internal error"),
     /// A dependency (the database) is unavailable.

@@ -31,6 +31,7 @@ struct Details {
     etag: Option<String>,
     www_authenticate: Option<&'static str>,
     allow: Option<String>,
+    retry_after: Option<u64>,
     cause: Option<String>,
     request_id: Option<String>,
 }
@@ -46,6 +47,7 @@ impl ApiError {
             etag: None,
             www_authenticate: None,
             allow: None,
+            retry_after: None,
             cause: None,
             request_id: None,
         }))
@@ -81,6 +83,16 @@ impl ApiError {
             "This resource does not support that method.",
         );
         e.0.allow = Some(allow);
+        e
+    }
+
+    /// 429 with `Retry-After` (whole seconds, rounded up).
+    pub fn rate_limited(wait: std::time::Duration) -> Self {
+        let mut e = Self::new(
+            ErrorCode::RateLimited,
+            "Your organisation has used its request budget; retry after the time given.",
+        );
+        e.0.retry_after = Some(wait.as_secs() + u64::from(wait.subsec_nanos() > 0));
         e
     }
 
@@ -216,6 +228,9 @@ impl ResponseError for ApiError {
         }
         if let Some(allow) = &self.0.allow {
             response.insert_header(("Allow", allow.as_str()));
+        }
+        if let Some(seconds) = self.0.retry_after {
+            response.insert_header(("Retry-After", seconds.max(1).to_string()));
         }
         if let Some(etag) = &self.0.etag {
             response.insert_header(("ETag", etag.as_str()));

@@ -18,9 +18,7 @@ use sanctuary_persistence::workflow::{CommitError, commit, load};
 use sanctuary_persistence::{organisations, schemes};
 use uuid::Uuid;
 
-use super::{case_response, etag, expected_version, now_micros};
-use crate::access::Scope;
-use crate::audit;
+use super::{Authorised, authorise, case_response, etag, expected_version, now_micros};
 use crate::auth::Caller;
 use crate::errors::{ApiError, ErrorCode};
 use crate::extract::ContractJson;
@@ -75,21 +73,17 @@ pub async fn perform(
     command: Command,
 ) -> Result<HttpResponse, ApiError> {
     let action = command.action();
-    let id = Uuid::parse_str(id).map_err(|_| ApiError::not_found())?;
+    let Authorised {
+        summary,
+        scope,
+        role,
+        ..
+    } = authorise(state, caller, id, action, || {
+        format!("Your organisation's role on this case does not allow `{action}`.")
+    })
+    .await?;
+    let id = summary.id;
     let store = &state.store;
-    let summary = cases::find_summary(store.connection(), id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let scope = Scope::of(store, caller).await?;
-    if scope.view(&summary).is_none() {
-        return Err(audit::refuse(state, caller, action, &summary, ApiError::not_found()).await);
-    }
-    let Some(role) = scope.acting_role(&summary, action) else {
-        let refusal = ApiError::forbidden(format!(
-            "Your organisation's role on this case does not allow `{action}`."
-        ));
-        return Err(audit::refuse(state, caller, action, &summary, refusal).await);
-    };
     let expected = expected_version(request, "case")?;
     if expected != summary.version {
         return Err(ApiError::stale("case", etag(summary.version)));

@@ -8,11 +8,9 @@ use sanctuary_persistence::audit::{self, AuditQuery};
 use sanctuary_persistence::{calendars, cases, events};
 use serde_json::Value;
 use time::Date;
-use uuid::Uuid;
 
-use super::now_micros;
 use super::timeline::{risk_assessments_of, timeline_of};
-use crate::access::Scope;
+use super::{Authorised, authorise, now_micros};
 use crate::audit as audit_trail;
 use crate::auth::Caller;
 use crate::errors::ApiError;
@@ -47,22 +45,18 @@ pub async fn export_case(
     caller: Caller,
     id: Path<String>,
 ) -> Result<Json<CaseExport>, ApiError> {
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::not_found())?;
-    let store = &state.store;
-    let summary = cases::find_summary(store.connection(), id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let scope = Scope::of(store, &caller).await?;
     let action = Action::ExportCase;
-    let Some(view) = scope.view(&summary) else {
-        let refusal = ApiError::not_found();
-        return Err(audit_trail::refuse(&state, &caller, action, &summary, refusal).await);
-    };
-    let Some(role) = scope.acting_role(&summary, action) else {
-        let refusal =
-            ApiError::forbidden("Subject access exports are made by the scheme's coordinator.");
-        return Err(audit_trail::refuse(&state, &caller, action, &summary, refusal).await);
-    };
+    let Authorised {
+        summary,
+        scope,
+        view,
+        role,
+    } = authorise(&state, &caller, &id, action, || {
+        "Subject access exports are made by the scheme's coordinator.".into()
+    })
+    .await?;
+    let id = summary.id;
+    let store = &state.store;
     let fields = vec!["export".to_owned()];
     audit_trail::read(&state, &caller, Some(role), action, &summary, fields).await?;
 

@@ -11,19 +11,64 @@ pub mod measures;
 pub mod rectify;
 pub mod reference;
 pub mod referrals;
+pub mod reports;
 pub mod schemes;
 pub mod timeline;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
+use sanctuary_domain::organisation::Role;
+use sanctuary_domain::policy::{Action, View};
 use sanctuary_persistence::calendars;
-use sanctuary_persistence::cases::CaseRecord;
+use sanctuary_persistence::cases::{CaseRecord, CaseSummary, find_summary};
 use time::OffsetDateTime;
+use uuid::Uuid;
 
 use crate::access::Scope;
+use crate::audit::refuse;
+use crate::auth::Caller;
 use crate::errors::{ApiError, ErrorCode};
 use crate::state::AppState;
 use crate::views;
+
+/// A case the caller may take `action` on, with how it may see it and the role it acts
+/// in.
+pub struct Authorised {
+    pub summary: CaseSummary,
+    pub scope: Scope,
+    pub view: View,
+    pub role: Role,
+}
+
+/// Loads case `id` and asks the policy about `action`: 404 (exactly as for a missing
+/// case) if the caller may not see it, 403 with `forbidden` if its role does not allow
+/// the action. Both refusals are audited before they are answered.
+pub async fn authorise(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    action: Action,
+    forbidden: impl FnOnce() -> String,
+) -> Result<Authorised, ApiError> {
+    let id = Uuid::parse_str(id).map_err(|_| ApiError::not_found())?;
+    let summary = find_summary(state.store.connection(), id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let scope = Scope::of(&state.store, caller).await?;
+    let Some(view) = scope.view(&summary) else {
+        return Err(refuse(state, caller, action, &summary, ApiError::not_found()).await);
+    };
+    let Some(role) = scope.acting_role(&summary, action) else {
+        let refusal = ApiError::forbidden(forbidden());
+        return Err(refuse(state, caller, action, &summary, refusal).await);
+    };
+    Ok(Authorised {
+        summary,
+        scope,
+        view,
+        role,
+    })
+}
 
 /// The case's strong validator: changes with every write.
 pub fn etag(version: i64) -> String {

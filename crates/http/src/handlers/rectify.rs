@@ -10,11 +10,8 @@ use sanctuary_persistence::events::Actor;
 use sanctuary_persistence::rectify::{Rectification, changed_fields, rectify};
 use sanctuary_persistence::workflow::CommitError;
 use serde_json::Value;
-use uuid::Uuid;
 
-use super::{case_response, etag, expected_version, now_micros};
-use crate::access::Scope;
-use crate::audit;
+use super::{Authorised, authorise, case_response, etag, expected_version, now_micros};
 use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::extract::ContractJson;
@@ -81,22 +78,17 @@ pub async fn rectify_referral(
     id: Path<String>,
     body: ContractJson<ReferralForm>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = Uuid::parse_str(&id).map_err(|_| ApiError::not_found())?;
+    let Authorised {
+        summary,
+        scope,
+        role,
+        ..
+    } = authorise(&state, &caller, &id, Action::RectifyReferral, || {
+        "Only the referring organisation and the coordinator correct a referral.".into()
+    })
+    .await?;
+    let id = summary.id;
     let store = &state.store;
-    let summary = cases::find_summary(store.connection(), id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let scope = Scope::of(store, &caller).await?;
-    let action = Action::RectifyReferral;
-    if scope.view(&summary).is_none() {
-        return Err(audit::refuse(&state, &caller, action, &summary, ApiError::not_found()).await);
-    }
-    let Some(role) = scope.acting_role(&summary, action) else {
-        let refusal = ApiError::forbidden(
-            "Only the referring organisation and the coordinator correct a referral.",
-        );
-        return Err(audit::refuse(&state, &caller, action, &summary, refusal).await);
-    };
     let expected = expected_version(&request, "case")?;
     if expected != summary.version {
         return Err(ApiError::stale("case", etag(summary.version)));

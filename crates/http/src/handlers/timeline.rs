@@ -3,11 +3,11 @@
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, get};
 use sanctuary_domain::policy::Action;
-use sanctuary_persistence::cases::{self, CaseSummary};
+use sanctuary_persistence::cases::CaseSummary;
 use sanctuary_persistence::{events, risk};
 use uuid::Uuid;
 
-use crate::access::Scope;
+use super::{Authorised, authorise};
 use crate::audit;
 use crate::auth::Caller;
 use crate::errors::ApiError;
@@ -15,29 +15,20 @@ use crate::state::AppState;
 use crate::wire::case::OrganisationRef;
 use crate::wire::history::{ActorView, RiskAssessmentView, TimelineEntryView};
 
-/// The case, if the caller may see its history (404 if it may not see the case at all,
-/// 403 if it may see the case but not its history).
-/// The case, if the caller may read its history; the read (or the refusal) is audited
-/// as `what` before anything is returned.
+/// The case, if the caller may read its history (404 if it may not see the case at
+/// all, 403 if it may see the case but not its history); the read is audited as `what`
+/// before anything is returned.
 async fn readable(
     state: &AppState,
     caller: &Caller,
     id: &str,
     what: &str,
 ) -> Result<CaseSummary, ApiError> {
-    let id = Uuid::parse_str(id).map_err(|_| ApiError::not_found())?;
-    let summary = cases::find_summary(state.store.connection(), id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let scope = Scope::of(&state.store, caller).await?;
-    if scope.view(&summary).is_none() {
-        let refusal = ApiError::not_found();
-        return Err(audit::refuse(state, caller, Action::ViewTimeline, &summary, refusal).await);
-    }
-    let Some(role) = scope.acting_role(&summary, Action::ViewTimeline) else {
-        let refusal = ApiError::forbidden("Your role on this case does not include its history.");
-        return Err(audit::refuse(state, caller, Action::ViewTimeline, &summary, refusal).await);
-    };
+    let Authorised { summary, role, .. } =
+        authorise(state, caller, id, Action::ViewTimeline, || {
+            "Your role on this case does not include its history.".into()
+        })
+        .await?;
     let fields = vec![what.to_owned()];
     audit::read(
         state,

@@ -9,4 +9,5 @@ pub mod history;
 pub mod measure;
 pub mod organisation;
 pub mod referral;
+pub mod report;
 pub mod scheme;

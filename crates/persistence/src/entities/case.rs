@@ -76,6 +76,7 @@ pub struct Model {
     pub works_may_continue: bool,
     pub legal_hold: bool,
     pub anonymised_at: Option<TimeDateTimeWithTimeZone>,
+    pub days_to_installation: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

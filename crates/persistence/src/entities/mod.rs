@@ -13,6 +13,7 @@ pub mod case_referral;
 pub mod holiday;
 pub mod idempotency_record;
 pub mod organisation;
+pub mod report_note;
 pub mod revoked_token;
 pub mod risk_assessment;
 pub mod scheme;

@@ -3,13 +3,11 @@
 pub(crate) mod rows;
 
 use sanctuary_domain::audit::AuditOutcome;
-use sanctuary_domain::case::{CaseFlag, CaseStatus, ProgressBlock};
-use sanctuary_domain::clock::Clock;
-use sanctuary_domain::eligibility::EligibilityWarning;
+use sanctuary_domain::calendar::Calendar;
+use sanctuary_domain::case::{CaseStatus, Intake};
 use sanctuary_domain::organisation::ReferralSource;
 use sanctuary_domain::policy::Action;
 use sanctuary_domain::referral::Referral;
-use sanctuary_domain::risk::RiskLevel;
 use sanctuary_domain::scheme::case_reference;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
@@ -32,22 +30,38 @@ use crate::{Store, StoreError};
 pub(crate) use rows::answers_json;
 use rows::{MatchKeys, case_row, initial_risk_assessment};
 
-/// Everything needed to open a case; the rules have already been applied.
+/// A valid referral to open a case from; [`create_case`] applies the scheme's rules.
 pub struct NewCase<'a> {
     pub scheme: &'a Scheme,
     pub referring_organisation: &'a Organisation,
     pub actor: &'a Actor,
     pub received_at: OffsetDateTime,
     pub referral: &'a Referral,
-    pub risk_level: Option<RiskLevel>,
-    pub flags: &'a [CaseFlag],
-    pub progress_blocks: &'a [ProgressBlock],
-    pub eligibility_warnings: &'a [EligibilityWarning],
-    /// The clocks the referral starts.
-    pub clocks: &'a [Clock],
     pub idempotency: Option<&'a IdempotencyKey>,
     /// The request's id, for the audit record.
     pub request_id: Option<&'a str>,
+}
+
+impl<'a> NewCase<'a> {
+    /// A referral from `referring_organisation`, made by `actor`, with no idempotency
+    /// key and no request.
+    pub fn new(
+        scheme: &'a Scheme,
+        referring_organisation: &'a Organisation,
+        actor: &'a Actor,
+        referral: &'a Referral,
+        received_at: OffsetDateTime,
+    ) -> Self {
+        Self {
+            scheme,
+            referring_organisation,
+            actor,
+            received_at,
+            referral,
+            idempotency: None,
+            request_id: None,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +69,9 @@ pub enum IntakeError {
     /// The organisation already used this external reference.
     #[error("the external reference is already used by case {reference}")]
     DuplicateExternalReference { case_id: Uuid, reference: String },
+    /// Another request with the same idempotency key created the case first.
+    #[error("the idempotency key was completed by another request")]
+    KeyCompletedElsewhere,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -75,11 +92,23 @@ fn referral_sections(referral: &Referral) -> Vec<String> {
 /// as a repeat.
 const REPEAT_WINDOW: Duration = Duration::days(365);
 
-/// Opens the case in one transaction: next reference number, case row (linked to any
-/// earlier case for the same client or home), referral, clocks, first risk assessment,
-/// first timeline event and the idempotency key's completion. All of it is durable, or
-/// none of it is.
-pub async fn create_case(store: &Store, new: NewCase<'_>) -> Result<Uuid, IntakeError> {
+/// Applies the scheme's rules to the referral ([`Intake::assess`]: risk level, flags,
+/// progress blocks, eligibility warnings, first clocks; `calendar` is the scheme
+/// nation's) and opens the case in one transaction: next reference number, case row
+/// (linked to any earlier case for the same client or home), referral, clocks, first
+/// risk assessment, first timeline event and the idempotency key's completion. All of it
+/// is durable, or none of it is.
+pub async fn create_case(
+    store: &Store,
+    new: NewCase<'_>,
+    calendar: &Calendar,
+) -> Result<Uuid, IntakeError> {
+    let intake = Intake::assess(
+        new.referral,
+        &new.scheme.settings,
+        new.received_at,
+        calendar,
+    );
     let org_id = new.referring_organisation.id;
     if let Some(existing) =
         find_external_reference(store.connection(), org_id, new.referral).await?
@@ -94,7 +123,7 @@ pub async fn create_case(store: &Store, new: NewCase<'_>) -> Result<Uuid, Intake
     let keyring = store.keys()?;
     let keys = MatchKeys::of(new.referral, keyring);
     let repeat_of = earlier_case(&tx, new.scheme.id, &keys, new.received_at).await?;
-    if let Err(err) = case_row(id, reference, &new, &keys, repeat_of)
+    if let Err(err) = case_row(id, reference, &new, &intake, &keys, repeat_of)
         .insert(&tx)
         .await
     {
@@ -119,13 +148,13 @@ pub async fn create_case(store: &Store, new: NewCase<'_>) -> Result<Uuid, Intake
     .insert(&tx)
     .await
     .map_err(StoreError::db("storing a referral"))?;
-    for clock in new.clocks {
+    for clock in &intake.clocks {
         new_clock(id, new.scheme.id, clock)
             .insert(&tx)
             .await
             .map_err(StoreError::db("starting a clock"))?;
     }
-    initial_risk_assessment(id, &new)
+    initial_risk_assessment(id, &new, &intake)
         .insert(&tx)
         .await
         .map_err(StoreError::db("recording the risk assessment"))?;
@@ -133,7 +162,7 @@ pub async fn create_case(store: &Store, new: NewCase<'_>) -> Result<Uuid, Intake
         "referral_source",
         ReferralSource::from(new.referring_organisation.kind).to_string(),
     )];
-    if let Some(level) = new.risk_level {
+    if let Some(level) = intake.risk_level {
         data.push(("risk_level", level.to_string()));
     }
     if let Some(earlier) = repeat_of {
@@ -162,8 +191,11 @@ pub async fn create_case(store: &Store, new: NewCase<'_>) -> Result<Uuid, Intake
         outcome: AuditOutcome::Allowed,
     };
     audit::append(&tx, &record).await?;
-    if let Some(key) = new.idempotency {
-        idempotency::complete(&tx, key, id).await?;
+    if let Some(key) = new.idempotency
+        && !idempotency::complete(&tx, key, id).await?
+    {
+        // Dropping the transaction rolls the case back.
+        return Err(IntakeError::KeyCompletedElsewhere);
     }
     tx.commit()
         .await
@@ -200,25 +232,31 @@ async fn earlier_case(
     keys: &MatchKeys,
     now: OffsetDateTime,
 ) -> Result<Option<Uuid>, StoreError> {
-    case::Entity::find()
-        .select_only()
-        .column(case::Column::Id)
-        .filter(case::Column::SchemeId.eq(scheme_id))
-        .filter(
-            Condition::any()
-                .add(case::Column::ClientMatchKey.eq(keys.client.as_str()))
-                .add(case::Column::AddressMatchKey.eq(keys.address.as_str())),
-        )
-        .filter(
-            Condition::any()
-                .add(case::Column::EndedAt.is_null())
-                .add(case::Column::EndedAt.gte(now - REPEAT_WINDOW)),
-        )
-        .order_by_desc(case::Column::Id)
-        .into_tuple()
-        .one(db)
+    // One query per key, each on its own (scheme, key) index: with an OR of the two,
+    // SQLite walks every case of the scheme newest first (2.6 referrals/s at 100k cases).
+    let latest = |column: case::Column, key: &str| {
+        case::Entity::find()
+            .select_only()
+            .column(case::Column::Id)
+            .filter(case::Column::SchemeId.eq(scheme_id))
+            .filter(column.eq(key))
+            .filter(
+                Condition::any()
+                    .add(case::Column::EndedAt.is_null())
+                    .add(case::Column::EndedAt.gte(now - REPEAT_WINDOW)),
+            )
+            .order_by_desc(case::Column::Id)
+            .into_tuple::<Uuid>()
+            .one(db)
+    };
+    let by_client = latest(case::Column::ClientMatchKey, keys.client.as_str())
         .await
-        .map_err(StoreError::db("looking for earlier referrals"))
+        .map_err(StoreError::db("looking for earlier referrals"))?;
+    let by_address = latest(case::Column::AddressMatchKey, keys.address.as_str())
+        .await
+        .map_err(StoreError::db("looking for earlier referrals"))?;
+    // UUIDv7 ids order by creation: the later of the two is the most recent case.
+    Ok(std::cmp::Ord::max(by_client, by_address))
 }
 
 /// The scheme's next reference number for `year`, gap-free: the counter row is locked by

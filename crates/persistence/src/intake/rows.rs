@@ -1,7 +1,7 @@
 //! The rows a referral opens a case with.
 
 use sanctuary_domain::age::{AgeBand, age_on};
-use sanctuary_domain::case::{CaseFlag, CaseStatus};
+use sanctuary_domain::case::{CaseFlag, CaseStatus, Intake};
 use sanctuary_domain::matching;
 use sanctuary_domain::organisation::ReferralSource;
 use sanctuary_domain::referral::{Disability, Referral, YesNo};
@@ -46,6 +46,7 @@ pub(crate) fn answers_json(r: &sanctuary_domain::dash::Dash) -> Option<String> {
 pub(super) fn initial_risk_assessment(
     case_id: Uuid,
     new: &NewCase<'_>,
+    intake: &Intake,
 ) -> risk_assessment::ActiveModel {
     let safety = &new.referral.safety;
     risk_assessment::ActiveModel {
@@ -58,7 +59,7 @@ pub(super) fn initial_risk_assessment(
         dash_score: Set(safety.dash.score().map(i16::from)),
         dash_answers: Set(answers_json(&safety.dash)),
         judgement: Set(None),
-        level: Set(new.risk_level.map(|l| l.as_str().to_owned())),
+        level: Set(intake.risk_level.map(|l| l.as_str().to_owned())),
         incidents_last_12_months: Set(None),
         marac_referred: Set(safety.marac.as_ref().map(|m| m.referred)),
         marac_date: Set(safety.marac.as_ref().and_then(|m| m.meeting_date)),
@@ -72,11 +73,12 @@ pub(super) fn case_row(
     id: Uuid,
     reference: String,
     new: &NewCase<'_>,
+    intake: &Intake,
     keys: &MatchKeys,
     repeat_of: Option<Uuid>,
 ) -> case::ActiveModel {
     let r = new.referral;
-    let mut flags = new.flags.to_vec();
+    let mut flags = intake.flags.to_vec();
     if repeat_of.is_some() {
         flags.push(CaseFlag::RepeatReferral);
         flags.sort();
@@ -95,10 +97,10 @@ pub(super) fn case_row(
             .as_str()
             .into()),
         flags: Set(join(&flags)),
-        progress_blocks: Set(join(new.progress_blocks)),
+        progress_blocks: Set(join(&intake.progress_blocks)),
         dash_completed: Set(r.safety.dash.completed()),
         dash_score: Set(r.safety.dash.score().map(i16::from)),
-        risk_level: Set(new.risk_level.map(|l| l.as_str().into())),
+        risk_level: Set(intake.risk_level.map(|l| l.as_str().into())),
         marac_referred: Set(r.safety.marac.as_ref().map(|m| m.referred)),
         consent_installation: Set(r.consents.installation.as_str().into()),
         consent_landlord_contact: Set(r.consents.landlord_contact.as_str().into()),
@@ -114,12 +116,13 @@ pub(super) fn case_row(
         close_reason: Set(None),
         ended_at: Set(None),
         works_completed_at: Set(None),
+        days_to_installation: Set(None),
         approved_cost_pence: Set(None),
         works_cost_pence: Set(None),
         funder_approval_reference: Set(None),
         fire_check_recorded_at: Set(None),
         first_contact_at: Set(None),
-        eligibility_warnings: Set(join(new.eligibility_warnings)),
+        eligibility_warnings: Set(join(&intake.eligibility_warnings)),
         marac_date: Set(r.safety.marac.as_ref().and_then(|m| m.meeting_date)),
         repeat_of_case_id: Set(repeat_of),
         policy_version: Set(new.scheme.settings_version),

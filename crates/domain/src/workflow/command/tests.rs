@@ -38,6 +38,7 @@ fn case(status: CaseStatus) -> CaseSnapshot {
     );
     CaseSnapshot {
         status,
+        received_at: T0,
         held_from: None,
         settings,
         catalogue: measures::shipped(),
@@ -436,8 +437,33 @@ fn completing_works_needs_a_result_for_every_approved_measure() {
             reason: Some("Windows are uPVC with locks".into()),
         },
     ];
-    let fx = apply(&c, Command::CompleteWorks { results }, T0, &cal()).unwrap();
+    let fx = apply(
+        &c,
+        Command::CompleteWorks {
+            results: results.clone(),
+        },
+        T0,
+        &cal(),
+    )
+    .unwrap();
     assert_eq!(fx.changes.works_cost_pence, Some(9_100));
+    assert_eq!(
+        fx.changes.days_to_installation,
+        Some(0),
+        "completed the day it arrived"
+    );
+    // Referred Thursday 24 Dec 2026, completed Tuesday 29 Dec 23:30 UTC: Christmas (Fri),
+    // the weekend and the substitute Boxing Day (Mon 28) are not working days.
+    let mut late = c.clone();
+    late.received_at = datetime!(2026-12-24 09:00 UTC);
+    let fx = apply(
+        &late,
+        Command::CompleteWorks { results },
+        datetime!(2026-12-29 23:30 UTC),
+        &cal(),
+    )
+    .unwrap();
+    assert_eq!(fx.changes.days_to_installation, Some(1));
     assert_eq!(fx.notes.len(), 1);
     assert!(fx.event_data.contains(&("not_installed", "1".to_owned())));
 }

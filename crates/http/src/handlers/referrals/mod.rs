@@ -6,15 +6,11 @@ use actix_web::http::header;
 use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse, post};
 use sanctuary_domain::calendar::london;
-use sanctuary_domain::case::{intake_flags, progress_blocks};
-use sanctuary_domain::clock::ClockEvent;
-use sanctuary_domain::consent::ConsentsInForce;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::{self, Action, Relation};
 use sanctuary_domain::referral::Referral;
-use sanctuary_domain::workflow::start_clocks;
 use sanctuary_persistence::events::Actor;
-use sanctuary_persistence::idempotency;
+use sanctuary_persistence::idempotency::{self, IdempotencyKey, KeyState};
 use sanctuary_persistence::intake::{self, IntakeError, NewCase};
 use sanctuary_persistence::schemes::{self, Scheme};
 use sanctuary_persistence::{calendars, cases};
@@ -33,7 +29,27 @@ use crate::wire::referral::ReferralForm;
 use idempotency_key::{answer_from_key, idempotency_key};
 
 /// How long a claimed idempotency key stays locked if its request never finishes.
-const IDEMPOTENCY_LEASE: Duration = Duration::seconds(60);
+/// Short, so a retry after a crash takes the key over within its wait; a slow holder
+/// that loses it cannot create a second case (see `idempotency::complete`).
+const IDEMPOTENCY_LEASE: Duration = Duration::seconds(10);
+/// How long a retry waits for the first request with its key to finish (on any
+/// instance) before answering 409: long enough that clients get the one answer.
+const IN_FLIGHT_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Claims `key`, or waits while another request holds it: its answer becomes ours, and
+/// if it failed (the key released), this request takes the key over.
+async fn claim_or_wait(state: &AppState, key: &IdempotencyKey) -> Result<KeyState, ApiError> {
+    let deadline = std::time::Instant::now() + IN_FLIGHT_WAIT;
+    let mut seen = idempotency::claim(&state.store, key, IDEMPOTENCY_LEASE).await?;
+    while matches!(seen, KeyState::InFlight) && std::time::Instant::now() < deadline {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+        seen = match idempotency::peek(&state.store, key).await? {
+            KeyState::Fresh => idempotency::claim(&state.store, key, IDEMPOTENCY_LEASE).await?,
+            other => other,
+        };
+    }
+    Ok(seen)
+}
 
 /// Refer a client into a scheme.
 ///
@@ -74,11 +90,14 @@ pub async fn create_referral(
         ));
     }
     let key = idempotency_key(&request, &caller, &body.fingerprint)?;
-    if let Some(key) = &key
-        && let Some(replay) =
-            answer_from_key(&state, &caller, idempotency::peek(&state.store, key).await?).await?
-    {
-        return Ok(replay);
+    if let Some(key) = &key {
+        let seen = idempotency::peek(&state.store, key).await?;
+        // In flight: claimed below, where it is waited for.
+        if !matches!(seen, KeyState::InFlight)
+            && let Some(replay) = answer_from_key(&state, &caller, seen).await?
+        {
+            return Ok(replay);
+        }
     }
     // Membership is checked before the body's other fields: no validation oracle for
     // schemes the caller does not refer into.
@@ -91,7 +110,7 @@ pub async fn create_referral(
         body.parse(|form| form.into_domain(london::local_date(received_at)))?;
     let scheme = scheme.ok_or_else(|| ApiError::internal("a valid referral names its scheme"))?;
     if let Some(key) = &key {
-        let claim = idempotency::claim(&state.store, key, IDEMPOTENCY_LEASE).await?;
+        let claim = claim_or_wait(&state, key).await?;
         if let Some(replay) = answer_from_key(&state, &caller, claim).await? {
             return Ok(replay);
         }
@@ -108,6 +127,13 @@ pub async fn create_referral(
     let case_id =
         match created {
             Ok(id) => id,
+            Err(IntakeError::KeyCompletedElsewhere) => {
+                let key = key.as_ref().ok_or_else(|| ApiError::internal("no key"))?;
+                let seen = idempotency::peek(&state.store, key).await?;
+                return answer_from_key(&state, &caller, seen)
+                    .await?
+                    .ok_or_else(|| ApiError::internal("a completed key has no answer"));
+            }
             Err(err) => {
                 if let Some(key) = &key {
                     idempotency::release(&state.store, key).await?;
@@ -119,6 +145,7 @@ pub async fn create_referral(
                 )
                 .with_existing_case(CaseLink { id: case_id, reference }),
                 IntakeError::Store(e) => e.into(),
+                IntakeError::KeyCompletedElsewhere => ApiError::internal("handled above"),
             });
             }
         };
@@ -157,7 +184,7 @@ async fn referring_scheme(
     }
 }
 
-/// Applies the scheme's rules to the referral and opens the case.
+/// Opens the case: the scheme's rules applied to the referral, in the nation's calendar.
 async fn open_case(
     state: &AppState,
     caller: &Caller,
@@ -166,52 +193,18 @@ async fn open_case(
     received_at: time::OffsetDateTime,
     key: Option<&idempotency::IdempotencyKey>,
 ) -> Result<Uuid, IntakeError> {
-    let settings = &scheme.settings;
-    let risk_level = referral
-        .safety
-        .dash
-        .score()
-        .map(|s| settings.risk_bands.level(s));
-    let flags = intake_flags(
-        referral,
-        risk_level,
-        settings,
-        london::local_date(received_at),
-    );
-    let blocks = progress_blocks(referral);
-    let warnings = settings.eligibility.warnings(referral);
     let calendar = calendars::for_nation(state.store.connection(), scheme.nation).await?;
-    let clocks = start_clocks(
-        settings,
-        &ConsentsInForce::from_intake(&referral.consents),
-        &[],
-        ClockEvent::ReferralReceived,
-        received_at,
-        &calendar,
-    );
     let actor = Actor {
         subject: caller.subject.clone(),
         organisation_id: caller.organisation.id,
         role: Role::Referrer,
     };
-    intake::create_case(
-        &state.store,
-        NewCase {
-            scheme,
-            referring_organisation: &caller.organisation,
-            actor: &actor,
-            received_at,
-            referral,
-            risk_level,
-            flags: &flags,
-            progress_blocks: &blocks,
-            eligibility_warnings: &warnings,
-            clocks: &clocks,
-            idempotency: key,
-            request_id: caller.request_id.as_deref(),
-        },
-    )
-    .await
+    let new = NewCase {
+        idempotency: key,
+        request_id: caller.request_id.as_deref(),
+        ..NewCase::new(scheme, &caller.organisation, &actor, referral, received_at)
+    };
+    intake::create_case(&state.store, new, &calendar).await
 }
 
 async fn created_response(

@@ -5,6 +5,8 @@
 //! checked in the same pass (every error at once).
 
 mod dash;
+#[cfg(test)]
+mod fuzz;
 mod parse;
 mod render;
 

@@ -1,0 +1,280 @@
+//! The quarterly monitoring report, and the coordinator's notes in it.
+
+use actix_web::http::header;
+use actix_web::web::{Data, Path};
+use actix_web::{HttpRequest, HttpResponse, get, put};
+use sanctuary_domain::calendar::london;
+use sanctuary_domain::organisation::Role;
+use sanctuary_domain::policy::{self, Action};
+use sanctuary_domain::report::disclosure::{self, Control};
+use sanctuary_domain::report::{self, year};
+use sanctuary_domain::scheme::YearStart;
+use sanctuary_domain::violation::ViolationCode;
+use sanctuary_persistence::reports;
+use sanctuary_persistence::schemes::{self, Scheme};
+use time::{Date, Month};
+
+use crate::access::Scope;
+use crate::auth::Caller;
+use crate::errors::ApiError;
+use crate::extract::{ContractJson, ValidQuery};
+use crate::handlers::now_micros;
+use crate::render;
+use crate::state::AppState;
+use crate::wire::report::{
+    DisclosureControl, MonitoringReport, QuarterNote, QuarterSpan, ReportNoteBody,
+    ReportQueryParams, ReportScheme,
+};
+
+/// The latest day on or before `today` that is the scheme's year start.
+fn current_year_start(start: YearStart, today: Date) -> Date {
+    let on = |year: i32| {
+        Month::try_from(start.month)
+            .ok()
+            .and_then(|m| Date::from_calendar_date(year, m, start.day).ok())
+            .unwrap_or(today)
+    };
+    let this_year = on(today.year());
+    if this_year <= today {
+        this_year
+    } else {
+        on(today.year() - 1)
+    }
+}
+
+async fn scheme_for(
+    state: &AppState,
+    scope: &Scope,
+    code: &str,
+    action: Action,
+) -> Result<(Scheme, Role), ApiError> {
+    let scheme = schemes::find_by_code(state.store.connection(), code)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    // Reports reveal no case, so a scheme's other members and outsiders get 403.
+    let role = policy::acting_role(&scope.roles, action, &scope.scheme_relations(scheme.id))
+        .ok_or_else(|| {
+            ApiError::forbidden(
+                "The monitoring report is for the scheme's coordinator and its funders.",
+            )
+        })?;
+    Ok((scheme, role))
+}
+
+/// What the client asked for in `Accept`.
+enum Format {
+    Json,
+    Csv,
+    Html,
+}
+
+fn format(request: &HttpRequest) -> Format {
+    let accept = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    // The first listed of the types we make wins (q-values are rarely used here).
+    let position = |mime: &str| accept.find(mime);
+    [
+        (position("application/json"), Format::Json),
+        (position("text/csv"), Format::Csv),
+        (position("text/html"), Format::Html),
+    ]
+    .into_iter()
+    .filter_map(|(p, f)| p.map(|p| (p, f)))
+    .min_by_key(|(p, _)| *p)
+    .map_or(Format::Json, |(_, f)| f)
+}
+
+/// The quarterly monitoring report.
+///
+/// The Standing Together template for a scheme and the four quarters from
+/// `year_start`: every row in the template's order with a stable `code`, Q1–Q4 and a
+/// Total computed over the year. Each section states its basis (which cases, by which
+/// date). JSON by default; `Accept: text/csv` gives the template's layout (row label,
+/// Q1, Q2, Q3, Q4, Total); `Accept: text/html` a printable page with charts.
+///
+/// For the scheme's coordinator (unsuppressed unless `disclosure_control=true`) and
+/// its funders (always with disclosure control: small counts suppressed as `null` with
+/// `suppressed: true`, `*` in CSV and HTML). Everyone else: 403.
+#[utoipa::path(
+    tag = "reports",
+    params(ReportQueryParams),
+    responses(
+        (status = 200, description = "The report.", content(
+            (MonitoringReport = "application/json"),
+            (String = "text/csv"),
+            (String = "text/html"),
+        )),
+        (status = 403, description = "Not the scheme's coordinator or funder.", body = crate::errors::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such scheme.", body = crate::errors::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
+#[get("/reports/monitoring")]
+pub async fn monitoring_report(
+    state: Data<AppState>,
+    caller: Caller,
+    query: ValidQuery<ReportQueryParams>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.0;
+    let scope = Scope::of(&state.store, &caller).await?;
+    let (scheme, role) = scheme_for(&state, &scope, &q.scheme, Action::ViewReport).await?;
+    let controlled = role != Role::Coordinator || q.disclosure_control.unwrap_or(false);
+    let start = q
+        .year_start
+        .unwrap_or_else(|| current_year_start(scheme.year_start, london::local_date(now_micros())));
+    let quarters = year::quarters(start);
+    let db = state.store.connection();
+    let tallies = reports::tallies(db, scheme.id, &quarters).await?;
+    let mut sections = report::build(&tallies);
+    let control = Control {
+        threshold: scheme.settings.disclosure_threshold,
+        rounding: scheme.settings.disclosure_rounding,
+    };
+    if controlled {
+        disclosure::apply(&mut sections, control);
+    }
+    let notes = reports::notes(db, scheme.id, start).await?;
+    let body = MonitoringReport {
+        scheme: ReportScheme {
+            code: scheme.code.to_string(),
+            name: scheme.name,
+        },
+        year_start: start,
+        year_end: quarters[3].last_day,
+        quarters: quarters
+            .iter()
+            .map(|q| QuarterSpan {
+                quarter: q.number,
+                first_day: q.first_day,
+                last_day: q.last_day,
+            })
+            .collect(),
+        disclosure_control: DisclosureControl {
+            applied: controlled,
+            threshold: control.threshold,
+            rounding: control.rounding,
+        },
+        sections,
+        notes: notes
+            .into_iter()
+            .zip(1u8..)
+            .map(|(text, quarter)| QuarterNote { quarter, text })
+            .collect(),
+    };
+    let filename = format!("monitoring-{}-{}", body.scheme.code, body.year_start);
+    Ok(match format(&request) {
+        Format::Json => HttpResponse::Ok().json(body),
+        Format::Csv => HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}.csv\""),
+            ))
+            .body(render::csv::report(&body)),
+        Format::Html => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            // Inline styles and SVG only: nothing may load or run.
+            .insert_header((
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'",
+            ))
+            .body(render::html::report(&body)),
+    })
+}
+
+/// Write a quarter's note on wider scheme work.
+///
+/// The coordinator's free text for the report (e.g. working group updates), shown to
+/// funders too: no personal data. Replaces the quarter's previous note.
+#[utoipa::path(
+    tag = "reports",
+    params(
+        ("scheme" = String, Path, description = "The scheme's code"),
+        ("year_start" = String, Path, format = Date, description = "The first day of the reporting year"),
+        ("quarter" = u8, Path, minimum = 1, maximum = 4, description = "1 to 4"),
+    ),
+    request_body = ReportNoteBody,
+    responses(
+        (status = 200, body = QuarterNote),
+        (status = 403, description = "Not the scheme's coordinator.", body = crate::errors::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such scheme.", body = crate::errors::Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])),
+)]
+#[put("/schemes/{scheme}/report-notes/{year_start}/{quarter}")]
+pub async fn put_report_note(
+    state: Data<AppState>,
+    caller: Caller,
+    path: Path<(String, String, String)>,
+    body: ContractJson<ReportNoteBody>,
+) -> Result<HttpResponse, ApiError> {
+    let (code, year_start, quarter) = path.into_inner();
+    let scope = Scope::of(&state.store, &caller).await?;
+    let (scheme, _) = scheme_for(&state, &scope, &code, Action::WriteReportNotes).await?;
+    let mut bad = Vec::new();
+    let start = Date::parse(
+        &year_start,
+        &time::format_description::well_known::Iso8601::DATE,
+    )
+    .map_err(|_| {
+        bad.push((
+            "year_start".to_owned(),
+            ViolationCode::InvalidFormat,
+            "must be a date, YYYY-MM-DD".to_owned(),
+        ));
+    })
+    .ok();
+    let number = quarter.parse::<u8>().ok().filter(|q| (1..=4).contains(q));
+    if number.is_none() {
+        bad.push((
+            "quarter".to_owned(),
+            ViolationCode::OutOfRange,
+            "must be 1, 2, 3 or 4".to_owned(),
+        ));
+    }
+    let (Some(start), Some(number)) = (start, number) else {
+        return Err(ApiError::invalid_parameters(bad));
+    };
+    let note = body.parse(Ok)?;
+    reports::put_note(
+        state.store.connection(),
+        scheme.id,
+        start,
+        number,
+        &note.text,
+        caller.organisation.id,
+        now_micros(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(QuarterNote {
+        quarter: number,
+        text: Some(note.text),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn the_current_year_starts_on_the_latest_start_day_not_after_today() {
+        let april = YearStart::default();
+        assert_eq!(
+            current_year_start(april, date!(2026 - 11 - 25)),
+            date!(2026 - 04 - 01)
+        );
+        assert_eq!(
+            current_year_start(april, date!(2027 - 03 - 31)),
+            date!(2026 - 04 - 01)
+        );
+        assert_eq!(
+            current_year_start(april, date!(2027 - 04 - 01)),
+            date!(2027 - 04 - 01)
+        );
+    }
+}

@@ -1,0 +1,181 @@
+//! A printable page: the template's tables and simple bar charts as inline SVG. No
+//! script and nothing fetched; every text is escaped.
+
+use std::fmt::Write;
+
+use sanctuary_domain::report::{Row, Section};
+
+use crate::wire::report::MonitoringReport;
+
+use super::display;
+
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;color:#111}\
+table{border-collapse:collapse;margin:0 0 1.5em;min-width:40em}\
+th,td{border:1px solid #999;padding:.2em .5em}td.n{text-align:right}\
+tr.heading td{font-weight:bold}caption{text-align:left;font-weight:bold;padding:.3em 0}\
+p.basis{font-size:.85em;color:#444;margin:0 0 .3em}\
+figure{display:inline-block;margin:0 2em 1em 0;vertical-align:top}\
+@media print{figure,table{break-inside:avoid}}";
+
+/// A horizontal bar chart of rows' year totals (suppressed ones labelled `*`).
+fn chart(title: &str, rows: &[&Row]) -> String {
+    let bar_h = 18;
+    let label_w = 260;
+    let bar_w = 220;
+    let max = rows
+        .iter()
+        .filter_map(|r| r.total.value.map(|v| v.as_f64()))
+        .fold(0.0_f64, f64::max)
+        .max(1.0);
+    let height = rows.len() * (bar_h + 4) + 8;
+    let mut svg = format!(
+        "<figure><figcaption>{}</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" \
+         width=\"{}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
+        escape(title),
+        label_w + bar_w + 60,
+        escape(title)
+    );
+    for (i, row) in rows.iter().enumerate() {
+        let y = 4 + i * (bar_h + 4);
+        let value = row.total.value.map(|v| v.as_f64()).unwrap_or(0.0);
+        let width = (value / max * bar_w as f64).round();
+        let _ = write!(
+            svg,
+            "<text x=\"0\" y=\"{}\" font-size=\"12\">{}</text>\
+             <rect x=\"{label_w}\" y=\"{y}\" width=\"{width}\" height=\"{bar_h}\" fill=\"#4a6fa5\"/>\
+             <text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>",
+            y + 13,
+            escape(row.label),
+            label_w as f64 + width + 4.0,
+            y + 13,
+            escape(&display(row.kind, &row.total)),
+        );
+    }
+    svg.push_str("</svg></figure>");
+    svg
+}
+
+fn rows_of<'a>(r: &'a MonitoringReport, section: &str) -> Vec<&'a Row> {
+    r.sections
+        .iter()
+        .filter(|s| s.code == section)
+        .flat_map(|s| &s.rows)
+        .collect()
+}
+
+fn table(section: &Section) -> String {
+    let mut html = format!(
+        "<table><caption>{}</caption><thead><tr><th></th><th>Q1</th><th>Q2</th><th>Q3</th>\
+         <th>Q4</th><th>Total</th></tr></thead><tbody>",
+        escape(section.title)
+    );
+    for row in &section.rows {
+        let class = if row.heading {
+            " class=\"heading\""
+        } else {
+            ""
+        };
+        let _ = write!(html, "<tr{class}><td>{}</td>", escape(row.label));
+        for cell in row.cells() {
+            let _ = write!(
+                html,
+                "<td class=\"n\">{}</td>",
+                escape(&display(row.kind, cell))
+            );
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</tbody></table>");
+    html
+}
+
+pub fn report(r: &MonitoringReport) -> String {
+    let title = format!(
+        "Sanctuary Scheme monitoring: {} {} to {}",
+        r.scheme.name, r.year_start, r.year_end
+    );
+    let mut html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>{0}</title><style>{STYLE}</style></head><body><h1>{0}</h1>",
+        escape(&title)
+    );
+    let control = if r.disclosure_control.applied {
+        format!(
+            "Disclosure control applied: counts from 1 to {} are shown as *; means based on \
+             fewer cases are withheld{}.",
+            r.disclosure_control.threshold.saturating_sub(1),
+            r.disclosure_control
+                .rounding
+                .map(|n| format!("; other counts are rounded to the nearest {n}"))
+                .unwrap_or_default()
+        )
+    } else {
+        "Disclosure control not applied: exact figures, for the coordinator only.".to_owned()
+    };
+    let _ = write!(html, "<p>{}</p>", escape(&control));
+    let charts = [
+        (
+            "Referrals and installations (year)",
+            "referrals_and_installations",
+        ),
+        ("Measures installed (year)", "measures_installed"),
+        ("Gender (year)", "gender"),
+        ("Age (year)", "age"),
+        ("Risk level (year)", "risk"),
+    ];
+    for (title, section) in charts {
+        html.push_str(&chart(title, &rows_of(r, section)));
+    }
+    let groups: Vec<&Row> = rows_of(r, "ethnicity")
+        .into_iter()
+        .filter(|r| r.heading)
+        .collect();
+    html.push_str(&chart("Ethnic group (year)", &groups));
+    for section in &r.sections {
+        let _ = write!(
+            html,
+            "<section><p class=\"basis\">Basis: {}</p>{}</section>",
+            escape(section.basis_description),
+            table(section)
+        );
+    }
+    html.push_str("<h2>Wider sanctuary scheme related work</h2><dl>");
+    for note in &r.notes {
+        let _ = write!(
+            html,
+            "<dt>Q{}</dt><dd>{}</dd>",
+            note.quarter,
+            escape(note.text.as_deref().unwrap_or("—")).replace('\n', "<br>")
+        );
+    }
+    html.push_str("</dl></body></html>");
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_is_escaped() {
+        assert_eq!(
+            escape("<script>alert('x') & \"y\"</script>"),
+            "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"
+        );
+    }
+}

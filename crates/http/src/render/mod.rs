@@ -1,0 +1,52 @@
+//! The monitoring report as CSV and as a printable HTML page.
+
+pub mod csv;
+pub mod html;
+
+use sanctuary_domain::report::{Cell, Figure, RowKind};
+
+/// A cell as people read it: `*` when suppressed, blank when there is nothing to show,
+/// pounds and pence for money.
+pub fn display(kind: RowKind, cell: &Cell) -> String {
+    if cell.suppressed {
+        return "*".to_owned();
+    }
+    match (kind, cell.value) {
+        (_, None) => String::new(),
+        (RowKind::Pence, Some(Figure::Whole(pence))) => {
+            format!("{}.{:02}", pence.div_euclid(100), pence.rem_euclid(100))
+        }
+        (_, Some(figure)) => figure.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(value: Option<Figure>, suppressed: bool) -> Cell {
+        Cell {
+            value,
+            suppressed,
+            basis_n: 0,
+        }
+    }
+
+    #[test]
+    fn cells_read_as_people_expect() {
+        assert_eq!(display(RowKind::Count, &cell(None, true)), "*");
+        assert_eq!(display(RowKind::Count, &cell(None, false)), "");
+        assert_eq!(
+            display(RowKind::Count, &cell(Some(Figure::Whole(12)), false)),
+            "12"
+        );
+        assert_eq!(
+            display(RowKind::Pence, &cell(Some(Figure::Whole(119_005)), false)),
+            "1190.05"
+        );
+        assert_eq!(
+            display(RowKind::Mean, &cell(Some(Figure::Decimal(3.0)), false)),
+            "3.0"
+        );
+    }
+}

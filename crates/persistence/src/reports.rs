@@ -1,0 +1,310 @@
+//! The monitoring report's figures, counted by the database: one GROUP BY query per
+//! basis over the scheme's cases in the year (indexed on scheme and basis date), the
+//! quarter worked out in SQL. The same SQL runs on SQLite and PostgreSQL.
+
+use sanctuary_domain::report::Tallies;
+use sanctuary_domain::report::year::Quarter;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryResult, Set, Statement, Value,
+};
+use time::{Date, OffsetDateTime, UtcOffset};
+use uuid::Uuid;
+
+use crate::StoreError;
+use crate::entities::report_note;
+
+/// `$1` is the scheme, `$2`..`$6` the quarters' boundaries.
+fn quarter_of(column: &str) -> String {
+    format!(
+        "CAST(CASE WHEN {column} < $3 THEN 0 WHEN {column} < $4 THEN 1 \
+         WHEN {column} < $5 THEN 2 ELSE 3 END AS BIGINT)"
+    )
+}
+
+fn in_year(table: &str, column: &str) -> String {
+    format!("{table}scheme_id = $1 AND {table}{column} >= $2 AND {table}{column} < $6")
+}
+
+/// `yes`, `no` or `unknown` for a nullable flag.
+fn yes_no(column: &str) -> String {
+    format!("CASE WHEN {column} THEN 'yes' WHEN NOT {column} THEN 'no' ELSE 'unknown' END")
+}
+
+fn counted_by(basis: &str) -> String {
+    let q = quarter_of(basis);
+    let within = in_year("", basis);
+    format!(
+        "SELECT %DIM%, {q} AS q, COUNT(*) AS n FROM cases WHERE {within} %AND% GROUP BY 1, 2, 3"
+    )
+}
+
+/// Referrals by source, decisions, cancellations and completions.
+fn flow_queries() -> Vec<String> {
+    let by = |basis: &str, dim: &str, and: &str| {
+        counted_by(basis)
+            .replace("%DIM%", dim)
+            .replace("%AND%", and)
+    };
+    vec![
+        by("received_at", "'source' AS dim, referral_source AS val", ""),
+        by(
+            "decided_at",
+            "'decision' AS dim, COALESCE(decline_reason, 'accepted') AS val",
+            "",
+        ),
+        by(
+            "ended_at",
+            "'cancellation' AS dim, CASE WHEN status = 'withdrawn' THEN 'client_withdrew' \
+             ELSE COALESCE(cancel_reason, 'other') END AS val",
+            "AND status IN ('cancelled', 'withdrawn') AND decided_at IS NOT NULL \
+             AND decline_reason IS NULL AND works_completed_at IS NULL",
+        ),
+        by("works_completed_at", "'completed' AS dim, 'all' AS val", ""),
+    ]
+}
+
+const CLIENT_COLUMNS: &str = "gender, ethnicity, age_band, accommodation_type, tenure, risk_level, \
+     gender_identity_differs, interpreter_needed, no_recourse_to_public_funds, pregnant, \
+     other_support_needs, marac_referred, arson_risk, disability_physical, disability_learning, \
+     disability_mental_illness, disability_mental_impairment, disability_none, \
+     disability_prefer_not_to_say, children_count";
+
+/// The clients of cases accepted in the year, every category at once.
+fn client_query() -> String {
+    let q = quarter_of("decided_at");
+    let within = in_year("", "decided_at");
+    let category = |dim: &str, expr: &str| {
+        format!(
+            "SELECT '{dim}' AS dim, {expr} AS val, q, COUNT(*) AS n FROM accepted GROUP BY 1, 2, 3"
+        )
+    };
+    let flag = |dim: &str, value: &str, condition: &str| {
+        format!(
+            "SELECT '{dim}' AS dim, '{value}' AS val, q, SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS n \
+             FROM accepted GROUP BY 1, 2, 3"
+        )
+    };
+    let parts = [
+        category("gender", "COALESCE(gender, 'unknown')"),
+        category("ethnicity", "COALESCE(ethnicity, 'unknown')"),
+        category("age", "age_band"),
+        category("accommodation", "COALESCE(accommodation_type, 'unknown')"),
+        category("tenure", "tenure"),
+        category("risk", "COALESCE(risk_level, 'unknown')"),
+        category(
+            "gender_identity_differs",
+            &yes_no("gender_identity_differs"),
+        ),
+        category("interpreter", &yes_no("interpreter_needed")),
+        category("nrpf", &yes_no("no_recourse_to_public_funds")),
+        category("pregnant", &yes_no("pregnant")),
+        category("other_support", &yes_no("other_support_needs")),
+        category("marac", &yes_no("marac_referred")),
+        category("arson", &yes_no("arson_risk")),
+        flag("disability", "physical", "disability_physical"),
+        flag("disability", "learning_disability", "disability_learning"),
+        flag("disability", "mental_illness", "disability_mental_illness"),
+        flag(
+            "disability",
+            "mental_impairment",
+            "disability_mental_impairment",
+        ),
+        flag(
+            "disability",
+            "unknown",
+            "disability_prefer_not_to_say OR NOT (disability_physical OR disability_learning \
+             OR disability_mental_illness OR disability_mental_impairment OR disability_none)",
+        ),
+        "SELECT 'children' AS dim, 'count' AS val, q, SUM(children_count) AS n \
+         FROM accepted GROUP BY 1, 2, 3"
+            .to_owned(),
+    ];
+    format!(
+        // Only the columns counted: materialising whole rows costs more than the counting.
+        "WITH accepted AS (SELECT {CLIENT_COLUMNS}, {q} AS q FROM cases \
+         WHERE {within} AND decline_reason IS NULL) {}",
+        parts.join(" UNION ALL ")
+    )
+}
+
+/// Installations including each measure, and units, over installed works items: one
+/// pass for both.
+fn measures_query() -> String {
+    let q = quarter_of("c.works_completed_at");
+    let within = in_year("c.", "works_completed_at");
+    format!(
+        "SELECT w.report_row AS val, {q} AS q, COUNT(DISTINCT w.case_id) AS installations, \
+         CAST(SUM(w.quantity) AS BIGINT) AS units \
+         FROM works_items w JOIN cases c ON c.id = w.case_id \
+         WHERE {within} AND w.outcome = 'installed' GROUP BY 1, 2"
+    )
+}
+
+fn spread_query() -> String {
+    let q = quarter_of("works_completed_at");
+    let within = in_year("", "works_completed_at");
+    format!(
+        "SELECT {q} AS q, COUNT(works_cost_pence) AS spend_n, \
+         CAST(SUM(works_cost_pence) AS BIGINT) AS spend_sum, \
+         MIN(works_cost_pence) AS spend_min, MAX(works_cost_pence) AS spend_max, \
+         COUNT(days_to_installation) AS days_n, \
+         CAST(SUM(days_to_installation) AS BIGINT) AS days_sum \
+         FROM cases WHERE {within} GROUP BY 1"
+    )
+}
+
+fn children_query() -> String {
+    let q = quarter_of("decided_at");
+    let within = in_year("", "decided_at");
+    format!(
+        "SELECT {q} AS q, CAST(SUM(children_count) AS BIGINT) AS n, \
+         CAST(SUM(children_age_sum) AS BIGINT) AS ages \
+         FROM cases WHERE {within} AND decline_reason IS NULL GROUP BY 1"
+    )
+}
+
+fn utc(instant: OffsetDateTime) -> Value {
+    instant.to_offset(UtcOffset::UTC).into()
+}
+
+/// Every figure of the report for `scheme_id` over `quarters`, counted in the database.
+pub async fn tallies(
+    db: &impl ConnectionTrait,
+    scheme_id: Uuid,
+    quarters: &[Quarter; 4],
+) -> Result<Tallies, StoreError> {
+    let backend = db.get_database_backend();
+    let values = vec![
+        scheme_id.into(),
+        utc(quarters[0].starts()),
+        utc(quarters[1].starts()),
+        utc(quarters[2].starts()),
+        utc(quarters[3].starts()),
+        utc(quarters[3].ends()),
+    ];
+    let run = |sql: String| {
+        let statement = Statement::from_sql_and_values(backend, sql, values.clone());
+        async move {
+            db.query_all_raw(statement)
+                .await
+                .map_err(StoreError::db("counting the monitoring report"))
+        }
+    };
+    let mut tallies = Tallies::default();
+    let mut counted = Vec::new();
+    for sql in flow_queries() {
+        counted.extend(run(sql).await?);
+    }
+    counted.extend(run(client_query()).await?);
+    for row in counted {
+        let dim: String = get(&row, "dim")?;
+        let val: String = get(&row, "val")?;
+        let q = quarter(&row)?;
+        let n: Option<i64> = get(&row, "n")?;
+        tallies.add(&dim, &val, q, n.unwrap_or(0));
+    }
+    for row in run(measures_query()).await? {
+        let val: String = get(&row, "val")?;
+        let q = quarter(&row)?;
+        tallies.add("measure", &val, q, get(&row, "installations")?);
+        tallies.add(
+            "measure_units",
+            &val,
+            q,
+            get::<Option<i64>>(&row, "units")?.unwrap_or(0),
+        );
+    }
+    for row in run(spread_query()).await? {
+        let q = quarter(&row)?;
+        tallies.spend[q].n = get::<i64>(&row, "spend_n")?;
+        tallies.spend[q].sum = get::<Option<i64>>(&row, "spend_sum")?.unwrap_or(0);
+        tallies.spend[q].min = get(&row, "spend_min")?;
+        tallies.spend[q].max = get(&row, "spend_max")?;
+        tallies.days[q].n = get::<i64>(&row, "days_n")?;
+        tallies.days[q].sum = get::<Option<i64>>(&row, "days_sum")?.unwrap_or(0);
+    }
+    for row in run(children_query()).await? {
+        let q = quarter(&row)?;
+        tallies.children[q].n = get::<Option<i64>>(&row, "n")?.unwrap_or(0);
+        tallies.children[q].sum = get::<Option<i64>>(&row, "ages")?.unwrap_or(0);
+    }
+    Ok(tallies)
+}
+
+fn get<T: sea_orm::TryGetable>(row: &QueryResult, column: &str) -> Result<T, StoreError> {
+    row.try_get("", column)
+        .map_err(StoreError::db("reading the monitoring report"))
+}
+
+fn quarter(row: &QueryResult) -> Result<usize, StoreError> {
+    let q: i64 = get(row, "q")?;
+    usize::try_from(q)
+        .ok()
+        .filter(|q| *q < 4)
+        .ok_or(StoreError::Corrupt {
+            column: "report quarter",
+        })
+}
+
+/// The coordinator's notes for the year starting `year_start`, by quarter (1–4).
+pub async fn notes(
+    db: &impl ConnectionTrait,
+    scheme_id: Uuid,
+    year_start: Date,
+) -> Result<[Option<String>; 4], StoreError> {
+    let rows = report_note::Entity::find()
+        .filter(report_note::Column::SchemeId.eq(scheme_id))
+        .filter(report_note::Column::YearStart.eq(year_start))
+        .all(db)
+        .await
+        .map_err(StoreError::db("reading report notes"))?;
+    let mut notes: [Option<String>; 4] = Default::default();
+    for row in rows {
+        if let Some(slot) = usize::try_from(row.quarter - 1)
+            .ok()
+            .and_then(|i| notes.get_mut(i))
+        {
+            *slot = Some(row.text);
+        }
+    }
+    Ok(notes)
+}
+
+/// Sets (or replaces) one quarter's note.
+pub async fn put_note(
+    db: &impl ConnectionTrait,
+    scheme_id: Uuid,
+    year_start: Date,
+    quarter: u8,
+    text: &str,
+    by: Uuid,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let row = report_note::ActiveModel {
+        scheme_id: Set(scheme_id),
+        year_start: Set(year_start),
+        quarter: Set(i16::from(quarter)),
+        text: Set(text.to_owned()),
+        updated_at: Set(at),
+        updated_by: Set(by),
+    };
+    report_note::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                report_note::Column::SchemeId,
+                report_note::Column::YearStart,
+                report_note::Column::Quarter,
+            ])
+            .update_columns([
+                report_note::Column::Text,
+                report_note::Column::UpdatedAt,
+                report_note::Column::UpdatedBy,
+            ])
+            .to_owned(),
+        )
+        .exec(db)
+        .await
+        .map_err(StoreError::db("saving a report note"))?;
+    Ok(())
+}

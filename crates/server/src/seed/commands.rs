@@ -1,0 +1,312 @@
+//! From a planned step to the domain command the action handler would build, and who
+//! takes it: the coordinator, the case's assessor or contractor, the fire service or
+//! the referrer. Measures come from the scheme's own catalogue.
+
+use rand::Rng;
+use sanctuary_domain::calendar::london;
+use sanctuary_domain::case::CaseFlag;
+use sanctuary_domain::measures::Measure;
+use sanctuary_domain::organisation::Role;
+use sanctuary_domain::workflow::{
+    CancelReason, CaseSnapshot, Command, ContactMethod, DeclineReason, FeelsSafer,
+    FireCheckOutcome, ItemApproval, ItemResult, Recommendation, estimated_total,
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::pick::{SeedRng, chance, one_of, weighted};
+use super::timeline::Step;
+
+/// The organisations that act on a case.
+pub struct Parties {
+    pub coordinator: Uuid,
+    pub assessors: Vec<Uuid>,
+    pub contractors: Vec<Uuid>,
+    /// The coordinator records fire checks where the scheme has no fire service member.
+    pub fire_service: Option<Uuid>,
+}
+
+/// Who is on a case: its referrer and, once named, its assessor and contractor.
+pub struct OnCase {
+    pub referrer: Uuid,
+    pub assessor: Option<Uuid>,
+    pub contractor: Option<Uuid>,
+}
+
+/// The command for `step` on the case as `snapshot` shows it, with the acting
+/// organisation and role.
+pub fn command(
+    rng: &mut SeedRng,
+    step: Step,
+    snapshot: &CaseSnapshot,
+    parties: &Parties,
+    on_case: &OnCase,
+    at: OffsetDateTime,
+) -> (Command, Uuid, Role) {
+    let coordinator = (parties.coordinator, Role::Coordinator);
+    let today = london::local_date(at);
+    let (command, (org, role)) = match step {
+        Step::Contact(outcome) => (
+            Command::RecordContact {
+                method: weighted(
+                    rng,
+                    &[
+                        (ContactMethod::Phone, 85),
+                        (ContactMethod::Visit, 10),
+                        (ContactMethod::TextMessage, 5),
+                    ],
+                ),
+                outcome,
+                notes: None,
+            },
+            coordinator,
+        ),
+        Step::Accept => (
+            Command::Accept {
+                override_reason: (!snapshot.eligibility_warnings.is_empty())
+                    .then(|| "Risk outweighs the criterion; agreed with the referrer".to_owned()),
+            },
+            coordinator,
+        ),
+        Step::Decline(reason) => {
+            let other = explained(reason == DeclineReason::Other, "Measures already fitted");
+            (Command::Decline { reason, other }, coordinator)
+        }
+        Step::AssignAssessor => (
+            Command::AssignAssessor {
+                organisation_id: one_of(rng, &parties.assessors),
+            },
+            coordinator,
+        ),
+        Step::Assess => (
+            Command::RecordAssessment {
+                visit_date: today,
+                findings: Some("Front and back doors weak; ground-floor windows unsecured".into()),
+                recommendations: recommend(
+                    rng,
+                    &snapshot.catalogue,
+                    snapshot.flags.contains(&CaseFlag::ArsonRisk),
+                ),
+            },
+            (
+                on_case.assessor.unwrap_or(parties.assessors[0]),
+                Role::Assessor,
+            ),
+        ),
+        Step::Approve => (
+            Command::ApproveWorks(approval(rng, snapshot, at)),
+            coordinator,
+        ),
+        Step::Order => (
+            Command::OrderWorks {
+                organisation_id: one_of(rng, &parties.contractors),
+            },
+            coordinator,
+        ),
+        Step::Start => (Command::StartWorks, contractor(parties, on_case.contractor)),
+        Step::Complete => (
+            Command::CompleteWorks {
+                results: results(rng, snapshot),
+            },
+            contractor(parties, on_case.contractor),
+        ),
+        Step::FireCheck => (
+            Command::RecordFireCheck {
+                checked_on: today,
+                outcome: weighted(
+                    rng,
+                    &[
+                        (FireCheckOutcome::Satisfactory, 92),
+                        (FireCheckOutcome::ActionsRequired, 8),
+                    ],
+                ),
+                notes: None,
+            },
+            parties
+                .fire_service
+                .map_or(coordinator, |id| (id, Role::FireService)),
+        ),
+        Step::FollowUpVisit => (
+            Command::RecordFollowUpVisit {
+                visited_on: today,
+                notes: None,
+            },
+            coordinator,
+        ),
+        Step::FollowUpContact(months) => (
+            Command::RecordFollowUpContact {
+                contacted_on: today,
+                milestone_months: months,
+                feels_safer: weighted(
+                    rng,
+                    &[
+                        (FeelsSafer::Yes, 85),
+                        (FeelsSafer::No, 5),
+                        (FeelsSafer::NotSaid, 10),
+                    ],
+                ),
+                notes: None,
+            },
+            coordinator,
+        ),
+        Step::Close(reason) => (
+            Command::Close {
+                reason,
+                other: None,
+            },
+            coordinator,
+        ),
+        Step::Cancel(reason) => {
+            let other = explained(reason == CancelReason::Other, "Client found a new home");
+            (Command::Cancel { reason, other }, coordinator)
+        }
+        Step::Hold(reason) => (Command::Hold { reason, note: None }, coordinator),
+        Step::Resume => (Command::Resume, coordinator),
+        Step::Withdraw { by_referrer } => (
+            Command::Withdraw { note: None },
+            if by_referrer {
+                (on_case.referrer, Role::Referrer)
+            } else {
+                coordinator
+            },
+        ),
+    };
+    (command, org, role)
+}
+
+/// The text an "other" reason needs.
+fn explained(other: bool, text: &str) -> Option<String> {
+    other.then(|| text.to_owned())
+}
+
+fn contractor(parties: &Parties, on_case: Option<Uuid>) -> (Uuid, Role) {
+    (on_case.unwrap_or(parties.contractors[0]), Role::Contractor)
+}
+
+/// How often an assessor recommends a measure (others, the scheme's own, rarely).
+fn popularity(code: &str) -> u32 {
+    match code {
+        "window_locks" => 40,
+        "door_chain_and_viewer" | "fireproof_letterbox" => 30,
+        "additional_door_locking_points" | "personal_safety_alarm" | "cctv_video_doorbell" => 25,
+        "double_locking_night_latch" | "deadlock" => 20,
+        "key_operated_locking_bolts"
+        | "hinge_bolts"
+        | "five_lever_locks"
+        | "security_lighting"
+        | "smoke_alarms" => 15,
+        "property_marking_kit" | "timer_for_interior_lighting" | "window_shock_alarms" => 10,
+        "repairs_to_door_frames" => 8,
+        "safe_room" => 4,
+        "window_grilles"
+        | "window_restraining_straps"
+        | "distraction_burglary_toolkit"
+        | "mobile_phone" => 3,
+        _ => 5,
+    }
+}
+
+fn quantity(rng: &mut SeedRng, code: &str) -> u32 {
+    match code {
+        "window_locks" | "window_shock_alarms" => rng.random_range(2..=6),
+        "hinge_bolts" | "key_operated_locking_bolts" | "smoke_alarms" => rng.random_range(2..=4),
+        "security_lighting" | "additional_door_locking_points" => rng.random_range(1..=2),
+        _ => 1,
+    }
+}
+
+/// Two to five different measures; with an arson risk, a fireproof letterbox and smoke
+/// alarms always among them.
+fn recommend(rng: &mut SeedRng, catalogue: &[Measure], arson: bool) -> Vec<Recommendation> {
+    let weights: Vec<(usize, u32)> = catalogue
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (i, popularity(&m.code)))
+        .collect();
+    let mut chosen: Vec<usize> = Vec::new();
+    if arson {
+        chosen.extend(
+            catalogue
+                .iter()
+                .position(|m| m.code == "fireproof_letterbox")
+                .into_iter()
+                .chain(catalogue.iter().position(|m| m.code == "smoke_alarms")),
+        );
+    }
+    let wanted = rng.random_range(2..=5).max(chosen.len());
+    while chosen.len() < wanted.min(catalogue.len()) {
+        let i = weighted(rng, &weights);
+        if !chosen.contains(&i) {
+            chosen.push(i);
+        }
+    }
+    chosen
+        .into_iter()
+        .map(|i| {
+            let code = catalogue[i].code.clone();
+            Recommendation {
+                quantity: quantity(rng, &code),
+                location: Some(
+                    one_of(
+                        rng,
+                        &[
+                            "front door",
+                            "back door",
+                            "ground-floor windows",
+                            "hallway",
+                            "bedroom",
+                        ],
+                    )
+                    .to_owned(),
+                ),
+                estimated_cost_pence: None,
+                measure_code: code,
+            }
+        })
+        .collect()
+}
+
+/// All the recommended measures, or all but one; above the household limit with the
+/// funder's approval reference.
+fn approval(rng: &mut SeedRng, snapshot: &CaseSnapshot, at: OffsetDateTime) -> ItemApproval {
+    let mut items: Vec<Uuid> = snapshot.works.iter().map(|w| w.id).collect();
+    if items.len() > 1 && chance(rng, 20) {
+        items.remove(rng.random_range(0..items.len()));
+    }
+    let total = estimated_total(&snapshot.works, &items);
+    ItemApproval {
+        items: Some(items),
+        funder_approval_reference: (total > snapshot.settings.household_budget_limit_pence)
+            .then(|| format!("OPCC-{}-{:04}", at.year(), rng.random_range(1..10_000))),
+    }
+}
+
+/// Most approved measures fitted, at about the estimate; some not, with a reason.
+fn results(rng: &mut SeedRng, snapshot: &CaseSnapshot) -> Vec<ItemResult> {
+    snapshot
+        .works
+        .iter()
+        .filter(|w| w.approved)
+        .map(|w| {
+            let installed = chance(rng, 92);
+            ItemResult {
+                item_id: w.id,
+                installed,
+                actual_cost_pence: installed
+                    .then(|| w.estimated_cost_pence * rng.random_range(85..=115) / 100),
+                reason: (!installed).then(|| {
+                    one_of(
+                        rng,
+                        &[
+                            "Existing lock already adequate",
+                            "Client declined on the day",
+                            "Door frame unsuitable",
+                            "Landlord refused this item",
+                        ],
+                    )
+                    .to_owned()
+                }),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,184 @@
+//! One case from referral to wherever "now" finds it: opened through the intake rules,
+//! then each step loaded, decided by the domain and committed with its timeline event
+//! and audit record — the action handler's path, at a past instant.
+
+use rand::Rng;
+use sanctuary_domain::calendar::{Calendar, london};
+use sanctuary_domain::case::CaseStatus;
+use sanctuary_domain::organisation::Role;
+use sanctuary_domain::policy::Action;
+use sanctuary_domain::workflow::{self, ActionError, Effects};
+use sanctuary_persistence::Store;
+use sanctuary_persistence::events::Actor;
+use sanctuary_persistence::intake::{self, IntakeError, NewCase};
+use sanctuary_persistence::organisations::Organisation;
+use sanctuary_persistence::schemes::Scheme;
+use sanctuary_persistence::workflow::{CommitError, commit, load};
+use time::OffsetDateTime;
+use tokio::sync::Mutex;
+use uuid::Uuid;
+
+use super::commands::{self, OnCase, Parties};
+use super::pick::SeedRng;
+use super::timeline::{Journey, Step};
+use super::{SeedError, referral, refused};
+
+/// The audit trail's and timeline's actor for everything the generator does.
+const SUBJECT: &str = "sanctuary seed-demo";
+
+/// Writes take turns: on SQLite a second writer would wait on the busy timeout's
+/// sleeps; in turn, each commits as soon as the one before has.
+#[derive(Default)]
+pub struct Writes(Mutex<()>);
+
+/// What every case of the run shares.
+pub struct Context<'a> {
+    pub store: &'a Store,
+    pub scheme: &'a Scheme,
+    pub referrers: &'a [Organisation],
+    pub parties: &'a Parties,
+    pub calendar: &'a Calendar,
+    pub now: OffsetDateTime,
+    pub seed: u64,
+    pub writes: Writes,
+}
+
+/// A case just opened, with what its journey draws from.
+pub struct Opened {
+    index: u64,
+    id: Uuid,
+    referrer: Uuid,
+    rng: SeedRng,
+    journey: Journey,
+    arson: bool,
+}
+
+/// Where a case's journey ended.
+pub struct Ended {
+    pub status: CaseStatus,
+    pub actions: u64,
+    pub works_cost_pence: i64,
+}
+
+impl Context<'_> {
+    /// Makes the `index`th referral, received at `received_at`, and opens its case as
+    /// `POST /api/v1/referrals` would.
+    pub async fn open(
+        &self,
+        index: u64,
+        mut rng: SeedRng,
+        received_at: OffsetDateTime,
+    ) -> Result<Opened, SeedError> {
+        let referrer = &self.referrers[rng.random_range(0..self.referrers.len())];
+        let today = london::local_date(received_at);
+        let external = format!("SEED{}-{index:06}", self.seed);
+        let referral =
+            referral::referral(&mut rng, &self.scheme.code, &referrer.name, external, today);
+        let violations = referral.violations(today);
+        if !violations.is_empty() {
+            let pointers: Vec<&str> = violations.iter().map(|v| v.pointer.as_str()).collect();
+            return Err(refused(index, pointers.join(", ")));
+        }
+        let actor = actor(referrer.id, Role::Referrer);
+        let new = NewCase::new(self.scheme, referrer, &actor, &referral, received_at);
+        let id = match intake::create_case(self.store, new, self.calendar).await {
+            Ok(id) => id,
+            Err(IntakeError::DuplicateExternalReference { .. }) => {
+                return Err(SeedError::AlreadySeeded(self.seed));
+            }
+            Err(IntakeError::Store(e)) => return Err(e.into()),
+            // The generator sends no idempotency key.
+            Err(IntakeError::KeyCompletedElsewhere) => unreachable!("no idempotency key"),
+        };
+        let journey = Journey::new(&mut rng, &referral, received_at, self.now);
+        Ok(Opened {
+            index,
+            id,
+            referrer: referrer.id,
+            rng,
+            journey,
+            arson: referral.safety.arson_risk.present,
+        })
+    }
+
+    /// Takes the case's steps until it ends or the next would be after "now".
+    pub async fn follow(&self, mut case: Opened) -> Result<Ended, SeedError> {
+        let mut ended = Ended {
+            status: CaseStatus::Received,
+            actions: 0,
+            works_cost_pence: 0,
+        };
+        while let Some((step, at)) = case.journey.next(&mut case.rng, self.calendar) {
+            let fx = self.act(&mut case, step, at).await?;
+            // Fitted measures that affect escape need the fire service; so does any
+            // fitted home with an arson risk.
+            let fire_check_due = fx
+                .works_changed
+                .iter()
+                .any(|w| w.installed() && (case.arson || w.requires_fire_check));
+            case.journey.taken(step, at, fx.status, fire_check_due);
+            ended.status = fx.status;
+            ended.actions += 1;
+            ended.works_cost_pence += fx.changes.works_cost_pence.unwrap_or(0);
+        }
+        Ok(ended)
+    }
+
+    /// Takes `step` as of `at`, as the action handler does: load, decide, commit.
+    async fn act(
+        &self,
+        case: &mut Opened,
+        step: Step,
+        at: OffsetDateTime,
+    ) -> Result<Effects, SeedError> {
+        let loaded = load(self.store, case.id)
+            .await?
+            .ok_or_else(|| refused(case.index, "the case could not be read back".into()))?;
+        let on_case = OnCase {
+            referrer: case.referrer,
+            assessor: loaded.case.assessor_organisation_id,
+            contractor: loaded.case.contractor_organisation_id,
+        };
+        let (command, organisation, role) = commands::command(
+            &mut case.rng,
+            step,
+            &loaded.snapshot,
+            self.parties,
+            &on_case,
+            at,
+        );
+        let action = command.action();
+        let fx = workflow::apply(&loaded.snapshot, command, at, &loaded.calendar)
+            .map_err(|e| refused(case.index, describe(action, &e)))?;
+        let actor = actor(organisation, role);
+        let _turn = self.writes.0.lock().await;
+        match commit(self.store, &loaded, action, &actor, &fx, at, None).await {
+            Ok(_) => Ok(fx),
+            Err(CommitError::Stale) => Err(refused(
+                case.index,
+                format!("`{action}`: the case changed meanwhile"),
+            )),
+            Err(CommitError::Store(e)) => Err(e.into()),
+        }
+    }
+}
+
+fn actor(organisation_id: Uuid, role: Role) -> Actor {
+    Actor {
+        subject: SUBJECT.to_owned(),
+        organisation_id,
+        role,
+    }
+}
+
+/// The refusal's codes and pointers.
+fn describe(action: Action, error: &ActionError) -> String {
+    match error {
+        ActionError::Illegal(e) => e.to_string(),
+        ActionError::Conflict { code, .. } => format!("`{action}`: {code}"),
+        ActionError::Invalid(v) => {
+            let pointers: Vec<&str> = v.iter().map(|v| v.pointer.as_str()).collect();
+            format!("`{action}`: invalid {}", pointers.join(", "))
+        }
+    }
+}

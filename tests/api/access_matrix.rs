@@ -1,0 +1,644 @@
+//! The access matrix, generated from the OpenAPI document: every operation × every caller
+//! role × {its own, another organisation's, another scheme's, a nonexistent} target.
+//!
+//! Who may do what is declared here by hand from DOMAIN.md, not read from the policy
+//! under test. Everything not declared must be refused without a 2xx; a refusal for
+//! something the caller cannot see must be byte-identical (apart from the request id) to
+//! the answer for something that does not exist; and an operation in the spec but not in
+//! this file fails the test.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::support::fixtures::{self, set, today};
+use crate::support::{Org, TestApp};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Target {
+    /// The caller's own: a case it is related to, its scheme, its organisation.
+    Own,
+    /// Another organisation's case in the same scheme (or another organisation).
+    OtherOrg,
+    /// A case (or the scheme) of another scheme.
+    OtherScheme,
+    /// An id or code that does not exist.
+    Missing,
+    /// Operations on a collection, with no target in the path.
+    Collection,
+}
+use Target::*;
+
+/// The callers: a label, the organisation and the roles in its token.
+const CALLERS: &[(&str, &[&str])] = &[
+    ("referrer", &["referrer"]),
+    ("coordinator", &["coordinator"]),
+    ("assessor", &["assessor"]),
+    ("contractor", &["contractor"]),
+    ("fire_service", &["fire_service"]),
+    ("auditor", &["auditor"]),
+    ("funder", &["funder"]),
+    ("admin", &["admin"]),
+    // A member of no scheme whose token claims every role but admin.
+    (
+        "outsider",
+        &[
+            "referrer",
+            "coordinator",
+            "assessor",
+            "contractor",
+            "fire_service",
+            "funder",
+            "auditor",
+        ],
+    ),
+    // An ordinary organisation's token claiming the admin role.
+    ("council_admin", &["admin"]),
+];
+
+fn organisation<'w>(app: &'w TestApp, caller: &str) -> &'w Org {
+    let w = &app.world;
+    match caller {
+        "referrer" => &w.harbour,
+        "coordinator" | "council_admin" => &w.council,
+        "assessor" => &w.assessor,
+        "contractor" => &w.contractor,
+        "fire_service" => &w.fire_service,
+        "auditor" => &w.auditor,
+        "funder" => &w.funder,
+        "admin" => &w.operator,
+        "outsider" => &w.stranger,
+        other => panic!("unknown caller {other}"),
+    }
+}
+
+/// Who may call an operation: everyone, or these callers on these targets.
+enum Allowed {
+    Everyone,
+    Only(&'static [(&'static str, &'static [Target])]),
+}
+
+const COORDINATOR: Allowed = Allowed::Only(&[("coordinator", &[Own, OtherOrg])]);
+const FOLLOWERS: Allowed = Allowed::Only(&[
+    ("referrer", &[Own]),
+    ("coordinator", &[Own, OtherOrg]),
+    ("assessor", &[Own]),
+]);
+const REFERRER_OR_COORDINATOR: Allowed =
+    Allowed::Only(&[("referrer", &[Own]), ("coordinator", &[Own, OtherOrg])]);
+const ADMIN: Allowed = Allowed::Only(&[("admin", &[Own, OtherOrg, OtherScheme, Collection])]);
+
+/// The declared matrix (DOMAIN.md, "Who sees what"). `None`: not declared.
+fn allowed(operation: &str) -> Option<Allowed> {
+    Some(match operation {
+        "create_referral" => Allowed::Only(&[("referrer", &[Collection])]),
+        // Lists are filtered to what the caller may read (checked below).
+        "list_cases" => Allowed::Everyone,
+        "get_case" => Allowed::Only(&[
+            ("referrer", &[Own]),
+            ("coordinator", &[Own, OtherOrg]),
+            ("assessor", &[Own]),
+            ("contractor", &[Own]),
+            // Only once works are completed (the own case is).
+            ("fire_service", &[Own]),
+        ]),
+        "timeline" | "risk_assessments" | "record_risk_assessment" => FOLLOWERS,
+        "export_case"
+        | "accept"
+        | "decline"
+        | "assign_assessor"
+        | "approve_works"
+        | "order_works"
+        | "record_contact"
+        | "record_follow_up_visit"
+        | "record_follow_up_contact"
+        | "close"
+        | "cancel"
+        | "hold"
+        | "resume"
+        | "set_legal_hold" => COORDINATOR,
+        "rectify_referral" | "withdraw" | "record_consent" => REFERRER_OR_COORDINATOR,
+        "record_assessment" => Allowed::Only(&[("assessor", &[Own])]),
+        "start_works" | "complete_works" => Allowed::Only(&[("contractor", &[Own])]),
+        "record_fire_check" => {
+            Allowed::Only(&[("coordinator", &[Own, OtherOrg]), ("fire_service", &[Own])])
+        }
+        // Reference data: no case, no personal data.
+        "list_measures" | "dash_questions" | "list_holidays" | "live" | "ready" => {
+            Allowed::Everyone
+        }
+        "put_measure" => Allowed::Only(&[("coordinator", &[Own])]),
+        "get_scheme" => Allowed::Only(&[
+            ("referrer", &[Own]),
+            ("coordinator", &[Own]),
+            ("assessor", &[Own]),
+            ("contractor", &[Own]),
+            ("fire_service", &[Own]),
+            ("auditor", &[Own]),
+            ("funder", &[Own]),
+            ("admin", &[Own, OtherScheme]),
+        ]),
+        "settings_versions" | "list_members" => {
+            Allowed::Only(&[("coordinator", &[Own]), ("admin", &[Own, OtherScheme])])
+        }
+        "list_schemes"
+        | "create_scheme"
+        | "update_scheme"
+        | "put_settings"
+        | "list_organisations"
+        | "create_organisation"
+        | "get_organisation"
+        | "update_organisation"
+        | "put_member"
+        | "remove_member"
+        | "add_holiday"
+        | "revoke_token"
+        | "events" => ADMIN,
+        "list_audit" => Allowed::Only(&[("auditor", &[Collection])]),
+        // Aggregates only: the coordinator, and its funders (anonymised).
+        "monitoring_report" => {
+            Allowed::Only(&[("coordinator", &[Collection]), ("funder", &[Collection])])
+        }
+        "put_report_note" => Allowed::Only(&[("coordinator", &[Own])]),
+        _ => return None,
+    })
+}
+
+/// A valid body for each operation that takes one; `reference` is the target case's
+/// external reference (a rectification keeps it), or a fresh unique value.
+fn body(operation: &str, app: &TestApp, unique: &str, reference: &str) -> Option<Value> {
+    let w = &app.world;
+    let today = today();
+    Some(match operation {
+        "create_referral" => {
+            let mut body = fixtures::minimal();
+            set(&mut body, "/external_reference", json!(unique));
+            body
+        }
+        "rectify_referral" => fixtures::eligible(reference),
+        "record_risk_assessment" => json!({"dash": {"completed": true, "score": 20}}),
+        "accept" => json!({}),
+        "decline" => json!({"reason": "out_of_area"}),
+        "assign_assessor" => json!({"organisation_id": w.assessor.id}),
+        "record_assessment" => json!({"visit_date": today, "recommended_measures": [
+            {"measure_code": "deadlock", "quantity": 1, "location": "back door"}]}),
+        "approve_works" => json!({}),
+        "order_works" => json!({"organisation_id": w.contractor.id}),
+        "complete_works" => json!({"results": []}),
+        "record_contact" => json!({"method": "phone", "outcome": "no_answer"}),
+        "record_fire_check" => json!({"checked_on": today, "outcome": "satisfactory"}),
+        "record_follow_up_visit" => json!({"visited_on": today}),
+        "record_follow_up_contact" => {
+            json!({"contacted_on": today, "milestone_months": 3, "feels_safer": "yes"})
+        }
+        "close" => json!({"reason": "completed"}),
+        "cancel" => json!({"reason": "client_moved"}),
+        "hold" => json!({"reason": "waiting_for_client"}),
+        "withdraw" => json!({}),
+        "record_consent" => json!({"purpose": "landlord_contact", "decision": "given",
+                                   "method": "verbal", "on": today}),
+        "set_legal_hold" => json!({"held": true, "reason": "Solicitor's preservation request"}),
+        "put_measure" => json!({"name": "Side gate lock", "report_row": "other",
+                                "unit_cost_pence": 4500, "requires_fire_check": false}),
+        "create_scheme" => {
+            let code = format!("m{}", &unique[unique.len() - 8..]);
+            // Letters only, from the unique suffix.
+            let prefix: String = unique[unique.len() - 3..]
+                .bytes()
+                .map(|b| char::from(b'A' + b % 26))
+                .collect();
+            json!({"code": code, "name": unique, "nation": "scotland", "reference_prefix": prefix})
+        }
+        "update_scheme" => json!({"name": unique}),
+        "put_settings" => json!({}),
+        "create_organisation" => json!({"name": unique, "kind": "other"}),
+        "update_organisation" => json!({"name": unique}),
+        "put_member" => json!({"roles": ["referrer"]}),
+        "add_holiday" => {
+            json!({"nation": "scotland", "date": "2031-06-14", "name": "One-off bank holiday"})
+        }
+        "revoke_token" => json!({"jti": Uuid::now_v7()}),
+        "put_report_note" => json!({"text": "Working group met"}),
+        _ => return None,
+    })
+}
+
+/// Required query parameters.
+fn query(operation: &str) -> &'static str {
+    match operation {
+        "list_holidays" => "?nation=england_and_wales",
+        "list_cases" => "?limit=100",
+        "monitoring_report" => "?scheme=darlington",
+        _ => "",
+    }
+}
+
+/// Operations no allowed caller can complete on these cases (the own case has its works
+/// completed, the other organisation's is just received): they answer 409, which shows
+/// the caller got past the policy.
+const STATE_BOUND: &[&str] = &[
+    "approve_works",
+    "assign_assessor",
+    "cancel",
+    "close",
+    "complete_works",
+    "order_works",
+    "record_assessment",
+    "record_follow_up_contact",
+    "resume",
+    "start_works",
+];
+
+struct Operation {
+    id: String,
+    method: Method,
+    path: String,
+    if_match: bool,
+    has_body: bool,
+}
+
+fn operations() -> Vec<Operation> {
+    let spec = serde_json::to_value(sanctuary_http::openapi()).unwrap();
+    let mut operations = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let Ok(method) = method.to_uppercase().parse::<Method>() else {
+                continue;
+            };
+            let parameters = operation["parameters"].as_array().cloned();
+            operations.push(Operation {
+                id: operation["operationId"].as_str().unwrap().to_owned(),
+                method,
+                path: path.clone(),
+                if_match: parameters
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|p| p["in"] == "header" && p["name"] == "If-Match"),
+                has_body: operation.get("requestBody").is_some(),
+            });
+        }
+    }
+    operations
+}
+
+impl Operation {
+    fn on_case(&self) -> bool {
+        self.path.contains("/cases/{id}")
+    }
+
+    fn targets(&self) -> &'static [Target] {
+        if self.on_case() {
+            &[Own, OtherOrg, OtherScheme, Missing]
+        } else if self.path.contains("{organisation_id}")
+            || self.path.contains("/schemes/{code}")
+            || self.path.contains("{scheme}")
+        {
+            &[Own, OtherScheme, Missing]
+        } else if self.path.contains("/organisations/{id}") {
+            &[Own, OtherOrg, Missing]
+        } else {
+            &[Collection]
+        }
+    }
+}
+
+/// The cases an operation is tried on.
+struct Cases {
+    /// Referred by the referrer, assessed by the assessor, works completed by the
+    /// contractor, in the coordinator's (and fire service's) scheme.
+    own: String,
+    /// Referred by another referrer in the same scheme; nobody assigned yet.
+    other_org: String,
+    /// In the other scheme.
+    other_scheme: String,
+}
+
+impl Cases {
+    async fn create(app: &TestApp, other_scheme: &str) -> Cases {
+        let own = app.case_with_works(true).await;
+        let body = fixtures::eligible(&format!("M-{}", Uuid::now_v7().simple()));
+        let other_org = app.refer_ok(&app.world.housing, &body).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        Cases {
+            own,
+            other_org,
+            other_scheme: other_scheme.to_owned(),
+        }
+    }
+}
+
+/// A path and an If-Match value for `operation` on `target` as `caller`.
+async fn resolve(
+    app: &TestApp,
+    operation: &Operation,
+    target: Target,
+    caller: &Org,
+    cases: &Cases,
+    spare: &Org,
+) -> (String, String, String) {
+    let w = &app.world;
+    let missing = Uuid::now_v7().to_string();
+    let mut path = operation.path.clone();
+    let mut etag = "\"1\"".to_owned();
+    let mut reference = format!("R-{}", Uuid::now_v7().simple());
+    if operation.on_case() {
+        let (id, reader) = match target {
+            Own => (cases.own.clone(), Some(&w.council)),
+            OtherOrg => (cases.other_org.clone(), Some(&w.council)),
+            OtherScheme => (cases.other_scheme.clone(), Some(&w.tees_council)),
+            _ => (missing, None),
+        };
+        if let Some(reader) = reader {
+            // The current ETag, so a missing check would show as a 2xx, not a 412.
+            let response = app
+                .get_as(reader, &["coordinator"], &format!("/api/v1/cases/{id}"))
+                .await;
+            assert_eq!(response.status(), StatusCode::OK);
+            etag = response.headers()["etag"].to_str().unwrap().to_owned();
+            let case: Value = response.json().await.unwrap();
+            if let Some(own) = case["referral"]["external_reference"].as_str() {
+                reference = own.to_owned();
+            }
+        }
+        path = path.replace("{id}", &id);
+    } else if operation.path.contains("/organisations/{id}") {
+        let id = match target {
+            Own => caller.id.to_string(),
+            OtherOrg => spare.id.to_string(),
+            _ => missing,
+        };
+        if target != Missing {
+            etag = current_etag(
+                app,
+                &w.operator,
+                &["admin"],
+                &format!("/api/v1/admin/organisations/{id}"),
+            )
+            .await;
+        }
+        path = path.replace("{id}", &id);
+    } else if operation.targets().contains(&OtherScheme) {
+        let scheme = match target {
+            Own => "darlington",
+            OtherScheme => "teesside",
+            _ => "nowhere",
+        };
+        if target != Missing && operation.if_match {
+            etag = current_etag(
+                app,
+                &w.operator,
+                &["admin"],
+                &format!("/api/v1/schemes/{scheme}"),
+            )
+            .await;
+        }
+        path = if operation.path.contains("{scheme}") {
+            path.replace("{scheme}", scheme)
+                .replace("{code}", "side_gate_lock")
+        } else {
+            path.replace("{code}", scheme)
+        }
+        .replace("{organisation_id}", &spare.id.to_string())
+        .replace("{year_start}", "2026-04-01")
+        .replace("{quarter}", "1");
+    }
+    assert!(!path.contains('{'), "unresolved path {path}");
+    (path, etag, reference)
+}
+
+async fn current_etag(app: &TestApp, org: &Org, roles: &[&str], path: &str) -> String {
+    let response = app.get_as(org, roles, path).await;
+    assert_eq!(response.status(), StatusCode::OK, "reading {path}");
+    response.headers()["etag"].to_str().unwrap().to_owned()
+}
+
+/// A response with its request id taken out, for byte comparison.
+#[derive(Debug, PartialEq, Eq)]
+struct Answer {
+    status: StatusCode,
+    content_type: String,
+    body: String,
+}
+
+fn without_request_id(body: &str) -> String {
+    let Ok(mut json) = serde_json::from_str::<Value>(body) else {
+        return body.to_owned();
+    };
+    let request_id = json
+        .as_object_mut()
+        .and_then(|o| o.remove("request_id"))
+        .and_then(|v| v.as_str().map(str::to_owned));
+    match request_id {
+        // Byte comparison of the original text, request id blanked.
+        Some(id) => body.replace(&id, "<request-id>"),
+        None => body.to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn every_operation_for_every_role_and_relation_follows_the_declared_matrix() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let operations = operations();
+
+    // A spec operation without a declaration fails, and so does a declaration without
+    // an operation, so the matrix and the contract cannot drift apart.
+    let mut undeclared: Vec<&str> = operations
+        .iter()
+        .filter(|op| allowed(&op.id).is_none())
+        .map(|op| op.id.as_str())
+        .collect();
+    undeclared.sort();
+    assert!(
+        undeclared.is_empty(),
+        "operations missing from the access matrix: {undeclared:?}"
+    );
+    for op in &operations {
+        assert_eq!(
+            body(&op.id, &app, "x-00000000", "R-1").is_some(),
+            op.has_body,
+            "{}: a body is declared exactly when the spec takes one",
+            op.id
+        );
+    }
+
+    let mut tees = fixtures::minimal();
+    set(&mut tees, "/scheme", json!("teesside"));
+    let other_scheme = app.refer_ok(&w.tees_referrer, &tees).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let spare = {
+        let o = sanctuary_persistence::organisations::create(
+            app.store.connection(),
+            "Matrix Spare Organisation",
+            sanctuary_domain::organisation::OrganisationKind::Other,
+        )
+        .await
+        .unwrap();
+        Org {
+            id: o.id,
+            name: o.name,
+        }
+    };
+
+    let mut cells = 0usize;
+    let mut allowed_cells = 0usize;
+    let mut succeeded: BTreeSet<String> = BTreeSet::new();
+    let mut failures: Vec<String> = Vec::new();
+    for op in &operations {
+        let cases = if op.on_case() {
+            Some(Cases::create(&app, &other_scheme).await)
+        } else {
+            None
+        };
+        let declared = allowed(&op.id).unwrap();
+        for (label, roles) in CALLERS {
+            let org = organisation(&app, label);
+            let token = app.token(org, roles);
+            let mut answers: BTreeMap<Target, Answer> = BTreeMap::new();
+            let mut visible: BTreeMap<Target, bool> = BTreeMap::new();
+            for &target in op.targets() {
+                let permitted = match &declared {
+                    Allowed::Everyone => true,
+                    Allowed::Only(list) => list
+                        .iter()
+                        .any(|(who, targets)| who == label && targets.contains(&target)),
+                };
+                let dummy = Cases {
+                    own: String::new(),
+                    other_org: String::new(),
+                    other_scheme: String::new(),
+                };
+                let (path, etag, reference) = resolve(
+                    &app,
+                    op,
+                    target,
+                    org,
+                    cases.as_ref().unwrap_or(&dummy),
+                    &spare,
+                )
+                .await;
+                if op.on_case() {
+                    let id = path.split('/').nth(4).unwrap();
+                    let probe = app.get_as(org, roles, &format!("/api/v1/cases/{id}")).await;
+                    visible.insert(target, probe.status() == StatusCode::OK);
+                }
+                let unique = format!("matrix-{}", Uuid::now_v7().simple());
+                let mut request = app
+                    .client
+                    .request(
+                        op.method.clone(),
+                        app.url(&format!("{path}{}", query(&op.id))),
+                    )
+                    .bearer_auth(&token);
+                if op.if_match {
+                    request = request.header("If-Match", &etag);
+                }
+                if let Some(body) = body(&op.id, &app, &unique, &reference) {
+                    request = request.json(&body);
+                }
+                let response = request.send().await.expect("request sent");
+                let status = response.status();
+                let content_type = response
+                    .headers()
+                    .get("content-type")
+                    .map(|v| v.to_str().unwrap().to_owned())
+                    .unwrap_or_default();
+                let text = response.text().await.unwrap();
+                cells += 1;
+                let cell = format!("{} {} as {label} on {target:?}", op.method, op.id);
+                if permitted {
+                    allowed_cells += 1;
+                    if status.is_success() {
+                        succeeded.insert(op.id.clone());
+                    } else if status != StatusCode::CONFLICT {
+                        // A 409 is a state rule, checked after the policy let it through.
+                        failures.push(format!("{cell}: allowed, but {status}: {text}"));
+                    }
+                    if op.id == "list_cases" && status.is_success() {
+                        check_list(&app, org, roles, &text, &other_scheme, &cell, &mut failures)
+                            .await;
+                    }
+                } else if !matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND) {
+                    failures.push(format!("{cell}: not allowed, but {status}: {text}"));
+                }
+                answers.insert(
+                    target,
+                    Answer {
+                        status,
+                        content_type,
+                        body: without_request_id(&text),
+                    },
+                );
+            }
+            // What the caller cannot see must look exactly like what does not exist.
+            if op.on_case() {
+                let missing = &answers[&Missing];
+                for target in [Own, OtherOrg, OtherScheme] {
+                    if !visible[&target] && answers[&target] != *missing {
+                        failures.push(format!(
+                            "{} {} as {label}: {target:?} (not visible) answered {:?}, a nonexistent id {:?}",
+                            op.method, op.id, answers[&target], missing
+                        ));
+                    }
+                }
+                if visible[&OtherScheme] {
+                    failures.push(format!(
+                        "{} as {label}: another scheme's case is visible",
+                        op.id
+                    ));
+                }
+            }
+        }
+    }
+    let never: Vec<&str> = operations
+        .iter()
+        .map(|op| op.id.as_str())
+        .filter(|id| !succeeded.contains(*id))
+        .collect();
+    eprintln!(
+        "access matrix: {} operations × {} callers → {cells} cells ({allowed_cells} allowed); \
+         operations never 2xx for an allowed caller in this run: {never:?}",
+        operations.len(),
+        CALLERS.len(),
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {cells} cells broke the matrix:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // The bodies are real: everything else succeeded for someone allowed.
+    assert_eq!(never, STATE_BOUND, "operations that never got a 2xx");
+}
+
+/// Every case a list shows, the caller can read; another scheme's never.
+async fn check_list(
+    app: &TestApp,
+    org: &Org,
+    roles: &[&str],
+    text: &str,
+    other_scheme: &str,
+    cell: &str,
+    failures: &mut Vec<String>,
+) {
+    let page: Value = serde_json::from_str(text).unwrap();
+    for item in page["items"].as_array().unwrap() {
+        let id = item["id"].as_str().unwrap();
+        if id == other_scheme {
+            failures.push(format!("{cell}: lists another scheme's case"));
+        }
+        let read = app.get_as(org, roles, &format!("/api/v1/cases/{id}")).await;
+        if read.status() != StatusCode::OK {
+            failures.push(format!(
+                "{cell}: lists a case it cannot read ({})",
+                read.status()
+            ));
+        }
+    }
+}
