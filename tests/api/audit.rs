@@ -289,3 +289,52 @@ async fn the_chain_is_append_only_and_any_tampering_is_found() {
         Verdict::Broken { seq, .. } if seq == records
     ));
 }
+
+#[tokio::test]
+async fn concurrent_reads_and_refusals_each_get_their_own_linked_record() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let case = app.refer_ok(&w.harbour, &fixtures::minimal()).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/cases/{id}");
+    let before = app
+        .number("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'view_case'")
+        .await;
+    // Readers and refused strangers at once: both kinds go through the group commit.
+    let app = &app;
+    let reads = (0..40).map(|i| {
+        let (org, path) = (if i % 4 == 0 { &w.stranger } else { &w.council }, &path);
+        async move { app.get_as(org, &["coordinator"], path).await.status() }
+    });
+    let statuses = futures_util::future::join_all(reads).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+        30
+    );
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::NOT_FOUND)
+            .count(),
+        10
+    );
+    let allowed = app
+        .number(
+            "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'view_case' AND outcome = 'allowed'",
+        )
+        .await;
+    let denied = app
+        .number(
+            "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'view_case' AND outcome = 'denied'",
+        )
+        .await;
+    assert_eq!(allowed + denied - before, 40);
+    assert_eq!(denied, 10);
+    let Verdict::Intact { records } = verdict(app).await else {
+        panic!("the chain verifies after concurrent appends")
+    };
+    assert_eq!(
+        records,
+        app.number("SELECT COUNT(*) AS n FROM audit_events").await
+    );
+}

@@ -6,7 +6,7 @@
 use sanctuary_domain::audit::AuditOutcome;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::Action;
-use sanctuary_persistence::audit::{self, NewAudit};
+use sanctuary_persistence::audit::NewAudit;
 use sanctuary_persistence::cases::CaseSummary;
 use uuid::Uuid;
 
@@ -55,7 +55,7 @@ pub async fn read(
         fields,
         AuditOutcome::Allowed,
     );
-    Ok(audit::record(&state.store, &record).await?)
+    Ok(state.audit.record(&record).await?)
 }
 
 /// Records a refused attempt at `action` on `case` (or, with no case, in a scheme).
@@ -75,7 +75,7 @@ pub async fn denied(
         Vec::new(),
         AuditOutcome::Denied,
     );
-    Ok(audit::record(&state.store, &record).await?)
+    Ok(state.audit.record(&record).await?)
 }
 
 /// Records a refused attempt on `case`, then returns `refusal`.

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod audit_writer;
 pub mod calendars;
 pub mod cases;
 mod codec;

@@ -11,6 +11,7 @@ use sanctuary_http::auth::{TrustedKey, Verifier, key_from_pem, keys_from_jwks};
 use sanctuary_http::rate_limit::{RateLimit, RateLimiter};
 use sanctuary_http::state::AppState;
 use sanctuary_http::{ExtraRoutes, ServerSettings};
+use sanctuary_persistence::audit_writer::AuditWriter;
 use sanctuary_persistence::{Store, StoreOptions};
 
 use crate::config::Settings;
@@ -97,6 +98,7 @@ impl Application {
         };
         let state = AppState {
             store: store.clone(),
+            audit: AuditWriter::start(store.clone()),
             verifier,
             limiter: RateLimiter::new(Some(RateLimit {
                 per_minute: settings.rate_limit.per_minute,
