@@ -35,6 +35,15 @@ async fn actions_need_if_match_and_a_stale_etag_is_refused() {
         problem(missing, StatusCode::PRECONDITION_REQUIRED).await["code"],
         "precondition_required"
     );
+    // A blank If-Match is no precondition at all.
+    let blank = app
+        .act(&w.council, "coordinator", &id, "accept", " ", None)
+        .await;
+    assert_eq!(
+        problem(blank, StatusCode::PRECONDITION_REQUIRED).await["code"],
+        "precondition_required"
+    );
+    // `*` and weak or malformed tags never match: a write names the version it saw.
     for tag in ["*", "W/\"1\"", "1", "\"one\""] {
         let response = app
             .act(&w.council, "coordinator", &id, "accept", tag, None)

@@ -16,9 +16,9 @@ use crate::support::fixtures::{self, set};
 use crate::support::tokens::{ISSUER, TestKeys};
 use crate::support::{TestApp, test_keyring};
 
-/// The `sanctuary` binary, built by cargo for this test (see `tests/bin/sanctuary.rs`).
+/// The `sanctuary` binary, which cargo builds before this package's tests.
 fn binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_sanctuary-under-test"))
+    PathBuf::from(env!("CARGO_BIN_EXE_sanctuary"))
 }
 
 fn config(dir: &std::path::Path) -> PathBuf {

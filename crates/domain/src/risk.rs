@@ -17,9 +17,13 @@ vocabulary! {
 /// A scheme setting; the defaults are the SafeLives / police bands (0–9, 10–13, 14+).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct RiskBands {
+    /// 1 to 26, and below `high_from`.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 26))]
     pub medium_from: u8,
+    /// 2 to 27 (the checklist's 27 questions).
+    #[cfg_attr(feature = "openapi", schema(minimum = 2, maximum = 27))]
     pub high_from: u8,
 }
 

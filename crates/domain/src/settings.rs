@@ -19,20 +19,27 @@ use crate::violation::{ViolationCode, Violations};
 pub struct SchemeSettings {
     pub risk_bands: RiskBands,
     /// Incidents in 12 months that count as potential escalation (a MARAC criterion).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub escalation_incidents: u32,
     pub eligibility: EligibilityRules,
     /// Approved works above this total need a recorded funder approval.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100_000_000))]
     pub household_budget_limit_pence: i64,
     /// The SLA clock table.
     pub clocks: Vec<ClockRule>,
     /// Funders' figures: counts from 1 to this minus one are suppressed.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
     pub disclosure_threshold: u32,
     /// Funders' figures: other counts are rounded to the nearest multiple of this
     /// (`None`: not rounded).
+    #[cfg_attr(feature = "openapi", schema(minimum = 2, maximum = 10))]
     pub disclosure_rounding: Option<u32>,
     /// Years after a case closes before its identifying data is destroyed.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
     pub retention_years: u32,
-    /// Months after works when the client is contacted (with consent).
+    /// Months after works when the client is contacted (with consent): distinct, each
+    /// 1 to 36.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub follow_up_contact_months: Vec<u32>,
 }
 

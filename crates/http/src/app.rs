@@ -16,7 +16,10 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::contract::Contract;
 use crate::errors::ApiError;
 use crate::middleware::{AccessLog, CatchPanic, ProblemFinisher};
-use crate::openapi::{ApiDoc, add_request_examples, add_standard_responses};
+use crate::openapi::{
+    ApiDoc, add_request_examples, add_standard_responses, declare_control_characters,
+    declare_integer_ranges, describe_if_match, mark_optional_bodies,
+};
 use crate::routes::{self, RouteTable};
 use crate::state::AppState;
 
@@ -29,7 +32,9 @@ pub fn openapi() -> Doc {
         .split_for_parts();
     add_standard_responses(&mut doc);
     add_request_examples(&mut doc);
-    doc
+    describe_if_match(&mut doc);
+    mark_optional_bodies(&mut doc);
+    declare_integer_ranges(declare_control_characters(doc))
 }
 
 /// Extra routes mounted beside the API (tests use this to add, say, a panicking handler).

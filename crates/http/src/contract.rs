@@ -297,16 +297,20 @@ fn split_last(pointer: &str) -> Option<(&str, String)> {
     Some((parent, last.replace("~1", "/").replace("~0", "~")))
 }
 
-/// Replaces the value at `pointer` with null. An array item is not nullable in the wire
-/// types, so a bad item nulls its whole array (its error is already recorded).
+/// Takes the value at `pointer` out of the body: the object member holding it (for an
+/// array item, the member holding the array) is removed, so the field reads as absent —
+/// `None` in the lenient wire types, its default in settings — and the rest of the body
+/// still parses for the domain rules to check.
 fn null_out(root: &mut Value, pointer: &str) {
-    let target = match split_last(pointer) {
-        Some((parent, _)) if root.pointer(parent).is_some_and(Value::is_array) => parent.to_owned(),
-        _ => pointer.to_owned(),
-    };
-    if let Some(v) = root.pointer_mut(&target) {
-        *v = Value::Null;
+    let mut target = pointer.to_owned();
+    while let Some((parent, _)) = split_last(&target) {
+        if root.pointer(parent).is_some_and(Value::is_object) {
+            remove(root, &target);
+            return;
+        }
+        target = parent.to_owned();
     }
+    *root = Value::Null;
 }
 
 fn remove(root: &mut Value, pointer: &str) {
@@ -317,8 +321,9 @@ fn remove(root: &mut Value, pointer: &str) {
     }
 }
 
-/// Trims every string, turns empty strings into null (absent), and rejects control
-/// characters other than tab and line breaks (NUL cannot even be stored in PostgreSQL).
+/// Trims every string, turns empty strings into null (absent), rejects control
+/// characters other than tab and line breaks (NUL cannot even be stored in PostgreSQL),
+/// and writes whole numbers given with a fraction (`3.0`) as integers.
 pub fn normalise(value: &mut Value, pointer: &mut String, violations: &mut Violations) {
     match value {
         Value::String(s) => {
@@ -354,6 +359,16 @@ pub fn normalise(value: &mut Value, pointer: &mut String, violations: &mut Viola
                 pointer.push_str(&child("", key));
                 normalise(item, pointer, violations);
                 pointer.truncate(len);
+            }
+        }
+        // JSON has one kind of number: `3.0` is the integer 3 (JSON Schema agrees), so
+        // it reaches integer fields as one.
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|_| n.is_f64())
+                && f.fract() == 0.0
+                && (-9.0e15..=9.0e15).contains(&f)
+            {
+                *value = Value::from(f as i64);
             }
         }
         _ => {}
@@ -418,6 +433,20 @@ mod tests {
         );
         let pointers: Vec<_> = violations.iter().map(|v| v.pointer.as_str()).collect();
         assert_eq!(pointers, ["/c/1"]);
+    }
+
+    #[test]
+    fn whole_numbers_written_with_a_fraction_become_integers() {
+        let mut value = json!({"a": 24.0, "b": 2.5, "c": -0.0, "d": 1e300, "e": 7});
+        normalise(&mut value, &mut String::new(), &mut Violations::new());
+        assert!(value["a"].is_i64() && value["a"] == 24);
+        assert_eq!(value["b"], 2.5);
+        assert!(value["c"].is_i64() && value["c"] == 0);
+        assert!(
+            value["d"].is_f64(),
+            "too large to be exact: left for the schema"
+        );
+        assert_eq!(value["e"], 7);
     }
 
     #[test]

@@ -110,10 +110,7 @@ impl ApiError {
     pub fn invalid_parameters(errors: Vec<(String, ViolationCode, String)>) -> Self {
         let mut e = Self::new(
             ErrorCode::ValidationFailed,
-            format!(
-                "{} query parameter(s) are not valid; see `errors`.",
-                errors.len()
-            ),
+            format!("{} parameter(s) are not valid; see `errors`.", errors.len()),
         );
         e.0.errors = errors
             .into_iter()

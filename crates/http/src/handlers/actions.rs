@@ -18,7 +18,7 @@ use sanctuary_persistence::workflow::{CommitError, commit, load};
 use sanctuary_persistence::{organisations, schemes};
 use uuid::Uuid;
 
-use super::{Authorised, authorise, case_response, etag, expected_version, now_micros};
+use super::{Authorised, authorise, case_response, etag, if_match, now_micros};
 use crate::auth::Caller;
 use crate::errors::{ApiError, ErrorCode};
 use crate::extract::ContractJson;
@@ -84,10 +84,7 @@ pub async fn perform(
     .await?;
     let id = summary.id;
     let store = &state.store;
-    let expected = expected_version(request, "case")?;
-    if expected != summary.version {
-        return Err(ApiError::stale("case", etag(summary.version)));
-    }
+    let expected = if_match(request, "case", summary.version)?;
     match &command {
         Command::AssignAssessor { organisation_id } => {
             check_assignee(state, summary.scheme_id, *organisation_id, Role::Assessor).await?;

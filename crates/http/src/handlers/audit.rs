@@ -43,16 +43,7 @@ pub async fn list_audit(
             "The audit trail is for the auditor organisations of a scheme.",
         ));
     }
-    let before_seq = match q.cursor.as_deref() {
-        Some(c) => Some(c.parse::<i64>().map_err(|_| {
-            ApiError::invalid_parameters(vec![(
-                "cursor".into(),
-                ViolationCode::InvalidFormat,
-                "is not a cursor from this API".into(),
-            )])
-        })?),
-        None => None,
-    };
+    let before_seq = q.cursor.as_deref().map(parse_cursor).transpose()?;
     let limit = q.limit.unwrap_or(DEFAULT_AUDIT_PAGE);
     let records = audit::list(
         state.store.connection(),
@@ -78,4 +69,19 @@ pub async fn list_audit(
         .then(|| items.last().map(|r| r.seq.to_string()))
         .flatten();
     Ok(Json(AuditPage { items, next_cursor }))
+}
+
+/// A cursor is exactly what the spec's pattern says: 1 to 18 digits (always an i64).
+fn parse_cursor(cursor: &str) -> Result<i64, ApiError> {
+    let digits = (1..=18).contains(&cursor.len()) && cursor.bytes().all(|b| b.is_ascii_digit());
+    digits
+        .then(|| cursor.parse().ok())
+        .flatten()
+        .ok_or_else(|| {
+            ApiError::invalid_parameters(vec![(
+                "cursor".into(),
+                ViolationCode::InvalidFormat,
+                "is not a cursor from this API".into(),
+            )])
+        })
 }

@@ -67,7 +67,8 @@ pub async fn list_measures(
     tag = "reference",
     params(
         ("scheme" = String, Path, description = "The scheme's code"),
-        ("code" = String, Path, description = "The measure's code (snake_case)"),
+        ("code" = String, Path, description = "The measure's code (snake_case)",
+            min_length = 2, max_length = 60, pattern = r"^[a-z][a-z0-9_]{1,59}$"),
     ),
     request_body = MeasureBody,
     responses(

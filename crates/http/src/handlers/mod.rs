@@ -75,30 +75,39 @@ pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
 }
 
-/// The version `If-Match` names: required, and a strong ETag of this API. `resource`
-/// names what is being changed, for the message.
-pub fn expected_version(request: &HttpRequest, resource: &'static str) -> Result<i64, ApiError> {
+/// Checks `If-Match` against the resource's `current` version and returns that version
+/// (the one the write must still find). `If-Match` is required (428 without it, or when
+/// blank) and must be the current strong ETag; anything else fails with 412 and the
+/// current ETag. Deliberately, `*` is not accepted: every write to a case must say
+/// which version of it the caller saw, so no one overwrites a change they never read.
+/// `resource` names what is being changed, for the message.
+pub fn if_match(
+    request: &HttpRequest,
+    resource: &'static str,
+    current: i64,
+) -> Result<i64, ApiError> {
     let required = || {
         ApiError::new(
             ErrorCode::PreconditionRequired,
             format!("Send If-Match with the {resource}'s ETag (from reading it)."),
         )
     };
-    let value = request
+    let text = request
         .headers()
         .get(header::IF_MATCH)
-        .ok_or_else(required)?;
-    let text = value.to_str().map_err(|_| required())?.trim();
-    text.strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .and_then(|t| t.parse::<i64>().ok())
-        // A weak or unknown tag can never match a strong ETag of ours.
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::PreconditionFailed,
-                format!("If-Match does not name a version of this {resource}."),
-            )
-        })
+        .ok_or_else(required)?
+        .to_str()
+        .map_err(|_| required())?
+        .trim();
+    if text.is_empty() {
+        return Err(required());
+    }
+    let ours = etag(current);
+    if text == ours {
+        Ok(current)
+    } else {
+        Err(ApiError::stale(resource, ours))
+    }
 }
 
 /// Now, to the microsecond: the precision both databases store, so a value reads back

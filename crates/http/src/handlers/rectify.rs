@@ -11,7 +11,7 @@ use sanctuary_persistence::rectify::{Rectification, changed_fields, rectify};
 use sanctuary_persistence::workflow::CommitError;
 use serde_json::Value;
 
-use super::{Authorised, authorise, case_response, etag, expected_version, now_micros};
+use super::{Authorised, authorise, case_response, etag, if_match, now_micros};
 use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::extract::ContractJson;
@@ -89,10 +89,7 @@ pub async fn rectify_referral(
     .await?;
     let id = summary.id;
     let store = &state.store;
-    let expected = expected_version(&request, "case")?;
-    if expected != summary.version {
-        return Err(ApiError::stale("case", etag(summary.version)));
-    }
+    let expected = if_match(&request, "case", summary.version)?;
     let received_on = london::local_date(summary.received_at);
     let record = cases::with_referral(store, summary).await?;
     let before = record.referral.clone();

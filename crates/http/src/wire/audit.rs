@@ -81,7 +81,7 @@ pub struct AuditQueryParams {
     #[param(value_type = Option<String>, format = DateTime)]
     pub to: Option<OffsetDateTime>,
     /// The `next_cursor` of the previous page.
-    #[param(max_length = 20, pattern = "^[0-9]+$")]
+    #[param(min_length = 1, max_length = 18, pattern = "^[0-9]{1,18}$")]
     pub cursor: Option<String>,
     /// Records per page (default 100, at most 500).
     #[param(minimum = 1, maximum = 500)]

@@ -250,7 +250,11 @@ pub struct ListCasesQuery {
     #[param(minimum = 1, maximum = 60)]
     pub due_within_days: Option<u32>,
     /// The `next_cursor` of the previous page (opaque).
-    #[param(min_length = 22, max_length = 22, pattern = r"^[A-Za-z0-9_-]{22}$")]
+    #[param(
+        min_length = 22,
+        max_length = 22,
+        pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"
+    )]
     pub cursor: Option<String>,
     /// Page size, 1 to 100 (default 25).
     #[validate(range(min = 1, max = 100, message = "must be between 1 and 100"))]

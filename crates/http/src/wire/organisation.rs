@@ -87,8 +87,23 @@ pub struct MemberView {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"roles": ["referrer"]}))]
 pub struct MemberRolesBody {
-    #[schema(max_items = 7)]
+    #[schema(max_items = 7, value_type = Vec<SchemeRole>)]
     pub roles: Vec<Role>,
+}
+
+/// A role an organisation can hold in a scheme: every role but `admin`, which belongs
+/// to the organisations operating the deployment. (The spec's name for the roles
+/// [`MemberRolesBody::roles`] accepts; they parse as [`Role`].)
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SchemeRole {
+    Referrer,
+    Coordinator,
+    Assessor,
+    Contractor,
+    FireService,
+    Funder,
+    Auditor,
 }
 
 impl MemberRolesBody {
@@ -164,4 +179,29 @@ pub struct AdminEventsQuery {
     #[param(minimum = 1, maximum = 500)]
     #[validate(range(min = 1, max = 500))]
     pub limit: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scheme_roles_are_every_role_but_admin() {
+        let scheme_roles = [
+            SchemeRole::Referrer,
+            SchemeRole::Coordinator,
+            SchemeRole::Assessor,
+            SchemeRole::Contractor,
+            SchemeRole::FireService,
+            SchemeRole::Funder,
+            SchemeRole::Auditor,
+        ]
+        .map(|r| serde_json::to_value(r).unwrap());
+        let roles: Vec<_> = Role::ALL
+            .iter()
+            .filter(|r| **r != Role::Admin)
+            .map(|r| serde_json::to_value(r).unwrap())
+            .collect();
+        assert_eq!(scheme_roles.to_vec(), roles);
+    }
 }

@@ -11,7 +11,7 @@ use super::{administrator, refused};
 use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::extract::ContractJson;
-use crate::handlers::{etag, expected_version};
+use crate::handlers::{etag, if_match};
 use crate::state::AppState;
 use crate::wire::organisation::{NewOrganisationBody, OrganisationPatchBody, OrganisationView};
 
@@ -140,10 +140,7 @@ pub async fn update_organisation(
 ) -> Result<HttpResponse, ApiError> {
     let by = administrator(&caller)?;
     let org = find(&state, &id).await?;
-    let expected = expected_version(&request, "organisation")?;
-    if expected != org.version {
-        return Err(ApiError::stale("organisation", etag(org.version)));
-    }
+    if_match(&request, "organisation", org.version)?;
     let changes = body.parse(|b| Ok(b.changes()))?;
     if org.id == caller.organisation.id
         && (changes.active == Some(false) || changes.is_administrator == Some(false))

@@ -11,7 +11,7 @@ use super::{administrator, refused};
 use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::extract::ContractJson;
-use crate::handlers::{etag, expected_version};
+use crate::handlers::{etag, if_match};
 use crate::state::AppState;
 use crate::wire::scheme::{NewSchemeBody, SchemePatchBody, SchemeView};
 
@@ -27,10 +27,7 @@ async fn current(state: &AppState, request: &HttpRequest, code: &str) -> Result<
     let scheme = schemes::find_by_code(state.store.connection(), code)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let expected = expected_version(request, "scheme")?;
-    if expected != scheme.version {
-        return Err(ApiError::stale("scheme", etag(scheme.version)));
-    }
+    if_match(request, "scheme", scheme.version)?;
     Ok(scheme)
 }
 

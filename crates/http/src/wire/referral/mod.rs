@@ -67,7 +67,12 @@ pub struct ReferrerSection {
     pub organisation_name: Option<String>,
     #[schema(max_length = 254, format = "email")]
     pub email: Option<String>,
-    #[schema(max_length = 30, example = "03000 202525")]
+    /// 7 to 15 digits, with spaces, dashes, brackets and a leading `+` if wished.
+    #[schema(
+        max_length = 30,
+        example = "03000 202525",
+        pattern = r"^\+?[ ()-]*([0-9][ ()-]*){7,15}$"
+    )]
     pub phone: Option<String>,
 }
 
@@ -84,7 +89,13 @@ pub struct ClientSection {
     /// Where the installations are required.
     #[schema(required = true, nullable = false)]
     pub address: Option<AddressSection>,
-    #[schema(required = true, nullable = false, pattern = r"\S", max_length = 30)]
+    /// 7 to 15 digits, with spaces, dashes, brackets and a leading `+` if wished.
+    #[schema(
+        required = true,
+        nullable = false,
+        pattern = r"^\+?[ ()-]*([0-9][ ()-]*){7,15}$",
+        max_length = 30
+    )]
     pub phone: Option<String>,
     /// Times when it is not safe to contact the client ("None known" if none).
     #[schema(required = true, nullable = false, pattern = r"\S", max_length = 1000)]

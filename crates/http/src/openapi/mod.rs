@@ -12,19 +12,27 @@ use serde_json::Value;
 
 use crate::errors::Problem;
 
+mod integers;
+mod text;
+mod walk;
+pub use integers::declare_integer_ranges;
+pub use text::declare_control_characters;
+
 /// The canonical request examples, committed beside the spec (copies of
 /// `../shared/examples`, kept identical by a test).
 pub mod examples {
     use serde_json::Value;
 
     pub fn referral_full() -> Value {
-        serde_json::from_str(include_str!("../../../openapi/examples/referral-full.json"))
-            .expect("valid example")
+        serde_json::from_str(include_str!(
+            "../../../../openapi/examples/referral-full.json"
+        ))
+        .expect("valid example")
     }
 
     pub fn referral_minimal() -> Value {
         serde_json::from_str(include_str!(
-            "../../../openapi/examples/referral-minimal.json"
+            "../../../../openapi/examples/referral-minimal.json"
         ))
         .expect("valid example")
     }
@@ -152,6 +160,78 @@ pub fn add_standard_responses(doc: &mut Doc) {
                 add("422", "ValidationFailed");
             }
             add("500", "InternalError");
+        }
+    }
+}
+
+/// The shape `If-Match` must have: one strong ETag of this API (see
+/// `handlers::if_match`).
+pub const IF_MATCH_PATTERN: &str = r#"^"[0-9]+"$"#;
+
+/// Gives every `If-Match` header parameter its pattern.
+pub fn describe_if_match(doc: &mut Doc) {
+    for item in doc.paths.paths.values_mut() {
+        for operation in operations(item) {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if let RefOr::T(p) = parameter
+                    && matches!(p.parameter_in, ParameterIn::Header)
+                    && p.name.eq_ignore_ascii_case("if-match")
+                    && let Some(RefOr::T(utoipa::openapi::schema::Schema::Object(schema))) =
+                        p.schema.as_mut()
+                {
+                    schema.pattern = Some(IF_MATCH_PATTERN.to_owned());
+                }
+            }
+        }
+    }
+}
+
+/// Marks as optional every JSON request body whose schema requires no property: the
+/// server reads a missing body as `{}` (`extract::ContractJson`), so such a body may be
+/// left out.
+pub fn mark_optional_bodies(doc: &mut Doc) {
+    use utoipa::openapi::Required;
+    use utoipa::openapi::schema::Schema;
+    let needs_nothing = |name: &str| {
+        doc.components
+            .as_ref()
+            .and_then(|c| c.schemas.get(name))
+            .is_some_and(|s| matches!(s, RefOr::T(Schema::Object(o)) if o.required.is_empty()))
+    };
+    let mut optional = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        for (method, operation) in [
+            ("put", &item.put),
+            ("post", &item.post),
+            ("patch", &item.patch),
+        ] {
+            let schema = operation
+                .as_ref()
+                .and_then(|o| match o.request_body.as_ref() {
+                    Some(RefOr::T(body)) => body.content.get("application/json"),
+                    _ => None,
+                })
+                .and_then(|c| match c {
+                    RefOr::T(c) => c.schema.as_ref(),
+                    RefOr::Ref(_) => None,
+                });
+            if let Some(RefOr::Ref(r)) = schema
+                && let Some(name) = r.ref_location.strip_prefix("#/components/schemas/")
+                && needs_nothing(name)
+            {
+                optional.push((path.clone(), method));
+            }
+        }
+    }
+    for (path, method) in optional {
+        let item = doc.paths.paths.get_mut(&path).expect("listed above");
+        let operation = match method {
+            "put" => item.put.as_mut(),
+            "post" => item.post.as_mut(),
+            _ => item.patch.as_mut(),
+        };
+        if let Some(RefOr::T(body)) = operation.and_then(|o| o.request_body.as_mut()) {
+            body.required = Some(Required::False);
         }
     }
 }
