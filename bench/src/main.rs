@@ -1,17 +1,13 @@
-//! `sanctuary-bench report`: times the monitoring report (the SQL tallies, then the
-//! template and disclosure control) against an already filled database, in process.
-//! `bench/report.sh` fills databases with `sanctuary seed-demo` and runs this.
+//! The benchmark harness's tools (`bench/run.sh` drives them): time the monitoring
+//! report, write its SQL for the database shell, replicate generated cases, and send
+//! HTTP load.
 
-use std::time::{Duration, Instant};
+mod load;
+mod replicate;
+mod report;
+mod token;
 
-use anyhow::{Context, anyhow};
 use clap::{Parser, Subcommand};
-use sanctuary_domain::report::disclosure::{self, Control};
-use sanctuary_domain::report::{build, year};
-use sanctuary_persistence::schemes;
-use sanctuary_persistence::{Store, StoreOptions, reports};
-use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
-use time::Date;
 
 #[derive(Parser)]
 struct Cli {
@@ -44,18 +40,56 @@ enum Command {
         #[arg(long)]
         times: u32,
     },
-}
-
-fn summary(label: &str, mut times: Vec<Duration>) {
-    times.sort();
-    let at = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
-    println!(
-        "{label}: median {:.1} ms, p95 {:.1} ms, min {:.1} ms ({} runs)",
-        at(0.5).as_secs_f64() * 1e3,
-        at(0.95).as_secs_f64() * 1e3,
-        times[0].as_secs_f64() * 1e3,
-        times.len()
-    );
+    /// Print the report's SQL, values inline, for `sqlite3` or `psql`.
+    ReportSql {
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        #[arg(long, default_value = "darlington")]
+        scheme: String,
+        #[arg(long)]
+        year_start: String,
+    },
+    /// Print the key id of the signing key in `key_dir`.
+    Kid {
+        #[arg(long)]
+        key_dir: std::path::PathBuf,
+    },
+    /// Print a token for an organisation (by name) in a role.
+    Token {
+        #[arg(long)]
+        key_dir: std::path::PathBuf,
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        #[arg(long, default_value = "bench")]
+        issuer: String,
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        role: String,
+    },
+    /// Send exactly `requests` requests and print throughput and latency as JSON.
+    Load {
+        #[arg(long)]
+        url: String,
+        #[arg(long, env = "BENCH_TOKEN")]
+        token: Option<String>,
+        /// POST this JSON file (GET without it).
+        #[arg(long)]
+        body_file: Option<std::path::PathBuf>,
+        /// A JSON pointer in the body given a fresh value per request (also sent as
+        /// the Idempotency-Key).
+        #[arg(long)]
+        unique: Option<String>,
+        #[arg(long, default_value_t = 10_000)]
+        requests: u64,
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        /// Start requests at this fixed rate (per second) instead of as fast as possible.
+        #[arg(long)]
+        rate: Option<f64>,
+        #[arg(long, default_value = "load")]
+        label: String,
+    },
 }
 
 #[tokio::main]
@@ -66,146 +100,49 @@ async fn main() -> anyhow::Result<()> {
             scheme,
             year_start,
             iterations,
-        } => report(&database_url, &scheme, &year_start, iterations).await,
+        } => report::report(&database_url, &scheme, &year_start, iterations).await,
+        Command::ReportSql {
+            database_url,
+            scheme,
+            year_start,
+        } => report::script(&database_url, &scheme, &year_start).await,
         Command::Replicate {
             database_url,
             times,
-        } => replicate(&database_url, times).await,
-    }
-}
-
-async fn columns(db: &impl ConnectionTrait, table: &str) -> anyhow::Result<Vec<String>> {
-    let backend = db.get_database_backend();
-    let sql = match backend {
-        DbBackend::Sqlite => format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"),
-        _ => format!(
-            "SELECT column_name AS name FROM information_schema.columns \
-             WHERE table_name = '{table}' ORDER BY ordinal_position"
-        ),
-    };
-    let rows = db
-        .query_all_raw(Statement::from_string(backend, sql))
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|r| r.try_get::<String>("", "name"))
-        .collect::<Result<_, _>>()?)
-}
-
-async fn replicate(database_url: &str, times: u32) -> anyhow::Result<()> {
-    let store = Store::connect(database_url, &StoreOptions::default())
-        .await
-        .map_err(|e| anyhow!("{e}"))?;
-    let tx = store.connection().begin().await?;
-    let backend = tx.get_database_backend();
-    let (new_id, copies) = match backend {
-        DbBackend::Sqlite => (
-            "randomblob(16)",
-            format!(
-                "WITH RECURSIVE s(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM s WHERE k < {times}) \
-                 SELECT k FROM s"
-            ),
-        ),
-        _ => (
-            "gen_random_uuid()",
-            format!("SELECT generate_series(1, {times}) AS k"),
-        ),
-    };
-    let run = |sql: String| Statement::from_string(backend, sql);
-    tx.execute_raw(run(format!(
-        "CREATE TEMP TABLE copies AS SELECT c.id AS old_id, {new_id} AS new_id, s.k AS k \
-         FROM cases c CROSS JOIN ({copies}) s"
-    )))
-    .await?;
-    let case_columns = columns(&tx, "cases").await?;
-    let case_exprs: Vec<String> = case_columns
-        .iter()
-        .map(|c| match c.as_str() {
-            "id" => "r.new_id".to_owned(),
-            "reference" | "external_reference" => format!("c.{c} || '-R' || r.k"),
-            _ => format!("c.{c}"),
-        })
-        .collect();
-    let began = Instant::now();
-    let cases = tx
-        .execute_raw(run(format!(
-            "INSERT INTO cases ({}) SELECT {} FROM cases c \
-             JOIN copies r ON r.old_id = c.id",
-            case_columns.join(", "),
-            case_exprs.join(", ")
-        )))
-        .await?
-        .rows_affected();
-    let item_columns = columns(&tx, "works_items").await?;
-    let item_exprs: Vec<String> = item_columns
-        .iter()
-        .map(|c| match c.as_str() {
-            "id" => new_id.to_owned(),
-            "case_id" => "r.new_id".to_owned(),
-            _ => format!("w.{c}"),
-        })
-        .collect();
-    let items = tx
-        .execute_raw(run(format!(
-            "INSERT INTO works_items ({}) SELECT {} FROM works_items w \
-             JOIN copies r ON r.old_id = w.case_id",
-            item_columns.join(", "),
-            item_exprs.join(", ")
-        )))
-        .await?
-        .rows_affected();
-    tx.commit().await?;
-    if backend == DbBackend::Postgres {
-        store
-            .connection()
-            .execute_raw(run("ANALYZE".to_owned()))
-            .await?;
-    }
-    println!(
-        "copied {cases} cases and {items} works items in {:.1} s",
-        began.elapsed().as_secs_f64()
-    );
-    Ok(())
-}
-
-async fn report(
-    database_url: &str,
-    scheme: &str,
-    year_start: &str,
-    iterations: u32,
-) -> anyhow::Result<()> {
-    let store = Store::connect(database_url, &StoreOptions::default())
-        .await
-        .map_err(|e| anyhow!("{e}"))?;
-    let db = store.connection();
-    let scheme = schemes::find_by_code(db, scheme)
-        .await
-        .map_err(|e| anyhow!("{e}"))?
-        .context("no such scheme")?;
-    let start = Date::parse(
-        year_start,
-        &time::format_description::well_known::Iso8601::DATE,
-    )?;
-    let quarters = year::quarters(start);
-    let control = Control {
-        threshold: scheme.settings.disclosure_threshold,
-        rounding: scheme.settings.disclosure_rounding,
-    };
-    let (mut sql, mut whole) = (Vec::new(), Vec::new());
-    let mut received = 0;
-    for _ in 0..iterations {
-        let began = Instant::now();
-        let tallies = reports::tallies(db, scheme.id, &quarters)
+        } => replicate::replicate(&database_url, times).await,
+        Command::Kid { key_dir } => token::kid(&key_dir),
+        Command::Token {
+            key_dir,
+            database_url,
+            issuer,
+            org,
+            role,
+        } => token::token(&key_dir, &database_url, &issuer, &org, &role).await,
+        Command::Load {
+            url,
+            token,
+            body_file,
+            unique,
+            requests,
+            concurrency,
+            rate,
+            label,
+        } => {
+            let body = match body_file {
+                Some(path) => Some(serde_json::from_str(&std::fs::read_to_string(path)?)?),
+                None => None,
+            };
+            load::run(load::Load {
+                url,
+                token,
+                body,
+                unique,
+                requests,
+                concurrency,
+                rate,
+                label,
+            })
             .await
-            .map_err(|e| anyhow!("{e}"))?;
-        sql.push(began.elapsed());
-        let mut sections = build(&tallies);
-        disclosure::apply(&mut sections, control);
-        whole.push(began.elapsed());
-        received = sections[0].rows[0].total.basis_n;
+        }
     }
-    println!("referrals received in the year: {received}");
-    summary("tallies (SQL)", sql);
-    summary("report (SQL + template + disclosure control)", whole);
-    Ok(())
 }

@@ -42,10 +42,18 @@ async fn stopping_drains_a_request_already_in_flight() {
         .expect("stopped")
         .unwrap();
 
-    // The case was committed, and the server no longer accepts connections.
+    // The case was committed, and the server no longer accepts connections. A fresh
+    // pool reads it back: the app's pool may hold connections the server's worker
+    // runtimes opened, and those runtimes are gone now.
     assert!(TcpStream::connect(&address).await.is_err());
+    let store = sanctuary_persistence::Store::connect(
+        app.database_url(),
+        &sanctuary_persistence::StoreOptions::default(),
+    )
+    .await
+    .unwrap();
     let page = sanctuary_persistence::cases::list(
-        app.store.connection(),
+        store.connection(),
         &sanctuary_persistence::cases::CaseQuery {
             visibility: vec![sanctuary_persistence::cases::Visibility::ReferredBy(
                 app.world.harbour.id,

@@ -380,11 +380,11 @@ pub async fn revoke_token(store: &Store, jti: &str, by: &ChangedBy) -> Result<()
 
 /// Whether a token id was revoked.
 pub async fn is_revoked(db: &impl ConnectionTrait, jti: &str) -> Result<bool, StoreError> {
-    Ok(revoked_token::Entity::find_by_id(jti.to_owned())
-        .one(db)
+    Ok(!revoked_token::Entity::find_by_id(jti.to_owned())
+        .all(db)
         .await
         .map_err(StoreError::db("checking a token"))?
-        .is_some())
+        .is_empty())
 }
 
 /// An entry of the administration log.

@@ -155,9 +155,10 @@ pub(crate) async fn referral_of(
     case_id: Uuid,
 ) -> Result<Referral, StoreError> {
     let row = case_referral::Entity::find_by_id(case_id)
-        .one(db)
+        .all(db)
         .await
         .map_err(StoreError::db("reading a referral"))?
+        .pop()
         .ok_or(StoreError::Corrupt {
             column: "case_referrals.case_id",
         })?;

@@ -83,9 +83,10 @@ pub async fn create(
 
 pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Organisation>, StoreError> {
     organisation::Entity::find_by_id(id)
-        .one(db)
+        .all(db)
         .await
         .map_err(StoreError::db("reading an organisation"))?
+        .pop()
         .map(Organisation::try_from)
         .transpose()
 }

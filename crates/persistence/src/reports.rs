@@ -168,6 +168,32 @@ fn utc(instant: OffsetDateTime) -> Value {
     instant.to_offset(UtcOffset::UTC).into()
 }
 
+/// The values of `$1`..`$6` in every statement: the scheme, then the boundaries of
+/// the four quarters.
+pub fn parameters(scheme_id: Uuid, quarters: &[Quarter; 4]) -> Vec<Value> {
+    vec![
+        scheme_id.into(),
+        utc(quarters[0].starts()),
+        utc(quarters[1].starts()),
+        utc(quarters[2].starts()),
+        utc(quarters[3].starts()),
+        utc(quarters[3].ends()),
+    ]
+}
+
+/// Every statement the report runs, in order (for the benchmark, which times them
+/// directly in `sqlite3` and `psql`).
+pub fn statements() -> Vec<String> {
+    let mut all = flow_queries();
+    all.extend([
+        client_query(),
+        measures_query(),
+        spread_query(),
+        children_query(),
+    ]);
+    all
+}
+
 /// Every figure of the report for `scheme_id` over `quarters`, counted in the database.
 pub async fn tallies(
     db: &impl ConnectionTrait,
@@ -175,14 +201,7 @@ pub async fn tallies(
     quarters: &[Quarter; 4],
 ) -> Result<Tallies, StoreError> {
     let backend = db.get_database_backend();
-    let values = vec![
-        scheme_id.into(),
-        utc(quarters[0].starts()),
-        utc(quarters[1].starts()),
-        utc(quarters[2].starts()),
-        utc(quarters[3].starts()),
-        utc(quarters[3].ends()),
-    ];
+    let values = parameters(scheme_id, quarters);
     let run = |sql: String| {
         let statement = Statement::from_sql_and_values(backend, sql, values.clone());
         async move {

@@ -204,9 +204,10 @@ pub async fn find_summary(
     summary_select()
         .filter(case::Column::Id.eq(id))
         .into_model::<SummaryRow>()
-        .one(db)
+        .all(db)
         .await
         .map_err(StoreError::db("reading a case"))?
+        .pop()
         .map(CaseSummary::try_from)
         .transpose()
 }
@@ -227,9 +228,10 @@ pub async fn with_referral(store: &Store, summary: CaseSummary) -> Result<CaseRe
     let referral = referral_of(db, keys, summary.id).await?;
     let (row, scheme) = case::Entity::find_by_id(summary.id)
         .find_also_related(scheme::Entity)
-        .one(db)
+        .all(db)
         .await
         .map_err(StoreError::db("reading a case"))?
+        .pop()
         .ok_or(corrupt("cases.id"))?;
     let scheme = scheme.ok_or(corrupt("cases.scheme_id"))?;
     let detail = CaseDetail {
