@@ -63,3 +63,10 @@ for db in sorted({r["db"] for r in rows}):
         line(f"RSS after {rss['after_requests'][1]:,} / after {rss['after_requests'][0]:,} requests",
              f"{ratio:.2f} ({large_kb // 1024} / {small_kb // 1024} MB)", "<= 1.1", ratio <= 1.1)
         line("peak RSS", f"{rss['peak_kb'] // 1024} MB", "<= 100 MB", rss["peak_kb"] <= 100 * 1024)
+
+# A scenario with failed requests measured something else: say so, and fail the run.
+failed = [r for r in rows if r["what"] == "http" and r["errors"]]
+for r in failed:
+    print(f"FAILED REQUESTS: {r['db']} {r['scenario']} at {r['cases']:,} cases: "
+          f"{r['errors']} of {r['requests']} ({r.get('error_statuses')})")
+sys.exit(1 if failed else 0)

@@ -84,27 +84,58 @@ load() { # label, requests, concurrency, url path, extra args
 }
 
 measure_http() { # the request scenarios at the current size
-  local coordinator referrer id line
+  local coordinator referrer
   coordinator=$(token coordinator); referrer=$(token referrer)
-  id=$(curl -fs -H "Authorization: Bearer $coordinator" \
-    "http://127.0.0.1:$port/api/v1/cases?limit=1" | sed -E 's/.*"items":\[\{"id":"([^"]+)".*/\1/')
   load health "$requests" 16 /health/live >> "$out/http.jsonl"
-  load get_case "$requests" 16 "/api/v1/cases/$id" --token "$coordinator" >> "$out/http.jsonl"
-  load post_referral "$((requests / 4))" 16 /api/v1/referrals --token "$referrer" \
-    --body-file openapi/examples/referral-minimal.json --unique /external_reference \
-    >> "$out/http.jsonl"
+  load get_case "$requests" 16 "/api/v1/cases/$case_id" --token "$coordinator" >> "$out/http.jsonl"
   load case_list "$((requests / 4))" 16 "/api/v1/cases?limit=25" --token "$coordinator" \
     >> "$out/http.jsonl"
   load breached_queue "$((requests / 4))" 16 "/api/v1/cases?clock_state=breached&limit=25" \
     --token "$coordinator" >> "$out/http.jsonl"
   # Latency at a fixed arrival rate, well under capacity (no coordinated omission).
-  load get_case_paced "$((requests / 10))" 64 "/api/v1/cases/$id" --token "$coordinator" \
+  load get_case_paced "$((requests / 10))" 64 "/api/v1/cases/$case_id" --token "$coordinator" \
     --rate 100 >> "$out/http.jsonl"
+  # Last: every referral adds a case (to the scratch copy, see run_http).
+  load post_referral "$((requests / 4))" 16 /api/v1/referrals --token "$referrer" \
+    --body-file openapi/examples/referral-minimal.json --unique /external_reference \
+    >> "$out/http.jsonl"
+}
+
+# The HTTP scenarios run on a scratch copy of the database, so the referrals they post
+# do not grow the database the sizes and the report timings are measured on.
+scratch_copy() {
+  if [ "$dbname" = sqlite ]; then
+    rm -rf "$out/sqlite-http"; cp -a "$out/sqlite" "$out/sqlite-http"
+    http_env=(SANCTUARY_DATA_DIR="$out/sqlite-http" SANCTUARY_DEMO=true)
+  else
+    psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS sanctuary_bench_http WITH (FORCE)" \
+      -c "CREATE DATABASE sanctuary_bench_http TEMPLATE sanctuary_bench"
+    http_env=("${env[@]}" SANCTUARY_DATABASE_URL="$PG/sanctuary_bench_http")
+  fi
+}
+
+run_http() { # the scenarios, recorded; with memory after many requests when asked
+  scratch_copy
+  start_server "${http_env[@]}"
+  : > "$out/http.jsonl"
+  measure_http
+  while read -r line; do record http "$(members "$line")" > /dev/null; done < "$out/http.jsonl"
+  if [ "${1:-}" = memory ]; then
+    # Memory: after big/10 and after big requests (GET case), same server.
+    local coordinator rss_small
+    coordinator=$(token coordinator)
+    load rss_warmup "$((big / 10))" 16 "/api/v1/cases/$case_id" --token "$coordinator" > /dev/null
+    rss_small=$(rss_kb VmRSS)
+    load rss_more "$((big - big / 10))" 16 "/api/v1/cases/$case_id" --token "$coordinator" \
+      > /dev/null
+    record rss "\"after_requests\":[$((big / 10)),$big],\"rss_kb\":[$rss_small,$(rss_kb VmRSS)],\"peak_kb\":$(rss_kb VmHWM)"
+  fi
+  stop_server
 }
 
 run_db() { # sqlite | postgres
   dbname=$1
-  local env=()
+  local env=() http_env=()
   if [ "$dbname" = sqlite ]; then
     local dir=$out/sqlite; rm -rf "$dir"; mkdir -p "$dir"
     env=(SANCTUARY_DATA_DIR="$dir" SANCTUARY_DEMO=true)
@@ -133,20 +164,13 @@ TOML
   cases=$base
   record seed "\"seconds\":$((SECONDS - began))"
 
+  # The case every GET reads: a generated one. Replicated copies cannot be opened, by
+  # design: their sealed fields are bound to the original rows (see replicate.rs).
   start_server "${env[@]}"
-  : > "$out/http.jsonl"
-  measure_http
-  while read -r line; do record http "$(members "$line")" > /dev/null; done < "$out/http.jsonl"
-  # Memory: after 10k and after 100k requests (GET case), same server.
-  local coordinator id
-  coordinator=$(token coordinator)
-  id=$(curl -fs -H "Authorization: Bearer $coordinator" \
+  case_id=$(curl -fs -H "Authorization: Bearer $(token coordinator)" \
     "http://127.0.0.1:$port/api/v1/cases?limit=1" | sed -E 's/.*"items":\[\{"id":"([^"]+)".*/\1/')
-  load rss_warmup "$((big / 10))" 16 "/api/v1/cases/$id" --token "$coordinator" > /dev/null
-  local rss_small; rss_small=$(rss_kb VmRSS)
-  load rss_more "$((big - big / 10))" 16 "/api/v1/cases/$id" --token "$coordinator" > /dev/null
-  record rss "\"after_requests\":[$((big / 10)),$big],\"rss_kb\":[$rss_small,$(rss_kb VmRSS)],\"peak_kb\":$(rss_kb VmHWM)"
   stop_server
+  run_http memory
 
   # Grow by replication, report at each size, the HTTP scenarios again at the largest.
   for _ in 1 2; do
@@ -167,11 +191,7 @@ TOML
     runs+=($(( (t1 - t0) / 1000000 )))
   done
   record report_raw_sql "\"median_ms\":$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 3p),\"shell\":\"$([ "$dbname" = sqlite ] && echo sqlite3 || echo psql)\""
-  start_server "${env[@]}"
-  : > "$out/http.jsonl"
-  measure_http
-  while read -r line; do record http "$(members "$line")" > /dev/null; done < "$out/http.jsonl"
-  stop_server
+  run_http
 }
 
 case $db in

@@ -3,8 +3,9 @@
 //! coordinated omission), and prints one JSON line: throughput, latency percentiles
 //! (from send time, or from the scheduled time when paced), non-2xx count.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -33,6 +34,8 @@ pub async fn run(load: Load) -> anyhow::Result<()> {
     let load = Arc::new(load);
     let permits = Arc::new(Semaphore::new(load.concurrency));
     let failures = Arc::new(AtomicU64::new(0));
+    // Non-2xx answers by status (0: no answer), so a failing scenario says why.
+    let statuses = Arc::new(Mutex::new(BTreeMap::<u16, u64>::new()));
     let run_id = std::process::id();
     let began = Instant::now();
     let mut tasks = Vec::with_capacity(load.requests as usize);
@@ -46,7 +49,12 @@ pub async fn run(load: Load) -> anyhow::Result<()> {
             None => None,
         };
         let permit = permits.clone().acquire_owned().await?;
-        let (client, load, failures) = (client.clone(), load.clone(), failures.clone());
+        let (client, load, failures, statuses) = (
+            client.clone(),
+            load.clone(),
+            failures.clone(),
+            statuses.clone(),
+        );
         tasks.push(tokio::spawn(async move {
             let sent = Instant::now();
             let mut request = match &load.body {
@@ -70,16 +78,20 @@ pub async fn run(load: Load) -> anyhow::Result<()> {
             if let Some(token) = &load.token {
                 request = request.bearer_auth(token);
             }
-            let ok = match request.send().await {
+            let status = match request.send().await {
                 Ok(response) => {
-                    let ok = response.status().is_success();
+                    let status = response.status();
                     // Read the whole body: the server's work includes sending it.
-                    response.bytes().await.is_ok() && ok
+                    match response.bytes().await {
+                        Ok(_) => status.as_u16(),
+                        Err(_) => 0,
+                    }
                 }
-                Err(_) => false,
+                Err(_) => 0,
             };
-            if !ok {
+            if !(200..300).contains(&status) {
                 failures.fetch_add(1, Ordering::Relaxed);
+                *statuses.lock().unwrap().entry(status).or_default() += 1;
             }
             drop(permit);
             scheduled.unwrap_or(sent).elapsed()
@@ -105,6 +117,9 @@ pub async fn run(load: Load) -> anyhow::Result<()> {
             "p50_ms": ms(at(0.5)),
             "p99_ms": ms(at(0.99)),
             "errors": failures.load(Ordering::Relaxed),
+            "error_statuses": statuses.lock().unwrap().iter()
+                .map(|(status, n)| (status.to_string(), json!(n)))
+                .collect::<serde_json::Map<_, _>>(),
         })
     );
     Ok(())

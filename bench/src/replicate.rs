@@ -1,8 +1,10 @@
 //! `sanctuary-bench replicate`: copies every case, with its works items and SLA clocks,
 //! `times` more times under fresh ids, for timings at sizes the generator takes too
 //! long to reach. The copies keep the generated distribution: the report, the case
-//! list and the clock queue read only plain columns (the sealed personal data is
-//! copied as is and never opened).
+//! list and the clock queue read only plain columns. The sealed personal data is copied
+//! as is and cannot be opened: each value is bound to its original row (the AEAD's
+//! associated data), so reading a copy is refused as tampering (500). The GET scenario
+//! reads a generated case.
 
 use std::time::Instant;
 

@@ -100,7 +100,7 @@ pub async fn create_scheme(
     by: &ChangedBy,
 ) -> Result<Scheme, AdminError> {
     let tx = store.begin_write().await?;
-    if schemes::find_by_code(&tx, new.code.as_str())
+    if schemes::find_by_code(&*tx, new.code.as_str())
         .await?
         .is_some()
     {
@@ -109,7 +109,7 @@ pub async fn create_scheme(
             format!("a scheme with code `{}` exists", new.code),
         ));
     }
-    if schemes::find_by_prefix(&tx, new.reference_prefix)
+    if schemes::find_by_prefix(&*tx, new.reference_prefix)
         .await?
         .is_some()
     {
@@ -121,7 +121,7 @@ pub async fn create_scheme(
             ),
         ));
     }
-    let scheme = match schemes::create(&tx, new, by).await {
+    let scheme = match schemes::create(&*tx, new, by).await {
         Ok(scheme) => scheme,
         // A concurrent create won the race (the unique indexes caught it).
         Err(StoreError::Database { message, .. }) if message == "unique constraint violated" => {
@@ -133,7 +133,7 @@ pub async fn create_scheme(
         Err(e) => return Err(e.into()),
     };
     let data = json!({"name": scheme.name, "nation": scheme.nation, "reference_prefix": scheme.reference_prefix});
-    log(&tx, by, "create_scheme", "scheme", &scheme.code, data).await?;
+    log(&*tx, by, "create_scheme", "scheme", &scheme.code, data).await?;
     tx.commit().await.map_err(commit_error)?;
     Ok(scheme)
 }
@@ -146,10 +146,10 @@ pub async fn update_scheme(
     by: &ChangedBy,
 ) -> Result<Scheme, AdminError> {
     let tx = store.begin_write().await?;
-    let scheme = schemes::find_by_code(&tx, code)
+    let scheme = schemes::find_by_code(&*tx, code)
         .await?
         .ok_or(AdminError::NotFound)?;
-    if !schemes::update(&tx, scheme.id, expected_version, changes).await? {
+    if !schemes::update(&*tx, scheme.id, expected_version, changes).await? {
         return Err(AdminError::Stale);
     }
     let mut changed = Vec::new();
@@ -163,7 +163,7 @@ pub async fn update_scheme(
         }
     }
     log(
-        &tx,
+        &*tx,
         by,
         "update_scheme",
         "scheme",
@@ -171,7 +171,7 @@ pub async fn update_scheme(
         json!({"fields": changed}),
     )
     .await?;
-    let updated = schemes::find(&tx, scheme.id)
+    let updated = schemes::find(&*tx, scheme.id)
         .await?
         .ok_or(AdminError::NotFound)?;
     tx.commit().await.map_err(commit_error)?;
@@ -187,15 +187,15 @@ pub async fn change_settings(
     by: &ChangedBy,
 ) -> Result<Scheme, AdminError> {
     let tx = store.begin_write().await?;
-    let scheme = schemes::find_by_code(&tx, code)
+    let scheme = schemes::find_by_code(&*tx, code)
         .await?
         .ok_or(AdminError::NotFound)?;
     let changed = scheme.settings.changed_keys(settings);
-    let version = schemes::set_settings(&tx, &scheme, expected_version, settings, by)
+    let version = schemes::set_settings(&*tx, &scheme, expected_version, settings, by)
         .await?
         .ok_or(AdminError::Stale)?;
     log(
-        &tx,
+        &*tx,
         by,
         "change_settings",
         "scheme",
@@ -203,7 +203,7 @@ pub async fn change_settings(
         json!({"settings_version": version, "changed": changed}),
     )
     .await?;
-    let updated = schemes::find(&tx, scheme.id)
+    let updated = schemes::find(&*tx, scheme.id)
         .await?
         .ok_or(AdminError::NotFound)?;
     tx.commit().await.map_err(commit_error)?;
@@ -216,7 +216,7 @@ pub async fn create_organisation(
     by: &ChangedBy,
 ) -> Result<Organisation, AdminError> {
     let tx = store.begin_write().await?;
-    let created = match organisations::create_with(&tx, new).await {
+    let created = match organisations::create_with(&*tx, new).await {
         Ok(org) => org,
         Err(StoreError::Database { message, .. }) if message == "unique constraint violated" => {
             return Err(conflict(
@@ -228,7 +228,7 @@ pub async fn create_organisation(
     };
     let data = json!({"kind": created.kind, "is_administrator": created.is_administrator});
     log(
-        &tx,
+        &*tx,
         by,
         "create_organisation",
         "organisation",
@@ -248,10 +248,10 @@ pub async fn update_organisation(
     by: &ChangedBy,
 ) -> Result<Organisation, AdminError> {
     let tx = store.begin_write().await?;
-    organisations::find(&tx, id)
+    organisations::find(&*tx, id)
         .await?
         .ok_or(AdminError::NotFound)?;
-    match organisations::update(&tx, id, expected_version, changes).await {
+    match organisations::update(&*tx, id, expected_version, changes).await {
         Ok(true) => {}
         Ok(false) => return Err(AdminError::Stale),
         Err(StoreError::Database { message, .. }) if message == "unique constraint violated" => {
@@ -279,8 +279,8 @@ pub async fn update_organisation(
     if let Some(active) = changes.active {
         data["active"] = json!(active);
     }
-    log(&tx, by, "update_organisation", "organisation", id, data).await?;
-    let updated = organisations::find(&tx, id)
+    log(&*tx, by, "update_organisation", "organisation", id, data).await?;
+    let updated = organisations::find(&*tx, id)
         .await?
         .ok_or(AdminError::NotFound)?;
     tx.commit().await.map_err(commit_error)?;
@@ -299,17 +299,17 @@ pub async fn set_member_roles(
     let tx = store.begin_write().await?;
     // Touching the scheme row first serialises membership changes to one scheme (a row
     // lock on PostgreSQL; SQLite's write transactions are serial anyway).
-    let current = schemes::find(&tx, scheme.id)
+    let current = schemes::find(&*tx, scheme.id)
         .await?
         .ok_or(AdminError::NotFound)?;
-    if !schemes::update(&tx, scheme.id, current.version, &SchemeChanges::default()).await? {
+    if !schemes::update(&*tx, scheme.id, current.version, &SchemeChanges::default()).await? {
         return Err(AdminError::Stale);
     }
-    organisations::find(&tx, organisation_id)
+    organisations::find(&*tx, organisation_id)
         .await?
         .ok_or(AdminError::NotFound)?;
     if roles.contains(&Role::Coordinator) {
-        let others: Vec<Uuid> = schemes::holders(&tx, scheme.id, Role::Coordinator)
+        let others: Vec<Uuid> = schemes::holders(&*tx, scheme.id, Role::Coordinator)
             .await?
             .into_iter()
             .filter(|o| *o != organisation_id)
@@ -321,9 +321,9 @@ pub async fn set_member_roles(
             ));
         }
     }
-    schemes::set_roles(&tx, scheme.id, organisation_id, roles).await?;
+    schemes::set_roles(&*tx, scheme.id, organisation_id, roles).await?;
     let data = json!({"organisation_id": organisation_id, "roles": roles});
-    log(&tx, by, "set_member_roles", "scheme", &scheme.code, data).await?;
+    log(&*tx, by, "set_member_roles", "scheme", &scheme.code, data).await?;
     tx.commit().await.map_err(commit_error)?;
     Ok(())
 }
@@ -336,16 +336,16 @@ pub async fn add_holiday(
     by: &ChangedBy,
 ) -> Result<(), AdminError> {
     let tx = store.begin_write().await?;
-    let calendar = calendars::for_nation(&tx, nation).await?;
+    let calendar = calendars::for_nation(&*tx, nation).await?;
     if calendar.is_holiday(date) {
         return Err(conflict(
             AdminConflict::HolidayExists,
             format!("{date} is already a holiday in {nation}"),
         ));
     }
-    calendars::add_holiday(&tx, nation, date, name).await?;
+    calendars::add_holiday(&*tx, nation, date, name).await?;
     log(
-        &tx,
+        &*tx,
         by,
         "add_holiday",
         "calendar",
@@ -366,14 +366,14 @@ pub async fn revoke_token(store: &Store, jti: &str, by: &ChangedBy) -> Result<()
         revoked_by_subject: Set(by.subject.clone()),
         revoked_by_organisation_id: Set(by.organisation_id),
     }
-    .insert(&tx)
+    .insert(&*tx)
     .await;
     match inserted {
         Ok(_) => {}
         Err(e) if is_unique_violation(&e) => return Ok(()),
         Err(e) => return Err(StoreError::db("revoking a token")(e).into()),
     }
-    log(&tx, by, "revoke_token", "token", "jti", json!({})).await?;
+    log(&*tx, by, "revoke_token", "token", "jti", json!({})).await?;
     tx.commit().await.map_err(commit_error)?;
     Ok(())
 }

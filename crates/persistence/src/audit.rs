@@ -169,7 +169,7 @@ pub(crate) async fn append_all(
 /// refusals go through [`crate::audit_writer::AuditWriter`]). Returns once durable.
 pub async fn record(store: &Store, new: &NewAudit<'_>) -> Result<(), StoreError> {
     let tx = store.begin_write().await?;
-    append(&tx, new).await?;
+    append(&*tx, new).await?;
     tx.commit()
         .await
         .map_err(StoreError::db("committing an audit record"))

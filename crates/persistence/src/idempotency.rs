@@ -81,7 +81,7 @@ pub async fn claim(
     for _ in 0..3 {
         let now = OffsetDateTime::now_utc();
         let tx = store.begin_write().await?;
-        let existing = find(&tx, key).await?;
+        let existing = find(&*tx, key).await?;
         let state = existing
             .as_ref()
             .map_or(KeyState::Fresh, |row| state_of(row, &key.fingerprint, now));
@@ -98,7 +98,7 @@ pub async fn claim(
                 locked_until: Set(now + lease),
                 created_at: Set(now),
             }
-            .insert(&tx)
+            .insert(&*tx)
             .await
             .map(|_| ()),
             // A lapsed claim: take it over, but only if nobody else just did.
@@ -107,7 +107,7 @@ pub async fn claim(
                 .filter(record::Column::OrganisationId.eq(row.organisation_id))
                 .filter(record::Column::IdempotencyKey.eq(row.idempotency_key.clone()))
                 .filter(record::Column::LockedUntil.eq(row.locked_until))
-                .exec(&tx)
+                .exec(&*tx)
                 .await
                 .and_then(|r| match r.rows_affected {
                     0 => Err(DbErr::RecordNotUpdated),
@@ -139,7 +139,7 @@ pub async fn release(store: &Store, key: &IdempotencyKey) -> Result<(), StoreErr
         .filter(record::Column::OrganisationId.eq(key.organisation_id))
         .filter(record::Column::IdempotencyKey.eq(key.key.clone()))
         .filter(record::Column::State.eq(IN_FLIGHT))
-        .exec(&tx)
+        .exec(&*tx)
         .await
         .map_err(StoreError::db("releasing an idempotency key"))?;
     tx.commit()

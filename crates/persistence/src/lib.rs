@@ -33,4 +33,4 @@ mod store;
 pub mod workflow;
 
 pub use error::StoreError;
-pub use store::{Backend, Store, StoreOptions};
+pub use store::{Backend, Store, StoreOptions, WriteTransaction};

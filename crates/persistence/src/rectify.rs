@@ -90,7 +90,7 @@ pub async fn rectify(store: &Store, r: Rectification<'_>) -> Result<i64, CommitE
         )
         .filter(case::Column::Id.eq(r.case_id))
         .filter(case::Column::Version.eq(r.expected_version))
-        .exec(&tx)
+        .exec(&*tx)
         .await
         .map_err(StoreError::db("rectifying a case"))?;
     if updated.rows_affected == 0 {
@@ -105,12 +105,12 @@ pub async fn rectify(store: &Store, r: Rectification<'_>) -> Result<i64, CommitE
             Expr::value(keys.seal(REFERRAL_DETAILS, r.case_id, &json)),
         )
         .filter(case_referral::Column::CaseId.eq(r.case_id))
-        .exec(&tx)
+        .exec(&*tx)
         .await
         .map_err(StoreError::db("rectifying a referral"))?;
     let data: Vec<(&'static str, String)> = r.fields.iter().map(|f| ("field", f.clone())).collect();
     events::append(
-        &tx,
+        &*tx,
         keys,
         NewEvent {
             case_id: r.case_id,
@@ -135,7 +135,7 @@ pub async fn rectify(store: &Store, r: Rectification<'_>) -> Result<i64, CommitE
         request_id: r.request_id,
         outcome: AuditOutcome::Allowed,
     };
-    audit::append(&tx, &record).await?;
+    audit::append(&*tx, &record).await?;
     tx.commit()
         .await
         .map_err(StoreError::db("committing a rectification"))?;

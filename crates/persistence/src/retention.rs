@@ -94,7 +94,7 @@ async fn anonymise(
         .filter(case::Column::Id.eq(case_id))
         .filter(case::Column::AnonymisedAt.is_null())
         .filter(case::Column::LegalHold.eq(false))
-        .exec(&tx)
+        .exec(&*tx)
         .await
         .map_err(fail())?;
     if claimed.rows_affected != 1 {
@@ -102,18 +102,18 @@ async fn anonymise(
     }
     case_referral::Entity::delete_many()
         .filter(case_referral::Column::CaseId.eq(case_id))
-        .exec(&tx)
+        .exec(&*tx)
         .await
         .map_err(fail())?;
     case_note::Entity::delete_many()
         .filter(case_note::Column::CaseId.eq(case_id))
-        .exec(&tx)
+        .exec(&*tx)
         .await
         .map_err(fail())?;
     works_item::Entity::update_many()
         .col_expr(works_item::Column::Location, Expr::value(None::<String>))
         .filter(works_item::Column::CaseId.eq(case_id))
-        .exec(&tx)
+        .exec(&*tx)
         .await
         .map_err(fail())?;
     risk_assessment::Entity::update_many()
@@ -122,12 +122,12 @@ async fn anonymise(
             Expr::value(None::<String>),
         )
         .filter(risk_assessment::Column::CaseId.eq(case_id))
-        .exec(&tx)
+        .exec(&*tx)
         .await
         .map_err(fail())?;
     idempotency_record::Entity::delete_many()
         .filter(idempotency_record::Column::CaseId.eq(case_id))
-        .exec(&tx)
+        .exec(&*tx)
         .await
         .map_err(fail())?;
     let record = NewAudit {
@@ -141,7 +141,7 @@ async fn anonymise(
         request_id: None,
         outcome: AuditOutcome::Allowed,
     };
-    audit::append(&tx, &record).await?;
+    audit::append(&*tx, &record).await?;
     tx.commit()
         .await
         .map_err(StoreError::db("committing an anonymisation"))?;

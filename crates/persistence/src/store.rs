@@ -10,8 +10,13 @@ use sea_orm_migration::MigratorTrait;
 
 use std::sync::Arc;
 
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
 use crate::StoreError;
 use crate::crypto::Keyring;
+
+/// How long a writer waits for SQLite's single write lock.
+const WRITER_WAIT: Duration = Duration::from_secs(10);
 
 /// Which database the store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +47,42 @@ pub struct Store {
     backend: Backend,
     /// Seals and opens personal data; absent for tools that never touch it (migrate).
     keys: Option<Arc<Keyring>>,
+    /// SQLite has one writer. Writers of this process queue here, first come first
+    /// served, rather than on SQLite's busy handler, which polls with sleeps of up to
+    /// 100 ms and no order: under 16 concurrent referrals that gave a p99 of 650 ms
+    /// against a p50 of 44 ms. Other processes (the CLI) still meet the busy timeout.
+    writer: Option<Arc<Mutex<()>>>,
+}
+
+/// A write transaction: a `DatabaseTransaction` (through `Deref`) that holds this
+/// process's SQLite writer turn until it is committed or dropped.
+pub struct WriteTransaction {
+    tx: DatabaseTransaction,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTransaction {
+    pub async fn commit(self) -> Result<(), sea_orm::DbErr> {
+        self.tx.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sea_orm::DbErr> {
+        self.tx.rollback().await
+    }
+}
+
+impl std::ops::Deref for WriteTransaction {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+}
+
+impl std::fmt::Debug for WriteTransaction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WriteTransaction")
+    }
 }
 
 impl Store {
@@ -77,7 +118,7 @@ impl Store {
                     // Deleted content (anonymised referrals, notes) is overwritten, not
                     // left in free pages.
                     .pragma("secure_delete", "ON")
-                    .busy_timeout(Duration::from_secs(10))
+                    .busy_timeout(WRITER_WAIT)
             });
         let db = Database::connect(opts)
             .await
@@ -86,6 +127,7 @@ impl Store {
             db,
             backend,
             keys: None,
+            writer: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
         })
     }
 
@@ -134,14 +176,29 @@ impl Store {
     /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`: the write lock is
     /// taken up front, so two writers queue on the busy timeout instead of deadlocking
     /// when both try to upgrade a read lock.
-    pub async fn begin_write(&self) -> Result<DatabaseTransaction, StoreError> {
+    pub async fn begin_write(&self) -> Result<WriteTransaction, StoreError> {
+        let turn = match &self.writer {
+            // Bounded like SQLite's own busy timeout: a writer never waits for ever.
+            Some(writer) => Some(
+                tokio::time::timeout(WRITER_WAIT, writer.clone().lock_owned())
+                    .await
+                    .map_err(|_| StoreError::Database {
+                        context: "starting a transaction",
+                        message: "timed out waiting for the database writer".into(),
+                        source: None,
+                    })?,
+            ),
+            None => None,
+        };
         let options = TransactionOptions {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..Default::default()
         };
-        self.db
+        let tx = self
+            .db
             .begin_with_options(options)
             .await
-            .map_err(StoreError::db("starting a transaction"))
+            .map_err(StoreError::db("starting a transaction"))?;
+        Ok(WriteTransaction { tx, _turn: turn })
     }
 }

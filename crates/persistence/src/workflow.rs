@@ -54,7 +54,7 @@ pub async fn commit(
         )
         .filter(case::Column::Id.eq(case_id))
         .filter(case::Column::Version.eq(loaded.case.version))
-        .exec(&tx)
+        .exec(&*tx)
         .await
         .map_err(StoreError::db("updating a case"))?;
     if updated.rows_affected == 0 {
@@ -62,7 +62,7 @@ pub async fn commit(
     }
     let keys = store.keys()?;
     let event_id = events::append(
-        &tx,
+        &*tx,
         keys,
         NewEvent {
             case_id,
@@ -91,37 +91,37 @@ pub async fn commit(
         request_id,
         outcome: AuditOutcome::Allowed,
     };
-    audit::append(&tx, &record).await?;
+    audit::append(&*tx, &record).await?;
     for clock in &fx.clocks {
         if loaded.snapshot.clocks.iter().any(|c| c.kind == clock.kind) {
             case_clock::Entity::update_many()
                 .set(clock_state(clock))
                 .filter(case_clock::Column::CaseId.eq(case_id))
                 .filter(case_clock::Column::Kind.eq(clock.kind.as_str()))
-                .exec(&tx)
+                .exec(&*tx)
                 .await
                 .map_err(StoreError::db("updating a clock"))?;
         } else {
             new_clock(case_id, loaded.case.scheme_id, clock)
-                .insert(&tx)
+                .insert(&*tx)
                 .await
                 .map_err(StoreError::db("starting a clock"))?;
         }
     }
     for item in &fx.works_added {
         works_row(case_id, item, keys)
-            .insert(&tx)
+            .insert(&*tx)
             .await
             .map_err(StoreError::db("adding a works item"))?;
     }
     for item in &fx.works_changed {
         works_item::Entity::update(works_row(case_id, item, keys))
-            .exec(&tx)
+            .exec(&*tx)
             .await
             .map_err(StoreError::db("updating a works item"))?;
     }
     for record in &fx.records {
-        insert_record(&tx, case_id, event_id, actor.organisation_id, at, record).await?;
+        insert_record(&*tx, case_id, event_id, actor.organisation_id, at, record).await?;
     }
     tx.commit()
         .await

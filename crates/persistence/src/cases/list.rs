@@ -3,7 +3,7 @@
 use sanctuary_domain::case::CaseStatus;
 use sanctuary_domain::clock::ClockState;
 use sanctuary_domain::risk::RiskLevel;
-use sea_orm::sea_query::{Query, SelectStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -108,7 +108,7 @@ pub async fn list(
         select = select.filter(case::Column::Urgent.eq(urgent));
     }
     if let Some(clock) = q.clock {
-        select = select.filter(case::Column::Id.in_subquery(clock_subquery(clock)));
+        select = select.filter(clock_condition(clock));
     }
     if let Some(after) = q.after {
         select = select.filter(case::Column::Id.lt(after));
@@ -125,30 +125,50 @@ pub async fn list(
         .collect()
 }
 
-/// The ids of cases with a clock matching `filter`, from the (state, due_at) index.
-fn clock_subquery(filter: ClockFilter) -> SelectStatement {
+/// Cases with a clock matching `filter`.
+///
+/// A clock state is common (a breached, met or running clock is on a good share of
+/// cases), so the page is found by walking the scheme's cases newest first and asking
+/// each for a matching clock (`EXISTS` on the case's clocks): about 25 ÷ share rows
+/// read, whatever the size. `id IN (matching clocks)` would collect every matching clock
+/// first and sort them, which grew with the database (1.2 s for the breached queue at
+/// 20k cases on SQLite). A due window is narrow, so it goes the other way: the few
+/// clocks due in it come from the (state, due_at) index.
+fn clock_condition(filter: ClockFilter) -> Condition {
     use case_clock::Column as K;
+    let col = |c: K| Expr::col((case_clock::Entity, c));
     let running = ClockState::Running.as_str();
-    let condition = match filter {
+    let matching = match filter {
         ClockFilter::State(ClockState::Breached, now) => Condition::any()
-            .add(K::State.eq(ClockState::Breached.as_str()))
+            .add(col(K::State).eq(ClockState::Breached.as_str()))
             .add(
                 Condition::all()
-                    .add(K::State.eq(running))
-                    .add(K::DueAt.lt(now)),
+                    .add(col(K::State).eq(running))
+                    .add(col(K::DueAt).lt(now)),
             ),
         ClockFilter::State(ClockState::Running, now) => Condition::all()
-            .add(K::State.eq(running))
-            .add(K::DueAt.gte(now)),
-        ClockFilter::State(state, _) => Condition::all().add(K::State.eq(state.as_str())),
-        ClockFilter::DueBetween(from, until) => Condition::all()
-            .add(K::State.eq(running))
-            .add(K::DueAt.gte(from))
-            .add(K::DueAt.lte(until)),
+            .add(col(K::State).eq(running))
+            .add(col(K::DueAt).gte(now)),
+        ClockFilter::State(state, _) => Condition::all().add(col(K::State).eq(state.as_str())),
+        ClockFilter::DueBetween(from, until) => {
+            let due = Query::select()
+                .column(K::CaseId)
+                .from(case_clock::Entity)
+                .cond_where(
+                    Condition::all()
+                        .add(K::State.eq(running))
+                        .add(K::DueAt.gte(from))
+                        .add(K::DueAt.lte(until)),
+                )
+                .to_owned();
+            return Condition::all().add(case::Column::Id.in_subquery(due));
+        }
     };
-    Query::select()
-        .column(K::CaseId)
+    let on_this_case = Query::select()
+        .expr(Expr::val(1))
         .from(case_clock::Entity)
-        .cond_where(condition)
-        .to_owned()
+        .and_where(col(K::CaseId).equals((case::Entity, case::Column::Id)))
+        .cond_where(matching)
+        .to_owned();
+    Condition::all().add(Expr::exists(on_this_case))
 }

@@ -118,13 +118,13 @@ pub async fn create_case(
     let tx = store.begin_write().await?;
     let id = Uuid::now_v7();
     let year = new.received_at.year();
-    let number = next_reference_number(&tx, new.scheme.id, year).await?;
+    let number = next_reference_number(&*tx, new.scheme.id, year).await?;
     let reference = case_reference(&new.scheme.reference_prefix, year, number);
     let keyring = store.keys()?;
     let keys = MatchKeys::of(new.referral, keyring);
-    let repeat_of = earlier_case(&tx, new.scheme.id, &keys, new.received_at).await?;
+    let repeat_of = earlier_case(&*tx, new.scheme.id, &keys, new.received_at).await?;
     if let Err(err) = case_row(id, reference, &new, &intake, &keys, repeat_of)
-        .insert(&tx)
+        .insert(&*tx)
         .await
     {
         // A concurrent request took the external reference between our check and insert.
@@ -145,17 +145,17 @@ pub async fn create_case(
         case_id: Set(id),
         details: Set(keyring.seal(REFERRAL_DETAILS, id, &details)),
     }
-    .insert(&tx)
+    .insert(&*tx)
     .await
     .map_err(StoreError::db("storing a referral"))?;
     for clock in &intake.clocks {
         new_clock(id, new.scheme.id, clock)
-            .insert(&tx)
+            .insert(&*tx)
             .await
             .map_err(StoreError::db("starting a clock"))?;
     }
     initial_risk_assessment(id, &new, &intake)
-        .insert(&tx)
+        .insert(&*tx)
         .await
         .map_err(StoreError::db("recording the risk assessment"))?;
     let mut data = vec![(
@@ -178,7 +178,7 @@ pub async fn create_case(
         data: &data,
         notes: &[],
     };
-    events::append(&tx, keyring, event).await?;
+    events::append(&*tx, keyring, event).await?;
     let record = NewAudit {
         actor_subject: &new.actor.subject,
         organisation_id: Some(org_id),
@@ -190,9 +190,9 @@ pub async fn create_case(
         request_id: new.request_id,
         outcome: AuditOutcome::Allowed,
     };
-    audit::append(&tx, &record).await?;
+    audit::append(&*tx, &record).await?;
     if let Some(key) = new.idempotency
-        && !idempotency::complete(&tx, key, id).await?
+        && !idempotency::complete(&*tx, key, id).await?
     {
         // Dropping the transaction rolls the case back.
         return Err(IntakeError::KeyCompletedElsewhere);
