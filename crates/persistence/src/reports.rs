@@ -70,7 +70,37 @@ const CLIENT_COLUMNS: &str = "gender, ethnicity, age_band, accommodation_type, t
      disability_mental_illness, disability_mental_impairment, disability_none, \
      disability_prefer_not_to_say, children_count";
 
+/// The yes / no / unknown questions of the client section: (dimension, column).
+const FLAGS: [(&str, &str); 7] = [
+    ("gender_identity_differs", "gender_identity_differs"),
+    ("interpreter", "interpreter_needed"),
+    ("nrpf", "no_recourse_to_public_funds"),
+    ("pregnant", "pregnant"),
+    ("other_support", "other_support_needs"),
+    ("marac", "marac_referred"),
+    ("arson", "arson_risk"),
+];
+
+/// The disability rows: (row value, condition). A client may have several.
+const DISABILITIES: [(&str, &str); 5] = [
+    ("physical", "disability_physical"),
+    ("learning_disability", "disability_learning"),
+    ("mental_illness", "disability_mental_illness"),
+    ("mental_impairment", "disability_mental_impairment"),
+    (
+        "unknown",
+        "disability_prefer_not_to_say OR NOT (disability_physical OR disability_learning \
+         OR disability_mental_illness OR disability_mental_impairment OR disability_none)",
+    ),
+];
+
 /// The clients of cases accepted in the year, every category at once.
+///
+/// The many-valued categories are one GROUP BY each over the accepted cases. The
+/// yes/no questions, disabilities and children are first counted together, in one
+/// GROUP BY over (quarter, the seven answers) — a few hundred combinations in practice,
+/// at most 4 × 3⁷ — and each row is then summed from those: 7 sorts of the accepted
+/// cases instead of 19 (at 100k cases on SQLite this query took 515 ms that way).
 fn client_query() -> String {
     let q = quarter_of("decided_at");
     let within = in_year("", "decided_at");
@@ -79,51 +109,50 @@ fn client_query() -> String {
             "SELECT '{dim}' AS dim, {expr} AS val, q, COUNT(*) AS n FROM accepted GROUP BY 1, 2, 3"
         )
     };
-    let flag = |dim: &str, value: &str, condition: &str| {
+    // SUM of a bigint is numeric on PostgreSQL: cast back.
+    let summed = |dim: &str, val: &str, column: &str| {
         format!(
-            "SELECT '{dim}' AS dim, '{value}' AS val, q, SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS n \
-             FROM accepted GROUP BY 1, 2, 3"
+            "SELECT '{dim}' AS dim, {val} AS val, q, CAST(SUM({column}) AS BIGINT) AS n \
+             FROM answers GROUP BY 1, 2, 3"
         )
     };
-    let parts = [
+    let mut answers: Vec<String> = FLAGS
+        .iter()
+        .enumerate()
+        .map(|(i, (_, column))| format!("{} AS f{i}", yes_no(column)))
+        .collect();
+    answers.push("COUNT(*) AS n".to_owned());
+    answers.extend(DISABILITIES.iter().enumerate().map(|(i, (_, condition))| {
+        format!("SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS d{i}")
+    }));
+    answers.push("SUM(children_count) AS children".to_owned());
+    let answer_keys: Vec<String> = (0..FLAGS.len()).map(|i| format!("f{i}")).collect();
+    let mut parts = vec![
         category("gender", "COALESCE(gender, 'unknown')"),
         category("ethnicity", "COALESCE(ethnicity, 'unknown')"),
         category("age", "age_band"),
         category("accommodation", "COALESCE(accommodation_type, 'unknown')"),
         category("tenure", "tenure"),
         category("risk", "COALESCE(risk_level, 'unknown')"),
-        category(
-            "gender_identity_differs",
-            &yes_no("gender_identity_differs"),
-        ),
-        category("interpreter", &yes_no("interpreter_needed")),
-        category("nrpf", &yes_no("no_recourse_to_public_funds")),
-        category("pregnant", &yes_no("pregnant")),
-        category("other_support", &yes_no("other_support_needs")),
-        category("marac", &yes_no("marac_referred")),
-        category("arson", &yes_no("arson_risk")),
-        flag("disability", "physical", "disability_physical"),
-        flag("disability", "learning_disability", "disability_learning"),
-        flag("disability", "mental_illness", "disability_mental_illness"),
-        flag(
-            "disability",
-            "mental_impairment",
-            "disability_mental_impairment",
-        ),
-        flag(
-            "disability",
-            "unknown",
-            "disability_prefer_not_to_say OR NOT (disability_physical OR disability_learning \
-             OR disability_mental_illness OR disability_mental_impairment OR disability_none)",
-        ),
-        "SELECT 'children' AS dim, 'count' AS val, q, SUM(children_count) AS n \
-         FROM accepted GROUP BY 1, 2, 3"
-            .to_owned(),
     ];
+    for (i, (dim, _)) in FLAGS.iter().enumerate() {
+        parts.push(summed(dim, &format!("f{i}"), "n"));
+    }
+    for (i, (value, _)) in DISABILITIES.iter().enumerate() {
+        parts.push(summed(
+            "disability",
+            &format!("'{value}'"),
+            &format!("d{i}"),
+        ));
+    }
+    parts.push(summed("children", "'count'", "children"));
     format!(
         // Only the columns counted: materialising whole rows costs more than the counting.
         "WITH accepted AS (SELECT {CLIENT_COLUMNS}, {q} AS q FROM cases \
-         WHERE {within} AND decline_reason IS NULL) {}",
+         WHERE {within} AND decline_reason IS NULL), \
+         answers AS (SELECT q, {} FROM accepted GROUP BY q, {}) {}",
+        answers.join(", "),
+        answer_keys.join(", "),
         parts.join(" UNION ALL ")
     )
 }
