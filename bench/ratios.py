@@ -39,6 +39,12 @@ for db in sorted({r["db"] for r in rows}):
         ratio = get["throughput"] / health["throughput"]
         line(f"GET case / health at {n:,}", f"{ratio:.3f}", ">= 0.35", ratio >= 0.35)
         line(f"POST referral / GET case at {n:,}", f"{post['throughput'] / get['throughput']:.2f}")
+        health_wrk = pick(db, "http", n, "health_wrk")
+        get_wrk = pick(db, "http", n, "get_case_wrk")
+        if health_wrk and get_wrk:
+            ratio = get_wrk["throughput"] / health_wrk["throughput"]
+            line(f"GET case / health at {n:,}, by wrk ({get_wrk['throughput']:.0f} / "
+                 f"{health_wrk['throughput']:.0f} per s)", f"{ratio:.3f}", ">= 0.35", ratio >= 0.35)
     for scenario in ("case_list", "breached_queue"):
         a, b = pick(db, "http", small, scenario), pick(db, "http", large, scenario)
         if a and b:

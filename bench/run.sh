@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The benchmark harness: builds the release binary, fills a database with the demo
-# generator, starts the server and drives it with `sanctuary-bench load`, on SQLite and
-# on PostgreSQL; prints one JSON line per measurement and the ratios (the performance
-# goals: absolute figures on a shared 2-core machine are noise, ratios measured in the
-# same run are not). BENCHMARKS.md records the figures.
+# generator, starts the server and drives it with `sanctuary-bench load` (and with wrk,
+# where installed, for health and GET case), on SQLite and on PostgreSQL; prints one
+# JSON line per measurement and the ratios (the performance goals: absolute figures on
+# a shared 2-core machine are noise, ratios measured in the same run are not).
+# BENCHMARKS.md records the figures.
 #
 #   bench/run.sh            1k generated cases, grown to 10k and 100k by replication
 #   bench/run.sh --quick    200 generated, grown to 2k and 20k; fewer requests
@@ -22,9 +23,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 case $mode in
-  full)  base=1000 grow=10 requests=20000 big=100000 profile=release ;;
-  quick) base=200  grow=10 requests=5000  big=20000  profile=release ;;
-  smoke) base=50   grow=2  requests=200   big=1000   profile=debug ;;
+  full)  base=1000 grow=10 requests=20000 big=100000 profile=release wrk_seconds=10 ;;
+  quick) base=200  grow=10 requests=5000  big=20000  profile=release wrk_seconds=5 ;;
+  smoke) base=50   grow=2  requests=200   big=1000   profile=debug   wrk_seconds=1 ;;
 esac
 if [ "$profile" = release ]; then
   cargo build --release --locked -q -p sanctuary-server -p sanctuary-bench
@@ -83,6 +84,16 @@ load() { # label, requests, concurrency, url path, extra args
     --url "http://127.0.0.1:$port$path" "$@"
 }
 
+wrk_load() { # label, url path, token: 10 s of wrk (2 threads, 16 connections), as JSON
+  local label=$1 path=$2 token=$3 text requests rps bad
+  text=$(wrk -t2 -c16 -d"${wrk_seconds}s" -H "Authorization: Bearer $token" \
+    "http://127.0.0.1:$port$path")
+  requests=$(sed -nE 's/^ *([0-9]+) requests in .*/\1/p' <<<"$text")
+  rps=$(sed -nE 's/^Requests\/sec: *([0-9.]+).*/\1/p' <<<"$text")
+  bad=$(sed -nE 's/^ *Non-2xx or 3xx responses: *([0-9]+).*/\1/p' <<<"$text")
+  echo "{\"scenario\":\"$label\",\"tool\":\"wrk\",\"requests\":$requests,\"throughput\":$rps,\"errors\":${bad:-0}}"
+}
+
 measure_http() { # the request scenarios at the current size
   local coordinator referrer
   coordinator=$(token coordinator); referrer=$(token referrer)
@@ -95,6 +106,12 @@ measure_http() { # the request scenarios at the current size
   # Latency at a fixed arrival rate, well under capacity (no coordinated omission).
   load get_case_paced "$((requests / 10))" 64 "/api/v1/cases/$case_id" --token "$coordinator" \
     --rate 100 >> "$out/http.jsonl"
+  # The same two with wrk, where installed: a second opinion on the headline ratio
+  # from a load generator that is not ours.
+  if command -v wrk > /dev/null; then
+    wrk_load health_wrk /health/live "$coordinator" >> "$out/http.jsonl"
+    wrk_load get_case_wrk "/api/v1/cases/$case_id" "$coordinator" >> "$out/http.jsonl"
+  fi
   # Last: every referral adds a case (to the scratch copy, see run_http).
   load post_referral "$((requests / 4))" 16 /api/v1/referrals --token "$referrer" \
     --body-file openapi/examples/referral-minimal.json --unique /external_reference \
