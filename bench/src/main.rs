@@ -30,10 +30,9 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         iterations: u32,
     },
-    /// Copy every case (and its works items) `times` more times with fresh ids, for
-    /// report timings at sizes the generator takes too long to reach. The copies keep
-    /// the generated distribution; only the plain category columns the report reads
-    /// matter here (their sealed personal data is copied as is and never opened).
+    /// Copy every case (with its works items and SLA clocks) `times` more times under
+    /// fresh ids, for timings at sizes the generator takes too long to reach (see
+    /// replicate.rs: the copies' sealed data cannot be opened).
     Replicate {
         #[arg(long, env = "DATABASE_URL")]
         database_url: String,
@@ -90,6 +89,14 @@ enum Command {
         #[arg(long, default_value = "load")]
         label: String,
     },
+}
+
+/// The store at `database_url`, with the service's default pool options.
+async fn connect(database_url: &str) -> anyhow::Result<sanctuary_persistence::Store> {
+    use sanctuary_persistence::{Store, StoreOptions};
+    Store::connect(database_url, &StoreOptions::default())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 #[tokio::main]

@@ -8,8 +8,6 @@
 
 use std::time::Instant;
 
-use anyhow::anyhow;
-use sanctuary_persistence::{Store, StoreOptions};
 use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 
 async fn columns(db: &impl ConnectionTrait, table: &str) -> anyhow::Result<Vec<String>> {
@@ -31,9 +29,7 @@ async fn columns(db: &impl ConnectionTrait, table: &str) -> anyhow::Result<Vec<S
 }
 
 pub async fn replicate(database_url: &str, times: u32) -> anyhow::Result<()> {
-    let store = Store::connect(database_url, &StoreOptions::default())
-        .await
-        .map_err(|e| anyhow!("{e}"))?;
+    let store = crate::connect(database_url).await?;
     let tx = store.connection().begin().await?;
     let backend = tx.get_database_backend();
     let (new_id, copies) = match backend {

@@ -8,7 +8,8 @@ use anyhow::{Context, anyhow};
 use sanctuary_domain::report::disclosure::{self, Control};
 use sanctuary_domain::report::{build, year};
 use sanctuary_persistence::schemes;
-use sanctuary_persistence::{Store, StoreOptions, reports};
+use sanctuary_persistence::schemes::Scheme;
+use sanctuary_persistence::{Store, reports};
 use time::Date;
 
 fn summary(label: &str, mut times: Vec<Duration>) {
@@ -23,17 +24,14 @@ fn summary(label: &str, mut times: Vec<Duration>) {
     );
 }
 
-pub async fn report(
+/// The database, the scheme by code, and the year's first day.
+async fn open(
     database_url: &str,
     scheme: &str,
     year_start: &str,
-    iterations: u32,
-) -> anyhow::Result<()> {
-    let store = Store::connect(database_url, &StoreOptions::default())
-        .await
-        .map_err(|e| anyhow!("{e}"))?;
-    let db = store.connection();
-    let scheme = schemes::find_by_code(db, scheme)
+) -> anyhow::Result<(Store, Scheme, Date)> {
+    let store = crate::connect(database_url).await?;
+    let scheme = schemes::find_by_code(store.connection(), scheme)
         .await
         .map_err(|e| anyhow!("{e}"))?
         .context("no such scheme")?;
@@ -41,6 +39,17 @@ pub async fn report(
         year_start,
         &time::format_description::well_known::Iso8601::DATE,
     )?;
+    Ok((store, scheme, start))
+}
+
+pub async fn report(
+    database_url: &str,
+    scheme: &str,
+    year_start: &str,
+    iterations: u32,
+) -> anyhow::Result<()> {
+    let (store, scheme, start) = open(database_url, scheme, year_start).await?;
+    let db = store.connection();
     let quarters = year::quarters(start);
     let control = Control {
         threshold: scheme.settings.disclosure_threshold,
@@ -70,17 +79,7 @@ pub async fn report(
 /// as the driver stores them.
 pub async fn script(database_url: &str, scheme: &str, year_start: &str) -> anyhow::Result<()> {
     use sea_orm::Value;
-    let store = Store::connect(database_url, &StoreOptions::default())
-        .await
-        .map_err(|e| anyhow!("{e}"))?;
-    let scheme = schemes::find_by_code(store.connection(), scheme)
-        .await
-        .map_err(|e| anyhow!("{e}"))?
-        .context("no such scheme")?;
-    let start = Date::parse(
-        year_start,
-        &time::format_description::well_known::Iso8601::DATE,
-    )?;
+    let (_, scheme, start) = open(database_url, scheme, year_start).await?;
     let sqlite = database_url.starts_with("sqlite:");
     let rfc3339 = time::format_description::well_known::Rfc3339;
     let literals: Vec<String> = reports::parameters(scheme.id, &year::quarters(start))

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::{Context, anyhow};
 use sanctuary_domain::organisation::Role;
-use sanctuary_persistence::{Store, StoreOptions, organisations};
+use sanctuary_persistence::organisations;
 use sanctuary_server::demo::SigningKey;
 
 /// Prints the key id (for the server's `auth.issuers` config).
@@ -26,9 +26,7 @@ pub async fn token(
     role: &str,
 ) -> anyhow::Result<()> {
     let role: Role = role.parse().map_err(|_| anyhow!("unknown role `{role}`"))?;
-    let store = Store::connect(database_url, &StoreOptions::default())
-        .await
-        .map_err(|e| anyhow!("{e}"))?;
+    let store = crate::connect(database_url).await?;
     let organisation = organisations::find_by_name(store.connection(), org)
         .await
         .map_err(|e| anyhow!("{e}"))?
