@@ -56,11 +56,171 @@ const CALLERS: &[(&str, &[&str])] = &[
     ),
     // An ordinary organisation's token claiming the admin role.
     ("council_admin", &["admin"]),
+    // Organisations that referred, assessed and fitted a case, then left the scheme.
+    ("removed_referrer", &["referrer"]),
+    ("removed_assessor", &["assessor"]),
+    ("removed_contractor", &["contractor"]),
+    // Referred a case, then kept only the funder role in the scheme.
+    ("demoted_referrer", &["referrer"]),
+    // Referred a case, then was deactivated: its tokens are refused outright.
+    ("deactivated", &["referrer"]),
 ];
 
-fn organisation<'w>(app: &'w TestApp, caller: &str) -> &'w Org {
+/// The callers whose ties to a case outlived their membership, and their cases.
+struct Former {
+    referrer: Org,
+    assessor: Org,
+    contractor: Org,
+    demoted: Org,
+    /// Referred, assessed and fitted by the three removed organisations.
+    case: String,
+    /// Referred by the demoted referrer.
+    demoted_case: String,
+    /// Referred by the deactivated organisation while it was active.
+    deactivated_case: String,
+}
+
+impl Former {
+    async fn create(app: &TestApp) -> Former {
+        use sanctuary_domain::organisation::{OrganisationKind, Role};
+        use sanctuary_persistence::{organisations, schemes};
+        let db = app.store.connection();
+        let darlington = schemes::find_by_code(db, "darlington")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let member = |name: &'static str, kind, role| async move {
+            let o = organisations::create(db, name, kind).await.unwrap();
+            schemes::add_member(db, darlington, o.id, role)
+                .await
+                .unwrap();
+            Org {
+                id: o.id,
+                name: o.name,
+            }
+        };
+        let referrer = member(
+            "Matrix Former Referrer",
+            OrganisationKind::Other,
+            Role::Referrer,
+        )
+        .await;
+        let assessor = member(
+            "Matrix Former Assessor",
+            OrganisationKind::Police,
+            Role::Assessor,
+        )
+        .await;
+        let contractor = member(
+            "Matrix Former Contractor",
+            OrganisationKind::Contractor,
+            Role::Contractor,
+        )
+        .await;
+        let demoted = member(
+            "Matrix Demoted Referrer",
+            OrganisationKind::Other,
+            Role::Referrer,
+        )
+        .await;
+        let w = &app.world;
+        let refer = |org: &Org| {
+            let body = fixtures::eligible(&format!("F-{}", Uuid::now_v7().simple()));
+            let org = org.clone();
+            async move {
+                app.refer_ok(&org, &body).await["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            }
+        };
+        let case = refer(&referrer).await;
+        let council = |action: &'static str, body: Option<Value>| {
+            app.act_ok(&w.council, "coordinator", &case, action, body)
+        };
+        council("accept", None).await;
+        council(
+            "assign-assessor",
+            Some(json!({"organisation_id": assessor.id})),
+        )
+        .await;
+        let assessment = json!({"visit_date": today(), "recommended_measures": [
+            {"measure_code": "deadlock", "quantity": 1, "location": "back door"}]});
+        let (assessed, _) = app
+            .act_ok(
+                &assessor,
+                "assessor",
+                &case,
+                "record-assessment",
+                Some(assessment),
+            )
+            .await;
+        let item = assessed["works"]["items"][0]["id"].clone();
+        council("approve-works", None).await;
+        council(
+            "order-works",
+            Some(json!({"organisation_id": contractor.id})),
+        )
+        .await;
+        app.act_ok(&contractor, "contractor", &case, "start-works", None)
+            .await;
+        let done =
+            json!({"results": [{"item_id": item, "installed": true, "actual_cost_pence": 9_000}]});
+        app.act_ok(
+            &contractor,
+            "contractor",
+            &case,
+            "complete-works",
+            Some(done),
+        )
+        .await;
+        let demoted_case = refer(&demoted).await;
+        organisations::set_active(db, w.inactive.id, true)
+            .await
+            .unwrap();
+        let deactivated_case = refer(&w.inactive).await;
+        organisations::set_active(db, w.inactive.id, false)
+            .await
+            .unwrap();
+        for org in [&referrer, &assessor, &contractor] {
+            schemes::set_roles(db, darlington, org.id, &[])
+                .await
+                .unwrap();
+        }
+        schemes::set_roles(db, darlington, demoted.id, &[Role::Funder])
+            .await
+            .unwrap();
+        Former {
+            referrer,
+            assessor,
+            contractor,
+            demoted,
+            case,
+            demoted_case,
+            deactivated_case,
+        }
+    }
+
+    /// The case a former caller was tied to.
+    fn case_of(&self, caller: &str) -> Option<&str> {
+        match caller {
+            "removed_referrer" | "removed_assessor" | "removed_contractor" => Some(&self.case),
+            "demoted_referrer" => Some(&self.demoted_case),
+            "deactivated" => Some(&self.deactivated_case),
+            _ => None,
+        }
+    }
+}
+
+fn organisation<'w>(app: &'w TestApp, former: &'w Former, caller: &str) -> &'w Org {
     let w = &app.world;
     match caller {
+        "removed_referrer" => &former.referrer,
+        "removed_assessor" => &former.assessor,
+        "removed_contractor" => &former.contractor,
+        "demoted_referrer" => &former.demoted,
+        "deactivated" => &w.inactive,
         "referrer" => &w.harbour,
         "coordinator" | "council_admin" => &w.council,
         "assessor" => &w.assessor,
@@ -139,6 +299,8 @@ fn allowed(operation: &str) -> Option<Allowed> {
             ("auditor", &[Own]),
             ("funder", &[Own]),
             ("admin", &[Own, OtherScheme]),
+            // Still a member (as funder): a scheme's basics are for every member.
+            ("demoted_referrer", &[Own]),
         ]),
         "settings_versions" | "list_members" => {
             Allowed::Only(&[("coordinator", &[Own]), ("admin", &[Own, OtherScheme])])
@@ -246,7 +408,6 @@ const STATE_BOUND: &[&str] = &[
     "complete_works",
     "order_works",
     "record_assessment",
-    "record_follow_up_contact",
     "resume",
     "start_works",
 ];
@@ -338,6 +499,7 @@ async fn resolve(
     target: Target,
     caller: &Org,
     cases: &Cases,
+    own_case: Option<&str>,
     spare: &Org,
 ) -> (String, String, String) {
     let w = &app.world;
@@ -347,7 +509,7 @@ async fn resolve(
     let mut reference = format!("R-{}", Uuid::now_v7().simple());
     if operation.on_case() {
         let (id, reader) = match target {
-            Own => (cases.own.clone(), Some(&w.council)),
+            Own => (own_case.unwrap_or(&cases.own).to_owned(), Some(&w.council)),
             OtherOrg => (cases.other_org.clone(), Some(&w.council)),
             OtherScheme => (cases.other_scheme.clone(), Some(&w.tees_council)),
             _ => (missing, None),
@@ -486,6 +648,8 @@ async fn every_operation_for_every_role_and_relation_follows_the_declared_matrix
         }
     };
 
+    let former = Former::create(&app).await;
+
     let mut cells = 0usize;
     let mut allowed_cells = 0usize;
     let mut succeeded: BTreeSet<String> = BTreeSet::new();
@@ -498,7 +662,9 @@ async fn every_operation_for_every_role_and_relation_follows_the_declared_matrix
         };
         let declared = allowed(&op.id).unwrap();
         for (label, roles) in CALLERS {
-            let org = organisation(&app, label);
+            let org = organisation(&app, &former, label);
+            // A deactivated organisation's token is refused before anything else.
+            let refused_outright = *label == "deactivated";
             let token = app.token(org, roles);
             let mut answers: BTreeMap<Target, Answer> = BTreeMap::new();
             let mut visible: BTreeMap<Target, bool> = BTreeMap::new();
@@ -520,6 +686,7 @@ async fn every_operation_for_every_role_and_relation_follows_the_declared_matrix
                     target,
                     org,
                     cases.as_ref().unwrap_or(&dummy),
+                    former.case_of(label),
                     &spare,
                 )
                 .await;
@@ -556,6 +723,8 @@ async fn every_operation_for_every_role_and_relation_follows_the_declared_matrix
                     allowed_cells += 1;
                     if status.is_success() {
                         succeeded.insert(op.id.clone());
+                    } else if refused_outright && status == StatusCode::UNAUTHORIZED {
+                        // Reference data may be open; nothing else is.
                     } else if status != StatusCode::CONFLICT {
                         // A 409 is a state rule, checked after the policy let it through.
                         failures.push(format!("{cell}: allowed, but {status}: {text}"));
@@ -564,7 +733,9 @@ async fn every_operation_for_every_role_and_relation_follows_the_declared_matrix
                         check_list(&app, org, roles, &text, &other_scheme, &cell, &mut failures)
                             .await;
                     }
-                } else if !matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND) {
+                } else if !matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND)
+                    && !(refused_outright && status == StatusCode::UNAUTHORIZED)
+                {
                     failures.push(format!("{cell}: not allowed, but {status}: {text}"));
                 }
                 answers.insert(

@@ -19,6 +19,7 @@ mod hostile;
 mod http_behaviour;
 mod idempotency;
 mod logging;
+mod membership;
 mod rate_limit;
 mod rectify;
 mod referrals;

@@ -54,10 +54,7 @@ async fn the_full_canonical_example_is_accepted_unchanged() {
     );
     assert_eq!(case["dash_score"], 16);
     assert_eq!(case["risk_level"], "high");
-    assert_eq!(
-        case["flags"],
-        json!(["arson_risk", "follow_up_contact_consent_refused"])
-    );
+    assert_eq!(case["flags"], json!(["arson_risk"]));
     assert_eq!(case["can_progress"], true);
     assert_eq!(case["blocked_by"], json!([]));
     time::OffsetDateTime::parse(

@@ -52,11 +52,19 @@ async fn stopping_drains_a_request_already_in_flight() {
     )
     .await
     .unwrap();
+    let darlington =
+        sanctuary_persistence::schemes::memberships_of(store.connection(), app.world.harbour.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(scheme, _)| scheme)
+            .collect();
     let page = sanctuary_persistence::cases::list(
         store.connection(),
         &sanctuary_persistence::cases::CaseQuery {
             visibility: vec![sanctuary_persistence::cases::Visibility::ReferredBy(
                 app.world.harbour.id,
+                darlington,
             )],
             limit: 10,
             ..Default::default()

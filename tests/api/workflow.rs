@@ -661,8 +661,9 @@ async fn approvals_over_the_household_limit_need_the_funders_reference() {
 async fn follow_up_contacts_need_the_clients_consent() {
     let app = TestApp::spawn().await;
     let w = &app.world;
-    // The full example's client refused follow-up contact.
+    // This client refuses follow-up contact (the full example's gives it).
     let mut body = fixtures::full();
+    set(&mut body, "/consents/follow_up_contact", json!("refused"));
     set(
         &mut body,
         "/safety/perpetrator_lives_at_property",

@@ -59,20 +59,24 @@ impl Scope {
             .collect()
     }
 
-    /// How the caller's organisation stands to `case`.
+    /// How the caller's organisation stands to `case`. A tie to the case (it referred
+    /// it, assesses it, holds its works order) counts only while the organisation holds
+    /// the matching role in the case's scheme: access follows membership, now.
     pub fn relations(&self, case: &CaseSummary) -> Vec<Relation> {
         let org = self.organisation_id;
+        let scheme = case.scheme_id;
         let mut relations = Vec::new();
-        if case.referring_organisation_id == org {
+        if case.referring_organisation_id == org && self.member_as(scheme, Role::Referrer) {
             relations.push(Relation::ReferringOrganisation);
         }
-        if self.member_as(case.scheme_id, Role::Coordinator) {
+        if self.member_as(scheme, Role::Coordinator) {
             relations.push(Relation::SchemeCoordinator);
         }
-        if case.assessor_organisation_id == Some(org) {
+        if case.assessor_organisation_id == Some(org) && self.member_as(scheme, Role::Assessor) {
             relations.push(Relation::AssignedAssessor);
         }
-        if case.contractor_organisation_id == Some(org) {
+        if case.contractor_organisation_id == Some(org) && self.member_as(scheme, Role::Contractor)
+        {
             relations.push(Relation::WorksContractor);
         }
         if case.works_completed_at.is_some() && self.member_as(case.scheme_id, Role::FireService) {
@@ -120,14 +124,21 @@ impl Scope {
         policy::relations_permitting(&self.roles, Action::ViewCase)
             .into_iter()
             .filter_map(|relation| match relation {
-                Relation::ReferringOrganisation => {
-                    Some(Visibility::ReferredBy(self.organisation_id))
-                }
+                Relation::ReferringOrganisation => Some(Visibility::ReferredBy(
+                    self.organisation_id,
+                    self.schemes_as(Role::Referrer),
+                )),
                 Relation::SchemeCoordinator => {
                     Some(Visibility::InSchemes(self.schemes_as(Role::Coordinator)))
                 }
-                Relation::AssignedAssessor => Some(Visibility::AssessedBy(self.organisation_id)),
-                Relation::WorksContractor => Some(Visibility::ContractedTo(self.organisation_id)),
+                Relation::AssignedAssessor => Some(Visibility::AssessedBy(
+                    self.organisation_id,
+                    self.schemes_as(Role::Assessor),
+                )),
+                Relation::WorksContractor => Some(Visibility::ContractedTo(
+                    self.organisation_id,
+                    self.schemes_as(Role::Contractor),
+                )),
                 Relation::SchemeFireService => Some(Visibility::WorksCompletedIn(
                     self.schemes_as(Role::FireService),
                 )),

@@ -15,14 +15,16 @@ use crate::entities::{case, case_clock};
 /// Which cases a caller may list: the union of these.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Visibility {
-    /// Cases the organisation referred.
-    ReferredBy(Uuid),
+    /// Cases the organisation referred, in these schemes (where it is still a referrer).
+    ReferredBy(Uuid, Vec<Uuid>),
     /// Every case in these schemes.
     InSchemes(Vec<Uuid>),
-    /// Cases assigned to the organisation for assessment.
-    AssessedBy(Uuid),
-    /// Cases whose works are ordered from the organisation.
-    ContractedTo(Uuid),
+    /// Cases assigned to the organisation for assessment, in these schemes (where it is
+    /// still an assessor).
+    AssessedBy(Uuid, Vec<Uuid>),
+    /// Cases whose works are ordered from the organisation, in these schemes (where it
+    /// is still a contractor).
+    ContractedTo(Uuid, Vec<Uuid>),
     /// Cases in these schemes whose works are complete (the fire service's).
     WorksCompletedIn(Vec<Uuid>),
 }
@@ -56,22 +58,27 @@ fn scope(visibility: &[Visibility]) -> Option<Condition> {
     let mut any = false;
     for v in visibility {
         let condition = match v {
-            Visibility::ReferredBy(org) => {
-                Condition::all().add(case::Column::ReferringOrganisationId.eq(*org))
-            }
-            Visibility::AssessedBy(org) => {
-                Condition::all().add(case::Column::AssessorOrganisationId.eq(*org))
-            }
-            Visibility::ContractedTo(org) => {
-                Condition::all().add(case::Column::ContractorOrganisationId.eq(*org))
-            }
+            Visibility::ReferredBy(org, ids) if !ids.is_empty() => Condition::all()
+                .add(case::Column::ReferringOrganisationId.eq(*org))
+                .add(case::Column::SchemeId.is_in(ids.iter().copied())),
+            Visibility::AssessedBy(org, ids) if !ids.is_empty() => Condition::all()
+                .add(case::Column::AssessorOrganisationId.eq(*org))
+                .add(case::Column::SchemeId.is_in(ids.iter().copied())),
+            Visibility::ContractedTo(org, ids) if !ids.is_empty() => Condition::all()
+                .add(case::Column::ContractorOrganisationId.eq(*org))
+                .add(case::Column::SchemeId.is_in(ids.iter().copied())),
             Visibility::InSchemes(ids) if !ids.is_empty() => {
                 Condition::all().add(case::Column::SchemeId.is_in(ids.iter().copied()))
             }
             Visibility::WorksCompletedIn(ids) if !ids.is_empty() => Condition::all()
                 .add(case::Column::SchemeId.is_in(ids.iter().copied()))
                 .add(case::Column::WorksCompletedAt.is_not_null()),
-            Visibility::InSchemes(_) | Visibility::WorksCompletedIn(_) => continue,
+            // No scheme in which the relation still counts: it adds nothing.
+            Visibility::ReferredBy(..)
+            | Visibility::AssessedBy(..)
+            | Visibility::ContractedTo(..)
+            | Visibility::InSchemes(_)
+            | Visibility::WorksCompletedIn(_) => continue,
         };
         scope = scope.add(condition);
         any = true;
