@@ -733,9 +733,7 @@ async fn every_operation_for_every_role_and_relation_follows_the_declared_matrix
                         check_list(&app, org, roles, &text, &other_scheme, &cell, &mut failures)
                             .await;
                     }
-                } else if !matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND)
-                    && !(refused_outright && status == StatusCode::UNAUTHORIZED)
-                {
+                } else if !refused(status, refused_outright) {
                     failures.push(format!("{cell}: not allowed, but {status}: {text}"));
                 }
                 answers.insert(
@@ -786,6 +784,12 @@ async fn every_operation_for_every_role_and_relation_follows_the_declared_matrix
     );
     // The bodies are real: everything else succeeded for someone allowed.
     assert_eq!(never, STATE_BOUND, "operations that never got a 2xx");
+}
+
+/// A refusal: 403 or 404, or 401 for a caller whose tokens are refused outright.
+fn refused(status: StatusCode, outright: bool) -> bool {
+    matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND)
+        || (outright && status == StatusCode::UNAUTHORIZED)
 }
 
 /// Every case a list shows, the caller can read; another scheme's never.
