@@ -12,8 +12,11 @@ mod m20261125_000005_consent_in_force;
 mod m20261125_000006_retention;
 mod m20261125_000007_monitoring_report;
 mod m20261125_000008_match_key_order;
+mod m20261202_000009_case_endings;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
+/// The statement that backfills `ended_at` (its test runs it on a legacy row).
+pub use m20261202_000009_case_endings::BACKFILL as CASE_ENDINGS_BACKFILL;
 
 pub struct Migrator;
 
@@ -29,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_retention::Migration),
             Box::new(m20261125_000007_monitoring_report::Migration),
             Box::new(m20261125_000008_match_key_order::Migration),
+            Box::new(m20261202_000009_case_endings::Migration),
         ]
     }
 }

@@ -158,3 +158,85 @@ async fn expired_cases_are_anonymised_and_held_ones_kept() {
         .await;
     problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
 }
+
+/// Declined, cancelled, withdrawn and closed cases all record when they ended, so
+/// retention reaches every one of them (declined referrals used to be missed). A
+/// declined case from before that fix (no `ended_at`) is backfilled by the migration.
+#[tokio::test]
+async fn every_ending_is_covered_by_retention() {
+    let app = TestApp::spawn().await;
+    let app = &app;
+    let w = &app.world;
+    let refer = |reference: &'static str| async move {
+        app.refer_ok(&w.harbour, &fixtures::eligible(reference))
+            .await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let coordinator = |id: String, action: &'static str, body: Value| async move {
+        app.act_ok(&w.council, "coordinator", &id, action, Some(body))
+            .await
+    };
+    let declined = refer("END-DECLINED").await;
+    coordinator(
+        declined.clone(),
+        "decline",
+        json!({"reason": "out_of_area"}),
+    )
+    .await;
+    let legacy = refer("END-LEGACY").await;
+    coordinator(legacy.clone(), "decline", json!({"reason": "out_of_area"})).await;
+    let cancelled = refer("END-CANCELLED").await;
+    coordinator(cancelled.clone(), "accept", json!({})).await;
+    coordinator(
+        cancelled.clone(),
+        "cancel",
+        json!({"reason": "client_moved"}),
+    )
+    .await;
+    let withdrawn = refer("END-WITHDRAWN").await;
+    app.act_ok(&w.harbour, "referrer", &withdrawn, "withdraw", withdraw())
+        .await;
+    let closed = app.case_with_works(true).await;
+    let check = json!({"checked_on": fixtures::today(), "outcome": "satisfactory"});
+    coordinator(closed.clone(), "record-fire-check", check).await;
+    coordinator(closed.clone(), "close", json!({"reason": "completed"})).await;
+    let open = refer("END-OPEN").await;
+
+    for id in [&declined, &cancelled, &withdrawn, &closed] {
+        let (case, _) = app.read(&w.council, "coordinator", id).await;
+        assert!(
+            case["workflow"]["ended_at"].is_string(),
+            "{} records when it ended",
+            case["status"]
+        );
+    }
+    // A row written before every ending recorded it, then the migration's backfill.
+    app.rows_for("UPDATE cases SET ended_at = NULL WHERE id = $1", &legacy)
+        .await;
+    use sea_orm::ConnectionTrait;
+    app.store
+        .connection()
+        .execute_unprepared(sanctuary_migrations::CASE_ENDINGS_BACKFILL)
+        .await
+        .unwrap();
+    let (case, _) = app.read(&w.council, "coordinator", &legacy).await;
+    assert!(case["workflow"]["ended_at"].is_string(), "backfilled");
+
+    let before = app.report_basis().await;
+    let later = OffsetDateTime::now_utc() + Duration::days(7 * 366);
+    let report = retention::run(&app.store, later).await.unwrap();
+    let mut anonymised: Vec<String> = report.anonymised.iter().map(|id| id.to_string()).collect();
+    anonymised.sort();
+    let mut ended = vec![declined, legacy, cancelled, withdrawn, closed];
+    ended.sort();
+    assert_eq!(anonymised, ended, "every ended case, and only those");
+    assert_eq!(
+        app.report_basis().await,
+        before,
+        "the report's figures stay"
+    );
+    let (case, _) = app.read(&w.council, "coordinator", &open).await;
+    assert_eq!(case["status"], "received");
+}

@@ -508,7 +508,6 @@ pub fn apply(
                 });
             }
             fx.changes.close_reason = Some(reason);
-            fx.changes.ended_at = Some(at);
             fx.data("reason", reason);
             fx.note(NoteKind::CloseDetail, other);
             None
@@ -516,7 +515,6 @@ pub fn apply(
         Command::Cancel { reason, other } => {
             other_text(reason == CancelReason::Other, &other)?;
             fx.changes.cancel_reason = Some(reason);
-            fx.changes.ended_at = Some(at);
             fx.data("reason", reason);
             fx.note(NoteKind::CancelDetail, other);
             None
@@ -540,7 +538,6 @@ pub fn apply(
             None
         }
         Command::Withdraw { note } => {
-            fx.changes.ended_at = Some(at);
             fx.note(NoteKind::Withdrawal, note);
             None
         }
@@ -566,6 +563,12 @@ pub fn apply(
             None
         }
     };
+
+    // Every case that ends (declined, cancelled, withdrawn, closed) records when it
+    // ended: retention counts from then.
+    if next.is_terminal() && case.status.is_open() {
+        fx.changes.ended_at = Some(at);
+    }
 
     // Clocks: a hold pauses them, a resume restarts them, an ending cancels them; events
     // stop the clocks they end and start those they begin.
@@ -645,9 +648,6 @@ fn record_consent(
         fx.data("works_may_continue", true);
     }
     fx.note(NoteKind::ConsentEvidence, change.evidence);
-    if next == CaseStatus::Withdrawn && case.status != CaseStatus::Withdrawn {
-        fx.changes.ended_at = Some(at);
-    }
     // No follow-up contact without consent: its clocks stop counting.
     if change.purpose == ConsentPurpose::FollowUpContact && change.status != ConsentStatus::Given {
         for clock in clocks.iter_mut() {

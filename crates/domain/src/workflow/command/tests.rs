@@ -779,3 +779,42 @@ fn only_a_given_consent_can_be_withdrawn() {
         ["/works_may_continue"]
     );
 }
+
+#[test]
+fn every_ending_records_when_the_case_ended() {
+    let endings = [
+        (
+            CaseStatus::Received,
+            Command::Decline {
+                reason: DeclineReason::OutOfArea,
+                other: None,
+            },
+        ),
+        (
+            CaseStatus::Accepted,
+            Command::Cancel {
+                reason: CancelReason::ClientMoved,
+                other: None,
+            },
+        ),
+        (CaseStatus::Received, Command::Withdraw { note: None }),
+    ];
+    for (status, command) in endings {
+        let c = case(status);
+        let fx = apply(&c, command, T0, &cal()).unwrap();
+        assert!(fx.status.is_terminal());
+        assert_eq!(fx.changes.ended_at, Some(T0), "{:?}", fx.status);
+    }
+    // Not ending: nothing is recorded.
+    let c = case(CaseStatus::Received);
+    let fx = apply(
+        &c,
+        Command::Accept {
+            override_reason: None,
+        },
+        T0,
+        &cal(),
+    )
+    .unwrap();
+    assert_eq!(fx.changes.ended_at, None);
+}
