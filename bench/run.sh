@@ -54,7 +54,7 @@ members() { local inner=${1#\{}; echo "${inner%\}}"; } # a JSON object's inside
 server_pid=""
 start_server() {
   # The rate limit is off: one organisation sends it all.
-  env SANCTUARY_BIND=127.0.0.1:$port SANCTUARY_RATE_LIMIT__PER_MINUTE=0 \
+  env SANCTUARY_BIND=127.0.0.1:$port SANCTUARY_RATE_LIMIT__PER_MINUTE=0 SANCTUARY_RATE_LIMIT__PER_ADDRESS_PER_MINUTE=0 \
     SANCTUARY_LOG__LEVEL=warn "$@" "$bin" > "$out/server.txt" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 150); do

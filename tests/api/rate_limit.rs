@@ -5,18 +5,38 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use sanctuary_server::config::RateLimitSettings;
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use crate::support::{TestApp, problem};
+use crate::support::{TestApp, TestKeys, problem};
 
 async fn limited_app() -> TestApp {
     TestApp::spawn_configured(None, |s| {
         s.rate_limit = RateLimitSettings {
             per_minute: 60,
             burst: 5,
+            ..s.rate_limit.clone()
         };
     })
     .await
+}
+
+/// Each client address may fail authentication `burst` times before it waits.
+async fn address_limited_app(header: Option<&str>) -> TestApp {
+    let header = header.map(str::to_owned);
+    TestApp::spawn_configured(None, |s| {
+        s.rate_limit = RateLimitSettings {
+            per_minute: 60,
+            burst: 5,
+            per_address_per_minute: 60,
+            per_address_burst: 5,
+            client_address_header: header,
+        };
+    })
+    .await
+}
+
+fn bad_token(app: &TestApp) -> reqwest::RequestBuilder {
+    app.get("/api/v1/cases").bearer_auth("not.a.token")
 }
 
 #[tokio::test]
@@ -112,4 +132,89 @@ fn every_secured_operation_declares_429() {
         declared["headers"]["Retry-After"]["schema"]["type"],
         "integer"
     );
+}
+
+/// Reproduced by the security test: ~150 requests with one revoked coordinator token
+/// locked every coordinator of that council out with 429.
+#[tokio::test]
+async fn a_revoked_token_does_not_spend_its_organisations_budget() {
+    let app = TestApp::spawn_configured(None, |s| {
+        s.rate_limit = RateLimitSettings {
+            per_minute: 60,
+            burst: 5,
+            ..s.rate_limit.clone()
+        };
+    })
+    .await;
+    let w = &app.world;
+    let keys = TestKeys::get();
+    let jti = uuid::Uuid::now_v7();
+    let mut claims = TestKeys::claims(w.council.id, &["coordinator"]);
+    claims["jti"] = json!(jti);
+    let revoked = keys.sign(&keys.ed25519, &claims);
+    let response = app
+        .post("/api/v1/admin/revoked-tokens")
+        .bearer_auth(app.token(&w.operator, &["admin"]))
+        .json(&json!({"jti": jti}))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+    for _ in 0..20 {
+        let refused = app
+            .get("/api/v1/cases")
+            .bearer_auth(&revoked)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    }
+    // Another coordinator of the same council is served.
+    let other = app
+        .get_as(&w.council, &["coordinator"], "/api/v1/cases")
+        .await;
+    assert_eq!(other.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn failed_authentication_is_limited_per_client_address_not_per_organisation() {
+    let app = address_limited_app(None).await;
+    let w = &app.world;
+    for _ in 0..5 {
+        let refused = bad_token(&app).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    }
+    // Without a configured proxy header, a forged one changes nothing.
+    let limited = bad_token(&app)
+        .header("X-Forwarded-For", "198.51.100.7")
+        .send()
+        .await
+        .unwrap();
+    assert!(limited.headers().contains_key("retry-after"));
+    let body = problem(limited, StatusCode::TOO_MANY_REQUESTS).await;
+    assert_eq!(body["code"], "rate_limited");
+    let missing = app.get("/api/v1/cases").send().await.unwrap();
+    problem(missing, StatusCode::TOO_MANY_REQUESTS).await;
+    // A valid token from the same address is not held back, nor are health checks.
+    let ok = app.get_as(&w.harbour, &["referrer"], "/api/v1/cases").await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    let health = app.get("/health/ready").send().await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_configured_header_names_the_client() {
+    let app = address_limited_app(Some("X-Forwarded-For")).await;
+    let from = |address: &'static str| {
+        bad_token(&app).header("X-Forwarded-For", format!("10.0.0.1, {address}"))
+    };
+    for _ in 0..5 {
+        let refused = from("203.0.113.1").send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    }
+    let limited = from("203.0.113.1").send().await.unwrap();
+    problem(limited, StatusCode::TOO_MANY_REQUESTS).await;
+    // Another client behind the same proxy has its own budget.
+    let other = from("203.0.113.2").send().await.unwrap();
+    assert_eq!(other.status(), StatusCode::UNAUTHORIZED);
 }

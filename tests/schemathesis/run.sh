@@ -31,7 +31,7 @@ work=$(mktemp -d)
 port=${PORT:-18600}
 # Demo mode on a fresh embedded database; the rate limit is off (the fuzzer is one
 # organisation sending thousands of requests); logs at warn.
-(cd "$work" && exec env SANCTUARY_BIND=127.0.0.1:$port SANCTUARY_RATE_LIMIT__PER_MINUTE=0 \
+(cd "$work" && exec env SANCTUARY_BIND=127.0.0.1:$port SANCTUARY_RATE_LIMIT__PER_MINUTE=0 SANCTUARY_RATE_LIMIT__PER_ADDRESS_PER_MINUTE=0 \
   SANCTUARY_LOG__LEVEL=warn "$bin" > out.txt 2> server.log) & pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 150); do

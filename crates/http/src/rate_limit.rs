@@ -1,27 +1,35 @@
-//! A request budget per organisation (GCRA via `governor`), so one partner system in a
-//! loop cannot starve the others. Kept per instance, in memory: it protects capacity and
-//! decides nothing about correctness, so losing it on restart is harmless.
+//! Request budgets (GCRA via `governor`): per organisation, so one partner system in a
+//! loop cannot starve the others; and per client address for requests that fail to
+//! authenticate, so nobody can spend an organisation's budget with a token they do not
+//! hold (a revoked or forged one) and unauthenticated floods stay cheap. Kept per
+//! instance, in memory: they protect capacity and decide nothing about correctness, so
+//! losing them on restart is harmless.
 
+use std::hash::Hash;
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
+use actix_web::HttpRequest;
+use actix_web::http::header::HeaderName;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 use uuid::Uuid;
 
-/// How many requests an organisation may make: `per_minute` sustained, `burst` at once.
+/// How many requests a key may make: `per_minute` sustained, `burst` at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
     pub per_minute: u32,
     pub burst: u32,
 }
 
-pub struct RateLimiter {
-    limiter: Option<DefaultKeyedRateLimiter<Uuid>>,
+/// One budget per key (an organisation by default).
+pub struct RateLimiter<K: Hash + Eq + Clone = Uuid> {
+    limiter: Option<DefaultKeyedRateLimiter<K>>,
     clock: DefaultClock,
 }
 
-impl RateLimiter {
+impl<K: Hash + Eq + Clone> RateLimiter<K> {
     /// `None`, or a zero rate, turns limiting off.
     pub fn new(limit: Option<RateLimit>) -> Self {
         let limiter = limit.and_then(|l| {
@@ -37,19 +45,56 @@ impl RateLimiter {
         }
     }
 
-    /// Takes one request from `organisation`'s budget, or says how long to wait.
-    pub fn check(&self, organisation: Uuid) -> Result<(), Duration> {
+    /// Takes one request from `key`'s budget, or says how long to wait.
+    pub fn check(&self, key: K) -> Result<(), Duration> {
         let Some(limiter) = &self.limiter else {
             return Ok(());
         };
         let result = limiter
-            .check_key(&organisation)
+            .check_key(&key)
             .map_err(|not_until| not_until.wait_time_from(self.clock.now()));
-        // Forget organisations whose budget is full again, so the map stays small.
+        // Forget keys whose budget is full again, so the map stays small.
         if limiter.len() > 1024 {
             limiter.retain_recent();
         }
         result
+    }
+}
+
+/// The budget of client addresses whose requests fail to authenticate.
+pub struct AddressLimiter {
+    limiter: RateLimiter<IpAddr>,
+    /// The trusted reverse proxy's header naming the client, if any.
+    header: Option<HeaderName>,
+}
+
+impl AddressLimiter {
+    pub fn new(limit: Option<RateLimit>, header: Option<&str>) -> Result<Self, String> {
+        let header = header
+            .map(|h| HeaderName::try_from(h).map_err(|_| format!("`{h}` is not a header name")))
+            .transpose()?;
+        Ok(Self {
+            limiter: RateLimiter::new(limit),
+            header,
+        })
+    }
+
+    /// Charges one failed request to the client's address.
+    pub fn check(&self, req: &HttpRequest) -> Result<(), Duration> {
+        match self.client_address(req) {
+            Some(address) => self.limiter.check(address),
+            None => Ok(()),
+        }
+    }
+
+    /// The configured proxy header's last entry (the address the proxy itself saw), or
+    /// the peer address. Without a configured header, forwarded headers are ignored.
+    fn client_address(&self, req: &HttpRequest) -> Option<IpAddr> {
+        let forwarded = self.header.as_ref().and_then(|name| {
+            let value = req.headers().get(name)?.to_str().ok()?;
+            value.rsplit(',').next()?.trim().parse().ok()
+        });
+        forwarded.or_else(|| req.peer_addr().map(|a| a.ip()))
     }
 }
 

@@ -35,15 +35,25 @@ pub struct Settings {
     pub rate_limit: RateLimitSettings,
 }
 
-/// Requests each organisation may make to one instance (health checks are exempt).
-/// `per_minute = 0` turns the limit off.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+/// Requests each organisation may make to one instance (health checks are exempt), and
+/// how often one client address may fail to authenticate. `per_minute = 0` (or
+/// `per_address_per_minute = 0`) turns that limit off.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RateLimitSettings {
     /// Sustained rate.
     pub per_minute: u32,
     /// How many may arrive at once before the sustained rate applies.
     pub burst: u32,
+    /// Requests without a valid token (missing, forged, expired, revoked, inactive
+    /// organisation) one client address may send per minute.
+    pub per_address_per_minute: u32,
+    /// How many of those may arrive at once.
+    pub per_address_burst: u32,
+    /// Behind a reverse proxy: the header it sets to the client's address (e.g.
+    /// `X-Forwarded-For`; its last entry is taken). Unset: the peer address, and such
+    /// headers are ignored (a client could forge them).
+    pub client_address_header: Option<String>,
 }
 
 impl Default for RateLimitSettings {
@@ -53,6 +63,9 @@ impl Default for RateLimitSettings {
         Self {
             per_minute: 600,
             burst: 120,
+            per_address_per_minute: 120,
+            per_address_burst: 60,
+            client_address_header: None,
         }
     }
 }

@@ -8,7 +8,7 @@ use anyhow::{Context, anyhow};
 use jsonwebtoken::Algorithm;
 use sanctuary_domain::organisation::Role;
 use sanctuary_http::auth::{TrustedKey, Verifier, key_from_pem, keys_from_jwks};
-use sanctuary_http::rate_limit::{RateLimit, RateLimiter};
+use sanctuary_http::rate_limit::{AddressLimiter, RateLimit, RateLimiter};
 use sanctuary_http::state::AppState;
 use sanctuary_http::{ExtraRoutes, ServerSettings};
 use sanctuary_persistence::audit_writer::AuditWriter;
@@ -104,6 +104,14 @@ impl Application {
                 per_minute: settings.rate_limit.per_minute,
                 burst: settings.rate_limit.burst,
             })),
+            address_limiter: AddressLimiter::new(
+                Some(RateLimit {
+                    per_minute: settings.rate_limit.per_address_per_minute,
+                    burst: settings.rate_limit.per_address_burst,
+                }),
+                settings.rate_limit.client_address_header.as_deref(),
+            )
+            .map_err(|e| anyhow!("rate_limit.client_address_header: {e}"))?,
         };
         let server = sanctuary_http::server(state, listener, &server_settings, extra)
             .map_err(|e| anyhow!(e))?;

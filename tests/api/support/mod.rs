@@ -110,6 +110,9 @@ impl TestApp {
             rate_limit: RateLimitSettings {
                 per_minute: 1_000_000,
                 burst: 100_000,
+                per_address_per_minute: 1_000_000,
+                per_address_burst: 100_000,
+                client_address_header: None,
             },
             ..Settings::default()
         };

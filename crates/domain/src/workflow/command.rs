@@ -546,7 +546,7 @@ pub fn apply(
             None
         }
         Command::RecordConsent(change) => {
-            record_consent(case, change, next, at, &mut fx, &mut clocks)?;
+            record_consent(case, change, at, &mut fx, &mut clocks)?;
             None
         }
         Command::SetLegalHold { held, reason } => {
@@ -607,7 +607,6 @@ pub fn apply(
 fn record_consent(
     case: &CaseSnapshot,
     change: ConsentChange,
-    next: CaseStatus,
     at: OffsetDateTime,
     fx: &mut Effects,
     clocks: &mut [Clock],

@@ -43,10 +43,20 @@ impl FromRequest for Caller {
             let state = req
                 .app_data::<Data<AppState>>()
                 .ok_or_else(|| ApiError::internal("application state is not configured"))?;
+            // Until the token is verified, not revoked and its organisation active, the
+            // request is charged to its client address, never to the organisation it
+            // names: nobody spends a budget with a token they do not hold.
+            let refuse = |err: ApiError| match state.address_limiter.check(&req) {
+                Ok(()) => err,
+                Err(wait) => {
+                    tracing::info!("request refused: failed authentication, rate limited");
+                    ApiError::rate_limited_address(wait)
+                }
+            };
             let token = bearer_token(&req).ok_or(TokenError::Missing);
             let claims = token.and_then(|t| state.verifier.verify(t)).map_err(|e| {
                 tracing::info!(reason = %e, "token refused");
-                match e {
+                refuse(match e {
                     TokenError::Missing => ApiError::unauthorized(
                         "Send an access token: Authorization: Bearer <token>.",
                         false,
@@ -55,39 +65,34 @@ impl FromRequest for Caller {
                         ApiError::unauthorized("The access token has expired.", true)
                     }
                     _ => ApiError::unauthorized("The access token is not valid.", true),
-                }
+                })
             })?;
-            // Budgeted by the token's (signed) organisation claim before any database
-            // work, so a flood costs little.
-            state
-                .limiter
-                .check(claims.organisation_id)
-                .map_err(|wait| {
-                    tracing::info!("request refused: rate limited");
-                    ApiError::rate_limited(wait)
-                })?;
             // A revoked token is refused from the next request on: checked every time,
             // never cached.
             if let Some(jti) = &claims.token_id
                 && admin::is_revoked(state.store.connection(), jti).await?
             {
                 tracing::info!("token refused: revoked");
-                return Err(ApiError::unauthorized(
+                return Err(refuse(ApiError::unauthorized(
                     "The access token has been revoked.",
                     true,
-                ));
+                )));
             }
-            let organisation =
+            let Some(organisation) =
                 organisations::find(state.store.connection(), claims.organisation_id)
                     .await?
                     .filter(|o| o.active)
-                    .ok_or_else(|| {
-                        tracing::info!("token refused: organisation unknown or inactive");
-                        ApiError::unauthorized(
-                            "The access token's organisation is not active.",
-                            true,
-                        )
-                    })?;
+            else {
+                tracing::info!("token refused: organisation unknown or inactive");
+                return Err(refuse(ApiError::unauthorized(
+                    "The access token's organisation is not active.",
+                    true,
+                )));
+            };
+            state.limiter.check(organisation.id).map_err(|wait| {
+                tracing::info!("request refused: rate limited");
+                ApiError::rate_limited(wait)
+            })?;
             req.extensions_mut()
                 .insert(ActingOrganisation(organisation.id));
             let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);

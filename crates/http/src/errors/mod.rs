@@ -88,10 +88,22 @@ impl ApiError {
 
     /// 429 with `Retry-After` (whole seconds, rounded up).
     pub fn rate_limited(wait: std::time::Duration) -> Self {
-        let mut e = Self::new(
-            ErrorCode::RateLimited,
+        Self::too_many(
+            wait,
             "Your organisation has used its request budget; retry after the time given.",
-        );
+        )
+    }
+
+    /// 429 for a client address that keeps failing to authenticate.
+    pub fn rate_limited_address(wait: std::time::Duration) -> Self {
+        Self::too_many(
+            wait,
+            "Too many requests without a valid access token from this address; retry after the time given.",
+        )
+    }
+
+    fn too_many(wait: std::time::Duration, detail: &'static str) -> Self {
+        let mut e = Self::new(ErrorCode::RateLimited, detail);
         e.0.retry_after = Some(wait.as_secs() + u64::from(wait.subsec_nanos() > 0));
         e
     }
