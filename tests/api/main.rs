@@ -23,6 +23,7 @@ mod membership;
 mod rate_limit;
 mod rectify;
 mod referrals;
+mod repeat_matching;
 mod report;
 mod report_check;
 mod retention;

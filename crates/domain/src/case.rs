@@ -52,6 +52,7 @@ vocabulary! {
         /// A new incident within 12 months of a MARAC referral: refer again.
         RepeatMaracReferralNeeded = "repeat_marac_referral_needed",
         /// Another case for the same client or address is open, or closed within a year.
+        /// Shown only to callers who can see that other case.
         RepeatReferral = "repeat_referral",
         InstallationConsentRefused = "installation_consent_refused",
         InformationSharingConsentRefused = "information_sharing_consent_refused",

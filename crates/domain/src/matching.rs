@@ -6,12 +6,14 @@
 //! to find a client.
 
 use time::Date;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::postcode::Postcode;
 
-/// Lower-case letters and digits only, single-spaced.
+/// Lower-case letters and digits only, single-spaced, in Unicode NFC (so "Zoë" typed
+/// precomposed and with a combining diaeresis are the same name).
 fn normalise(text: &str) -> String {
-    text.chars()
+    text.nfc()
         .map(|c| {
             if c.is_alphanumeric() {
                 c.to_lowercase().next().unwrap_or(c)
@@ -64,6 +66,15 @@ mod tests {
         assert_ne!(
             address_key(&pc, "12 Example Street"),
             address_key(&pc, "14 Example Street")
+        );
+    }
+
+    #[test]
+    fn unicode_normal_forms_give_the_same_key() {
+        let dob = date!(1990 - 04 - 12);
+        assert_eq!(
+            client_key("Zo\u{eb} Brown", dob),
+            client_key("Zoe\u{308} BROWN", dob)
         );
     }
 

@@ -9,7 +9,9 @@ use sanctuary_domain::consent::ConsentStatus;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::{self, Action, Relation, View};
 use sanctuary_domain::workflow::possible_actions;
-use sanctuary_persistence::cases::{CaseSummary, Visibility};
+use std::collections::HashSet;
+
+use sanctuary_persistence::cases::{self, CaseSummary, Visibility};
 use sanctuary_persistence::{Store, schemes};
 use uuid::Uuid;
 
@@ -103,6 +105,29 @@ impl Scope {
             CaseStatus::WorksOrdered | CaseStatus::WorksInProgress
         );
         policy::view_without_sharing(view, &relations, works_underway && case.works_may_continue)
+    }
+
+    /// Which of `shown` may show their repeat-referral flag and link: those whose
+    /// earlier case the caller can see itself. Anyone else is shown neither, so a
+    /// partner cannot use its own referrals to learn whether another organisation
+    /// referred the same person or home. One query, whatever the number of cases.
+    pub async fn repeat_links_shown(
+        &self,
+        store: &Store,
+        shown: &[&CaseSummary],
+    ) -> Result<HashSet<Uuid>, ApiError> {
+        let earlier: Vec<Uuid> = shown.iter().filter_map(|c| c.repeat_of_case_id).collect();
+        let visible: HashSet<Uuid> = cases::find_summaries(store.connection(), &earlier)
+            .await?
+            .into_iter()
+            .filter(|c| self.view(c).is_some())
+            .map(|c| c.id)
+            .collect();
+        Ok(shown
+            .iter()
+            .filter(|c| c.repeat_of_case_id.is_some_and(|e| visible.contains(&e)))
+            .map(|c| c.id)
+            .collect())
     }
 
     /// The role the caller acts in to do `action` to `case`, if it may.

@@ -2,6 +2,7 @@
 //! never by building everything and removing fields afterwards.
 
 use sanctuary_domain::calendar::Calendar;
+use sanctuary_domain::case::CaseFlag;
 use sanctuary_domain::policy::{Action, View};
 use sanctuary_domain::workflow::{ItemOutcome, WorksItem};
 use sanctuary_persistence::cases::{CaseRecord, CaseSummary};
@@ -13,9 +14,17 @@ use crate::wire::case::{
 };
 use crate::wire::referral::{AddressSection, InstallationSection, ReferralForm};
 
-/// What lists show of a case.
-pub fn summary(s: &CaseSummary, view: View) -> CaseSummaryView {
+/// What lists show of a case; `shows_repeat`: whether the caller may see that it
+/// repeats an earlier case ([`crate::access::Scope::repeat_links_shown`]).
+pub fn summary(s: &CaseSummary, view: View, shows_repeat: bool) -> CaseSummaryView {
     let full = view == View::Full;
+    let flags = || {
+        s.flags
+            .iter()
+            .filter(|f| shows_repeat || **f != CaseFlag::RepeatReferral)
+            .copied()
+            .collect()
+    };
     CaseSummaryView {
         id: s.id,
         reference: s.reference.clone(),
@@ -27,7 +36,7 @@ pub fn summary(s: &CaseSummary, view: View) -> CaseSummaryView {
         view,
         referral_source: full.then_some(s.referral_source),
         risk_level: full.then_some(s.risk_level),
-        flags: full.then(|| s.flags.clone()),
+        flags: full.then(flags),
         can_progress: full.then_some(s.progress_blocks.is_empty()),
         blocked_by: full.then(|| s.progress_blocks.clone()),
     }
@@ -40,10 +49,11 @@ pub fn case(
     allowed_actions: Vec<Action>,
     now: OffsetDateTime,
     calendar: &Calendar,
+    shows_repeat: bool,
 ) -> CaseView {
     let s = &r.summary;
     let mut out = CaseView {
-        summary: summary(s, view),
+        summary: summary(s, view, shows_repeat),
         allowed_actions,
         external_reference: None,
         referring_organisation: None,
@@ -63,7 +73,7 @@ pub fn case(
             });
             out.dash_score = Some(s.dash_score);
             out.referral = Some(ReferralForm::from(&r.referral));
-            out.workflow = Some(workflow(r));
+            out.workflow = Some(workflow(r, shows_repeat));
             out.clocks = Some(clocks(r, now, calendar));
             out.works = (!r.works.is_empty()).then(|| works(r, view));
         }
@@ -109,7 +119,7 @@ fn address(r: &CaseRecord) -> AddressSection {
     }
 }
 
-fn workflow(r: &CaseRecord) -> WorkflowView {
+fn workflow(r: &CaseRecord, shows_repeat: bool) -> WorkflowView {
     let d = &r.detail;
     WorkflowView {
         eligibility_warnings: d.eligibility_warnings.clone(),
@@ -124,7 +134,7 @@ fn workflow(r: &CaseRecord) -> WorkflowView {
         fire_check_recorded_at: d.fire_check_recorded_at,
         assessor_organisation_id: r.summary.assessor_organisation_id,
         contractor_organisation_id: r.summary.contractor_organisation_id,
-        repeat_of_case_id: d.repeat_of_case_id,
+        repeat_of_case_id: r.summary.repeat_of_case_id.filter(|_| shows_repeat),
     }
 }
 

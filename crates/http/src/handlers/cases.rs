@@ -123,10 +123,15 @@ pub async fn list_cases(
     } else {
         None
     };
+    let shown: Vec<&_> = rows.iter().collect();
+    let repeats = scope.repeat_links_shown(&state.store, &shown).await?;
     Ok(HttpResponse::Ok().json(CasePage {
         items: rows
             .iter()
-            .filter_map(|row| scope.view(row).map(|view| views::summary(row, view)))
+            .filter_map(|row| {
+                let view = scope.view(row)?;
+                Some(views::summary(row, view, repeats.contains(&row.id)))
+            })
             .collect(),
         next_cursor,
     }))

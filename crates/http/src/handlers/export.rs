@@ -65,7 +65,8 @@ pub async fn export_case(
     let calendar = calendars::for_nation(store.connection(), record.detail.nation).await?;
     let now = now_micros();
     let allowed = scope.allowed_actions(&record.summary);
-    let case = views::case(&record, view, allowed, now, &calendar);
+    let repeats = scope.repeat_links_shown(store, &[&record.summary]).await?;
+    let case = views::case(&record, view, allowed, now, &calendar, !repeats.is_empty());
     let timeline = timeline_of(&state, id).await?;
     let mut consent_history = intake_consents(&record.referral.consents);
     consent_history.extend(timeline.iter().filter_map(consent_change));

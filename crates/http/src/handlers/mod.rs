@@ -129,12 +129,16 @@ pub async fn case_response(
         return Ok(HttpResponse::NoContent().finish());
     };
     let calendar = calendars::for_nation(state.store.connection(), record.detail.nation).await?;
+    let repeats = scope
+        .repeat_links_shown(&state.store, &[&record.summary])
+        .await?;
     let body = views::case(
         record,
         view,
         scope.allowed_actions(&record.summary),
         now_micros(),
         &calendar,
+        !repeats.is_empty(),
     );
     Ok(builder
         .insert_header((header::ETAG, etag(record.summary.version)))

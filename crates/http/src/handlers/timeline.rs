@@ -89,10 +89,19 @@ pub(crate) async fn timeline_of(
                 },
                 role: e.role,
             },
-            data: e.data,
+            data: without_repeat_link(e.data),
         })
         .collect();
     Ok(entries)
+}
+
+/// Intake events written before the repeat link was kept off the timeline carry it;
+/// the timeline never shows it (the earlier case may be another organisation's).
+fn without_repeat_link(mut data: serde_json::Value) -> serde_json::Value {
+    if let Some(fields) = data.as_object_mut() {
+        fields.remove("repeat_of_case_id");
+    }
+    data
 }
 
 /// A case's risk assessments.

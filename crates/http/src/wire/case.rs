@@ -127,6 +127,8 @@ pub struct WorkflowView {
     pub assessor_organisation_id: Option<Uuid>,
     pub contractor_organisation_id: Option<Uuid>,
     /// An earlier case for the same client or home (open, or ended within 12 months).
+    /// Shown only to callers who can see that earlier case; for anyone else it is null,
+    /// as if there were none.
     pub repeat_of_case_id: Option<Uuid>,
 }
 

@@ -59,6 +59,9 @@ pub struct CaseSummary {
     pub legal_hold: bool,
     /// Its identifiers and free text were destroyed (retention): nobody reads it.
     pub anonymised: bool,
+    /// The earlier case for the same client or home, if any (shown only to callers
+    /// who can see that case).
+    pub repeat_of_case_id: Option<Uuid>,
 }
 
 /// A case with its referral and workflow detail.
@@ -86,7 +89,6 @@ pub struct CaseDetail {
     pub fire_check_recorded_at: Option<OffsetDateTime>,
     pub first_contact_at: Option<OffsetDateTime>,
     pub eligibility_warnings: Vec<EligibilityWarning>,
-    pub repeat_of_case_id: Option<Uuid>,
     /// The scheme's nation (for its working-day calendar).
     pub nation: Nation,
 }
@@ -118,6 +120,7 @@ struct SummaryRow {
     works_may_continue: bool,
     legal_hold: bool,
     anonymised_at: Option<OffsetDateTime>,
+    repeat_of_case_id: Option<Uuid>,
 }
 
 impl TryFrom<SummaryRow> for CaseSummary {
@@ -153,6 +156,7 @@ impl TryFrom<SummaryRow> for CaseSummary {
             works_may_continue: r.works_may_continue,
             legal_hold: r.legal_hold,
             anonymised: r.anonymised_at.is_some(),
+            repeat_of_case_id: r.repeat_of_case_id,
         })
     }
 }
@@ -186,6 +190,7 @@ fn summary_select() -> Select<case::Entity> {
             C::WorksMayContinue,
             C::LegalHold,
             C::AnonymisedAt,
+            C::RepeatOfCaseId,
         ])
         .column_as(scheme::Column::Code, "scheme_code")
         .column_as(organisation::Column::Name, "referring_organisation_name")
@@ -210,6 +215,25 @@ pub async fn find_summary(
         .pop()
         .map(CaseSummary::try_from)
         .transpose()
+}
+
+/// The summaries of these cases (those that exist), in one query.
+pub async fn find_summaries(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<Vec<CaseSummary>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    summary_select()
+        .filter(case::Column::Id.is_in(ids.iter().copied()))
+        .into_model::<SummaryRow>()
+        .all(db)
+        .await
+        .map_err(StoreError::db("reading cases"))?
+        .into_iter()
+        .map(CaseSummary::try_from)
+        .collect()
 }
 
 /// One case in full.
@@ -247,7 +271,6 @@ pub async fn with_referral(store: &Store, summary: CaseSummary) -> Result<CaseRe
         fire_check_recorded_at: row.fire_check_recorded_at,
         first_contact_at: row.first_contact_at,
         eligibility_warnings: split(&row.eligibility_warnings, "cases.eligibility_warnings")?,
-        repeat_of_case_id: row.repeat_of_case_id,
         nation: parse(&scheme.nation, "schemes.nation")?,
     };
     let clocks = clocks_of(db, summary.id).await?;

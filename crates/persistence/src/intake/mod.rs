@@ -165,9 +165,8 @@ pub async fn create_case(
     if let Some(level) = intake.risk_level {
         data.push(("risk_level", level.to_string()));
     }
-    if let Some(earlier) = repeat_of {
-        data.push(("repeat_of_case_id", earlier.to_string()));
-    }
+    // The link to an earlier case stays off the timeline: the timeline is the
+    // referrer's to read, and the earlier case may be another organisation's.
     let event = NewEvent {
         case_id: id,
         at: new.received_at,
