@@ -90,11 +90,8 @@ async fn no_personal_value_posted_through_the_api_is_stored_in_the_clear() {
     assert!(stored.contains("enc1:test-1:"), "sealed values are there");
     let mut checked = 0;
     for (pointer, value) in &canaries.fields {
-        // The partner's own reference is not personal data: it is kept in the clear so
-        // duplicates can be refused by a unique index.
-        if pointer == "/external_reference" {
-            continue;
-        }
+        // The partner's reference too: only its keyed blind index is stored beside the
+        // sealed referral.
         assert!(
             !stored.contains(value.as_str()),
             "{pointer} is stored in the clear"
@@ -102,7 +99,47 @@ async fn no_personal_value_posted_through_the_api_is_stored_in_the_clear() {
         checked += 1;
     }
     eprintln!("{checked} canary values posted; 0 found in storage");
-    assert!(checked >= 18);
+    assert!(checked >= 19);
+}
+
+/// A database from before external references were sealed keeps them in the clear;
+/// the next start moves each to its blind index, and duplicates are still refused.
+#[tokio::test]
+async fn external_references_kept_in_the_clear_are_sealed_at_start_up() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let legacy = "LEGACY-REF-7f3a9c";
+    let body = fixtures::eligible(legacy);
+    let case = app.refer_ok(&w.harbour, &body).await;
+    let id = case["id"].as_str().unwrap();
+    assert!(
+        !app.storage_text().await.contains(legacy),
+        "sealed from the start"
+    );
+    // As an older release wrote it.
+    app.rows_for(
+        &format!(
+            "UPDATE cases SET external_reference = '{legacy}', external_reference_index = NULL WHERE id = $1"
+        ),
+        id,
+    )
+    .await;
+    assert!(app.storage_text().await.contains(legacy));
+
+    let _restarted = app.second_instance().await;
+    let clear = app
+        .number("SELECT COUNT(*) AS n FROM cases WHERE external_reference IS NOT NULL")
+        .await;
+    assert_eq!(clear, 0);
+    assert!(
+        !app.storage_text().await.contains(legacy),
+        "moved to its blind index at start-up"
+    );
+    let duplicate = problem(app.refer(&w.harbour, &body).await, StatusCode::CONFLICT).await;
+    assert_eq!(duplicate["code"], "duplicate_external_reference");
+    assert_eq!(duplicate["existing_case"]["id"], case["id"]);
+    let (read, _) = app.read(&w.harbour, "referrer", id).await;
+    assert_eq!(read["external_reference"], legacy);
 }
 
 /// Replaces the stored referral of `id` with `sealed`.

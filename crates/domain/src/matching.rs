@@ -37,6 +37,11 @@ pub fn client_key(name: &str, date_of_birth: Date) -> String {
     canonical(&["client", &normalise(name), &date_of_birth.to_string()])
 }
 
+/// A partner's own reference for its referral, exactly as sent (it is an identifier).
+pub fn external_reference_key(reference: &str) -> String {
+    canonical(&["external_reference", reference])
+}
+
 /// The same home: postcode and normalised first address line.
 pub fn address_key(postcode: &Postcode, line1: &str) -> String {
     canonical(&["address", postcode.as_str(), &normalise(line1)])

@@ -66,7 +66,7 @@ pub fn case(
     };
     match view {
         View::Full => {
-            out.external_reference = Some(s.external_reference.clone());
+            out.external_reference = Some(r.referral.external_reference.clone());
             out.referring_organisation = Some(OrganisationRef {
                 id: s.referring_organisation_id,
                 name: s.referring_organisation_name.clone(),

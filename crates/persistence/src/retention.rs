@@ -89,6 +89,10 @@ async fn anonymise(
     let claimed = case::Entity::update_many()
         .col_expr(case::Column::AnonymisedAt, Expr::value(Some(now)))
         .col_expr(case::Column::ExternalReference, Expr::value(None::<String>))
+        .col_expr(
+            case::Column::ExternalReferenceIndex,
+            Expr::value(None::<String>),
+        )
         .col_expr(case::Column::ClientMatchKey, Expr::value(""))
         .col_expr(case::Column::AddressMatchKey, Expr::value(""))
         .filter(case::Column::Id.eq(case_id))

@@ -58,6 +58,9 @@ impl Application {
             .migrate()
             .await
             .context("cannot migrate the database")?;
+        sanctuary_persistence::intake::seal_legacy_external_references(&store)
+            .await
+            .context("cannot seal the external references kept in the clear")?;
 
         let mut keys = trusted_keys(settings)?;
         let mut demo_tokens = Vec::new();

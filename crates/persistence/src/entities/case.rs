@@ -15,7 +15,12 @@ pub struct Model {
     pub received_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
     pub urgent: bool,
+    /// Legacy only: the partner's reference in the clear, until the service seals it at
+    /// start-up (`intake::seal_legacy_external_references`); new cases leave it empty.
     pub external_reference: Option<String>,
+    /// Keyed blind index of the partner's reference (its value is in the sealed
+    /// referral); unique per referring organisation.
+    pub external_reference_index: Option<String>,
     pub referral_source: String,
     /// Comma-separated flag codes.
     pub flags: String,

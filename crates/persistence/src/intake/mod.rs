@@ -18,7 +18,7 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::audit::{self, NewAudit};
-use crate::crypto::REFERRAL_DETAILS;
+use crate::crypto::{Keyring, REFERRAL_DETAILS};
 use crate::entities::{case, case_referral, scheme_reference_counter as counter};
 use crate::error::is_unique_violation;
 use crate::events::{self, Actor, NewEvent};
@@ -110,8 +110,9 @@ pub async fn create_case(
         calendar,
     );
     let org_id = new.referring_organisation.id;
+    let keyring = store.keys()?;
     if let Some(existing) =
-        find_external_reference(store.connection(), org_id, new.referral).await?
+        find_external_reference(store.connection(), keyring, org_id, new.referral).await?
     {
         return Err(existing);
     }
@@ -120,7 +121,6 @@ pub async fn create_case(
     let year = new.received_at.year();
     let number = next_reference_number(&*tx, new.scheme.id, year).await?;
     let reference = case_reference(&new.scheme.reference_prefix, year, number);
-    let keyring = store.keys()?;
     let keys = MatchKeys::of(new.referral, keyring);
     let repeat_of = earlier_case(&*tx, new.scheme.id, &keys, new.received_at).await?;
     if let Err(err) = case_row(id, reference, &new, &intake, &keys, repeat_of)
@@ -131,7 +131,7 @@ pub async fn create_case(
         if is_unique_violation(&err) {
             drop(tx);
             if let Some(existing) =
-                find_external_reference(store.connection(), org_id, new.referral).await?
+                find_external_reference(store.connection(), keyring, org_id, new.referral).await?
             {
                 return Err(existing);
             }
@@ -204,6 +204,7 @@ pub async fn create_case(
 
 async fn find_external_reference(
     db: &impl ConnectionTrait,
+    keys: &Keyring,
     organisation_id: Uuid,
     referral: &Referral,
 ) -> Result<Option<IntakeError>, StoreError> {
@@ -214,13 +215,52 @@ async fn find_external_reference(
         .select_only()
         .columns([case::Column::Id, case::Column::Reference])
         .filter(case::Column::ReferringOrganisationId.eq(organisation_id))
-        .filter(case::Column::ExternalReference.eq(external.as_str()))
+        .filter(
+            case::Column::ExternalReferenceIndex.eq(rows::external_reference_index(keys, external)),
+        )
         .into_tuple()
         .one(db)
         .await
         .map_err(StoreError::db("checking an external reference"))?;
     Ok(found
         .map(|(case_id, reference)| IntakeError::DuplicateExternalReference { case_id, reference }))
+}
+
+/// Moves external references written in the clear (before they were sealed) to their
+/// blind index; the value itself is already in the sealed referral. Run at start-up;
+/// with nothing left to move it is one query.
+pub async fn seal_legacy_external_references(store: &Store) -> Result<u64, StoreError> {
+    let db = store.connection();
+    let keys = store.keys()?;
+    let legacy: Vec<(Uuid, String)> = case::Entity::find()
+        .select_only()
+        .columns([case::Column::Id, case::Column::ExternalReference])
+        .filter(case::Column::ExternalReference.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(StoreError::db("finding external references in the clear"))?;
+    for (id, reference) in &legacy {
+        case::Entity::update_many()
+            .col_expr(
+                case::Column::ExternalReferenceIndex,
+                Expr::value(rows::external_reference_index(keys, reference)),
+            )
+            .col_expr(case::Column::ExternalReference, Expr::value(None::<String>))
+            .filter(case::Column::Id.eq(*id))
+            .exec(db)
+            .await
+            .map_err(StoreError::db("sealing an external reference"))?;
+    }
+    if !legacy.is_empty() && db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        // The old values linger in free pages and the write-ahead log until rewritten.
+        for statement in ["VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"] {
+            db.execute_unprepared(statement)
+                .await
+                .map_err(StoreError::db("compacting the database"))?;
+        }
+    }
+    Ok(legacy.len() as u64)
 }
 
 /// The most recent case in the scheme for the same client or home that is still open

@@ -14,22 +14,33 @@ use crate::codec::join;
 use crate::crypto::Keyring;
 use crate::entities::{case, risk_assessment};
 
-/// Hashes that find the same client or the same home again.
+/// Hashes that find the same client, the same home or the same partner reference again.
 pub(crate) struct MatchKeys {
     pub client: String,
     pub address: String,
+    pub external_reference: Option<String>,
 }
 
 impl MatchKeys {
-    /// Blind indexes (keyed) of the client's and the home's canonical forms.
+    /// Blind indexes (keyed) of the client's, the home's and the partner reference's
+    /// canonical forms.
     pub fn of(r: &Referral, keys: &Keyring) -> Self {
         let client = matching::client_key(&r.client.name, r.client.date_of_birth);
         let address = matching::address_key(&r.client.address.postcode, &r.client.address.line1);
         Self {
             client: keys.blind_index(&client),
             address: keys.blind_index(&address),
+            external_reference: r
+                .external_reference
+                .as_deref()
+                .map(|reference| external_reference_index(keys, reference)),
         }
     }
+}
+
+/// The blind index under which a partner's reference is unique.
+pub(crate) fn external_reference_index(keys: &Keyring, reference: &str) -> String {
+    keys.blind_index(&matching::external_reference_key(reference))
 }
 
 /// The DASH answers as a JSON object by question code.
@@ -92,7 +103,9 @@ pub(super) fn case_row(
         version: Set(1),
         received_at: Set(new.received_at),
         updated_at: Set(new.received_at),
-        external_reference: Set(r.external_reference.clone()),
+        // The value itself is in the sealed referral; only its blind index is here.
+        external_reference: Set(None),
+        external_reference_index: Set(keys.external_reference.clone()),
         referral_source: Set(ReferralSource::from(new.referring_organisation.kind)
             .as_str()
             .into()),
