@@ -888,3 +888,45 @@ async fn holidays_are_the_shipped_table_plus_administrators_additions() {
         [("nation".to_owned(), "required".to_owned())]
     );
 }
+
+/// Four eyes on privilege: an administrator cannot give its own organisation a role in
+/// a scheme (it could then read every case); another operating organisation can.
+#[tokio::test]
+async fn an_administrator_cannot_grant_its_own_organisation_scheme_roles() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let own = set_roles(&app, "darlington", &w.operator, json!(["auditor"])).await;
+    let body = problem(own, StatusCode::FORBIDDEN).await;
+    assert_eq!(body["code"], "forbidden");
+    let audit = app.get_as(&w.operator, &["auditor"], "/api/v1/audit").await;
+    assert_ne!(audit.status(), StatusCode::OK, "it got nothing by trying");
+
+    // A second operating organisation's administrator may.
+    let second = sanctuary_persistence::organisations::create_with(
+        app.store.connection(),
+        sanctuary_persistence::organisations::NewOrganisation {
+            name: "Second Operators",
+            kind: sanctuary_domain::organisation::OrganisationKind::Other,
+            is_administrator: true,
+        },
+    )
+    .await
+    .unwrap();
+    let second = Org {
+        id: second.id,
+        name: second.name,
+    };
+    let granted = send(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/admin/schemes/darlington/members/{}", w.operator.id),
+        &app.token(&second, &["admin"]),
+        None,
+        Some(json!({"roles": ["auditor"]})),
+    )
+    .await;
+    assert_eq!(granted.status(), StatusCode::OK);
+    // Giving its own roles up needs nobody else.
+    let left = set_roles(&app, "darlington", &w.operator, json!([])).await;
+    assert_eq!(left.status(), StatusCode::OK);
+}

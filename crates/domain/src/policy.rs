@@ -6,6 +6,8 @@
 //! listed exactly when it could be fetched. The view a caller gets of a case is decided
 //! here too ([`view_for`]).
 
+use uuid::Uuid;
+
 use crate::organisation::Role;
 
 vocabulary! {
@@ -199,6 +201,13 @@ const RULES: &[(Role, Action, Relation)] = &[
 /// Whether a caller holding `role`, whose organisation has `relation`, may do `action`.
 pub fn permits(role: Role, action: Action, relation: Relation) -> bool {
     RULES.contains(&(role, action, relation))
+}
+
+/// Four eyes on privilege: an organisation never grants itself roles in a scheme; an
+/// administrator of another operating organisation does it. Giving roles up (an empty
+/// list) is always allowed.
+pub fn may_grant_scheme_roles(granting: Uuid, grantee: Uuid, roles: &[Role]) -> bool {
+    roles.is_empty() || granting != grantee
 }
 
 /// Whether any of `roles` may do `action` through any of `relations`.

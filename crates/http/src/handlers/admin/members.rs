@@ -2,6 +2,7 @@
 
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, delete, put};
+use sanctuary_domain::policy;
 use sanctuary_persistence::admin;
 use sanctuary_persistence::organisations;
 use sanctuary_persistence::schemes::{self, Scheme};
@@ -35,7 +36,8 @@ async fn scheme_and_org(
 /// Replaces its roles (an empty list removes it from the scheme). A scheme has one
 /// coordinator organisation: giving the role to a second one is `409
 /// coordinator_exists` (take it from the first in the same way). Cases already
-/// assigned to an organisation stay assigned.
+/// assigned to an organisation stay assigned. An administrator cannot grant its own
+/// organisation roles (403): another operating organisation's administrator does it.
 #[utoipa::path(
     tag = "administration",
     params(
@@ -45,7 +47,7 @@ async fn scheme_and_org(
     request_body = MemberRolesBody,
     responses(
         (status = 200, body = MemberView),
-        (status = 403, description = "Not an administrator.", body = crate::errors::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator, or granting its own organisation roles.", body = crate::errors::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such scheme or organisation.", body = crate::errors::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The scheme has another coordinator (`coordinator_exists`).", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
@@ -62,6 +64,12 @@ pub async fn put_member(
     let (code, org) = path.into_inner();
     let (scheme, org_id) = scheme_and_org(&state, &code, &org).await?;
     let roles = body.parse(MemberRolesBody::roles)?;
+    if !policy::may_grant_scheme_roles(caller.organisation.id, org_id, &roles) {
+        tracing::warn!("refused: an administrator granting its own organisation scheme roles");
+        return Err(ApiError::forbidden(
+            "An organisation cannot grant itself scheme roles: an administrator of another operating organisation must do it.",
+        ));
+    }
     admin::set_member_roles(&state.store, &scheme, org_id, &roles, &by)
         .await
         .map_err(|e| refused(e, "scheme"))?;
