@@ -63,7 +63,9 @@ pub async fn replicate(database_url: &str, times: u32) -> anyhow::Result<()> {
         .map(|c| match c.as_str() {
             "id" => "r.new_id".to_owned(),
             // Unique per copy, copies of copies too: this round's starting size, then k.
-            "reference" | "external_reference" => format!("c.{c} || '-{before}-' || r.k"),
+            "reference" | "external_reference" | "external_reference_index" => {
+                format!("c.{c} || '-{before}-' || r.k")
+            }
             _ => format!("c.{c}"),
         })
         .collect();

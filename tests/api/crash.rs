@@ -224,7 +224,7 @@ async fn acknowledged_writes_survive_kill_9_and_retries_take_effect_once() {
     let cases = app.number("SELECT COUNT(*) AS n FROM cases").await;
     assert_eq!(cases as usize, acknowledged.len());
     let refs = app
-        .number("SELECT COUNT(DISTINCT external_reference) AS n FROM cases")
+        .number("SELECT COUNT(DISTINCT external_reference_index) AS n FROM cases")
         .await;
     assert_eq!(refs, cases);
     // Nothing half-written: every case has its referral, its intake event and audit

@@ -94,6 +94,7 @@ async fn expired_cases_are_anonymised_and_held_ones_kept() {
         (
             "partner reference and match keys",
             "SELECT id FROM cases WHERE id = $1 AND (external_reference IS NOT NULL \
+             OR external_reference_index IS NOT NULL \
              OR client_match_key <> '' OR address_match_key <> '')",
         ),
     ] {
