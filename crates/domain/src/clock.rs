@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime};
 
 use crate::calendar::{Calendar, london};
+use crate::consent::{ConsentPurpose, ConsentsInForce};
 
 vocabulary! {
     /// Which service standard a clock measures.
@@ -348,6 +349,30 @@ impl Clock {
         let due_day = london::local_date(self.due_at - Duration::seconds(1));
         Some(calendar.working_days_between(london::local_date(now), due_day))
     }
+}
+
+/// The clocks `event` starts under the scheme's `rules`, skipping any the case already
+/// has; follow-up contact clocks only with the client's consent.
+pub fn start_clocks(
+    rules: &[ClockRule],
+    consents: &ConsentsInForce,
+    existing: &[Clock],
+    event: ClockEvent,
+    at: OffsetDateTime,
+    calendar: &Calendar,
+) -> Vec<Clock> {
+    rules
+        .iter()
+        .filter(|rule| rule.start == event)
+        .filter(|rule| match rule.condition {
+            Some(ClockCondition::FollowUpConsent) => {
+                consents.given(ConsentPurpose::FollowUpContact)
+            }
+            None => true,
+        })
+        .filter(|rule| !existing.iter().any(|c| c.kind == rule.kind))
+        .map(|rule| Clock::start(rule, at, calendar))
+        .collect()
 }
 
 #[cfg(test)]

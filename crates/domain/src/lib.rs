@@ -16,6 +16,7 @@ pub mod consent;
 pub mod contact;
 pub mod dash;
 pub mod eligibility;
+pub mod intake;
 pub mod matching;
 pub mod measures;
 pub mod organisation;

@@ -1,6 +1,9 @@
-//! Risk levels from the DASH score, by the scheme's bands.
+//! Risk levels from the DASH score, by the scheme's bands, and the flags risk raises.
 
 use serde::{Deserialize, Serialize};
+use time::{Date, Duration};
+
+use crate::case::CaseFlag;
 
 vocabulary! {
     /// Risk level, as the monitoring template counts it.
@@ -70,6 +73,61 @@ pub fn level(
         (by_score, judged) => by_score.max(judged),
     };
     Ok(RiskOutcome { score_level, level })
+}
+
+/// The flags a risk assessment decides (replaced wholesale on each assessment).
+pub const RISK_FLAGS: [CaseFlag; 4] = [
+    CaseFlag::HighRiskWithoutMarac,
+    CaseFlag::PotentialEscalation,
+    CaseFlag::RepeatMaracReferralNeeded,
+    CaseFlag::SafeguardingReferralNeeded,
+];
+
+/// What the risk flags depend on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RiskFlagFacts {
+    pub level: Option<RiskLevel>,
+    pub score: Option<u8>,
+    pub marac_referred: bool,
+    pub marac_date: Option<Date>,
+    pub care_and_support_needs: bool,
+    pub incidents_last_12_months: Option<u32>,
+    pub new_incident: bool,
+}
+
+/// The risk flags for the given facts: high risk without MARAC, potential escalation,
+/// a new incident within 12 months of a MARAC referral, safeguarding.
+/// `escalation_incidents` is the scheme's threshold for potential escalation.
+pub fn risk_flags(escalation_incidents: u32, f: &RiskFlagFacts, today: Date) -> Vec<CaseFlag> {
+    // Referred to MARAC within the last 12 months: the meeting was in that window, is
+    // still to come, or its date is unknown (err on the side of flagging).
+    let recent_marac = f.marac_referred
+        && f.marac_date
+            .is_none_or(|d| today - d <= Duration::days(365));
+    let rules = [
+        (
+            f.level == Some(RiskLevel::High) && !f.marac_referred,
+            CaseFlag::HighRiskWithoutMarac,
+        ),
+        (
+            f.incidents_last_12_months
+                .is_some_and(|n| n >= escalation_incidents),
+            CaseFlag::PotentialEscalation,
+        ),
+        (
+            f.new_incident && recent_marac,
+            CaseFlag::RepeatMaracReferralNeeded,
+        ),
+        (
+            f.care_and_support_needs && f.score.unwrap_or(0) >= 1,
+            CaseFlag::SafeguardingReferralNeeded,
+        ),
+    ];
+    rules
+        .into_iter()
+        .filter(|(raised, _)| *raised)
+        .map(|(_, f)| f)
+        .collect()
 }
 
 #[cfg(test)]

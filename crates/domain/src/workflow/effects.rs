@@ -3,14 +3,16 @@
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use super::vocabulary::{
+    CancelReason, CloseReason, ContactMethod, ContactOutcome, DeclineReason, FeelsSafer,
+    FireCheckOutcome, HoldReason,
+};
+use super::works::WorksItem;
 use crate::case::{CaseFlag, CaseStatus};
 use crate::clock::Clock;
 use crate::consent::{ConsentPurpose, ConsentStatus};
 use crate::dash::Dash;
 use crate::risk::RiskLevel;
-use crate::workflow::command::{ContactMethod, ContactOutcome, FeelsSafer, FireCheckOutcome};
-use crate::workflow::works::WorksItem;
-use crate::workflow::{CancelReason, CloseReason, DeclineReason, HoldReason};
 
 /// The case's columns an action sets (`Some` = set to this value).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -4,7 +4,8 @@ pub(crate) mod rows;
 
 use sanctuary_domain::audit::AuditOutcome;
 use sanctuary_domain::calendar::Calendar;
-use sanctuary_domain::case::{CaseStatus, Intake};
+use sanctuary_domain::case::CaseStatus;
+use sanctuary_domain::intake::Intake;
 use sanctuary_domain::organisation::ReferralSource;
 use sanctuary_domain::policy::Action;
 use sanctuary_domain::referral::Referral;

@@ -1,7 +1,8 @@
 //! The rows a referral opens a case with.
 
 use sanctuary_domain::age::{AgeBand, age_on};
-use sanctuary_domain::case::{CaseFlag, CaseStatus, Intake};
+use sanctuary_domain::case::{CaseFlag, CaseStatus};
+use sanctuary_domain::intake::Intake;
 use sanctuary_domain::matching;
 use sanctuary_domain::organisation::ReferralSource;
 use sanctuary_domain::referral::{Disability, Referral, YesNo};

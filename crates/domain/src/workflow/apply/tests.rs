@@ -1,5 +1,4 @@
 use crate::consent::{ConsentPurpose, ConsentStatus, ConsentsInForce, IntakeConsents};
-use crate::workflow::effects::NoteKind;
 use time::macros::{date, datetime};
 
 use super::*;
@@ -7,6 +6,18 @@ use crate::clock::{ClockKind, ClockState};
 use crate::consent::{ConsentDecision, ConsentMethod};
 use crate::measures;
 use crate::scheme::Nation;
+use crate::workflow::*;
+use crate::{
+    calendar::Calendar,
+    case::{CaseFlag, CaseStatus},
+    clock::{Clock, ClockEvent, start_clocks},
+    dash::Dash,
+    eligibility::EligibilityWarning,
+    risk::RiskLevel,
+    settings::SchemeSettings,
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
 
 fn cal() -> Calendar {
     Calendar::shipped(Nation::EnglandAndWales)
@@ -29,7 +40,7 @@ fn case(status: CaseStatus) -> CaseSnapshot {
     let settings = SchemeSettings::default();
     let consents = consents(ConsentDecision::Given);
     let clocks = start_clocks(
-        &settings,
+        &settings.clocks,
         &consents,
         &[],
         ClockEvent::ReferralReceived,
@@ -617,13 +628,14 @@ fn a_repeat_marac_needs_a_referral_within_the_last_twelve_months() {
     let settings = SchemeSettings::default();
     let today = date!(2026 - 11 - 23);
     let flags = |marac_date| {
-        let facts = crate::workflow::RiskFlagFacts {
+        let facts = crate::risk::RiskFlagFacts {
             marac_referred: true,
             marac_date,
             new_incident: true,
             ..Default::default()
         };
-        risk_flags(&settings, &facts, today).contains(&CaseFlag::RepeatMaracReferralNeeded)
+        crate::risk::risk_flags(settings.escalation_incidents, &facts, today)
+            .contains(&CaseFlag::RepeatMaracReferralNeeded)
     };
     assert!(flags(Some(date!(2025 - 11 - 24))), "within a year");
     assert!(!flags(Some(date!(2025 - 11 - 22))), "more than a year ago");

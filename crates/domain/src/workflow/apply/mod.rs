@@ -1,0 +1,330 @@
+//! Actions on a case as pure functions: a snapshot of the case and a typed command in,
+//! the effects (or why not) out. `apply` is the state machine's policy; what a single
+//! action records is worked out beside it (works, consent, reassessment). Persistence
+//! commits the effects; nothing here does I/O.
+
+mod consent;
+mod reassessment;
+mod works;
+
+use time::OffsetDateTime;
+
+use super::command::{CaseSnapshot, Command, FOLLOW_UP_MILESTONES};
+use super::effects::{Effects, NoteKind, Record};
+use super::refusal::{ActionError, Conflict, invalid, not_in_future, other_text};
+use super::transitions::next_status;
+use super::vocabulary::{CancelReason, CloseReason, ContactOutcome, DeclineReason, HoldReason};
+use crate::calendar::{Calendar, london};
+use crate::case::CaseStatus;
+use crate::clock::{ClockEvent, start_clocks};
+use crate::consent::{ConsentPurpose, ConsentStatus};
+use crate::violation::ViolationCode;
+
+use consent::record_consent;
+use reassessment::reassess;
+pub use works::estimated_total;
+use works::{approve, complete, recommend};
+
+/// Applies `command` to the case as of `at`.
+pub fn apply(
+    case: &CaseSnapshot,
+    command: Command,
+    at: OffsetDateTime,
+    calendar: &Calendar,
+) -> Result<Effects, ActionError> {
+    let action = command.action();
+    let next = match &command {
+        // Without installation consent the case cannot go on: it ends as withdrawn.
+        Command::RecordConsent(c)
+            if c.purpose == ConsentPurpose::Installation
+                && c.status != ConsentStatus::Given
+                && case.status.is_open() =>
+        {
+            CaseStatus::Withdrawn
+        }
+        _ => next_status(case.status, case.held_from, action)?,
+    };
+    let held_from = match (next, case.status) {
+        (CaseStatus::OnHold, CaseStatus::OnHold) => case.held_from,
+        (CaseStatus::OnHold, from) => Some(from),
+        _ => None,
+    };
+    let mut fx = Effects::new(next, held_from);
+    let mut clocks = case.clocks.clone();
+    let event = match command {
+        Command::Accept { override_reason } => {
+            let missing: Vec<&str> = [
+                ConsentPurpose::Installation,
+                ConsentPurpose::InformationSharing,
+            ]
+            .into_iter()
+            .filter(|p| !case.consents.given(*p))
+            .map(ConsentPurpose::as_str)
+            .collect();
+            if !missing.is_empty() {
+                return Err(ActionError::Conflict {
+                    code: Conflict::ConsentRequired,
+                    message: format!(
+                        "the case cannot be accepted without consent to: {}",
+                        missing.join(", ")
+                    )
+                    .into(),
+                });
+            }
+            if !case.eligibility_warnings.is_empty() {
+                if override_reason.is_none() {
+                    let warnings: Vec<&str> = case
+                        .eligibility_warnings
+                        .iter()
+                        .map(|w| w.as_str())
+                        .collect();
+                    return Err(invalid(
+                        "/override_reason",
+                        ViolationCode::RequiredByAnswer,
+                        format!(
+                            "accepting despite eligibility warnings ({}) needs a reason",
+                            warnings.join(", ")
+                        ),
+                    ));
+                }
+                for w in &case.eligibility_warnings {
+                    fx.data("overridden_warning", w);
+                }
+            }
+            fx.changes.decided_at = Some(at);
+            fx.note(NoteKind::AcceptanceOverride, override_reason);
+            Some((ClockEvent::CaseAccepted, None))
+        }
+        Command::Decline { reason, other } => {
+            other_text(reason == DeclineReason::Other, &other)?;
+            fx.changes.decided_at = Some(at);
+            fx.changes.decline_reason = Some(reason);
+            fx.data("reason", reason);
+            fx.note(NoteKind::DeclineDetail, other);
+            None
+        }
+        Command::AssignAssessor { organisation_id } => {
+            fx.changes.assessor_organisation_id = Some(organisation_id);
+            fx.data("assessor_organisation_id", organisation_id);
+            Some((ClockEvent::AssessorAssigned, None))
+        }
+        Command::RecordAssessment {
+            visit_date,
+            findings,
+            recommendations,
+        } => {
+            not_in_future("/visit_date", visit_date, at)?;
+            fx.works_added = recommend(case, recommendations)?;
+            fx.records.push(Record::Assessment { visit_date });
+            fx.data("visit_date", visit_date);
+            for item in &fx.works_added {
+                fx.event_data
+                    .push(("recommended", item.measure_code.clone()));
+            }
+            fx.note(NoteKind::AssessmentFindings, findings);
+            Some((ClockEvent::AssessmentRecorded, None))
+        }
+        Command::ApproveWorks(approval) => {
+            approve(case, approval, &mut fx)?;
+            None
+        }
+        Command::OrderWorks { organisation_id } => {
+            fx.changes.contractor_organisation_id = Some(organisation_id);
+            fx.data("contractor_organisation_id", organisation_id);
+            Some((ClockEvent::WorksOrdered, None))
+        }
+        Command::StartWorks => Some((ClockEvent::WorksStarted, None)),
+        Command::CompleteWorks { results } => {
+            complete(case, results, &mut fx)?;
+            fx.changes.works_completed_at = Some(at);
+            // Kept, so the report averages it in SQL: UK working days of the scheme's
+            // calendar, the referral's day being day 0.
+            let days = calendar
+                .working_days_between(london::local_date(case.received_at), london::local_date(at));
+            fx.changes.days_to_installation = Some(u32::try_from(days).unwrap_or(0));
+            Some((ClockEvent::WorksCompleted, None))
+        }
+        Command::RecordContact {
+            method,
+            outcome,
+            notes,
+        } => {
+            fx.records.push(Record::Contact {
+                at,
+                method,
+                outcome,
+            });
+            fx.data("method", method);
+            fx.data("outcome", outcome);
+            fx.note(NoteKind::Contact, notes);
+            let first = outcome == ContactOutcome::SpokeToClient && case.first_contact_at.is_none();
+            if first {
+                fx.changes.first_contact_at = Some(at);
+            }
+            first.then_some((ClockEvent::ClientContacted, None))
+        }
+        Command::RecordFireCheck {
+            checked_on,
+            outcome,
+            notes,
+        } => {
+            not_in_future("/checked_on", checked_on, at)?;
+            fx.records.push(Record::FireCheck {
+                checked_on,
+                outcome,
+            });
+            fx.changes.fire_check_recorded_at = Some(at);
+            fx.data("outcome", outcome);
+            fx.data("checked_on", checked_on);
+            fx.note(NoteKind::FireCheck, notes);
+            Some((ClockEvent::FireCheckRecorded, None))
+        }
+        Command::RecordFollowUpVisit { visited_on, notes } => {
+            not_in_future("/visited_on", visited_on, at)?;
+            fx.records.push(Record::FollowUpVisit { visited_on });
+            fx.data("visited_on", visited_on);
+            fx.note(NoteKind::FollowUpVisit, notes);
+            Some((ClockEvent::FollowUpVisitRecorded, None))
+        }
+        Command::RecordFollowUpContact {
+            contacted_on,
+            milestone_months,
+            feels_safer,
+            notes,
+        } => {
+            if !case.consents.given(ConsentPurpose::FollowUpContact) {
+                return Err(ActionError::Conflict {
+                    code: Conflict::FollowUpConsentRequired,
+                    message: "the client did not consent to follow-up contact".into(),
+                });
+            }
+            if !FOLLOW_UP_MILESTONES.contains(&milestone_months) {
+                return Err(invalid(
+                    "/milestone_months",
+                    ViolationCode::InvalidValue,
+                    "must be 3, 6 or 12",
+                ));
+            }
+            not_in_future("/contacted_on", contacted_on, at)?;
+            fx.records.push(Record::FollowUpContact {
+                contacted_on,
+                milestone_months,
+                feels_safer,
+            });
+            fx.data("milestone_months", milestone_months);
+            fx.data("feels_safer", feels_safer);
+            fx.note(NoteKind::FollowUpContact, notes);
+            Some((ClockEvent::FollowUpContactRecorded, Some(milestone_months)))
+        }
+        Command::Close { reason, other } => {
+            other_text(reason == CloseReason::Other, &other)?;
+            let needs_check = case
+                .works
+                .iter()
+                .any(|w| w.installed() && w.requires_fire_check);
+            if needs_check && !case.fire_check_recorded {
+                return Err(ActionError::Conflict {
+                    code: Conflict::FireCheckRequired,
+                    message: "a fitted measure needs a fire safety check before the case can close"
+                        .into(),
+                });
+            }
+            fx.changes.close_reason = Some(reason);
+            fx.data("reason", reason);
+            fx.note(NoteKind::CloseDetail, other);
+            None
+        }
+        Command::Cancel { reason, other } => {
+            other_text(reason == CancelReason::Other, &other)?;
+            fx.changes.cancel_reason = Some(reason);
+            fx.data("reason", reason);
+            fx.note(NoteKind::CancelDetail, other);
+            None
+        }
+        Command::Hold { reason, note } => {
+            if reason == HoldReason::WaitingForLandlord
+                && !case.consents.given(ConsentPurpose::LandlordContact)
+            {
+                return Err(ActionError::Conflict {
+                    code: Conflict::ConsentRequired,
+                    message: "the client has not consented to the landlord being contacted".into(),
+                });
+            }
+            fx.changes.hold_reason = Some(Some(reason));
+            fx.data("reason", reason);
+            fx.note(NoteKind::HoldDetail, note);
+            None
+        }
+        Command::Resume => {
+            fx.changes.hold_reason = Some(None);
+            None
+        }
+        Command::Withdraw { note } => {
+            fx.note(NoteKind::Withdrawal, note);
+            None
+        }
+        Command::RecordRiskAssessment(input) => {
+            reassess(case, input, at, &mut fx)?;
+            None
+        }
+        Command::RecordConsent(change) => {
+            record_consent(case, change, at, &mut fx, &mut clocks)?;
+            None
+        }
+        Command::SetLegalHold { held, reason } => {
+            if held && reason.is_none() {
+                return Err(invalid(
+                    "/reason",
+                    ViolationCode::RequiredByAnswer,
+                    "say why the case is held (e.g. the litigation or inquiry)",
+                ));
+            }
+            fx.legal_hold = Some(held);
+            fx.data("held", held);
+            fx.note(NoteKind::LegalHold, reason);
+            None
+        }
+    };
+
+    // Every case that ends (declined, cancelled, withdrawn, closed) records when it
+    // ended: retention counts from then.
+    if next.is_terminal() && case.status.is_open() {
+        fx.changes.ended_at = Some(at);
+    }
+
+    // Clocks: a hold pauses them, a resume restarts them, an ending cancels them; events
+    // stop the clocks they end and start those they begin.
+    for clock in &mut clocks {
+        let before = clock.clone();
+        match next {
+            CaseStatus::OnHold if case.status != CaseStatus::OnHold => clock.pause(at),
+            s if s.is_terminal() => clock.cancel(at),
+            _ if case.status == CaseStatus::OnHold && next != CaseStatus::OnHold => {
+                clock.resume(at, calendar)
+            }
+            _ => {}
+        }
+        if let Some((event, milestone)) = event
+            && clock.stopped_by(event, milestone)
+        {
+            clock.stop(at);
+        }
+        if *clock != before {
+            fx.clocks.push(clock.clone());
+        }
+    }
+    if let Some((event, _)) = event {
+        fx.clocks.extend(start_clocks(
+            &case.settings.clocks,
+            &case.consents,
+            &clocks,
+            event,
+            at,
+            calendar,
+        ));
+    }
+    Ok(fx)
+}
+
+#[cfg(test)]
+mod tests;

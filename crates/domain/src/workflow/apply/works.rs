@@ -1,0 +1,199 @@
+//! Measures through an action: recommended at assessment, approved against the
+//! household budget, fitted (or not) at completion.
+
+use uuid::Uuid;
+
+use super::super::command::{CaseSnapshot, ItemApproval, ItemResult};
+use super::super::effects::{Effects, NoteKind};
+use super::super::refusal::{ActionError, invalid};
+use super::super::works::{ItemOutcome, Recommendation, WorksItem};
+use crate::violation::{ViolationCode, Violations};
+
+fn money(pence: i64) -> String {
+    format!("£{}.{:02}", pence / 100, pence % 100)
+}
+
+pub(super) fn recommend(
+    case: &CaseSnapshot,
+    recommendations: Vec<Recommendation>,
+) -> Result<Vec<WorksItem>, ActionError> {
+    let mut v = Violations::new();
+    let mut items = Vec::new();
+    for (i, r) in recommendations.into_iter().enumerate() {
+        let Some(measure) = case.catalogue.iter().find(|m| m.code == r.measure_code) else {
+            v.add(
+                format!("/recommended_measures/{i}/measure_code"),
+                ViolationCode::InvalidValue,
+                "is not in the scheme's measures catalogue (GET /api/v1/measures)",
+            );
+            continue;
+        };
+        let estimate = r
+            .estimated_cost_pence
+            .unwrap_or(measure.unit_cost_pence * i64::from(r.quantity));
+        items.push(WorksItem {
+            id: Uuid::now_v7(),
+            measure_code: measure.code.clone(),
+            name: measure.name.clone(),
+            report_row: measure.report_row,
+            requires_fire_check: measure.requires_fire_check,
+            quantity: r.quantity,
+            location: r.location,
+            estimated_cost_pence: estimate,
+            approved: false,
+            outcome: None,
+        });
+    }
+    v.into_result(items).map_err(ActionError::Invalid)
+}
+
+/// The estimated cost of the works items `chosen` (what approving them commits to).
+pub fn estimated_total(works: &[WorksItem], chosen: &[Uuid]) -> i64 {
+    works
+        .iter()
+        .filter(|w| chosen.contains(&w.id))
+        .map(|w| w.estimated_cost_pence)
+        .sum()
+}
+
+pub(super) fn approve(
+    case: &CaseSnapshot,
+    approval: ItemApproval,
+    fx: &mut Effects,
+) -> Result<(), ActionError> {
+    let chosen: Vec<Uuid> = match &approval.items {
+        None => case.works.iter().map(|w| w.id).collect(),
+        Some(ids) => {
+            let mut v = Violations::new();
+            for (i, id) in ids.iter().enumerate() {
+                if !case.works.iter().any(|w| w.id == *id) {
+                    v.add(
+                        format!("/items/{i}"),
+                        ViolationCode::InvalidValue,
+                        "is not a measure recommended for this case",
+                    );
+                }
+            }
+            v.into_result(ids.clone()).map_err(ActionError::Invalid)?
+        }
+    };
+    if chosen.is_empty() {
+        return Err(invalid(
+            "/items",
+            ViolationCode::TooShort,
+            "approve at least one recommended measure",
+        ));
+    }
+    let total = estimated_total(&case.works, &chosen);
+    let limit = case.settings.household_budget_limit_pence;
+    if total > limit && approval.funder_approval_reference.is_none() {
+        return Err(invalid(
+            "/funder_approval_reference",
+            ViolationCode::RequiredByAnswer,
+            format!(
+                "the approved total {} is above the scheme's per-household limit {}: record the funder's approval",
+                money(total),
+                money(limit)
+            ),
+        ));
+    }
+    for item in case.works.iter().filter(|w| chosen.contains(&w.id)) {
+        fx.works_changed.push(WorksItem {
+            approved: true,
+            ..item.clone()
+        });
+        fx.event_data.push(("approved", item.measure_code.clone()));
+    }
+    fx.changes.approved_cost_pence = Some(total);
+    fx.data("approved_cost_pence", total);
+    if let Some(reference) = approval.funder_approval_reference {
+        fx.data("funder_approval_reference", &reference);
+        fx.changes.funder_approval_reference = Some(reference);
+    }
+    Ok(())
+}
+
+pub(super) fn complete(
+    case: &CaseSnapshot,
+    results: Vec<ItemResult>,
+    fx: &mut Effects,
+) -> Result<(), ActionError> {
+    let mut v = Violations::new();
+    let approved: Vec<&WorksItem> = case.works.iter().filter(|w| w.approved).collect();
+    let mut done = Vec::new();
+    for (i, r) in results.iter().enumerate() {
+        let at = |field: &str| format!("/results/{i}/{field}");
+        let Some(item) = approved.iter().find(|w| w.id == r.item_id) else {
+            v.add(
+                at("item_id"),
+                ViolationCode::InvalidValue,
+                "is not an approved measure of this case",
+            );
+            continue;
+        };
+        if done.contains(&r.item_id) {
+            v.add(
+                at("item_id"),
+                ViolationCode::DuplicateItems,
+                "has more than one result",
+            );
+            continue;
+        }
+        done.push(r.item_id);
+        let outcome = if r.installed {
+            match r.actual_cost_pence {
+                Some(cost) => ItemOutcome::Installed {
+                    actual_cost_pence: cost,
+                },
+                None => {
+                    v.add(
+                        at("actual_cost_pence"),
+                        ViolationCode::RequiredByAnswer,
+                        "give the actual cost of an installed measure",
+                    );
+                    continue;
+                }
+            }
+        } else {
+            if r.reason.is_none() {
+                v.add(
+                    at("reason"),
+                    ViolationCode::RequiredByAnswer,
+                    "say why the measure was not installed",
+                );
+                continue;
+            }
+            ItemOutcome::NotInstalled
+        };
+        fx.works_changed.push(WorksItem {
+            outcome: Some(outcome),
+            ..(*item).clone()
+        });
+        fx.note(
+            NoteKind::NotInstalledReason,
+            r.reason.clone().filter(|_| !r.installed),
+        );
+    }
+    let missing = approved.iter().filter(|w| !done.contains(&w.id)).count();
+    if missing > 0 {
+        v.add(
+            "/results",
+            ViolationCode::IncompleteAnswers,
+            format!("record a result for every approved measure ({missing} missing)"),
+        );
+    }
+    if !v.is_empty() {
+        return Err(ActionError::Invalid(v));
+    }
+    let cost: i64 = fx
+        .works_changed
+        .iter()
+        .map(WorksItem::actual_cost_pence)
+        .sum();
+    let installed = fx.works_changed.iter().filter(|w| w.installed()).count();
+    fx.changes.works_cost_pence = Some(cost);
+    fx.data("installed", installed);
+    fx.data("not_installed", fx.works_changed.len() - installed);
+    fx.data("works_cost_pence", cost);
+    Ok(())
+}

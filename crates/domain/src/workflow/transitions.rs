@@ -1,0 +1,213 @@
+//! Which action moves a case from which status to which: the state machine's table.
+
+use crate::case::CaseStatus;
+use crate::policy::Action;
+
+/// An action not possible in the case's current status.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{action}` is not possible while the case is `{status}`")]
+pub struct IllegalTransition {
+    pub action: Action,
+    pub status: CaseStatus,
+}
+/// Statuses from which works can still be cancelled.
+fn before_works_complete(status: CaseStatus) -> bool {
+    use CaseStatus::*;
+    matches!(
+        status,
+        Accepted | Assessment | Assessed | WorksApproved | WorksOrdered | WorksInProgress
+    )
+}
+
+/// The status `action` leads to from `status` (`held_from`: where an on-hold case was).
+pub fn next_status(
+    status: CaseStatus,
+    held_from: Option<CaseStatus>,
+    action: Action,
+) -> Result<CaseStatus, IllegalTransition> {
+    use Action as A;
+    use CaseStatus as S;
+    let illegal = || IllegalTransition { action, status };
+    let next = match (action, status) {
+        (A::Accept, S::Received) => S::Accepted,
+        (A::Decline, S::Received) => S::Declined,
+        (A::AssignAssessor, S::Accepted) => S::Assessment,
+        (A::RecordAssessment, S::Assessment) => S::Assessed,
+        (A::ApproveWorks, S::Assessed) => S::WorksApproved,
+        (A::OrderWorks, S::WorksApproved) => S::WorksOrdered,
+        (A::StartWorks, S::WorksOrdered) => S::WorksInProgress,
+        (A::CompleteWorks, S::WorksInProgress) => S::WorksCompleted,
+        (A::RecordFollowUpVisit, S::WorksCompleted) => S::FollowUp,
+        (A::Close, S::WorksCompleted | S::FollowUp) => S::Closed,
+        (A::Cancel, s) if before_works_complete(s) => S::Cancelled,
+        (A::Cancel, S::OnHold) if held_from.is_some_and(before_works_complete) => S::Cancelled,
+        (A::Hold, s) if s.is_open() && s != S::OnHold => S::OnHold,
+        (A::Resume, S::OnHold) => held_from.ok_or_else(illegal)?,
+        (A::Withdraw, s) if s.is_open() => S::Withdrawn,
+        // Recording without moving the case. A consent can change at any time.
+        (A::RecordContact | A::RecordRiskAssessment, s) if s.is_open() => s,
+        (A::RecordConsent | A::SetLegalHold, s) => s,
+        (A::RecordFireCheck | A::RecordFollowUpContact, s @ (S::WorksCompleted | S::FollowUp)) => s,
+        _ => return Err(illegal()),
+    };
+    Ok(next)
+}
+
+/// Every case action possible in `status`, whoever may take it.
+pub fn possible_actions(status: CaseStatus, held_from: Option<CaseStatus>) -> Vec<Action> {
+    Action::ALL
+        .iter()
+        .copied()
+        .filter(|a| a.is_case_action() && next_status(status, held_from, *a).is_ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Action as A;
+    use CaseStatus as S;
+
+    /// The intended table, written out: (status, action, next).
+    const MOVES: &[(S, A, S)] = &[
+        (S::Received, A::Accept, S::Accepted),
+        (S::Received, A::Decline, S::Declined),
+        (S::Accepted, A::AssignAssessor, S::Assessment),
+        (S::Assessment, A::RecordAssessment, S::Assessed),
+        (S::Assessed, A::ApproveWorks, S::WorksApproved),
+        (S::WorksApproved, A::OrderWorks, S::WorksOrdered),
+        (S::WorksOrdered, A::StartWorks, S::WorksInProgress),
+        (S::WorksInProgress, A::CompleteWorks, S::WorksCompleted),
+        (S::WorksCompleted, A::RecordFollowUpVisit, S::FollowUp),
+        (S::WorksCompleted, A::Close, S::Closed),
+        (S::FollowUp, A::Close, S::Closed),
+    ];
+
+    fn expected(status: S, held_from: Option<S>, action: A) -> Option<S> {
+        if let Some(&(_, _, next)) = MOVES.iter().find(|(s, a, _)| *s == status && *a == action) {
+            return Some(next);
+        }
+        let open = status.is_open();
+        let before_complete = |s: S| {
+            matches!(
+                s,
+                S::Accepted
+                    | S::Assessment
+                    | S::Assessed
+                    | S::WorksApproved
+                    | S::WorksOrdered
+                    | S::WorksInProgress
+            )
+        };
+        match action {
+            A::Hold if open && status != S::OnHold => Some(S::OnHold),
+            A::Resume if status == S::OnHold => held_from,
+            A::Withdraw if open => Some(S::Withdrawn),
+            A::Cancel
+                if before_complete(status)
+                    || (status == S::OnHold && held_from.is_some_and(before_complete)) =>
+            {
+                Some(S::Cancelled)
+            }
+            A::RecordContact | A::RecordRiskAssessment if open => Some(status),
+            A::RecordConsent | A::SetLegalHold => Some(status),
+            A::RecordFireCheck | A::RecordFollowUpContact
+                if matches!(status, S::WorksCompleted | S::FollowUp) =>
+            {
+                Some(status)
+            }
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn every_status_and_action_pair_behaves_as_the_table_says() {
+        let mut checked = 0;
+        for &status in S::ALL {
+            let helds: Vec<Option<S>> = if status == S::OnHold {
+                S::ALL
+                    .iter()
+                    .filter(|s| s.is_open() && **s != S::OnHold)
+                    .map(|s| Some(*s))
+                    .collect()
+            } else {
+                vec![None]
+            };
+            for held_from in helds {
+                for &action in A::ALL.iter().filter(|a| a.is_case_action()) {
+                    let got = next_status(status, held_from, action).ok();
+                    assert_eq!(
+                        got,
+                        expected(status, held_from, action),
+                        "{status} (held from {held_from:?}) + {action}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 200, "{checked} combinations");
+    }
+
+    #[test]
+    fn terminal_cases_allow_nothing_but_recording_consent() {
+        for status in [S::Declined, S::Closed, S::Cancelled, S::Withdrawn] {
+            assert_eq!(
+                possible_actions(status, None),
+                [A::RecordConsent, A::SetLegalHold],
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn resume_returns_to_where_the_case_was() {
+        for &from in S::ALL.iter().filter(|s| s.is_open() && **s != S::OnHold) {
+            let held = next_status(from, None, A::Hold).unwrap();
+            assert_eq!(held, S::OnHold);
+            assert_eq!(next_status(held, Some(from), A::Resume), Ok(from));
+        }
+        assert!(next_status(S::OnHold, None, A::Resume).is_err());
+    }
+
+    #[test]
+    fn works_can_be_cancelled_only_before_they_complete() {
+        assert!(next_status(S::WorksInProgress, None, A::Cancel).is_ok());
+        assert!(next_status(S::WorksCompleted, None, A::Cancel).is_err());
+        assert!(
+            next_status(S::Received, None, A::Cancel).is_err(),
+            "a referral is declined, not cancelled"
+        );
+        assert!(next_status(S::OnHold, Some(S::WorksOrdered), A::Cancel).is_ok());
+        assert!(next_status(S::OnHold, Some(S::FollowUp), A::Cancel).is_err());
+    }
+
+    #[test]
+    fn an_illegal_move_names_the_status() {
+        let err = next_status(S::Received, None, A::StartWorks).unwrap_err();
+        assert_eq!(err.status, S::Received);
+        assert_eq!(
+            err.to_string(),
+            "`start_works` is not possible while the case is `received`"
+        );
+    }
+
+    #[test]
+    fn the_happy_path_reaches_closed() {
+        let path = [
+            A::Accept,
+            A::AssignAssessor,
+            A::RecordAssessment,
+            A::ApproveWorks,
+            A::OrderWorks,
+            A::StartWorks,
+            A::CompleteWorks,
+            A::RecordFollowUpVisit,
+            A::Close,
+        ];
+        let end = path
+            .iter()
+            .try_fold(S::Received, |s, a| next_status(s, None, *a))
+            .unwrap();
+        assert_eq!(end, S::Closed);
+    }
+}
