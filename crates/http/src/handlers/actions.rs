@@ -142,10 +142,7 @@ macro_rules! action_endpoint {
                 (status = 200, description = "The case after the action.", body = crate::wire::case::CaseView,
                     headers(("ETag" = String, description = "The case's new version"))),
                 (status = 403, description = "Your role may not take this action.", body = crate::errors::Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such case, or not yours to see.", body = crate::errors::Problem, content_type = "application/problem+json"),
                 (status = 409, description = "Not possible in the case's status, or the case's facts forbid it.", body = crate::errors::Problem, content_type = "application/problem+json"),
-                (status = 412, description = "The case changed since that ETag.", body = crate::errors::Problem, content_type = "application/problem+json"),
-                (status = 428, description = "If-Match is missing.", body = crate::errors::Problem, content_type = "application/problem+json"),
             ),
             security(("bearer" = [])),
         )]
@@ -179,10 +176,7 @@ macro_rules! bare_action_endpoint {
                 (status = 200, description = "The case after the action.", body = crate::wire::case::CaseView,
                     headers(("ETag" = String, description = "The case's new version"))),
                 (status = 403, description = "Your role may not take this action.", body = crate::errors::Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such case, or not yours to see.", body = crate::errors::Problem, content_type = "application/problem+json"),
                 (status = 409, description = "Not possible in the case's status.", body = crate::errors::Problem, content_type = "application/problem+json"),
-                (status = 412, description = "The case changed since that ETag.", body = crate::errors::Problem, content_type = "application/problem+json"),
-                (status = 428, description = "If-Match is missing.", body = crate::errors::Problem, content_type = "application/problem+json"),
             ),
             security(("bearer" = [])),
         )]

@@ -33,7 +33,6 @@ use crate::wire::case::{CasePage, CaseView, DEFAULT_PAGE_SIZE, ListCasesQuery};
     responses(
         (status = 200, description = "The case.", body = CaseView,
             headers(("ETag" = String, description = "The case version"))),
-        (status = 404, description = "No such case, or not yours to see.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
 )]

@@ -35,7 +35,6 @@ const ACCESS_LOG_LIMIT: u64 = 100_000;
     responses(
         (status = 200, body = CaseExport),
         (status = 403, description = "Not the scheme's coordinator.", body = crate::errors::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case, or not yours to see.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
 )]

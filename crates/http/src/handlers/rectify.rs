@@ -64,9 +64,6 @@ fn unchangeable(before: &Value, after: &Value) -> Violations {
         (status = 200, description = "The corrected case.", body = crate::wire::case::CaseView,
             headers(("ETag" = String, description = "The case's new version"))),
         (status = 403, description = "Not the referring organisation or the coordinator.", body = crate::errors::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case, or not yours to see.", body = crate::errors::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The case changed since that ETag.", body = crate::errors::Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
 )]

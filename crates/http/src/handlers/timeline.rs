@@ -53,7 +53,6 @@ async fn readable(
     responses(
         (status = 200, body = Vec<TimelineEntryView>),
         (status = 403, description = "Your role does not include the case's history.", body = crate::errors::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case, or not yours to see.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
 )]
@@ -114,7 +113,6 @@ fn without_repeat_link(mut data: serde_json::Value) -> serde_json::Value {
     responses(
         (status = 200, body = Vec<RiskAssessmentView>),
         (status = 403, description = "Your role does not include the case's history.", body = crate::errors::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case, or not yours to see.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
 )]

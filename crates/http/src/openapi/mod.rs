@@ -84,8 +84,10 @@ In demo mode the server prints one per role at start-up.",
     }
 }
 
-/// Adds the problem responses every operation can give, so each handler declares only
-/// its own: 401 when secured, 400/413/415/422 when it takes a body, 500 always.
+/// Adds the problem responses operations share, declared once here so each handler
+/// declares only its own: 401 and 429 when secured, 400/413/415/422 when it takes a
+/// body, 403 for administration, 404 for a case it cannot see, 412/428 when it takes
+/// `If-Match`, 500 always.
 pub fn add_standard_responses(doc: &mut Doc) {
     let standard = [
         (
@@ -103,6 +105,22 @@ pub fn add_standard_responses(doc: &mut Doc) {
         (
             "TooManyRequests",
             "The organisation has used its request budget; wait `Retry-After` seconds.",
+        ),
+        (
+            "NotAdministrator",
+            "Not an administrator of an organisation that operates this deployment.",
+        ),
+        (
+            "CaseNotFound",
+            "No such case, or not yours to see (the same answer for both).",
+        ),
+        (
+            "Stale",
+            "It changed since that ETag: read it again and retry with the new one.",
+        ),
+        (
+            "IfMatchMissing",
+            "`If-Match` is missing: send the ETag you read.",
         ),
     ];
     let components = doc.components.get_or_insert_with(Default::default);
@@ -131,9 +149,17 @@ pub fn add_standard_responses(doc: &mut Doc) {
             .responses
             .insert(name.to_owned(), RefOr::T(response));
     }
-    for item in doc.paths.paths.values_mut() {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let administration = path.starts_with("/api/v1/admin/");
+        let on_case = path.starts_with("/api/v1/cases/{id}");
         for operation in operations(item) {
             let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+            let if_match = operation.parameters.as_ref().is_some_and(|ps| {
+                ps.iter().any(|p| {
+                    matches!(p, RefOr::T(p) if matches!(p.parameter_in, ParameterIn::Header)
+                        && p.name.eq_ignore_ascii_case("if-match"))
+                })
+            });
             let has_body = operation.request_body.is_some();
             let has_query = operation.parameters.as_ref().is_some_and(|ps| {
                 ps.iter().any(
@@ -158,6 +184,16 @@ pub fn add_standard_responses(doc: &mut Doc) {
             }
             if has_body || has_query {
                 add("422", "ValidationFailed");
+            }
+            if administration {
+                add("403", "NotAdministrator");
+            }
+            if on_case {
+                add("404", "CaseNotFound");
+            }
+            if if_match {
+                add("412", "Stale");
+                add("428", "IfMatchMissing");
             }
             add("500", "InternalError");
         }

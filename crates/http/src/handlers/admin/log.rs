@@ -21,7 +21,6 @@ use crate::wire::scheme::{HolidayBody, HolidaySource, HolidayView};
     request_body = HolidayBody,
     responses(
         (status = 201, description = "Added.", body = HolidayView),
-        (status = 403, description = "Not an administrator.", body = crate::errors::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already a holiday (`holiday_exists`).", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
@@ -54,7 +53,6 @@ pub async fn add_holiday(
     request_body = RevokeTokenBody,
     responses(
         (status = 204, description = "Revoked."),
-        (status = 403, description = "Not an administrator.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
 )]
@@ -81,7 +79,6 @@ pub async fn revoke_token(
     params(AdminEventsQuery),
     responses(
         (status = 200, body = Vec<AdminEventView>),
-        (status = 403, description = "Not an administrator.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
 )]

@@ -91,7 +91,6 @@ pub async fn put_member(
     ),
     responses(
         (status = 204, description = "Removed (or was not a member)."),
-        (status = 403, description = "Not an administrator.", body = crate::errors::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such scheme or organisation.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),

@@ -36,7 +36,6 @@ async fn current(state: &AppState, request: &HttpRequest, code: &str) -> Result<
     tag = "administration",
     responses(
         (status = 200, body = Vec<SchemeView>),
-        (status = 403, description = "Not an administrator.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
 )]
@@ -62,7 +61,6 @@ pub async fn list_schemes(state: Data<AppState>, caller: Caller) -> Result<HttpR
     responses(
         (status = 201, description = "Created.", body = SchemeView,
             headers(("ETag" = String, description = "The scheme version"), ("Location" = String))),
-        (status = 403, description = "Not an administrator.", body = crate::errors::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The code or reference prefix is taken (`scheme_exists`, `reference_prefix_in_use`).", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
@@ -103,10 +101,7 @@ pub async fn create_scheme(
     request_body = SchemePatchBody,
     responses(
         (status = 200, body = SchemeView, headers(("ETag" = String, description = "The scheme version"))),
-        (status = 403, description = "Not an administrator.", body = crate::errors::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such scheme.", body = crate::errors::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The scheme changed since that ETag.", body = crate::errors::Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
 )]
@@ -143,10 +138,7 @@ pub async fn update_scheme(
     request_body = SchemeSettings,
     responses(
         (status = 200, body = SchemeView, headers(("ETag" = String, description = "The scheme version"))),
-        (status = 403, description = "Not an administrator.", body = crate::errors::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such scheme.", body = crate::errors::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The scheme changed since that ETag.", body = crate::errors::Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
 )]
