@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::support::fixtures::{self, set, today};
+use crate::support::http::without_request_id;
 use crate::support::{Org, TestApp};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -584,21 +585,6 @@ struct Answer {
     status: StatusCode,
     content_type: String,
     body: String,
-}
-
-fn without_request_id(body: &str) -> String {
-    let Ok(mut json) = serde_json::from_str::<Value>(body) else {
-        return body.to_owned();
-    };
-    let request_id = json
-        .as_object_mut()
-        .and_then(|o| o.remove("request_id"))
-        .and_then(|v| v.as_str().map(str::to_owned));
-    match request_id {
-        // Byte comparison of the original text, request id blanked.
-        Some(id) => body.replace(&id, "<request-id>"),
-        None => body.to_owned(),
-    }
 }
 
 #[tokio::test]

@@ -1,56 +1,13 @@
 //! Scheme administration: going live from nothing, settings versions, memberships,
 //! deactivation, revocation and holidays — over HTTP, as the organisations involved.
 
-use reqwest::{Method, Response, StatusCode};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::support::fixtures::{self, set};
+use crate::support::http::{admin, clock, expect, send, set_roles};
 use crate::support::{Org, TestApp, TestKeys, problem, violations};
-
-/// Sends `method path` with `token`, `If-Match: etag` and a JSON body, if given.
-async fn send(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    etag: Option<&str>,
-    body: Option<Value>,
-) -> Response {
-    let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(etag) = etag {
-        request = request.header("If-Match", etag);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.expect("request sent")
-}
-
-fn admin(app: &TestApp) -> String {
-    app.token(&app.world.operator, &["admin"])
-}
-
-/// Sends and expects `status`; returns the ETag (if any) and the JSON body.
-async fn expect(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    etag: Option<&str>,
-    body: Option<Value>,
-    status: StatusCode,
-) -> (Option<String>, Value) {
-    let response = send(app, method.clone(), path, token, etag, body).await;
-    let got = response.status();
-    let tag = response
-        .headers()
-        .get("etag")
-        .map(|v| v.to_str().unwrap().to_owned());
-    let json: Value = response.json().await.unwrap_or(Value::Null);
-    assert_eq!(got, status, "{method} {path}: {json:#}");
-    (tag, json)
-}
 
 async fn create_org(app: &TestApp, name: &str, kind: &str) -> Org {
     let (_, body) = expect(
@@ -67,27 +24,6 @@ async fn create_org(app: &TestApp, name: &str, kind: &str) -> Org {
         id: body["id"].as_str().unwrap().parse().unwrap(),
         name: name.to_owned(),
     }
-}
-
-async fn set_roles(app: &TestApp, scheme: &str, org: &Org, roles: Value) -> Response {
-    send(
-        app,
-        Method::PUT,
-        &format!("/api/v1/admin/schemes/{scheme}/members/{}", org.id),
-        &admin(app),
-        None,
-        Some(json!({"roles": roles})),
-    )
-    .await
-}
-
-fn clock<'a>(case: &'a Value, kind: &str) -> &'a Value {
-    case["clocks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["kind"] == kind)
-        .unwrap_or_else(|| panic!("no {kind} clock"))
 }
 
 /// A referral into `scheme` that meets the default eligibility rules.

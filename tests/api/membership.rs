@@ -7,41 +7,24 @@ use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::support::fixtures::{self, today};
+use crate::support::http::{admin, send, set_roles, without_request_id};
 use crate::support::{Org, TestApp, problem};
-
-async fn admin_send(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> Response {
-    let mut request = app
-        .client
-        .request(method, app.url(path))
-        .bearer_auth(app.token(&app.world.operator, &["admin"]));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.expect("request sent")
-}
 
 async fn remove_member(app: &TestApp, org: &Org) {
     let path = format!("/api/v1/admin/schemes/darlington/members/{}", org.id);
-    let response = admin_send(app, Method::DELETE, &path, None).await;
+    let response = send(app, Method::DELETE, &path, &admin(app), None, None).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 }
 
-async fn set_roles(app: &TestApp, org: &Org, roles: Value) {
-    let path = format!("/api/v1/admin/schemes/darlington/members/{}", org.id);
-    let response = admin_send(app, Method::PUT, &path, Some(json!({"roles": roles}))).await;
+async fn roles(app: &TestApp, org: &Org, roles: Value) {
+    let response = set_roles(app, "darlington", org, roles).await;
     assert_eq!(response.status(), StatusCode::OK);
 }
 
 /// Status and body with the request id blanked, to compare with a missing case's.
 async fn answer(response: Response) -> (StatusCode, String) {
     let status = response.status();
-    let text = response.text().await.unwrap();
-    let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-    let blanked = match body["request_id"].as_str() {
-        Some(id) => text.replace(id, "<request-id>"),
-        None => text,
-    };
-    (status, blanked)
+    (status, without_request_id(&response.text().await.unwrap()))
 }
 
 /// The caller's answer for `case` must be byte-identical to a nonexistent case's.
@@ -103,7 +86,7 @@ async fn a_referrer_removed_from_the_scheme_loses_its_cases_until_it_is_added_ag
         .await;
     problem(withdraw, StatusCode::NOT_FOUND).await;
 
-    set_roles(&app, &w.harbour, json!(["referrer"])).await;
+    roles(&app, &w.harbour, json!(["referrer"])).await;
     let (case, _) = app.read(&w.harbour, "referrer", &id).await;
     assert_eq!(case["view"], "full");
     assert!(listed(&app, &w.harbour, "referrer", &id).await);
@@ -157,7 +140,7 @@ async fn an_assessor_whose_role_was_taken_away_loses_the_case() {
         )
         .await;
     // Still a member of the scheme, but no longer its assessor.
-    set_roles(&app, &w.assessor, json!(["funder"])).await;
+    roles(&app, &w.assessor, json!(["funder"])).await;
     looks_missing(&app, &w.assessor, "assessor", &id).await;
     assert!(!listed(&app, &w.assessor, "assessor", &id).await);
     let assessment = json!({"visit_date": today(), "recommended_measures": [
@@ -174,7 +157,7 @@ async fn an_assessor_whose_role_was_taken_away_loses_the_case() {
         .await;
     problem(response, StatusCode::NOT_FOUND).await;
 
-    set_roles(&app, &w.assessor, json!(["assessor"])).await;
+    roles(&app, &w.assessor, json!(["assessor"])).await;
     let (case, _) = app.read(&w.assessor, "assessor", &id).await;
     assert_eq!(case["view"], "full");
 }
@@ -188,7 +171,9 @@ async fn a_deactivated_organisation_is_refused_and_reactivated_sees_its_cases_ag
         .unwrap()
         .to_owned();
     let path = format!("/api/v1/admin/organisations/{}", w.harbour.id);
-    let etag = admin_send(&app, Method::GET, &path, None).await.headers()["etag"]
+    let etag = send(&app, Method::GET, &path, &admin(&app), None, None)
+        .await
+        .headers()["etag"]
         .to_str()
         .unwrap()
         .to_owned();

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::support::fixtures::{self, set};
+use crate::support::fixtures::{self, set, with};
 use crate::support::{Org, TestApp};
 
 fn id(case: &Value) -> String {
@@ -50,6 +50,58 @@ async fn what_the_referrer_sees(app: &TestApp, org: &Org, created: &Value) -> Va
         "timeline_data": timeline.as_array().unwrap().iter().map(|e| e["data"].clone()).collect::<Vec<_>>(),
         "list_flags": item["flags"],
     })
+}
+
+#[tokio::test]
+async fn a_new_referral_for_the_same_client_or_home_is_linked_to_the_open_case() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    // The coordinator sees the links (referrers only their own: below).
+    let coordinator = |case: Value| {
+        let id = id(&case);
+        let app = &app;
+        async move { app.read(&w.council, "coordinator", &id).await.0 }
+    };
+    let first = app.refer_ok(&w.harbour, &fixtures::minimal()).await;
+    // Another agency refers the same client, her name typed differently.
+    let again = with(fixtures::minimal(), "/client/name", json!("ALEX  smith"));
+    let second = coordinator(app.refer_ok(&w.housing, &again).await).await;
+    assert!(
+        second["flags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("repeat_referral"))
+    );
+    assert_eq!(second["workflow"]["repeat_of_case_id"], first["id"]);
+    // Same home, different person.
+    let mut neighbour = fixtures::minimal();
+    set(&mut neighbour, "/client/name", json!("Sam Other"));
+    set(&mut neighbour, "/client/date_of_birth", json!("1985-01-01"));
+    let third = coordinator(app.refer_ok(&w.harbour, &neighbour).await).await;
+    assert_eq!(
+        third["workflow"]["repeat_of_case_id"], second["id"],
+        "linked to the most recent"
+    );
+    // A different client at a different address is not a repeat.
+    let mut other = fixtures::minimal();
+    set(&mut other, "/client/name", json!("Pat Else"));
+    set(&mut other, "/client/address/line1", json!("9 Other Road"));
+    let fourth = coordinator(app.refer_ok(&w.harbour, &other).await).await;
+    assert_eq!(fourth["workflow"]["repeat_of_case_id"], Value::Null);
+    assert!(
+        !fourth["flags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("repeat_referral"))
+    );
+    // The same client in another scheme is not a repeat there.
+    let teesside = with(fixtures::minimal(), "/scheme", json!("teesside"));
+    let fifth = app.refer_ok(&w.tees_referrer, &teesside).await;
+    let fifth = app
+        .read(&w.tees_council, "coordinator", &id(&fifth))
+        .await
+        .0;
+    assert_eq!(fifth["workflow"]["repeat_of_case_id"], Value::Null);
 }
 
 #[tokio::test]

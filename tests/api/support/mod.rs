@@ -2,6 +2,7 @@
 
 mod db;
 pub mod fixtures;
+pub mod http;
 pub mod logs;
 pub mod tokens;
 mod world;
