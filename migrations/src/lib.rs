@@ -12,6 +12,7 @@ mod m20261125_000005_consent_in_force;
 mod m20261125_000006_retention;
 mod m20261125_000007_monitoring_report;
 mod m20261125_000008_match_key_order;
+mod m20261202_000009_audit_mac_key;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_retention::Migration),
             Box::new(m20261125_000007_monitoring_report::Migration),
             Box::new(m20261125_000008_match_key_order::Migration),
+            Box::new(m20261202_000009_audit_mac_key::Migration),
         ]
     }
 }
