@@ -315,7 +315,7 @@ mod tests {
         assert_eq!(keys.audit_key("k1"), Some(key));
         assert_eq!(keys.audit_key("k2"), None);
         // Not the data key, nor the blind-index key, nor another keyring's.
-        assert_ne!(key.as_slice(), keys.keys["k1"].as_slice());
+        assert_ne!(&key[..], &keys.keys["k1"][..]);
         assert_ne!(key, &keys.index_key);
         assert_ne!(ring().current_audit_key().1, key);
         // A keyring with a new current key: new records use it, old ids still verify.
