@@ -76,7 +76,8 @@ enum KeysCommand {
         key_id: String,
     },
     /// Re-seal every encrypted value under the keyring's current key (resumable); then
-    /// the old keys can be removed from the keyring.
+    /// the old keys seal nothing (keep their ids while audit records linked under them
+    /// must verify).
     Rotate,
 }
 
@@ -310,7 +311,10 @@ async fn keys_rotate(settings: &Settings) -> anyhow::Result<()> {
         println!("  {}: {}/{}", p.column, p.done, p.total);
     })
     .await?;
-    println!("{count} value(s) re-sealed; keys other than the current one are no longer used");
+    println!(
+        "{count} value(s) re-sealed; keys other than the current one seal nothing now (keep \
+         their ids in the keyring while audit records linked under them must verify)"
+    );
     Ok(())
 }
 
