@@ -403,13 +403,14 @@ async fn audit_verify(
                      only, and pinned only by a checkpoint taken since"
                 );
             }
-            if let Some(latest) = marks.iter().max_by_key(|c| c.seq) {
-                println!(
+            match marks.iter().max_by_key(|c| c.seq) {
+                Some(latest) => println!(
                     "  {} checkpoint(s) hold; the latest, of {}, covers {} record(s)",
                     marks.len(),
                     latest.at,
                     latest.seq
-                );
+                ),
+                None => println!("  without --checkpoints, records cut off the end would not show"),
             }
             Ok(())
         }
