@@ -14,6 +14,7 @@ mod m20261125_000007_monitoring_report;
 mod m20261125_000008_match_key_order;
 mod m20261202_000009_case_endings;
 mod m20261202_000010_sealed_external_reference;
+mod m20261202_000011_audit_mac_key;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 /// The statement that backfills `ended_at` (its test runs it on a legacy row).
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000008_match_key_order::Migration),
             Box::new(m20261202_000009_case_endings::Migration),
             Box::new(m20261202_000010_sealed_external_reference::Migration),
+            Box::new(m20261202_000011_audit_mac_key::Migration),
         ]
     }
 }

@@ -160,7 +160,9 @@ async fn exec(app: &TestApp, sql: &str) -> Result<(), String> {
 }
 
 async fn verdict(app: &TestApp) -> Verdict {
-    audit::verify(app.store.connection()).await.unwrap()
+    audit::verify(app.store.connection(), app.store.keys().unwrap())
+        .await
+        .unwrap()
 }
 
 #[tokio::test]

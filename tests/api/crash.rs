@@ -261,7 +261,9 @@ async fn acknowledged_writes_survive_kill_9_and_retries_take_effect_once() {
         assert_eq!(case["status"], "declined");
     }
     assert!(matches!(
-        audit::verify(app.store.connection()).await.unwrap(),
+        audit::verify(app.store.connection(), app.store.keys().unwrap())
+            .await
+            .unwrap(),
         Verdict::Intact { .. }
     ));
     eprintln!(

@@ -8,6 +8,8 @@ mod access_matrix;
 mod administration;
 mod at_rest;
 mod audit;
+mod audit_records;
+mod audit_tamper;
 mod auth;
 mod case_access;
 mod cases;

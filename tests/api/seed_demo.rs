@@ -108,7 +108,11 @@ async fn seeded_cases_follow_the_workflow_in_the_past_and_the_same_seed_repeats_
     let unaudited = "SELECT COUNT(*) AS n FROM cases c WHERE NOT EXISTS \
                      (SELECT 1 FROM audit_events a WHERE a.case_id = c.id)";
     assert_eq!(app.number(unaudited).await, 0);
-    let Verdict::Intact { records } = audit::verify(app.store.connection()).await.unwrap() else {
+    let Verdict::Intact { records } =
+        audit::verify(app.store.connection(), app.store.keys().unwrap())
+            .await
+            .unwrap()
+    else {
         panic!("the audit chain is broken");
     };
     assert!(records as u64 >= report.cases + report.actions);

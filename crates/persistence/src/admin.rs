@@ -15,6 +15,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::audit::{self, NewAudit};
+use crate::crypto::Keyring;
 use crate::entities::{admin_event, revoked_token};
 use crate::error::is_unique_violation;
 use crate::organisations::{self, NewOrganisation, Organisation, OrganisationChanges};
@@ -56,6 +57,7 @@ fn conflict(code: AdminConflict, message: impl Into<String>) -> AdminError {
 
 async fn log(
     db: &impl ConnectionTrait,
+    keys: &Keyring,
     by: &ChangedBy,
     action: &str,
     target_kind: &str,
@@ -87,7 +89,7 @@ async fn log(
         request_id: None,
         outcome: AuditOutcome::Allowed,
     };
-    audit::append(db, &record).await
+    audit::append(db, keys, &record).await
 }
 
 fn commit_error(err: sea_orm::DbErr) -> StoreError {
@@ -133,7 +135,16 @@ pub async fn create_scheme(
         Err(e) => return Err(e.into()),
     };
     let data = json!({"name": scheme.name, "nation": scheme.nation, "reference_prefix": scheme.reference_prefix});
-    log(&*tx, by, "create_scheme", "scheme", &scheme.code, data).await?;
+    log(
+        &*tx,
+        store.keys()?,
+        by,
+        "create_scheme",
+        "scheme",
+        &scheme.code,
+        data,
+    )
+    .await?;
     tx.commit().await.map_err(commit_error)?;
     Ok(scheme)
 }
@@ -164,6 +175,7 @@ pub async fn update_scheme(
     }
     log(
         &*tx,
+        store.keys()?,
         by,
         "update_scheme",
         "scheme",
@@ -196,6 +208,7 @@ pub async fn change_settings(
         .ok_or(AdminError::Stale)?;
     log(
         &*tx,
+        store.keys()?,
         by,
         "change_settings",
         "scheme",
@@ -229,6 +242,7 @@ pub async fn create_organisation(
     let data = json!({"kind": created.kind, "is_administrator": created.is_administrator});
     log(
         &*tx,
+        store.keys()?,
         by,
         "create_organisation",
         "organisation",
@@ -279,7 +293,16 @@ pub async fn update_organisation(
     if let Some(active) = changes.active {
         data["active"] = json!(active);
     }
-    log(&*tx, by, "update_organisation", "organisation", id, data).await?;
+    log(
+        &*tx,
+        store.keys()?,
+        by,
+        "update_organisation",
+        "organisation",
+        id,
+        data,
+    )
+    .await?;
     let updated = organisations::find(&*tx, id)
         .await?
         .ok_or(AdminError::NotFound)?;
@@ -323,7 +346,16 @@ pub async fn set_member_roles(
     }
     schemes::set_roles(&*tx, scheme.id, organisation_id, roles).await?;
     let data = json!({"organisation_id": organisation_id, "roles": roles});
-    log(&*tx, by, "set_member_roles", "scheme", &scheme.code, data).await?;
+    log(
+        &*tx,
+        store.keys()?,
+        by,
+        "set_member_roles",
+        "scheme",
+        &scheme.code,
+        data,
+    )
+    .await?;
     tx.commit().await.map_err(commit_error)?;
     Ok(())
 }
@@ -346,6 +378,7 @@ pub async fn add_holiday(
     calendars::add_holiday(&*tx, nation, date, name).await?;
     log(
         &*tx,
+        store.keys()?,
         by,
         "add_holiday",
         "calendar",
@@ -373,7 +406,16 @@ pub async fn revoke_token(store: &Store, jti: &str, by: &ChangedBy) -> Result<()
         Err(e) if is_unique_violation(&e) => return Ok(()),
         Err(e) => return Err(StoreError::db("revoking a token")(e).into()),
     }
-    log(&*tx, by, "revoke_token", "token", "jti", json!({})).await?;
+    log(
+        &*tx,
+        store.keys()?,
+        by,
+        "revoke_token",
+        "token",
+        "jti",
+        json!({}),
+    )
+    .await?;
     tx.commit().await.map_err(commit_error)?;
     Ok(())
 }

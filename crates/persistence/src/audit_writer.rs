@@ -82,8 +82,9 @@ async fn run(store: Store, mut jobs: mpsc::Receiver<Job>) {
 }
 
 async fn commit(store: &Store, records: &[Pending]) -> Result<(), StoreError> {
+    let keys = store.keys()?;
     let tx = store.begin_write().await?;
-    append_all(&*tx, records).await?;
+    append_all(&*tx, keys, records).await?;
     tx.commit()
         .await
         .map_err(StoreError::db("committing an audit record"))

@@ -8,6 +8,11 @@
 //! yields wrong data. Repeat-referral matching uses HMAC-SHA256 blind indexes under a
 //! separate key, so matching never needs plaintext and a list of names cannot be hashed
 //! to find clients.
+//!
+//! The audit chain's links are HMAC-SHA256 under a MAC key derived from each data key
+//! (an HMAC of a fixed label under it), so the MAC key is never stored anywhere, has the
+//! data key's id, and rotates with it: new records use the current key's, and records
+//! made under an older key verify for as long as that key id stays in the keyring.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -30,6 +35,8 @@ pub const REFERRAL_DETAILS: &str = "case_referrals.details";
 pub const NOTE_TEXT: &str = "case_notes.text";
 pub const WORKS_LOCATION: &str = "works_items.location";
 const NONCE_LEN: usize = 12;
+/// The label a data key's audit MAC key is derived with (never used for anything else).
+const AUDIT_MAC_LABEL: &[u8] = b"sanctuary audit chain MAC key v1";
 
 /// The data keys (by id), which one seals new values, and the blind-index key.
 #[derive(Clone)]
@@ -37,6 +44,8 @@ pub struct Keyring {
     current: String,
     keys: BTreeMap<String, Key<Aes256Gcm>>,
     index_key: [u8; 32],
+    /// The audit MAC key derived from each data key, by the data key's id.
+    audit_keys: BTreeMap<String, [u8; 32]>,
 }
 
 impl fmt::Debug for Keyring {
@@ -85,6 +94,12 @@ fn valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+fn hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(message);
+    mac.finalize().into_bytes().into()
+}
+
 fn random_key() -> [u8; 32] {
     let mut key = [0u8; 32];
     OsRng.fill_bytes(&mut key);
@@ -95,11 +110,14 @@ impl Keyring {
     pub fn from_json(text: &str) -> Result<Self, KeyError> {
         let file: KeyringFile = serde_json::from_str(text).map_err(|_| KeyError::Malformed)?;
         let mut keys = BTreeMap::new();
+        let mut audit_keys = BTreeMap::new();
         for (id, text) in &file.keys {
             if !valid_id(id) {
                 return Err(KeyError::BadKeyId);
             }
-            keys.insert(id.clone(), Key::<Aes256Gcm>::from(decode_key(id, text)?));
+            let key = decode_key(id, text)?;
+            audit_keys.insert(id.clone(), hmac(&key, AUDIT_MAC_LABEL));
+            keys.insert(id.clone(), Key::<Aes256Gcm>::from(key));
         }
         if !keys.contains_key(&file.current) {
             return Err(KeyError::NoCurrentKey(file.current));
@@ -108,6 +126,7 @@ impl Keyring {
             current: file.current,
             keys,
             index_key: decode_key("blind_index_key", &file.blind_index_key)?,
+            audit_keys,
         })
     }
 
@@ -205,14 +224,20 @@ impl Keyring {
 
     /// The keyed blind index of a canonical value (hex HMAC-SHA256).
     pub fn blind_index(&self, canonical: &str) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.index_key)
-            .expect("HMAC takes any key length");
-        mac.update(canonical.as_bytes());
-        mac.finalize()
-            .into_bytes()
+        hmac(&self.index_key, canonical.as_bytes())
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect()
+    }
+
+    /// The audit MAC key new records are linked with, and its id (the current key's).
+    pub fn current_audit_key(&self) -> (&str, &[u8; 32]) {
+        (&self.current, &self.audit_keys[&self.current])
+    }
+
+    /// The audit MAC key of key id `id`, if the keyring holds it.
+    pub fn audit_key(&self, id: &str) -> Option<&[u8; 32]> {
+        self.audit_keys.get(id)
     }
 }
 
@@ -280,6 +305,39 @@ mod tests {
         assert_eq!(a.blind_index("x"), a.blind_index("x"));
         assert_ne!(a.blind_index("x"), b.blind_index("x"));
         assert_eq!(a.blind_index("x").len(), 64);
+    }
+
+    #[test]
+    fn audit_mac_keys_come_from_the_data_keys_and_rotate_with_them() {
+        let keys = ring();
+        let (id, key) = keys.current_audit_key();
+        assert_eq!(id, "k1");
+        assert_eq!(keys.audit_key("k1"), Some(key));
+        assert_eq!(keys.audit_key("k2"), None);
+        // Not the data key, nor the blind-index key, nor another keyring's.
+        assert_ne!(&key[..], &keys.keys["k1"][..]);
+        assert_ne!(key, &keys.index_key);
+        assert_ne!(ring().current_audit_key().1, key);
+        // A keyring with a new current key: new records use it, old ids still verify.
+        let mut rotated = keys.clone();
+        rotated
+            .keys
+            .insert("k2".into(), Key::<Aes256Gcm>::from(random_key()));
+        let json = serde_json::to_string(&KeyringFile {
+            current: "k2".into(),
+            keys: rotated
+                .keys
+                .iter()
+                .map(|(id, k)| (id.clone(), STANDARD.encode(k)))
+                .collect(),
+            blind_index_key: STANDARD.encode(keys.index_key),
+        })
+        .unwrap();
+        let rotated = Keyring::from_json(&json).unwrap();
+        assert_eq!(rotated.current_audit_key().0, "k2");
+        assert_ne!(rotated.current_audit_key().1, key);
+        assert_eq!(rotated.audit_key("k1"), Some(key));
+        assert!(!format!("{rotated:?}").contains(&format!("{:?}", key)));
     }
 
     #[test]

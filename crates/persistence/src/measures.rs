@@ -6,9 +6,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::StoreError;
+use crate::audit::{self, NewAudit};
 use crate::codec::parse;
 use crate::entities::scheme_measure;
+use crate::{Store, StoreError};
 
 /// The catalogue a scheme's cases use.
 pub async fn catalogue(
@@ -35,13 +36,51 @@ pub async fn catalogue(
     Ok(measures::catalogue(own))
 }
 
-/// Adds a scheme's own measure, or sets its price for a shipped one.
+/// What saving `measure` changes in the catalogue `before`: the names of the changed
+/// fields, or `new_measure` for a code the catalogue does not have.
+pub fn changed_fields(before: &[Measure], measure: &Measure) -> Vec<String> {
+    let Some(was) = before.iter().find(|m| m.code == measure.code) else {
+        return vec!["new_measure".into()];
+    };
+    [
+        ("name", was.name != measure.name),
+        ("report_row", was.report_row != measure.report_row),
+        (
+            "unit_cost_pence",
+            was.unit_cost_pence != measure.unit_cost_pence,
+        ),
+        (
+            "requires_fire_check",
+            was.requires_fire_check != measure.requires_fire_check,
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, changed)| *changed)
+    .map(|(name, _)| name.to_owned())
+    .collect()
+}
+
+/// Adds a scheme's own measure, or sets its price for a shipped one, with its audit
+/// record in the same transaction: `audit`, its fields replaced by the names of those
+/// that changed ([`changed_fields`]; `no_change` if none did).
 pub async fn upsert(
-    db: &impl ConnectionTrait,
+    store: &Store,
     scheme_id: Uuid,
     measure: &Measure,
+    audit: &NewAudit<'_>,
 ) -> Result<(), StoreError> {
     use scheme_measure::Column as C;
+    let keys = store.keys()?;
+    let tx = store.begin_write().await?;
+    let before = catalogue(&*tx, scheme_id).await?;
+    let mut fields = changed_fields(&before, measure);
+    if fields.is_empty() {
+        fields.push("no_change".into());
+    }
+    let record = NewAudit {
+        fields,
+        ..audit.clone()
+    };
     let row = scheme_measure::ActiveModel {
         scheme_id: Set(scheme_id),
         code: Set(measure.code.clone()),
@@ -63,8 +102,11 @@ pub async fn upsert(
                 ])
                 .to_owned(),
         )
-        .exec(db)
+        .exec(&*tx)
         .await
         .map_err(StoreError::db("saving a measure"))?;
-    Ok(())
+    audit::append(&*tx, keys, &record).await?;
+    tx.commit()
+        .await
+        .map_err(StoreError::db("committing a measure"))
 }

@@ -135,7 +135,7 @@ pub async fn rectify(store: &Store, r: Rectification<'_>) -> Result<i64, CommitE
         request_id: r.request_id,
         outcome: AuditOutcome::Allowed,
     };
-    audit::append(&*tx, &record).await?;
+    audit::append(&*tx, keys, &record).await?;
     tx.commit()
         .await
         .map_err(StoreError::db("committing a rectification"))?;

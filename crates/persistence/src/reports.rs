@@ -11,8 +11,9 @@ use sea_orm::{
 use time::{Date, OffsetDateTime, UtcOffset};
 use uuid::Uuid;
 
-use crate::StoreError;
+use crate::audit::{self, NewAudit};
 use crate::entities::report_note;
+use crate::{Store, StoreError};
 
 /// `$1` is the scheme, `$2`..`$6` the quarters' boundaries.
 fn quarter_of(column: &str) -> String {
@@ -319,16 +320,21 @@ pub async fn notes(
     Ok(notes)
 }
 
-/// Sets (or replaces) one quarter's note.
+/// Sets (or replaces) one quarter's note, with its audit record `audit` in the same
+/// transaction.
+#[allow(clippy::too_many_arguments)]
 pub async fn put_note(
-    db: &impl ConnectionTrait,
+    store: &Store,
     scheme_id: Uuid,
     year_start: Date,
     quarter: u8,
     text: &str,
     by: Uuid,
     at: OffsetDateTime,
+    audit: &NewAudit<'_>,
 ) -> Result<(), StoreError> {
+    let keys = store.keys()?;
+    let tx = store.begin_write().await?;
     let row = report_note::ActiveModel {
         scheme_id: Set(scheme_id),
         year_start: Set(year_start),
@@ -351,8 +357,11 @@ pub async fn put_note(
             ])
             .to_owned(),
         )
-        .exec(db)
+        .exec(&*tx)
         .await
         .map_err(StoreError::db("saving a report note"))?;
-    Ok(())
+    audit::append(&*tx, keys, audit).await?;
+    tx.commit()
+        .await
+        .map_err(StoreError::db("committing a report note"))
 }

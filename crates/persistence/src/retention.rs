@@ -145,7 +145,7 @@ async fn anonymise(
         request_id: None,
         outcome: AuditOutcome::Allowed,
     };
-    audit::append(&*tx, &record).await?;
+    audit::append(&*tx, store.keys()?, &record).await?;
     tx.commit()
         .await
         .map_err(StoreError::db("committing an anonymisation"))?;

@@ -91,7 +91,7 @@ pub async fn commit(
         request_id,
         outcome: AuditOutcome::Allowed,
     };
-    audit::append(&*tx, &record).await?;
+    audit::append(&*tx, keys, &record).await?;
     for clock in &fx.clocks {
         if loaded.snapshot.clocks.iter().any(|c| c.kind == clock.kind) {
             case_clock::Entity::update_many()

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use sanctuary_persistence::organisations;
 use sanctuary_persistence::schemes::ChangedBy;
 
+use crate::checkpoint;
 use crate::config::Settings;
 use crate::demo::SigningKey;
 use crate::seed::SeedOptions;
@@ -75,7 +76,8 @@ enum KeysCommand {
         key_id: String,
     },
     /// Re-seal every encrypted value under the keyring's current key (resumable); then
-    /// the old keys can be removed from the keyring.
+    /// the old keys seal nothing (keep their ids while audit records linked under them
+    /// must verify).
     Rotate,
 }
 
@@ -88,8 +90,26 @@ enum RetentionCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check the whole hash chain; name the first broken record (exit 1 if any).
-    Verify,
+    /// Check the whole chain (every keyed link, with the keyring); name the first broken
+    /// record (exit 1 if any).
+    Verify {
+        /// Also check the chain against these signed checkpoints (one JSON line each, as
+        /// `audit checkpoint` writes them): every signature, the link at each one's
+        /// record, and that no record after the latest was removed.
+        #[arg(long, value_name = "FILE")]
+        checkpoints: Option<PathBuf>,
+    },
+    /// Verify the chain, then sign its head (record number, link, time) with the
+    /// checkpoint key (audit.checkpoint_key_file) and print it as one line of JSON, for
+    /// an append-only place outside the database (a WORM bucket, the SIEM, a printout).
+    Checkpoint {
+        /// Append the line to this file instead of printing it; its earlier checkpoints
+        /// are checked first.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Print the checkpoint key's public half (PEM), for verifiers without the key.
+    PublicKey,
 }
 
 #[derive(Subcommand)]
@@ -161,7 +181,13 @@ pub fn run() -> ExitCode {
         match command {
             Command::Migrate => migrate(&settings).await,
             Command::Admin(AdminCommand::Init { file }) => admin_init(&settings, &file).await,
-            Command::Audit(AuditCommand::Verify) => audit_verify(&settings).await,
+            Command::Audit(AuditCommand::Verify { checkpoints }) => {
+                audit_verify(&settings, checkpoints.as_deref()).await
+            }
+            Command::Audit(AuditCommand::Checkpoint { out }) => {
+                audit_checkpoint(&settings, out.as_deref()).await
+            }
+            Command::Audit(AuditCommand::PublicKey) => audit_public_key(&settings),
             Command::Keys(_) => keys_rotate(&settings).await,
             Command::Retention(RetentionCommand::Run) => retention_run(&settings).await,
             Command::SeedDemo {
@@ -260,7 +286,7 @@ async fn admin_init(settings: &Settings, file: &std::path::Path) -> anyhow::Resu
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let setup = SetupFile::parse(&text).with_context(|| file.display().to_string())?;
-    let (store, _) = open_store(settings).await?;
+    let store = open_keyed_store(settings).await?;
     let by = ChangedBy::system("sanctuary admin init");
     let changes = setup::apply(&store, &setup, &by)
         .await
@@ -285,12 +311,15 @@ async fn keys_rotate(settings: &Settings) -> anyhow::Result<()> {
         println!("  {}: {}/{}", p.column, p.done, p.total);
     })
     .await?;
-    println!("{count} value(s) re-sealed; keys other than the current one are no longer used");
+    println!(
+        "{count} value(s) re-sealed; keys other than the current one seal nothing now (keep \
+         their ids in the keyring while audit records linked under them must verify)"
+    );
     Ok(())
 }
 
 async fn retention_run(settings: &Settings) -> anyhow::Result<()> {
-    let (store, _) = open_store(settings).await?;
+    let store = open_keyed_store(settings).await?;
     let now = time::OffsetDateTime::now_utc();
     let report = sanctuary_persistence::retention::run(&store, now).await?;
     println!(
@@ -341,18 +370,93 @@ async fn seed_demo(settings: &Settings, options: &SeedOptions) -> anyhow::Result
     Ok(())
 }
 
-async fn audit_verify(settings: &Settings) -> anyhow::Result<()> {
-    use sanctuary_persistence::audit::{self, Verdict};
+/// The store with the keyring: audit records are linked, and verified, with its keys.
+async fn open_keyed_store(settings: &Settings) -> anyhow::Result<sanctuary_persistence::Store> {
+    let keyring = crate::keys::load(settings)?;
     let (store, _) = open_store(settings).await?;
-    match audit::verify(store.connection()).await? {
+    Ok(store.with_keys(keyring))
+}
+
+async fn audit_verify(
+    settings: &Settings,
+    checkpoints: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use sanctuary_persistence::audit::{self, Verdict};
+    let marks = match checkpoints {
+        Some(path) => {
+            let verifier = checkpoint::load_verifier(settings)?;
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            checkpoint::parse(&text, &verifier).with_context(|| path.display().to_string())?
+        }
+        None => Vec::new(),
+    };
+    let store = open_keyed_store(settings).await?;
+    match checkpoint::verify(&store, &marks).await? {
         Verdict::Intact { records } => {
             println!("audit trail intact: {records} record(s), every link verified");
+            let unkeyed = audit::unkeyed_records(store.connection()).await?;
+            if unkeyed > 0 {
+                println!(
+                    "  the first {unkeyed} were written before keyed links: they are hash-linked \
+                     only, and pinned only by a checkpoint taken since"
+                );
+            }
+            match marks.iter().max_by_key(|c| c.seq) {
+                Some(latest) => println!(
+                    "  {} checkpoint(s) hold; the latest, of {}, covers {} record(s)",
+                    marks.len(),
+                    latest.at,
+                    latest.seq
+                ),
+                None => println!("  without --checkpoints, records cut off the end would not show"),
+            }
             Ok(())
         }
         Verdict::Broken { seq, reason } => {
             anyhow::bail!("audit trail broken at record {seq}: {reason}")
         }
     }
+}
+
+async fn audit_checkpoint(
+    settings: &Settings,
+    out: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let signer = checkpoint::Signer::load_or_create(&checkpoint::key_path(settings))
+        .map_err(anyhow::Error::msg)?;
+    let earlier = match out.filter(|p| p.exists()) {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            checkpoint::parse(&text, &signer.verifier())
+                .with_context(|| path.display().to_string())?
+        }
+        None => Vec::new(),
+    };
+    let store = open_keyed_store(settings).await?;
+    let taken = checkpoint::take(&store, &signer, &earlier).await?;
+    match out {
+        Some(path) => {
+            checkpoint::append(path, &taken)?;
+            println!(
+                "checkpoint of record {} appended to {}",
+                taken.seq,
+                path.display()
+            );
+        }
+        None => println!("{}", serde_json::to_string(&taken)?),
+    }
+    Ok(())
+}
+
+fn audit_public_key(settings: &Settings) -> anyhow::Result<()> {
+    let signer =
+        checkpoint::Signer::load(&checkpoint::key_path(settings)).map_err(anyhow::Error::msg)?;
+    print!("{}", signer.public_key_pem().map_err(anyhow::Error::msg)?);
+    Ok(())
 }
 
 /// Tokens are minted only with the embedded deployment's local key: production tokens

@@ -33,6 +33,20 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub encryption: EncryptionSettings,
     pub rate_limit: RateLimitSettings,
+    pub audit: AuditSettings,
+}
+
+/// The key that signs audit checkpoints (`sanctuary audit checkpoint`). It must not be
+/// kept in the database: whoever holds it can vouch for a chain.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditSettings {
+    /// The Ed25519 signing key (PKCS#8 PEM); default `audit-checkpoint-key.pem` in
+    /// `data_dir`, created on first use.
+    pub checkpoint_key_file: Option<PathBuf>,
+    /// A public key (PEM) to check checkpoints with instead of the signing key, for a
+    /// verifier that does not hold it (`sanctuary audit public-key` prints it).
+    pub checkpoint_public_key_file: Option<PathBuf>,
 }
 
 /// Requests each organisation may make to one instance (health checks are exempt), and
@@ -150,6 +164,7 @@ impl Default for Settings {
             auth: AuthSettings::default(),
             encryption: EncryptionSettings::default(),
             rate_limit: RateLimitSettings::default(),
+            audit: AuditSettings::default(),
         }
     }
 }

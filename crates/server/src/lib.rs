@@ -1,6 +1,7 @@
 //! The `sanctuary` service: configuration, telemetry, demo mode and the CLI around the
 //! HTTP application. The binary (`main.rs`) only calls [`cli::run`].
 
+pub mod checkpoint;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -2,13 +2,16 @@
 
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, get, put};
+use sanctuary_domain::audit::AuditOutcome;
 use sanctuary_domain::measures::{self, valid_code};
 use sanctuary_domain::organisation::Role;
+use sanctuary_domain::policy::Action;
 use sanctuary_domain::violation::ViolationCode;
 use sanctuary_persistence::measures as store;
 use sanctuary_persistence::schemes::{self, Scheme};
 
 use crate::access::Scope;
+use crate::audit;
 use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::extract::{ContractJson, ValidQuery};
@@ -87,11 +90,24 @@ pub async fn put_measure(
 ) -> Result<HttpResponse, ApiError> {
     let (scheme_code, code) = path.into_inner();
     let scope = Scope::of(&state.store, &caller).await?;
-    let scheme = member_scheme(&state, &scope, &scheme_code).await?;
+    let scheme = schemes::find_by_code(state.store.connection(), &scheme_code)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     if !scope.holds(scheme.id, Role::Coordinator) {
-        return Err(ApiError::forbidden(
-            "Only the scheme's coordinator manages its measures.",
-        ));
+        audit::denied(
+            &state,
+            &caller,
+            Action::ManageMeasures,
+            Some(scheme.id),
+            None,
+        )
+        .await?;
+        // Schemes are not listed to strangers: for them, as if it did not exist.
+        return Err(if scope.is_member(scheme.id) {
+            ApiError::forbidden("Only the scheme's coordinator manages its measures.")
+        } else {
+            ApiError::not_found()
+        });
     }
     if !valid_code(&code) {
         return Err(ApiError::invalid_parameters(vec![(
@@ -102,6 +118,15 @@ pub async fn put_measure(
         )]));
     }
     let measure = body.parse(|b| b.measure(code))?;
-    store::upsert(state.store.connection(), scheme.id, &measure).await?;
+    let record = audit::entry(
+        &caller,
+        Some(Role::Coordinator),
+        Action::ManageMeasures,
+        Some(scheme.id),
+        None,
+        Vec::new(),
+        AuditOutcome::Allowed,
+    );
+    store::upsert(&state.store, scheme.id, &measure, &record).await?;
     Ok(HttpResponse::Ok().json(MeasureView::from(measure)))
 }

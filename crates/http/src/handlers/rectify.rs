@@ -12,6 +12,7 @@ use sanctuary_persistence::workflow::CommitError;
 use serde_json::Value;
 
 use super::{Authorised, authorise, case_response, etag, if_match, now_micros};
+use crate::audit;
 use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::extract::ContractJson;
@@ -78,8 +79,8 @@ pub async fn rectify_referral(
     let Authorised {
         summary,
         scope,
+        view,
         role,
-        ..
     } = authorise(&state, &caller, &id, Action::RectifyReferral, || {
         "Only the referring organisation and the coordinator correct a referral.".into()
     })
@@ -104,6 +105,16 @@ pub async fn rectify_referral(
     })?;
     let fields = changed_fields(&before, &corrected);
     if fields.is_empty() {
+        // Nothing to write, but the case is served: that is audited like a read.
+        audit::read(
+            &state,
+            &caller,
+            Some(role),
+            Action::RectifyReferral,
+            &record.summary,
+            vec!["no_change".into(), format!("view:{view}")],
+        )
+        .await?;
         return case_response(&state, &scope, HttpResponse::Ok(), &record).await;
     }
     let actor = Actor {

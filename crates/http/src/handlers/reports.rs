@@ -3,6 +3,7 @@
 use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, put};
+use sanctuary_domain::audit::AuditOutcome;
 use sanctuary_domain::calendar::london;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::{self, Action};
@@ -15,6 +16,7 @@ use sanctuary_persistence::schemes::{self, Scheme};
 use time::{Date, Month};
 
 use crate::access::Scope;
+use crate::audit;
 use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::extract::{ContractJson, ValidQuery};
@@ -44,6 +46,7 @@ fn current_year_start(start: YearStart, today: Date) -> Date {
 
 async fn scheme_for(
     state: &AppState,
+    caller: &Caller,
     scope: &Scope,
     code: &str,
     action: Action,
@@ -52,12 +55,13 @@ async fn scheme_for(
         .await?
         .ok_or_else(ApiError::not_found)?;
     // Reports reveal no case, so a scheme's other members and outsiders get 403.
-    let role = policy::acting_role(&scope.roles, action, &scope.scheme_relations(scheme.id))
-        .ok_or_else(|| {
-            ApiError::forbidden(
-                "The monitoring report is for the scheme's coordinator and its funders.",
-            )
-        })?;
+    let Some(role) = policy::acting_role(&scope.roles, action, &scope.scheme_relations(scheme.id))
+    else {
+        audit::denied(state, caller, action, Some(scheme.id), None).await?;
+        return Err(ApiError::forbidden(
+            "The monitoring report is for the scheme's coordinator and its funders.",
+        ));
+    };
     Ok((scheme, role))
 }
 
@@ -121,7 +125,7 @@ pub async fn monitoring_report(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
     let scope = Scope::of(&state.store, &caller).await?;
-    let (scheme, role) = scheme_for(&state, &scope, &q.scheme, Action::ViewReport).await?;
+    let (scheme, role) = scheme_for(&state, &caller, &scope, &q.scheme, Action::ViewReport).await?;
     let controlled = role != Role::Coordinator || q.disclosure_control.unwrap_or(false);
     let start = q
         .year_start
@@ -214,7 +218,8 @@ pub async fn put_report_note(
 ) -> Result<HttpResponse, ApiError> {
     let (code, year_start, quarter) = path.into_inner();
     let scope = Scope::of(&state.store, &caller).await?;
-    let (scheme, _) = scheme_for(&state, &scope, &code, Action::WriteReportNotes).await?;
+    let (scheme, role) =
+        scheme_for(&state, &caller, &scope, &code, Action::WriteReportNotes).await?;
     let mut bad = Vec::new();
     let start = Date::parse(
         &year_start,
@@ -240,14 +245,24 @@ pub async fn put_report_note(
         return Err(ApiError::invalid_parameters(bad));
     };
     let note = body.parse(Ok)?;
+    let record = audit::entry(
+        &caller,
+        Some(role),
+        Action::WriteReportNotes,
+        Some(scheme.id),
+        None,
+        vec!["text".into()],
+        AuditOutcome::Allowed,
+    );
     reports::put_note(
-        state.store.connection(),
+        &state.store,
         scheme.id,
         start,
         number,
         &note.text,
         caller.organisation.id,
         now_micros(),
+        &record,
     )
     .await?;
     Ok(HttpResponse::Ok().json(QuarterNote {

@@ -9,6 +9,7 @@ use sanctuary_persistence::schemes::{self, Scheme};
 use std::collections::BTreeMap;
 
 use crate::access::Scope;
+use crate::audit;
 use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::handlers::etag;
@@ -18,8 +19,10 @@ use crate::wire::scheme::{SchemeView, SettingsVersionView};
 
 /// The scheme `code` if the caller may do `action` to it. Anything else is 404, as for
 /// a scheme that does not exist: schemes are not listed to strangers.
+/// Both refusals are audited.
 async fn visible(
     state: &AppState,
+    caller: &Caller,
     scope: &Scope,
     code: &str,
     action: Action,
@@ -28,9 +31,11 @@ async fn visible(
         .await?
         .ok_or_else(ApiError::not_found)?;
     if !scope.may_in_scheme(scheme.id, Action::ViewScheme) {
+        audit::denied(state, caller, action, Some(scheme.id), None).await?;
         return Err(ApiError::not_found());
     }
     if !scope.may_in_scheme(scheme.id, action) {
+        audit::denied(state, caller, action, Some(scheme.id), None).await?;
         return Err(ApiError::forbidden(
             "Only the scheme's coordinator and administrators see this.",
         ));
@@ -59,7 +64,7 @@ pub async fn get_scheme(
     code: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let scope = Scope::of(&state.store, &caller).await?;
-    let scheme = visible(&state, &scope, &code, Action::ViewScheme).await?;
+    let scheme = visible(&state, &caller, &scope, &code, Action::ViewScheme).await?;
     let with_settings = scope.may_in_scheme(scheme.id, Action::ViewSchemeSettings);
     let version = scheme.version;
     let roles = scope.roles_in(scheme.id);
@@ -89,7 +94,7 @@ pub async fn settings_versions(
     code: Path<String>,
 ) -> Result<Json<Vec<SettingsVersionView>>, ApiError> {
     let scope = Scope::of(&state.store, &caller).await?;
-    let scheme = visible(&state, &scope, &code, Action::ViewSchemeSettings).await?;
+    let scheme = visible(&state, &caller, &scope, &code, Action::ViewSchemeSettings).await?;
     let history = schemes::settings_history(state.store.connection(), scheme.id).await?;
     Ok(Json(
         history.into_iter().map(SettingsVersionView::from).collect(),
@@ -116,7 +121,7 @@ pub async fn list_members(
     code: Path<String>,
 ) -> Result<Json<Vec<MemberView>>, ApiError> {
     let scope = Scope::of(&state.store, &caller).await?;
-    let scheme = visible(&state, &scope, &code, Action::ViewSchemeMembers).await?;
+    let scheme = visible(&state, &caller, &scope, &code, Action::ViewSchemeMembers).await?;
     let mut by_org: BTreeMap<String, MemberView> = BTreeMap::new();
     for (org, role) in schemes::members(state.store.connection(), scheme.id).await? {
         by_org

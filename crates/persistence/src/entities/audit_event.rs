@@ -19,6 +19,9 @@ pub struct Model {
     pub outcome: String,
     pub prev_hash: String,
     pub hash: String,
+    /// The keyring key id whose MAC key made `hash`; `None`: an unkeyed SHA-256 link
+    /// (a record written before keyed links).
+    pub mac_key_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

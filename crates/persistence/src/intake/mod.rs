@@ -190,7 +190,7 @@ pub async fn create_case(
         request_id: new.request_id,
         outcome: AuditOutcome::Allowed,
     };
-    audit::append(&*tx, &record).await?;
+    audit::append(&*tx, keyring, &record).await?;
     if let Some(key) = new.idempotency
         && !idempotency::complete(&*tx, key, id).await?
     {

@@ -31,7 +31,7 @@ pub async fn add_holiday(
     caller: Caller,
     body: ContractJson<HolidayBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let by = administrator(&caller)?;
+    let by = administrator(&state, &caller).await?;
     let body = body.parse(Ok)?;
     let name = body.name.trim();
     admin::add_holiday(&state.store, body.nation, body.date, name, &by)
@@ -62,7 +62,7 @@ pub async fn revoke_token(
     caller: Caller,
     body: ContractJson<RevokeTokenBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let by = administrator(&caller)?;
+    let by = administrator(&state, &caller).await?;
     let body = body.parse(Ok)?;
     admin::revoke_token(&state.store, &body.jti, &by)
         .await
@@ -88,7 +88,7 @@ pub async fn events(
     caller: Caller,
     query: ValidQuery<AdminEventsQuery>,
 ) -> Result<Json<Vec<AdminEventView>>, ApiError> {
-    administrator(&caller)?;
+    administrator(&state, &caller).await?;
     let limit = query.0.limit.unwrap_or(100);
     let entries = admin::events(state.store.connection(), limit).await?;
     Ok(Json(

@@ -60,7 +60,7 @@ pub async fn put_member(
     path: Path<(String, String)>,
     body: ContractJson<MemberRolesBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let by = administrator(&caller)?;
+    let by = administrator(&state, &caller).await?;
     let (code, org) = path.into_inner();
     let (scheme, org_id) = scheme_and_org(&state, &code, &org).await?;
     let roles = body.parse(MemberRolesBody::roles)?;
@@ -101,7 +101,7 @@ pub async fn remove_member(
     caller: Caller,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let by = administrator(&caller)?;
+    let by = administrator(&state, &caller).await?;
     let (code, org) = path.into_inner();
     let (scheme, org_id) = scheme_and_org(&state, &code, &org).await?;
     admin::set_member_roles(&state.store, &scheme, org_id, &[], &by)

@@ -11,13 +11,17 @@ pub mod schemes;
 use sanctuary_persistence::admin::{AdminConflict, AdminError};
 use sanctuary_persistence::schemes::ChangedBy;
 
-use crate::access;
+use sanctuary_domain::policy::Action;
+
 use crate::auth::Caller;
 use crate::errors::{ApiError, ErrorCode};
+use crate::state::AppState;
+use crate::{access, audit};
 
-/// The caller, if it may administer; 403 otherwise.
-fn administrator(caller: &Caller) -> Result<ChangedBy, ApiError> {
+/// The caller, if it may administer; 403 otherwise (the refusal audited first).
+async fn administrator(state: &AppState, caller: &Caller) -> Result<ChangedBy, ApiError> {
     if !access::may_administer(caller) {
+        audit::denied(state, caller, Action::Administer, None, None).await?;
         return Err(ApiError::forbidden(
             "Administration needs the admin role of an organisation that operates this deployment.",
         ));

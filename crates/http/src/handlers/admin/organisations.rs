@@ -41,7 +41,7 @@ pub async fn list_organisations(
     state: Data<AppState>,
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    administrator(&caller)?;
+    administrator(&state, &caller).await?;
     let all = organisations::list(state.store.connection()).await?;
     let views: Vec<OrganisationView> = all.into_iter().map(OrganisationView::from).collect();
     Ok(HttpResponse::Ok().json(views))
@@ -63,7 +63,7 @@ pub async fn get_organisation(
     caller: Caller,
     id: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    administrator(&caller)?;
+    administrator(&state, &caller).await?;
     let org = find(&state, &id).await?;
     Ok(organisation_response(HttpResponse::Ok(), org))
 }
@@ -87,7 +87,7 @@ pub async fn create_organisation(
     caller: Caller,
     body: ContractJson<NewOrganisationBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let by = administrator(&caller)?;
+    let by = administrator(&state, &caller).await?;
     let body = body.parse(Ok)?;
     let new = NewOrganisation {
         name: body.name.trim(),
@@ -132,7 +132,7 @@ pub async fn update_organisation(
     id: Path<String>,
     body: ContractJson<OrganisationPatchBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let by = administrator(&caller)?;
+    let by = administrator(&state, &caller).await?;
     let org = find(&state, &id).await?;
     if_match(&request, "organisation", org.version)?;
     let changes = body.parse(|b| Ok(b.changes()))?;

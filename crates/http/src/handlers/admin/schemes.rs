@@ -41,7 +41,7 @@ async fn current(state: &AppState, request: &HttpRequest, code: &str) -> Result<
 )]
 #[get("/admin/schemes")]
 pub async fn list_schemes(state: Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    administrator(&caller)?;
+    administrator(&state, &caller).await?;
     let all = schemes::list(state.store.connection()).await?;
     let views: Vec<SchemeView> = all
         .into_iter()
@@ -71,7 +71,7 @@ pub async fn create_scheme(
     caller: Caller,
     body: ContractJson<NewSchemeBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let by = administrator(&caller)?;
+    let by = administrator(&state, &caller).await?;
     let input = body.parse(NewSchemeBody::parse)?;
     let new = NewScheme {
         code: &input.code,
@@ -113,7 +113,7 @@ pub async fn update_scheme(
     code: Path<String>,
     body: ContractJson<SchemePatchBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let by = administrator(&caller)?;
+    let by = administrator(&state, &caller).await?;
     let scheme = current(&state, &request, &code).await?;
     let changes = body.parse(SchemePatchBody::parse)?;
     let updated = admin::update_scheme(&state.store, &code, scheme.version, &changes, &by)
@@ -150,7 +150,7 @@ pub async fn put_settings(
     code: Path<String>,
     body: ContractJson<SchemeSettings>,
 ) -> Result<HttpResponse, ApiError> {
-    let by = administrator(&caller)?;
+    let by = administrator(&state, &caller).await?;
     let scheme = current(&state, &request, &code).await?;
     let settings = body.parse(|s| {
         let violations = s.violations();
