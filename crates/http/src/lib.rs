@@ -1,9 +1,9 @@
 //! The HTTP face of the Sanctuary Scheme API: actix-web handlers, bearer-token auth,
 //! problem+json errors and the OpenAPI contract (served with Swagger UI).
 
-mod access;
+use sanctuary_app::access;
 mod app;
-mod audit;
+use sanctuary_app::audit;
 pub mod auth;
 pub mod contract;
 pub mod errors;

@@ -1,15 +1,16 @@
 //! What every handler can reach.
 
+use sanctuary_app::App;
 use sanctuary_persistence::Store;
-use sanctuary_persistence::audit_writer::AuditWriter;
 
 use crate::auth::Verifier;
 use crate::rate_limit::{AddressLimiter, RateLimiter};
 
 pub struct AppState {
+    /// The use cases (and the audit writer that group-commits reads and refusals).
+    pub app: App,
+    /// The same store as `app`'s, for the reads handlers make themselves.
     pub store: Store,
-    /// Group-commits the audit records of reads and refusals.
-    pub audit: AuditWriter,
     pub verifier: Verifier,
     /// Per organisation, for authenticated requests.
     pub limiter: RateLimiter,

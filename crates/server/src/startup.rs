@@ -6,12 +6,12 @@ use std::str::FromStr;
 use actix_web::dev::{Server, ServerHandle};
 use anyhow::{Context, anyhow};
 use jsonwebtoken::Algorithm;
+use sanctuary_app::App;
 use sanctuary_domain::organisation::Role;
 use sanctuary_http::auth::{TrustedKey, Verifier, key_from_pem, keys_from_jwks};
 use sanctuary_http::rate_limit::{AddressLimiter, RateLimit, RateLimiter};
 use sanctuary_http::state::AppState;
 use sanctuary_http::{ExtraRoutes, ServerSettings};
-use sanctuary_persistence::audit_writer::AuditWriter;
 use sanctuary_persistence::{Store, StoreOptions};
 
 use crate::config::Settings;
@@ -100,8 +100,8 @@ impl Application {
             shutdown_timeout_secs: settings.shutdown_timeout_seconds,
         };
         let state = AppState {
+            app: App::new(store.clone()),
             store: store.clone(),
-            audit: AuditWriter::start(store.clone()),
             verifier,
             limiter: RateLimiter::new(Some(RateLimit {
                 per_minute: settings.rate_limit.per_minute,

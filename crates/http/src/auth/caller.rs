@@ -5,9 +5,9 @@ use actix_web::http::header;
 use actix_web::web::Data;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use sanctuary_domain::organisation::Role;
+use sanctuary_app::Acting;
 use sanctuary_persistence::admin;
-use sanctuary_persistence::organisations::{self, Organisation};
+use sanctuary_persistence::organisations;
 use tracing_actix_web::RequestId;
 
 use super::TokenError;
@@ -16,20 +16,15 @@ use crate::middleware::ActingOrganisation;
 use crate::state::AppState;
 
 /// Who is asking: the token's subject, acting for an active organisation with the roles
-/// the token grants.
+/// the token grants — the use cases' [`Acting`], read from the request.
 #[derive(Debug, Clone)]
-pub struct Caller {
-    /// The identity provider's user id (pseudonymous; used in audit, never in logs).
-    pub subject: String,
-    pub organisation: Organisation,
-    pub roles: Vec<Role>,
-    /// This request's id, for the audit trail.
-    pub request_id: Option<String>,
-}
+pub struct Caller(pub Acting);
 
-impl Caller {
-    pub fn has_role(&self, role: Role) -> bool {
-        self.roles.contains(&role)
+impl std::ops::Deref for Caller {
+    type Target = Acting;
+
+    fn deref(&self) -> &Acting {
+        &self.0
     }
 }
 
@@ -96,12 +91,12 @@ impl FromRequest for Caller {
             req.extensions_mut()
                 .insert(ActingOrganisation(organisation.id));
             let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);
-            Ok(Caller {
+            Ok(Caller(Acting {
                 subject: claims.subject,
                 organisation,
                 roles: claims.roles,
                 request_id,
-            })
+            }))
         })
     }
 }

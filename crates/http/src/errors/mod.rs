@@ -262,3 +262,34 @@ impl From<sanctuary_persistence::StoreError> for ApiError {
         Self::internal(err)
     }
 }
+
+/// A use case's refusal as the client sees it.
+impl From<sanctuary_app::AppError> for ApiError {
+    fn from(err: sanctuary_app::AppError) -> Self {
+        use sanctuary_app::AppError as E;
+        use sanctuary_domain::workflow::{ActionError, Conflict};
+        match err {
+            E::NotFound => Self::not_found(),
+            E::Forbidden(detail) => Self::forbidden(detail),
+            E::PreconditionRequired { resource } => Self::new(
+                ErrorCode::PreconditionRequired,
+                format!("Send If-Match with the {resource}'s ETag (from reading it)."),
+            ),
+            E::Stale { resource, current } => Self::stale(resource, format!("\"{current}\"")),
+            E::Refused { error, allowed } => match error {
+                ActionError::Illegal(e) => Self::invalid_transition(e.status, e.action, allowed),
+                ActionError::Conflict { code, message } => {
+                    let code = match code {
+                        Conflict::ConsentRequired => ErrorCode::ConsentRequired,
+                        Conflict::FireCheckRequired => ErrorCode::FireCheckRequired,
+                        Conflict::FollowUpConsentRequired => ErrorCode::FollowUpConsentRequired,
+                    };
+                    Self::new(code, message)
+                }
+                ActionError::Invalid(v) => Self::validation(v),
+            },
+            E::Invalid(v) => Self::validation(v),
+            E::Store(e) => e.into(),
+        }
+    }
+}

@@ -1,70 +1,27 @@
 //! `POST /api/v1/cases/{id}/{action}`: the case workflow.
 //!
-//! Every action goes through [`perform`]: the case must be visible (404 otherwise, the
-//! same as a missing case), the caller's role must be allowed the action (403), the
-//! request must carry the case's `ETag` in `If-Match` (428 without, 412 when stale), the
-//! domain decides (409 or 422), and the effects are committed under the version the
-//! caller saw (412 if someone else got there first).
+//! Every action goes through the use case [`sanctuary_app::actions::take_action`]: the
+//! case must be visible (404 otherwise, the same as a missing case), the caller's role
+//! must be allowed the action (403), the request must carry the case's `ETag` in
+//! `If-Match` (428 without, 412 when stale), the domain decides (409 or 422), and the
+//! effects are committed under the version the caller saw (412 if someone else got
+//! there first).
 
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, post};
-use sanctuary_domain::organisation::Role;
-use sanctuary_domain::policy::Action;
-use sanctuary_domain::violation::{ViolationCode, Violations};
-use sanctuary_domain::workflow::{self, ActionError, Command, Conflict};
-use sanctuary_persistence::cases;
-use sanctuary_persistence::events::Actor;
-use sanctuary_persistence::workflow::{CommitError, commit, load};
-use sanctuary_persistence::{organisations, schemes};
+use sanctuary_app::actions;
+use sanctuary_domain::workflow::Command;
 use uuid::Uuid;
 
-use super::{Authorised, authorise, case_response, etag, if_match, now_micros};
+use super::{case_response, expected, now_micros};
 use crate::auth::Caller;
-use crate::errors::{ApiError, ErrorCode};
+use crate::errors::ApiError;
 use crate::extract::ContractJson;
 use crate::state::AppState;
 use crate::wire::actions::*;
 
-/// The organisation named in a command must hold `role` in the case's scheme.
-async fn check_assignee(
-    state: &AppState,
-    scheme_id: Uuid,
-    organisation_id: Uuid,
-    role: Role,
-) -> Result<(), ApiError> {
-    let db = state.store.connection();
-    let active = organisations::find(db, organisation_id)
-        .await?
-        .is_some_and(|o| o.active);
-    let roles = schemes::roles_in(db, organisation_id, scheme_id).await?;
-    if active && roles.contains(&role) {
-        return Ok(());
-    }
-    let mut v = Violations::new();
-    v.add(
-        "/organisation_id",
-        ViolationCode::InvalidValue,
-        format!("is not an active {role} organisation of this scheme"),
-    );
-    Err(ApiError::validation(v))
-}
-
-fn action_error(err: ActionError, allowed: Vec<Action>) -> ApiError {
-    match err {
-        ActionError::Illegal(e) => ApiError::invalid_transition(e.status, e.action, allowed),
-        ActionError::Conflict { code, message } => {
-            let code = match code {
-                Conflict::ConsentRequired => ErrorCode::ConsentRequired,
-                Conflict::FireCheckRequired => ErrorCode::FireCheckRequired,
-                Conflict::FollowUpConsentRequired => ErrorCode::FollowUpConsentRequired,
-            };
-            ApiError::new(code, message)
-        }
-        ActionError::Invalid(v) => ApiError::validation(v),
-    }
-}
-
-/// Takes `command` on case `id` for `caller`.
+/// Takes `command` on case `id` for `caller` ([`sanctuary_app::actions::take_action`]),
+/// with the version its `If-Match` names, and answers with the case after it.
 pub async fn perform(
     state: &AppState,
     caller: &Caller,
@@ -72,56 +29,16 @@ pub async fn perform(
     id: &str,
     command: Command,
 ) -> Result<HttpResponse, ApiError> {
-    let action = command.action();
-    let Authorised {
-        summary,
-        scope,
-        role,
-        ..
-    } = authorise(state, caller, id, action, || {
-        format!("Your organisation's role on this case does not allow `{action}`.")
-    })
+    let id = Uuid::parse_str(id).map_err(|_| ApiError::not_found())?;
+    let (scope, record) = actions::take_action(
+        &state.app,
+        caller,
+        id,
+        expected(request),
+        command,
+        now_micros(),
+    )
     .await?;
-    let id = summary.id;
-    let store = &state.store;
-    let expected = if_match(request, "case", summary.version)?;
-    match &command {
-        Command::AssignAssessor { organisation_id } => {
-            check_assignee(state, summary.scheme_id, *organisation_id, Role::Assessor).await?;
-        }
-        Command::OrderWorks { organisation_id } => {
-            check_assignee(state, summary.scheme_id, *organisation_id, Role::Contractor).await?;
-        }
-        _ => {}
-    }
-    let loaded = load(store, id).await?.ok_or_else(ApiError::not_found)?;
-    // Another request may have committed since the check above: judge this one only
-    // against the case as the caller last saw it.
-    if loaded.case.version != expected {
-        return Err(ApiError::stale("case", etag(loaded.case.version)));
-    }
-    let at = now_micros();
-    let effects = workflow::apply(&loaded.snapshot, command, at, &loaded.calendar)
-        .map_err(|e| action_error(e, scope.allowed_actions(&summary)))?;
-    let actor = Actor {
-        subject: caller.subject.clone(),
-        organisation_id: caller.organisation.id,
-        role,
-    };
-    let request_id = caller.request_id.as_deref();
-    match commit(store, &loaded, action, &actor, &effects, at, request_id).await {
-        Ok(_) => {}
-        Err(CommitError::Stale) => {
-            let current = cases::find_summary(store.connection(), id)
-                .await?
-                .map_or(summary.version, |s| s.version);
-            return Err(ApiError::stale("case", etag(current)));
-        }
-        Err(CommitError::Store(e)) => return Err(e.into()),
-    }
-    let record = cases::find(store, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
     case_response(state, &scope, HttpResponse::Ok(), &record).await
 }
 

@@ -39,7 +39,7 @@ pub async fn list_audit(
     let scope = Scope::of(&state.store, &caller).await?;
     let schemes = scope.schemes_permitting(Action::ViewAudit);
     if schemes.is_empty() {
-        crate::audit::denied(&state, &caller, Action::ViewAudit, None, None).await?;
+        crate::audit::denied(&state.app, &caller, Action::ViewAudit, None, None).await?;
         return Err(ApiError::forbidden(
             "The audit trail is for the auditor organisations of a scheme.",
         ));

@@ -50,7 +50,7 @@ pub async fn get_case(
     let scope = Scope::of(store, &caller).await?;
     let Some(view) = scope.view(&summary) else {
         return Err(audit::refuse(
-            &state,
+            &state.app,
             &caller,
             Action::ViewCase,
             &summary,
@@ -60,7 +60,7 @@ pub async fn get_case(
     };
     let role = scope.acting_role(&summary, Action::ViewCase);
     audit::read(
-        &state,
+        &state.app,
         &caller,
         role,
         Action::ViewCase,

@@ -57,7 +57,7 @@ pub async fn export_case(
     let id = summary.id;
     let store = &state.store;
     let fields = vec!["export".to_owned()];
-    audit_trail::read(&state, &caller, Some(role), action, &summary, fields).await?;
+    audit_trail::read(&state.app, &caller, Some(role), action, &summary, fields).await?;
 
     let scheme_id = summary.scheme_id;
     let record = cases::with_referral(store, summary).await?;

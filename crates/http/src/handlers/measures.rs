@@ -95,7 +95,7 @@ pub async fn put_measure(
         .ok_or_else(ApiError::not_found)?;
     if !scope.holds(scheme.id, Role::Coordinator) {
         audit::denied(
-            &state,
+            &state.app,
             &caller,
             Action::ManageMeasures,
             Some(scheme.id),

@@ -17,32 +17,24 @@ pub mod timeline;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
-use sanctuary_domain::organisation::Role;
-use sanctuary_domain::policy::{Action, View};
+use sanctuary_app::precondition::{self, Expected};
+use sanctuary_domain::policy::Action;
 use sanctuary_persistence::calendars;
-use sanctuary_persistence::cases::{CaseRecord, CaseSummary, find_summary};
+use sanctuary_persistence::cases::CaseRecord;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::access::Scope;
-use crate::audit::refuse;
 use crate::auth::Caller;
-use crate::errors::{ApiError, ErrorCode};
+use crate::errors::ApiError;
 use crate::state::AppState;
 use crate::views;
 
-/// A case the caller may take `action` on, with how it may see it and the role it acts
-/// in.
-pub struct Authorised {
-    pub summary: CaseSummary,
-    pub scope: Scope,
-    pub view: View,
-    pub role: Role,
-}
+pub use sanctuary_app::actions::Authorised;
 
-/// Loads case `id` and asks the policy about `action`: 404 (exactly as for a missing
-/// case) if the caller may not see it, 403 with `forbidden` if its role does not allow
-/// the action. Both refusals are audited before they are answered.
+/// Case `id` if the caller may do `action` to it ([`sanctuary_app::actions::authorise`]):
+/// 404 exactly as for a missing case (an id that is no UUID included), 403 with
+/// `forbidden` if its role does not allow the action; both refusals audited.
 pub async fn authorise(
     state: &AppState,
     caller: &Caller,
@@ -51,23 +43,7 @@ pub async fn authorise(
     forbidden: impl FnOnce() -> String,
 ) -> Result<Authorised, ApiError> {
     let id = Uuid::parse_str(id).map_err(|_| ApiError::not_found())?;
-    let summary = find_summary(state.store.connection(), id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let scope = Scope::of(&state.store, caller).await?;
-    let Some(view) = scope.view(&summary) else {
-        return Err(refuse(state, caller, action, &summary, ApiError::not_found()).await);
-    };
-    let Some(role) = scope.acting_role(&summary, action) else {
-        let refusal = ApiError::forbidden(forbidden());
-        return Err(refuse(state, caller, action, &summary, refusal).await);
-    };
-    Ok(Authorised {
-        summary,
-        scope,
-        view,
-        role,
-    })
+    Ok(sanctuary_app::actions::authorise(&state.app, caller, id, action, forbidden).await?)
 }
 
 /// The case's strong validator: changes with every write.
@@ -86,28 +62,29 @@ pub fn if_match(
     resource: &'static str,
     current: i64,
 ) -> Result<i64, ApiError> {
-    let required = || {
-        ApiError::new(
-            ErrorCode::PreconditionRequired,
-            format!("Send If-Match with the {resource}'s ETag (from reading it)."),
-        )
+    Ok(precondition::check(expected(request), resource, current)?)
+}
+
+/// What `If-Match` says the caller saw: nothing (absent or blank), one of our strong
+/// ETags, or something else.
+pub fn expected(request: &HttpRequest) -> Expected {
+    let Some(value) = request.headers().get(header::IF_MATCH) else {
+        return Expected::Missing;
     };
-    let text = request
-        .headers()
-        .get(header::IF_MATCH)
-        .ok_or_else(required)?
-        .to_str()
-        .map_err(|_| required())?
-        .trim();
+    let Ok(text) = value.to_str() else {
+        return Expected::Missing;
+    };
+    let text = text.trim();
     if text.is_empty() {
-        return Err(required());
+        return Expected::Missing;
     }
-    let ours = etag(current);
-    if text == ours {
-        Ok(current)
-    } else {
-        Err(ApiError::stale(resource, ours))
-    }
+    text.strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|t| t.parse().ok())
+        // Exactly as we write it ("3", not "03").
+        .filter(|v: &i64| format!("\"{v}\"") == text)
+        .map_or(Expected::Unrecognised, Expected::Version)
 }
 
 /// Now, to the microsecond: the precision both databases store, so a value reads back

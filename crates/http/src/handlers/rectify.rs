@@ -2,17 +2,12 @@
 
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, patch};
-use sanctuary_domain::calendar::london;
-use sanctuary_domain::policy::Action;
+use sanctuary_app::rectify;
 use sanctuary_domain::violation::{ViolationCode, Violations};
-use sanctuary_persistence::cases;
-use sanctuary_persistence::events::Actor;
-use sanctuary_persistence::rectify::{Rectification, changed_fields, rectify};
-use sanctuary_persistence::workflow::CommitError;
 use serde_json::Value;
+use uuid::Uuid;
 
-use super::{Authorised, authorise, case_response, etag, if_match, now_micros};
-use crate::audit;
+use super::{case_response, expected, now_micros};
 use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::extract::ContractJson;
@@ -76,23 +71,11 @@ pub async fn rectify_referral(
     id: Path<String>,
     body: ContractJson<ReferralForm>,
 ) -> Result<HttpResponse, ApiError> {
-    let Authorised {
-        summary,
-        scope,
-        view,
-        role,
-    } = authorise(&state, &caller, &id, Action::RectifyReferral, || {
-        "Only the referring organisation and the coordinator correct a referral.".into()
-    })
-    .await?;
-    let id = summary.id;
-    let store = &state.store;
-    let expected = if_match(&request, "case", summary.version)?;
-    let received_on = london::local_date(summary.received_at);
-    let record = cases::with_referral(store, summary).await?;
-    let before = record.referral.clone();
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::not_found())?;
+    let correcting = rectify::begin(&state.app, &caller, id, expected(&request)).await?;
     let as_sent = |form: &ReferralForm| serde_json::to_value(form).unwrap_or_default();
-    let was = as_sent(&ReferralForm::from(&before));
+    let was = as_sent(&ReferralForm::from(&correcting.record.referral));
+    let received_on = correcting.received_on;
     let corrected = body.parse(|form| {
         let fixed = unchangeable(&was, &as_sent(&form));
         match form.into_domain(received_on) {
@@ -103,49 +86,7 @@ pub async fn rectify_referral(
             }
         }
     })?;
-    let fields = changed_fields(&before, &corrected);
-    if fields.is_empty() {
-        // Nothing to write, but the case is served: that is audited like a read.
-        audit::read(
-            &state,
-            &caller,
-            Some(role),
-            Action::RectifyReferral,
-            &record.summary,
-            vec!["no_change".into(), format!("view:{view}")],
-        )
-        .await?;
-        return case_response(&state, &scope, HttpResponse::Ok(), &record).await;
-    }
-    let actor = Actor {
-        subject: caller.subject.clone(),
-        organisation_id: caller.organisation.id,
-        role,
-    };
-    let change = Rectification {
-        case_id: id,
-        scheme_id: record.summary.scheme_id,
-        status: record.summary.status,
-        expected_version: expected,
-        received_on,
-        referral: &corrected,
-        fields: &fields,
-        actor: &actor,
-        request_id: caller.request_id.as_deref(),
-        at: now_micros(),
-    };
-    match rectify(store, change).await {
-        Ok(_) => {}
-        Err(CommitError::Stale) => {
-            let current = cases::find_summary(store.connection(), id)
-                .await?
-                .map_or(expected, |s| s.version);
-            return Err(ApiError::stale("case", etag(current)));
-        }
-        Err(CommitError::Store(e)) => return Err(e.into()),
-    }
-    let record = cases::find(store, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let (scope, record) =
+        rectify::finish(&state.app, &caller, correcting, &corrected, now_micros()).await?;
     case_response(&state, &scope, HttpResponse::Ok(), &record).await
 }

@@ -57,7 +57,7 @@ async fn scheme_for(
     // Reports reveal no case, so a scheme's other members and outsiders get 403.
     let Some(role) = policy::acting_role(&scope.roles, action, &scope.scheme_relations(scheme.id))
     else {
-        audit::denied(state, caller, action, Some(scheme.id), None).await?;
+        audit::denied(&state.app, caller, action, Some(scheme.id), None).await?;
         return Err(ApiError::forbidden(
             "The monitoring report is for the scheme's coordinator and its funders.",
         ));

@@ -31,11 +31,11 @@ async fn visible(
         .await?
         .ok_or_else(ApiError::not_found)?;
     if !scope.may_in_scheme(scheme.id, Action::ViewScheme) {
-        audit::denied(state, caller, action, Some(scheme.id), None).await?;
+        audit::denied(&state.app, caller, action, Some(scheme.id), None).await?;
         return Err(ApiError::not_found());
     }
     if !scope.may_in_scheme(scheme.id, action) {
-        audit::denied(state, caller, action, Some(scheme.id), None).await?;
+        audit::denied(&state.app, caller, action, Some(scheme.id), None).await?;
         return Err(ApiError::forbidden(
             "Only the scheme's coordinator and administrators see this.",
         ));

@@ -31,7 +31,7 @@ async fn readable(
         .await?;
     let fields = vec![what.to_owned()];
     audit::read(
-        state,
+        &state.app,
         caller,
         Some(role),
         Action::ViewTimeline,

@@ -3,7 +3,6 @@
 pub(crate) mod rows;
 
 use sanctuary_domain::audit::AuditOutcome;
-use sanctuary_domain::calendar::Calendar;
 use sanctuary_domain::case::CaseStatus;
 use sanctuary_domain::intake::Intake;
 use sanctuary_domain::organisation::ReferralSource;
@@ -93,23 +92,16 @@ fn referral_sections(referral: &Referral) -> Vec<String> {
 /// as a repeat.
 const REPEAT_WINDOW: Duration = Duration::days(365);
 
-/// Applies the scheme's rules to the referral ([`Intake::assess`]: risk level, flags,
-/// progress blocks, eligibility warnings, first clocks; `calendar` is the scheme
-/// nation's) and opens the case in one transaction: next reference number, case row
-/// (linked to any earlier case for the same client or home), referral, clocks, first
-/// risk assessment, first timeline event and the idempotency key's completion. All of it
-/// is durable, or none of it is.
+/// Opens the case as the scheme's rules assessed it (`intake`: risk level, flags,
+/// progress blocks, eligibility warnings, first clocks) in one transaction: next
+/// reference number, case row (linked to any earlier case for the same client or home),
+/// referral, clocks, first risk assessment, first timeline event and the idempotency
+/// key's completion. All of it is durable, or none of it is.
 pub async fn create_case(
     store: &Store,
     new: NewCase<'_>,
-    calendar: &Calendar,
+    intake: &Intake,
 ) -> Result<Uuid, IntakeError> {
-    let intake = Intake::assess(
-        new.referral,
-        &new.scheme.settings,
-        new.received_at,
-        calendar,
-    );
     let org_id = new.referring_organisation.id;
     let keyring = store.keys()?;
     if let Some(existing) =
@@ -124,7 +116,7 @@ pub async fn create_case(
     let reference = case_reference(&new.scheme.reference_prefix, year, number);
     let keys = MatchKeys::of(new.referral, keyring);
     let repeat_of = earlier_case(&*tx, new.scheme.id, &keys, new.received_at).await?;
-    if let Err(err) = case_row(id, reference, &new, &intake, &keys, repeat_of)
+    if let Err(err) = case_row(id, reference, &new, intake, &keys, repeat_of)
         .insert(&*tx)
         .await
     {
@@ -155,7 +147,7 @@ pub async fn create_case(
             .await
             .map_err(StoreError::db("starting a clock"))?;
     }
-    initial_risk_assessment(id, &new, &intake)
+    initial_risk_assessment(id, &new, intake)
         .insert(&*tx)
         .await
         .map_err(StoreError::db("recording the risk assessment"))?;

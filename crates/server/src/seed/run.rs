@@ -1,19 +1,22 @@
-//! One case from referral to wherever "now" finds it: opened through the intake rules,
-//! then each step loaded, decided by the domain and committed with its timeline event
-//! and audit record — the action handler's path, at a past instant.
+//! One case from referral to wherever "now" finds it: opened through the intake use
+//! case, then each step taken through the same use case the action handler uses
+//! (`sanctuary_app::actions::act`: assignee check, the domain's decision, the commit
+//! with its timeline event and audit record), at a past instant.
 
 use rand::Rng;
+use sanctuary_app::{AppError, actions, intake};
 use sanctuary_domain::calendar::{Calendar, london};
 use sanctuary_domain::case::CaseStatus;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::Action;
-use sanctuary_domain::workflow::{self, ActionError, Effects};
+use sanctuary_domain::violation::Violations;
+use sanctuary_domain::workflow::{ActionError, Effects};
 use sanctuary_persistence::Store;
 use sanctuary_persistence::events::Actor;
-use sanctuary_persistence::intake::{self, IntakeError, NewCase};
+use sanctuary_persistence::intake::{IntakeError, NewCase};
 use sanctuary_persistence::organisations::Organisation;
 use sanctuary_persistence::schemes::Scheme;
-use sanctuary_persistence::workflow::{CommitError, commit, load};
+use sanctuary_persistence::workflow::load;
 use time::OffsetDateTime;
 use tokio::sync::Mutex;
 use uuid::Uuid;
@@ -81,7 +84,7 @@ impl Context<'_> {
         }
         let actor = actor(referrer.id, Role::Referrer);
         let new = NewCase::new(self.scheme, referrer, &actor, &referral, received_at);
-        let id = match intake::create_case(self.store, new, self.calendar).await {
+        let id = match intake::open_case(self.store, new).await {
             Ok(id) => id,
             Err(IntakeError::DuplicateExternalReference { .. }) => {
                 return Err(SeedError::AlreadySeeded(self.seed));
@@ -148,18 +151,14 @@ impl Context<'_> {
             at,
         );
         let action = command.action();
-        let fx = workflow::apply(&loaded.snapshot, command, at, &loaded.calendar)
-            .map_err(|e| refused(case.index, describe(action, &e)))?;
         let actor = actor(organisation, role);
         let _turn = self.writes.0.lock().await;
-        match commit(self.store, &loaded, action, &actor, &fx, at, None).await {
-            Ok(_) => Ok(fx),
-            Err(CommitError::Stale) => Err(refused(
-                case.index,
-                format!("`{action}`: the case changed meanwhile"),
-            )),
-            Err(CommitError::Store(e)) => Err(e.into()),
-        }
+        actions::act(self.store, &loaded, command, &actor, at, None)
+            .await
+            .map_err(|e| match e {
+                AppError::Store(e) => e.into(),
+                other => refused(case.index, describe(action, &other)),
+            })
     }
 }
 
@@ -172,13 +171,19 @@ fn actor(organisation_id: Uuid, role: Role) -> Actor {
 }
 
 /// The refusal's codes and pointers.
-fn describe(action: Action, error: &ActionError) -> String {
+fn describe(action: Action, error: &AppError) -> String {
+    let invalid = |v: &Violations| {
+        let pointers: Vec<&str> = v.iter().map(|v| v.pointer.as_str()).collect();
+        format!("`{action}`: invalid {}", pointers.join(", "))
+    };
     match error {
-        ActionError::Illegal(e) => e.to_string(),
-        ActionError::Conflict { code, .. } => format!("`{action}`: {code}"),
-        ActionError::Invalid(v) => {
-            let pointers: Vec<&str> = v.iter().map(|v| v.pointer.as_str()).collect();
-            format!("`{action}`: invalid {}", pointers.join(", "))
-        }
+        AppError::Refused { error, .. } => match error {
+            ActionError::Illegal(e) => e.to_string(),
+            ActionError::Conflict { code, .. } => format!("`{action}`: {code}"),
+            ActionError::Invalid(v) => invalid(v),
+        },
+        AppError::Invalid(v) => invalid(v),
+        AppError::Stale { .. } => format!("`{action}`: the case changed meanwhile"),
+        other => format!("`{action}`: {other}"),
     }
 }

@@ -21,7 +21,7 @@ use crate::{access, audit};
 /// The caller, if it may administer; 403 otherwise (the refusal audited first).
 async fn administrator(state: &AppState, caller: &Caller) -> Result<ChangedBy, ApiError> {
     if !access::may_administer(caller) {
-        audit::denied(state, caller, Action::Administer, None, None).await?;
+        audit::denied(&state.app, caller, Action::Administer, None, None).await?;
         return Err(ApiError::forbidden(
             "Administration needs the admin role of an organisation that operates this deployment.",
         ));

@@ -56,14 +56,15 @@ async fn replayed(state: &AppState, caller: &Caller, case_id: Uuid) -> Result<()
         .await?
         .ok_or_else(|| ApiError::internal("a completed key's case could not be read"))?;
     audit::read(
-        state,
+        &state.app,
         caller,
         Some(Role::Referrer),
         Action::CreateReferral,
         &summary,
         vec!["idempotent_replay".into()],
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 /// What an already-used key answers, if anything.

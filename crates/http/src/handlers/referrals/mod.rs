@@ -5,21 +5,20 @@ mod idempotency_key;
 use actix_web::http::header;
 use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse, post};
+use sanctuary_app::intake;
 use sanctuary_domain::calendar::london;
 use sanctuary_domain::organisation::Role;
-use sanctuary_domain::policy::{self, Action, Relation};
 use sanctuary_domain::referral::Referral;
+use sanctuary_persistence::cases;
 use sanctuary_persistence::events::Actor;
 use sanctuary_persistence::idempotency::{self, IdempotencyKey, KeyState};
-use sanctuary_persistence::intake::{self, IntakeError, NewCase};
-use sanctuary_persistence::schemes::{self, Scheme};
-use sanctuary_persistence::{calendars, cases};
+use sanctuary_persistence::intake::{IntakeError, NewCase};
+use sanctuary_persistence::schemes::Scheme;
 use time::Duration;
 use uuid::Uuid;
 
 use super::{case_response, now_micros};
 use crate::access::Scope;
-use crate::audit;
 use crate::auth::Caller;
 use crate::errors::{ApiError, CaseLink, ErrorCode};
 use crate::extract::ContractJson;
@@ -102,7 +101,7 @@ pub async fn create_referral(
     // Membership is checked before the body's other fields: no validation oracle for
     // schemes the caller does not refer into.
     let scheme = match body.body.scheme.as_deref() {
-        Some(code) => Some(referring_scheme(&state, &caller, code).await?),
+        Some(code) => Some(intake::referring_scheme(&state.app, &caller, code).await?),
         None => None,
     };
     let received_at = now_micros();
@@ -124,67 +123,42 @@ pub async fn create_referral(
         key.as_ref(),
     )
     .await;
-    let case_id =
-        match created {
-            Ok(id) => id,
-            Err(IntakeError::KeyCompletedElsewhere) => {
-                let key = key.as_ref().ok_or_else(|| ApiError::internal("no key"))?;
-                let seen = idempotency::peek(&state.store, key).await?;
-                return answer_from_key(&state, &caller, seen)
-                    .await?
-                    .ok_or_else(|| ApiError::internal("a completed key has no answer"));
-            }
-            Err(err) => {
-                if let Some(key) = &key {
-                    idempotency::release(&state.store, key).await?;
-                }
-                return Err(match err {
-                IntakeError::DuplicateExternalReference { case_id, reference } => ApiError::new(
-                    ErrorCode::DuplicateExternalReference,
-                    "Your organisation already referred a case with this external_reference.",
-                )
-                .with_existing_case(CaseLink { id: case_id, reference }),
-                IntakeError::Store(e) => e.into(),
-                IntakeError::KeyCompletedElsewhere => ApiError::internal("handled above"),
-            });
-            }
-        };
+    let release = || async {
+        match &key {
+            Some(key) => idempotency::release(&state.store, key).await,
+            None => Ok(()),
+        }
+    };
+    let case_id = match created {
+        Ok(id) => id,
+        // Another request with this key created the case first: its answer is ours.
+        Err(IntakeError::KeyCompletedElsewhere) => {
+            let key = key.as_ref().ok_or_else(|| ApiError::internal("no key"))?;
+            let seen = idempotency::peek(&state.store, key).await?;
+            return answer_from_key(&state, &caller, seen)
+                .await?
+                .ok_or_else(|| ApiError::internal("a completed key has no answer"));
+        }
+        Err(IntakeError::DuplicateExternalReference { case_id, reference }) => {
+            release().await?;
+            return Err(ApiError::new(
+                ErrorCode::DuplicateExternalReference,
+                "Your organisation already referred a case with this external_reference.",
+            )
+            .with_existing_case(CaseLink {
+                id: case_id,
+                reference,
+            }));
+        }
+        Err(IntakeError::Store(e)) => {
+            release().await?;
+            return Err(e.into());
+        }
+    };
     created_response(&state, &caller, case_id).await
 }
 
-/// The scheme `code`, if the caller's organisation refers into it (403 otherwise, also
-/// for schemes that do not exist).
-async fn referring_scheme(
-    state: &AppState,
-    caller: &Caller,
-    code: &str,
-) -> Result<Scheme, ApiError> {
-    let db = state.store.connection();
-    let scheme = schemes::find_by_code(db, code).await?;
-    let roles = match &scheme {
-        Some(s) => schemes::roles_in(db, caller.organisation.id, s.id).await?,
-        None => Vec::new(),
-    };
-    let relations: &[Relation] = if roles.contains(&Role::Referrer) {
-        &[Relation::SchemeReferrer]
-    } else {
-        &[]
-    };
-    match scheme {
-        Some(scheme) if policy::permits_any(&caller.roles, Action::CreateReferral, relations) => {
-            Ok(scheme)
-        }
-        other => {
-            let scheme_id = other.map(|s| s.id);
-            audit::denied(state, caller, Action::CreateReferral, scheme_id, None).await?;
-            Err(ApiError::forbidden(
-                "Your organisation does not refer into this scheme.",
-            ))
-        }
-    }
-}
-
-/// Opens the case: the scheme's rules applied to the referral, in the nation's calendar.
+/// Opens the case ([`sanctuary_app::intake::open_case`]) as the caller, a referrer.
 async fn open_case(
     state: &AppState,
     caller: &Caller,
@@ -193,7 +167,6 @@ async fn open_case(
     received_at: time::OffsetDateTime,
     key: Option<&idempotency::IdempotencyKey>,
 ) -> Result<Uuid, IntakeError> {
-    let calendar = calendars::for_nation(state.store.connection(), scheme.nation).await?;
     let actor = Actor {
         subject: caller.subject.clone(),
         organisation_id: caller.organisation.id,
@@ -204,7 +177,7 @@ async fn open_case(
         request_id: caller.request_id.as_deref(),
         ..NewCase::new(scheme, &caller.organisation, &actor, referral, received_at)
     };
-    intake::create_case(&state.store, new, &calendar).await
+    intake::open_case(&state.store, new).await
 }
 
 async fn created_response(

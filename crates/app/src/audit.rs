@@ -1,7 +1,6 @@
-//! Audit records written by handlers: reads of a case's personal data (written and
-//! durable before the response is sent — if the record cannot be written, the data is
-//! not served) and refused attempts. Writes are audited by the persistence layer in
-//! the write's own transaction.
+//! Audit records of reads of a case's personal data (written and durable before the
+//! data is served — if the record cannot be written, nothing is) and of refused
+//! attempts. Writes are audited in the write's own transaction.
 
 use sanctuary_domain::audit::AuditOutcome;
 use sanctuary_domain::organisation::Role;
@@ -10,13 +9,11 @@ use sanctuary_persistence::audit::NewAudit;
 use sanctuary_persistence::cases::CaseSummary;
 use uuid::Uuid;
 
-use crate::auth::Caller;
-use crate::errors::ApiError;
-use crate::state::AppState;
+use crate::{Acting, App, AppError};
 
 /// A record of `caller` doing `action` (field names only).
 pub fn entry<'a>(
-    caller: &'a Caller,
+    caller: &'a Acting,
     role: Option<Role>,
     action: Action,
     scheme_id: Option<Uuid>,
@@ -39,13 +36,13 @@ pub fn entry<'a>(
 
 /// Records that `caller`, acting as `role`, read `case` (`fields`: the parts shown).
 pub async fn read(
-    state: &AppState,
-    caller: &Caller,
+    app: &App,
+    caller: &Acting,
     role: Option<Role>,
     action: Action,
     case: &CaseSummary,
     fields: Vec<String>,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let record = entry(
         caller,
         role,
@@ -55,17 +52,17 @@ pub async fn read(
         fields,
         AuditOutcome::Allowed,
     );
-    Ok(state.audit.record(&record).await?)
+    Ok(app.audit.record(&record).await?)
 }
 
 /// Records a refused attempt at `action` on `case` (or, with no case, in a scheme).
 pub async fn denied(
-    state: &AppState,
-    caller: &Caller,
+    app: &App,
+    caller: &Acting,
     action: Action,
     scheme_id: Option<Uuid>,
     case_id: Option<Uuid>,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let record = entry(
         caller,
         caller.roles.first().copied(),
@@ -75,19 +72,19 @@ pub async fn denied(
         Vec::new(),
         AuditOutcome::Denied,
     );
-    Ok(state.audit.record(&record).await?)
+    Ok(app.audit.record(&record).await?)
 }
 
 /// Records a refused attempt on `case`, then returns `refusal`.
-pub async fn refuse(
-    state: &AppState,
-    caller: &Caller,
+pub async fn refuse<E: From<AppError>>(
+    app: &App,
+    caller: &Acting,
     action: Action,
     case: &CaseSummary,
-    refusal: ApiError,
-) -> ApiError {
-    match denied(state, caller, action, Some(case.scheme_id), Some(case.id)).await {
+    refusal: E,
+) -> E {
+    match denied(app, caller, action, Some(case.scheme_id), Some(case.id)).await {
         Ok(()) => refusal,
-        Err(e) => e,
+        Err(e) => e.into(),
     }
 }

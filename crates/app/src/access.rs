@@ -1,4 +1,4 @@
-//! Asking the domain policy about a caller and a case.
+//! Asking the domain policy about the acting organisation and a case.
 //!
 //! A [`Scope`] is the caller's organisation, token roles and scheme memberships, read
 //! once per request; from it the caller's relation to any case (and so its view and its
@@ -15,12 +15,11 @@ use sanctuary_persistence::cases::{self, CaseSummary, Visibility};
 use sanctuary_persistence::{Store, schemes};
 use uuid::Uuid;
 
-use crate::auth::Caller;
-use crate::errors::ApiError;
+use crate::{Acting, AppError};
 
 /// Whether the caller may administer the deployment: the admin role, for an
 /// organisation that operates it.
-pub fn may_administer(caller: &Caller) -> bool {
+pub fn may_administer(caller: &Acting) -> bool {
     let relations: &[Relation] = if caller.organisation.is_administrator {
         &[Relation::PlatformOperator]
     } else {
@@ -38,7 +37,7 @@ pub struct Scope {
 }
 
 impl Scope {
-    pub async fn of(store: &Store, caller: &Caller) -> Result<Self, ApiError> {
+    pub async fn of(store: &Store, caller: &Acting) -> Result<Self, AppError> {
         let memberships =
             schemes::memberships_of(store.connection(), caller.organisation.id).await?;
         Ok(Self {
@@ -115,7 +114,7 @@ impl Scope {
         &self,
         store: &Store,
         shown: &[&CaseSummary],
-    ) -> Result<HashSet<Uuid>, ApiError> {
+    ) -> Result<HashSet<Uuid>, AppError> {
         let earlier: Vec<Uuid> = shown.iter().filter_map(|c| c.repeat_of_case_id).collect();
         let visible: HashSet<Uuid> = cases::find_summaries(store.connection(), &earlier)
             .await?

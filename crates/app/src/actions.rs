@@ -1,0 +1,186 @@
+//! Taking an action on a case: the one path every entry point uses.
+//!
+//! [`take_action`] is the whole use case for a caller: the case must be visible
+//! (`NotFound` otherwise, the same as a missing case), the caller's role must allow the
+//! action (`Forbidden`), the caller must name the version it saw (`PreconditionRequired`,
+//! `Stale`), then [`act`]: the named organisation must hold the role, the domain
+//! decides (`Refused`, `Invalid`) and the effects are committed with their timeline
+//! event and audit record under the version the caller saw. `seed-demo` calls [`act`]
+//! as the scheme's own members.
+
+use sanctuary_domain::organisation::Role;
+use sanctuary_domain::policy::{Action, View};
+use sanctuary_domain::violation::{ViolationCode, Violations};
+use sanctuary_domain::workflow::{self, Command, Effects};
+use sanctuary_persistence::cases::{self, CaseRecord, CaseSummary};
+use sanctuary_persistence::events::Actor;
+use sanctuary_persistence::workflow::{CommitError, Loaded, commit, load};
+use sanctuary_persistence::{Store, organisations, schemes};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::access::Scope;
+use crate::audit::refuse;
+use crate::precondition::{self, Expected};
+use crate::{Acting, App, AppError};
+
+/// A case the caller may take `action` on, how it may see it and the role it acts in.
+pub struct Authorised {
+    pub summary: CaseSummary,
+    pub scope: Scope,
+    pub view: View,
+    pub role: Role,
+}
+
+/// Case `id` if `caller` may do `action` to it: `NotFound` (exactly as for a missing
+/// case) if it may not see it, `Forbidden(forbidden())` if its role does not allow the
+/// action. Both refusals are audited before they are returned.
+pub async fn authorise(
+    app: &App,
+    caller: &Acting,
+    id: Uuid,
+    action: Action,
+    forbidden: impl FnOnce() -> String,
+) -> Result<Authorised, AppError> {
+    let summary = cases::find_summary(app.store().connection(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let scope = Scope::of(app.store(), caller).await?;
+    let Some(view) = scope.view(&summary) else {
+        return Err(refuse(app, caller, action, &summary, AppError::NotFound).await);
+    };
+    let Some(role) = scope.acting_role(&summary, action) else {
+        let refusal = AppError::Forbidden(forbidden().into());
+        return Err(refuse(app, caller, action, &summary, refusal).await);
+    };
+    Ok(Authorised {
+        summary,
+        scope,
+        view,
+        role,
+    })
+}
+
+/// `caller` takes `command` on case `id`, having seen version `expected`, at `at`.
+/// Returns the caller's scope and the case after the action.
+pub async fn take_action(
+    app: &App,
+    caller: &Acting,
+    id: Uuid,
+    expected: Expected,
+    command: Command,
+    at: OffsetDateTime,
+) -> Result<(Scope, CaseRecord), AppError> {
+    let action = command.action();
+    let Authorised {
+        summary,
+        scope,
+        role,
+        ..
+    } = authorise(app, caller, id, action, || {
+        format!("Your organisation's role on this case does not allow `{action}`.")
+    })
+    .await?;
+    let store = app.store();
+    let seen = precondition::check(expected, "case", summary.version)?;
+    let loaded = load(store, id).await?.ok_or(AppError::NotFound)?;
+    // Another request may have committed since the check above: judge this one only
+    // against the case as the caller last saw it.
+    if loaded.case.version != seen {
+        return Err(AppError::Stale {
+            resource: "case",
+            current: loaded.case.version,
+        });
+    }
+    let actor = Actor {
+        subject: caller.subject.clone(),
+        organisation_id: caller.organisation.id,
+        role,
+    };
+    act(
+        store,
+        &loaded,
+        command,
+        &actor,
+        at,
+        caller.request_id.as_deref(),
+    )
+    .await
+    .map_err(|e| match e {
+        AppError::Refused { error, .. } => AppError::Refused {
+            error,
+            allowed: scope.allowed_actions(&summary),
+        },
+        other => other,
+    })?;
+    let record = cases::find(store, id).await?.ok_or(AppError::NotFound)?;
+    Ok((scope, record))
+}
+
+/// Decides `command` on the case as `loaded` and commits it, as `actor`, at `at`: the
+/// organisation a command names must be an active holder of the matching role in the
+/// case's scheme; the domain decides; the effects, their timeline event and audit
+/// record commit together, if the case is still at the version loaded.
+pub async fn act(
+    store: &Store,
+    loaded: &Loaded,
+    command: Command,
+    actor: &Actor,
+    at: OffsetDateTime,
+    request_id: Option<&str>,
+) -> Result<Effects, AppError> {
+    match &command {
+        Command::AssignAssessor { organisation_id } => {
+            check_assignee(store, loaded.scheme.id, *organisation_id, Role::Assessor).await?;
+        }
+        Command::OrderWorks { organisation_id } => {
+            check_assignee(store, loaded.scheme.id, *organisation_id, Role::Contractor).await?;
+        }
+        _ => {}
+    }
+    let action = command.action();
+    let effects =
+        workflow::apply(&loaded.snapshot, command, at, &loaded.calendar).map_err(|error| {
+            AppError::Refused {
+                error,
+                allowed: Vec::new(),
+            }
+        })?;
+    match commit(store, loaded, action, actor, &effects, at, request_id).await {
+        Ok(_) => Ok(effects),
+        Err(CommitError::Stale) => {
+            let current = cases::find_summary(store.connection(), loaded.case.id)
+                .await?
+                .map_or(loaded.case.version, |s| s.version);
+            Err(AppError::Stale {
+                resource: "case",
+                current,
+            })
+        }
+        Err(CommitError::Store(e)) => Err(e.into()),
+    }
+}
+
+/// The organisation named in a command must hold `role` in the case's scheme.
+async fn check_assignee(
+    store: &Store,
+    scheme_id: Uuid,
+    organisation_id: Uuid,
+    role: Role,
+) -> Result<(), AppError> {
+    let db = store.connection();
+    let active = organisations::find(db, organisation_id)
+        .await?
+        .is_some_and(|o| o.active);
+    let roles = schemes::roles_in(db, organisation_id, scheme_id).await?;
+    if active && roles.contains(&role) {
+        return Ok(());
+    }
+    let mut v = Violations::new();
+    v.add(
+        "/organisation_id",
+        ViolationCode::InvalidValue,
+        format!("is not an active {role} organisation of this scheme"),
+    );
+    Err(AppError::Invalid(v))
+}

@@ -1,0 +1,39 @@
+//! Why a use case did not happen, in the entry points' common terms (HTTP maps each to
+//! a status and problem code; the CLI prints it).
+
+use std::borrow::Cow;
+
+use sanctuary_domain::policy::Action;
+use sanctuary_domain::violation::Violations;
+use sanctuary_domain::workflow::ActionError;
+use sanctuary_persistence::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No such thing, or not the caller's to see (the same answer for both).
+    #[error("not found")]
+    NotFound,
+    /// The caller may see it, but not do this.
+    #[error("{0}")]
+    Forbidden(Cow<'static, str>),
+    /// The write did not say which version it saw.
+    #[error("the {resource}'s version is required")]
+    PreconditionRequired { resource: &'static str },
+    /// The write saw an older version than `current`.
+    #[error("the {resource} changed")]
+    Stale {
+        resource: &'static str,
+        current: i64,
+    },
+    /// The domain refused the action; `allowed` are the caller's actions now.
+    #[error("the action was refused")]
+    Refused {
+        error: ActionError,
+        allowed: Vec<Action>,
+    },
+    /// Input breaks a rule (JSON pointers relative to the request body).
+    #[error("invalid input")]
+    Invalid(Violations),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}

@@ -1,0 +1,45 @@
+//! The use cases: one place takes each (authorise, check, apply the domain's rules,
+//! commit with timeline and audit) and every entry point — HTTP handlers, `seed-demo`,
+//! retention, workers — calls it. Nothing here speaks HTTP; persistence only reads and
+//! writes; the rules are the domain's.
+
+pub mod access;
+pub mod acting;
+pub mod actions;
+pub mod audit;
+mod error;
+pub mod intake;
+pub mod precondition;
+pub mod rectify;
+
+use sanctuary_persistence::Store;
+use sanctuary_persistence::audit_writer::AuditWriter;
+
+pub use acting::Acting;
+pub use error::AppError;
+
+/// What the use cases run against: the store, and the writer that group-commits the
+/// audit records of reads and refusals.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    audit: AuditWriter,
+}
+
+impl App {
+    /// Starts the audit writer on `store`.
+    pub fn new(store: Store) -> Self {
+        Self {
+            audit: AuditWriter::start(store.clone()),
+            store,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn audit_writer(&self) -> &AuditWriter {
+        &self.audit
+    }
+}
