@@ -1,7 +1,7 @@
 //! The access matrix, generated from the OpenAPI document: every operation × every caller
 //! role × {its own, another organisation's, another scheme's, a nonexistent} target.
 //!
-//! Who may do what is declared here by hand from DOMAIN.md, not read from the policy
+//! Who may do what is declared here by hand from docs/domain.md, not read from the policy
 //! under test. Everything not declared must be refused without a 2xx; a refusal for
 //! something the caller cannot see must be byte-identical (apart from the request id) to
 //! the answer for something that does not exist; and an operation in the spec but not in
@@ -251,7 +251,7 @@ const REFERRER_OR_COORDINATOR: Allowed =
     Allowed::Only(&[("referrer", &[Own]), ("coordinator", &[Own, OtherOrg])]);
 const ADMIN: Allowed = Allowed::Only(&[("admin", &[Own, OtherOrg, OtherScheme, Collection])]);
 
-/// The declared matrix (DOMAIN.md, "Who sees what"). `None`: not declared.
+/// The declared matrix (docs/domain.md, "Who sees what"). `None`: not declared.
 fn allowed(operation: &str) -> Option<Allowed> {
     Some(match operation {
         "create_referral" => Allowed::Only(&[("referrer", &[Collection])]),

@@ -1,6 +1,6 @@
 //! Working days: weekends and the bank holidays of the scheme's nation.
 //!
-//! Counting rules (DOMAIN.md): the day a clock starts is day 0; "n working days" is due
+//! Counting rules (docs/domain.md): the day a clock starts is day 0; "n working days" is due
 //! at the end of the n-th working day after it; a start on a weekend or holiday counts
 //! from the next working day. Days are UK days (Europe/London), see [`london`].
 
