@@ -34,4 +34,5 @@ mod seed_demo;
 mod settings;
 mod setup;
 mod shutdown;
+mod worker;
 mod workflow;

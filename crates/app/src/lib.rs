@@ -11,6 +11,7 @@ mod error;
 pub mod intake;
 pub mod precondition;
 pub mod rectify;
+pub mod retention;
 
 use sanctuary_persistence::Store;
 use sanctuary_persistence::audit_writer::AuditWriter;

@@ -49,6 +49,9 @@ enum Command {
     /// Data retention.
     #[command(subcommand)]
     Retention(RetentionCommand),
+    /// Run the background jobs (retention) without the HTTP server, until SIGTERM: for
+    /// deployments that serve with `worker.enabled = false`.
+    Worker,
     /// Fill a scheme with realistic synthetic cases (demo data, benchmarks), each
     /// taken through the workflow's rules at past dates.
     SeedDemo {
@@ -190,6 +193,7 @@ pub fn run() -> ExitCode {
             Command::Audit(AuditCommand::PublicKey) => audit_public_key(&settings),
             Command::Keys(_) => keys_rotate(&settings).await,
             Command::Retention(RetentionCommand::Run) => retention_run(&settings).await,
+            Command::Worker => worker(&settings).await,
             Command::SeedDemo {
                 scheme,
                 cases,
@@ -321,12 +325,23 @@ async fn keys_rotate(settings: &Settings) -> anyhow::Result<()> {
 async fn retention_run(settings: &Settings) -> anyhow::Result<()> {
     let store = open_keyed_store(settings).await?;
     let now = time::OffsetDateTime::now_utc();
-    let report = sanctuary_persistence::retention::run(&store, now).await?;
+    let report = sanctuary_app::retention::run(&store, now).await?;
     println!(
         "{} case(s) anonymised; {} past retention kept by a legal hold",
         report.anonymised.len(),
         report.held
     );
+    Ok(())
+}
+
+async fn worker(settings: &Settings) -> anyhow::Result<()> {
+    let store = open_keyed_store(settings).await?;
+    let worker = crate::worker::Worker::start(store, &settings.worker);
+    tracing::info!("worker started");
+    wait_for_signal().await;
+    tracing::info!("shutting down: finishing the job in hand");
+    worker.stop().await;
+    tracing::info!("stopped");
     Ok(())
 }
 

@@ -34,6 +34,28 @@ pub struct Settings {
     pub encryption: EncryptionSettings,
     pub rate_limit: RateLimitSettings,
     pub audit: AuditSettings,
+    pub worker: WorkerSettings,
+}
+
+/// Background work (`crates/server/src/worker.rs`), run beside the HTTP server unless
+/// `enabled = false` (then run `sanctuary worker` as its own process).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WorkerSettings {
+    /// Whether `serve` runs the background jobs too.
+    pub enabled: bool,
+    /// How often retention anonymises the cases past their scheme's retention period
+    /// (first at start); `0` never (then run `sanctuary retention run` from cron).
+    pub retention_every_seconds: u64,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            retention_every_seconds: 24 * 60 * 60,
+        }
+    }
 }
 
 /// The key that signs audit checkpoints (`sanctuary audit checkpoint`). It must not be
@@ -164,6 +186,7 @@ impl Default for Settings {
             auth: AuthSettings::default(),
             encryption: EncryptionSettings::default(),
             rate_limit: RateLimitSettings::default(),
+            worker: WorkerSettings::default(),
             audit: AuditSettings::default(),
         }
     }

@@ -11,5 +11,6 @@ pub mod seed;
 pub mod setup;
 pub mod startup;
 pub mod telemetry;
+pub mod worker;
 
 pub use startup::Application;

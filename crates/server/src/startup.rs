@@ -16,6 +16,7 @@ use sanctuary_persistence::{Store, StoreOptions};
 
 use crate::config::Settings;
 use crate::demo::{self, SigningKey, TOKEN_LIFETIME};
+use crate::worker::Worker;
 
 /// A demo token, for the start-up banner.
 pub struct DemoToken {
@@ -29,6 +30,8 @@ pub struct Application {
     port: u16,
     server: Server,
     store: Store,
+    /// The background jobs, when this process runs them (`worker.enabled`).
+    worker: Option<Worker>,
     pub demo_tokens: Vec<DemoToken>,
 }
 
@@ -118,10 +121,15 @@ impl Application {
         };
         let server = sanctuary_http::server(state, listener, &server_settings, extra)
             .map_err(|e| anyhow!(e))?;
+        let worker = settings
+            .worker
+            .enabled
+            .then(|| Worker::start(store.clone(), &settings.worker));
         Ok(Self {
             port,
             server,
             store,
+            worker,
             demo_tokens,
         })
     }
@@ -139,9 +147,13 @@ impl Application {
         &self.store
     }
 
-    /// Serves until stopped through the handle.
+    /// Serves until stopped through the handle; then stops the background jobs.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if let Some(worker) = self.worker {
+            worker.stop().await;
+        }
+        served
     }
 }
 

@@ -1,0 +1,69 @@
+//! Background work: periodic jobs that call use cases, run beside the HTTP server (see
+//! `startup::Application`) or on their own (`sanctuary worker`). Today: retention.
+//! The audit writer runs with the use cases (`sanctuary_app::App`); the clock scheduler
+//! and the outbox reader of the events issue join the jobs here.
+//!
+//! Stopping is graceful: asked to stop, the worker finishes the job in hand (each is
+//! made of short transactions and resumable) and runs no other.
+
+use std::time::Duration;
+
+use sanctuary_persistence::Store;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::WorkerSettings;
+
+pub struct Worker {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl Worker {
+    /// Starts the jobs `settings` turns on.
+    pub fn start(store: Store, settings: &WorkerSettings) -> Self {
+        let (stop, stopped) = watch::channel(false);
+        let every = (settings.retention_every_seconds > 0)
+            .then(|| Duration::from_secs(settings.retention_every_seconds));
+        let task = tokio::spawn(run(store, every, stopped));
+        Self { stop, task }
+    }
+
+    /// Asks the jobs to stop and waits until they have.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        if let Err(e) = self.task.await {
+            tracing::error!(error = %e, "worker: a job panicked");
+        }
+    }
+}
+
+async fn run(store: Store, retention_every: Option<Duration>, mut stop: watch::Receiver<bool>) {
+    let Some(every) = retention_every else {
+        let _ = stop.changed().await;
+        return;
+    };
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            biased;
+            _ = stop.changed() => break,
+            _ = tick.tick() => retention(&store).await,
+        }
+    }
+}
+
+async fn retention(store: &Store) {
+    let now = time::OffsetDateTime::now_utc();
+    match sanctuary_app::retention::run(store, now).await {
+        Ok(report) if !report.anonymised.is_empty() || report.held > 0 => tracing::info!(
+            anonymised = report.anonymised.len(),
+            held = report.held,
+            "worker: retention ran"
+        ),
+        Ok(_) => {}
+        // Logged and tried again at the next tick; the run is resumable.
+        Err(e) => tracing::error!(error = %e, "worker: retention failed"),
+    }
+}
