@@ -7,6 +7,7 @@ use sanctuary_domain::policy::Action;
 use sanctuary_domain::violation::Violations;
 use sanctuary_domain::workflow::ActionError;
 use sanctuary_persistence::StoreError;
+use sanctuary_persistence::admin::AdminError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -34,6 +35,12 @@ pub enum AppError {
     /// Input breaks a rule (JSON pointers relative to the request body).
     #[error("invalid input")]
     Invalid(Violations),
+    /// An administration command refused (`resource`: what was being changed).
+    #[error("the {resource} change was refused")]
+    Admin {
+        error: AdminError,
+        resource: &'static str,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod acting;
 pub mod actions;
+pub mod admin;
 pub mod audit;
 mod error;
 pub mod intake;

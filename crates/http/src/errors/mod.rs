@@ -289,6 +289,7 @@ impl From<sanctuary_app::AppError> for ApiError {
                 ActionError::Invalid(v) => Self::validation(v),
             },
             E::Invalid(v) => Self::validation(v),
+            E::Admin { error, resource } => crate::handlers::admin::refused(error, resource),
             E::Store(e) => e.into(),
         }
     }

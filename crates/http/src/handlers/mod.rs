@@ -17,7 +17,7 @@ pub mod timeline;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
-use sanctuary_app::precondition::{self, Expected};
+use sanctuary_app::precondition::Expected;
 use sanctuary_domain::policy::Action;
 use sanctuary_persistence::calendars;
 use sanctuary_persistence::cases::CaseRecord;
@@ -51,22 +51,12 @@ pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
 }
 
-/// Checks `If-Match` against the resource's `current` version and returns that version
-/// (the one the write must still find). `If-Match` is required (428 without it, or when
-/// blank) and must be the current strong ETag; anything else fails with 412 and the
-/// current ETag. Deliberately, `*` is not accepted: every write to a case must say
-/// which version of it the caller saw, so no one overwrites a change they never read.
-/// `resource` names what is being changed, for the message.
-pub fn if_match(
-    request: &HttpRequest,
-    resource: &'static str,
-    current: i64,
-) -> Result<i64, ApiError> {
-    Ok(precondition::check(expected(request), resource, current)?)
-}
-
 /// What `If-Match` says the caller saw: nothing (absent or blank), one of our strong
-/// ETags, or something else.
+/// ETags, or something else. The use cases judge it against the current version
+/// ([`sanctuary_app::precondition::check`]): required (428 without it) and the current
+/// strong ETag (412 otherwise, with the current one). Deliberately, `*` is not
+/// accepted: every write must say which version it saw, so no one overwrites a change
+/// they never read.
 pub fn expected(request: &HttpRequest) -> Expected {
     let Some(value) = request.headers().get(header::IF_MATCH) else {
         return Expected::Missing;

@@ -2,9 +2,8 @@
 
 use actix_web::web::{Data, Json};
 use actix_web::{HttpResponse, get, post};
-use sanctuary_persistence::admin;
 
-use super::{administrator, refused};
+use super::administrator;
 use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::extract::{ContractJson, ValidQuery};
@@ -31,12 +30,12 @@ pub async fn add_holiday(
     caller: Caller,
     body: ContractJson<HolidayBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let by = administrator(&state, &caller).await?;
+    let admin = administrator(&state, &caller).await?;
     let body = body.parse(Ok)?;
     let name = body.name.trim();
-    admin::add_holiday(&state.store, body.nation, body.date, name, &by)
-        .await
-        .map_err(|e| refused(e, "calendar"))?;
+    admin
+        .add_holiday(&state.app, body.nation, body.date, name)
+        .await?;
     Ok(HttpResponse::Created().json(HolidayView {
         date: body.date,
         name: name.to_owned(),
@@ -62,11 +61,9 @@ pub async fn revoke_token(
     caller: Caller,
     body: ContractJson<RevokeTokenBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let by = administrator(&state, &caller).await?;
+    let admin = administrator(&state, &caller).await?;
     let body = body.parse(Ok)?;
-    admin::revoke_token(&state.store, &body.jti, &by)
-        .await
-        .map_err(|e| refused(e, "token"))?;
+    admin.revoke_token(&state.app, &body.jti).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -90,7 +87,7 @@ pub async fn events(
 ) -> Result<Json<Vec<AdminEventView>>, ApiError> {
     administrator(&state, &caller).await?;
     let limit = query.0.limit.unwrap_or(100);
-    let entries = admin::events(state.store.connection(), limit).await?;
+    let entries = sanctuary_persistence::admin::events(state.store.connection(), limit).await?;
     Ok(Json(
         entries.into_iter().map(AdminEventView::from).collect(),
     ))

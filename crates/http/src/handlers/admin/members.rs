@@ -2,13 +2,11 @@
 
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, delete, put};
-use sanctuary_domain::policy;
-use sanctuary_persistence::admin;
 use sanctuary_persistence::organisations;
 use sanctuary_persistence::schemes::{self, Scheme};
 use uuid::Uuid;
 
-use super::{administrator, refused};
+use super::administrator;
 use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::extract::ContractJson;
@@ -60,19 +58,13 @@ pub async fn put_member(
     path: Path<(String, String)>,
     body: ContractJson<MemberRolesBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let by = administrator(&state, &caller).await?;
+    let admin = administrator(&state, &caller).await?;
     let (code, org) = path.into_inner();
     let (scheme, org_id) = scheme_and_org(&state, &code, &org).await?;
     let roles = body.parse(MemberRolesBody::roles)?;
-    if !policy::may_grant_scheme_roles(caller.organisation.id, org_id, &roles) {
-        tracing::warn!("refused: an administrator granting its own organisation scheme roles");
-        return Err(ApiError::forbidden(
-            "An organisation cannot grant itself scheme roles: an administrator of another operating organisation must do it.",
-        ));
-    }
-    admin::set_member_roles(&state.store, &scheme, org_id, &roles, &by)
-        .await
-        .map_err(|e| refused(e, "scheme"))?;
+    admin
+        .set_member_roles(&state.app, &scheme, org_id, &roles)
+        .await?;
     let organisation = organisations::find(state.store.connection(), org_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -101,11 +93,11 @@ pub async fn remove_member(
     caller: Caller,
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let by = administrator(&state, &caller).await?;
+    let admin = administrator(&state, &caller).await?;
     let (code, org) = path.into_inner();
     let (scheme, org_id) = scheme_and_org(&state, &code, &org).await?;
-    admin::set_member_roles(&state.store, &scheme, org_id, &[], &by)
-        .await
-        .map_err(|e| refused(e, "scheme"))?;
+    admin
+        .set_member_roles(&state.app, &scheme, org_id, &[])
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -8,33 +8,22 @@ pub mod members;
 pub mod organisations;
 pub mod schemes;
 
+use sanctuary_app::admin::Admin;
 use sanctuary_persistence::admin::{AdminConflict, AdminError};
-use sanctuary_persistence::schemes::ChangedBy;
-
-use sanctuary_domain::policy::Action;
 
 use crate::auth::Caller;
 use crate::errors::{ApiError, ErrorCode};
 use crate::state::AppState;
-use crate::{access, audit};
 
-/// The caller, if it may administer; 403 otherwise (the refusal audited first).
-async fn administrator(state: &AppState, caller: &Caller) -> Result<ChangedBy, ApiError> {
-    if !access::may_administer(caller) {
-        audit::denied(&state.app, caller, Action::Administer, None, None).await?;
-        return Err(ApiError::forbidden(
-            "Administration needs the admin role of an organisation that operates this deployment.",
-        ));
-    }
-    Ok(ChangedBy {
-        subject: caller.subject.clone(),
-        organisation_id: Some(caller.organisation.id),
-    })
+/// The caller as an administrator ([`sanctuary_app::admin::administrator`]); 403
+/// otherwise, the refusal audited first.
+async fn administrator(state: &AppState, caller: &Caller) -> Result<Admin, ApiError> {
+    Ok(sanctuary_app::admin::administrator(&state.app, caller).await?)
 }
 
 /// An administration command's refusal as the client sees it. `resource` names what
 /// was being changed.
-fn refused(err: AdminError, resource: &'static str) -> ApiError {
+pub(crate) fn refused(err: AdminError, resource: &'static str) -> ApiError {
     match err {
         AdminError::NotFound => ApiError::not_found(),
         // The version was checked before the command; another change landed between.

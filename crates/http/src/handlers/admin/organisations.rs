@@ -3,15 +3,14 @@
 use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, get, patch, post};
-use sanctuary_persistence::admin;
 use sanctuary_persistence::organisations::{self, NewOrganisation, Organisation};
 use uuid::Uuid;
 
-use super::{administrator, refused};
+use super::administrator;
 use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::extract::ContractJson;
-use crate::handlers::{etag, if_match};
+use crate::handlers::{etag, expected};
 use crate::state::AppState;
 use crate::wire::organisation::{NewOrganisationBody, OrganisationPatchBody, OrganisationView};
 
@@ -87,16 +86,14 @@ pub async fn create_organisation(
     caller: Caller,
     body: ContractJson<NewOrganisationBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let by = administrator(&state, &caller).await?;
+    let admin = administrator(&state, &caller).await?;
     let body = body.parse(Ok)?;
     let new = NewOrganisation {
         name: body.name.trim(),
         kind: body.kind,
         is_administrator: body.is_administrator,
     };
-    let org = admin::create_organisation(&state.store, new, &by)
-        .await
-        .map_err(|e| refused(e, "organisation"))?;
+    let org = admin.create_organisation(&state.app, new).await?;
     let mut builder = HttpResponse::Created();
     builder.insert_header((
         header::LOCATION,
@@ -132,20 +129,14 @@ pub async fn update_organisation(
     id: Path<String>,
     body: ContractJson<OrganisationPatchBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let by = administrator(&state, &caller).await?;
-    let org = find(&state, &id).await?;
-    if_match(&request, "organisation", org.version)?;
+    let admin = administrator(&state, &caller).await?;
+    let id = Uuid::parse_str(&id).map_err(|_| ApiError::not_found())?;
+    let org = admin
+        .organisation(&state.app, id, expected(&request))
+        .await?;
     let changes = body.parse(|b| Ok(b.changes()))?;
-    if org.id == caller.organisation.id
-        && (changes.active == Some(false) || changes.is_administrator == Some(false))
-    {
-        // Keeps at least the caller's own organisation able to administer.
-        return Err(ApiError::forbidden(
-            "An administrator cannot deactivate or demote its own organisation.",
-        ));
-    }
-    let updated = admin::update_organisation(&state.store, org.id, org.version, &changes, &by)
-        .await
-        .map_err(|e| refused(e, "organisation"))?;
+    let updated = admin
+        .update_organisation(&state.app, &org, &changes)
+        .await?;
     Ok(organisation_response(HttpResponse::Ok(), updated))
 }

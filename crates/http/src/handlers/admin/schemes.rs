@@ -4,14 +4,13 @@ use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, put};
 use sanctuary_domain::settings::SchemeSettings;
-use sanctuary_persistence::admin;
 use sanctuary_persistence::schemes::{self, NewScheme, Scheme};
 
-use super::{administrator, refused};
+use super::administrator;
 use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::extract::ContractJson;
-use crate::handlers::{etag, if_match};
+use crate::handlers::{etag, expected};
 use crate::state::AppState;
 use crate::wire::scheme::{NewSchemeBody, SchemePatchBody, SchemeView};
 
@@ -20,15 +19,6 @@ fn scheme_response(mut builder: actix_web::HttpResponseBuilder, scheme: Scheme) 
     builder
         .insert_header((header::ETAG, etag(scheme.version)))
         .json(SchemeView::new(scheme, true, Vec::new()))
-}
-
-/// The scheme `code` after checking `If-Match` against it.
-async fn current(state: &AppState, request: &HttpRequest, code: &str) -> Result<Scheme, ApiError> {
-    let scheme = schemes::find_by_code(state.store.connection(), code)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if_match(request, "scheme", scheme.version)?;
-    Ok(scheme)
 }
 
 /// List every scheme.
@@ -71,7 +61,7 @@ pub async fn create_scheme(
     caller: Caller,
     body: ContractJson<NewSchemeBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let by = administrator(&state, &caller).await?;
+    let admin = administrator(&state, &caller).await?;
     let input = body.parse(NewSchemeBody::parse)?;
     let new = NewScheme {
         code: &input.code,
@@ -81,9 +71,7 @@ pub async fn create_scheme(
         year_start: input.year_start,
         settings: input.settings,
     };
-    let scheme = admin::create_scheme(&state.store, new, &by)
-        .await
-        .map_err(|e| refused(e, "scheme"))?;
+    let scheme = admin.create_scheme(&state.app, new).await?;
     let mut builder = HttpResponse::Created();
     builder.insert_header((header::LOCATION, format!("/api/v1/schemes/{}", scheme.code)));
     Ok(scheme_response(builder, scheme))
@@ -113,12 +101,10 @@ pub async fn update_scheme(
     code: Path<String>,
     body: ContractJson<SchemePatchBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let by = administrator(&state, &caller).await?;
-    let scheme = current(&state, &request, &code).await?;
+    let admin = administrator(&state, &caller).await?;
+    let scheme = admin.scheme(&state.app, &code, expected(&request)).await?;
     let changes = body.parse(SchemePatchBody::parse)?;
-    let updated = admin::update_scheme(&state.store, &code, scheme.version, &changes, &by)
-        .await
-        .map_err(|e| refused(e, "scheme"))?;
+    let updated = admin.update_scheme(&state.app, &scheme, &changes).await?;
     Ok(scheme_response(HttpResponse::Ok(), updated))
 }
 
@@ -150,17 +136,12 @@ pub async fn put_settings(
     code: Path<String>,
     body: ContractJson<SchemeSettings>,
 ) -> Result<HttpResponse, ApiError> {
-    let by = administrator(&state, &caller).await?;
-    let scheme = current(&state, &request, &code).await?;
+    let admin = administrator(&state, &caller).await?;
+    let scheme = admin.scheme(&state.app, &code, expected(&request)).await?;
     let settings = body.parse(|s| {
         let violations = s.violations();
         violations.into_result(s)
     })?;
-    if settings == scheme.settings {
-        return Ok(scheme_response(HttpResponse::Ok(), scheme));
-    }
-    let updated = admin::change_settings(&state.store, &code, scheme.version, &settings, &by)
-        .await
-        .map_err(|e| refused(e, "scheme"))?;
+    let updated = admin.change_settings(&state.app, scheme, &settings).await?;
     Ok(scheme_response(HttpResponse::Ok(), updated))
 }
