@@ -98,6 +98,7 @@ impl TestApp {
                         })
                         .collect(),
                     organisations: None,
+                    allow_missing_jti: false,
                 }],
                 ..AuthSettings::default()
             },
