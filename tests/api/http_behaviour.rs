@@ -268,7 +268,7 @@ async fn the_api_and_swagger_ui_send_a_strict_content_security_policy() {
     ] {
         assert!(swagger.contains(directive), "{directive}");
     }
-    assert!(!swagger.contains("unsafe-eval"));
+    assert!(!swagger.contains("unsafe-eval") && !swagger.contains("unsafe-inline"));
 }
 
 #[tokio::test]

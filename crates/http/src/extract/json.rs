@@ -269,11 +269,8 @@ impl<'de> Visitor<'de> for Checked<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
-        loop {
-            match self.at(items.len(), |seed| seq.next_element_seed(seed))? {
-                Some(item) => items.push(item),
-                None => break,
-            }
+        while let Some(item) = self.at(items.len(), |seed| seq.next_element_seed(seed))? {
+            items.push(item);
         }
         Ok(Value::Array(items))
     }
