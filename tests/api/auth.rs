@@ -252,6 +252,7 @@ async fn keys_can_come_from_a_jwks_file_and_be_bound_to_organisations() {
             jwks_file: Some(jwks_path),
             keys: Vec::new(),
             organisations: Some(vec![bound]),
+            allow_missing_jti: false,
         }];
     })
     .await;
@@ -300,6 +301,7 @@ async fn a_jwks_key_verifies_tokens_for_its_issuer() {
             jwks_file: Some(jwks),
             keys: Vec::new(),
             organisations: None,
+            allow_missing_jti: false,
         }];
     })
     .await;
@@ -319,4 +321,187 @@ async fn a_jwks_key_verifies_tokens_for_its_issuer() {
         "kid not in the JWKS",
     )
     .await;
+}
+
+/// Refused with the generic detail: nothing about which claim failed, or its value.
+async fn refused_opaquely(app: &TestApp, token: &str, why: &str) {
+    let response = with_token(app, token).await;
+    let p = problem(response, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(p["detail"], "The access token is not valid.", "{why}");
+    refused(app, token, why).await;
+}
+
+fn times(app: &TestApp, iat: Option<i64>, exp: i64) -> Value {
+    edit(claims(app), |c| {
+        match iat {
+            Some(iat) => c.insert("iat".into(), json!(iat)),
+            None => c.remove("iat"),
+        };
+        c.insert("exp".into(), json!(exp));
+    })
+}
+
+#[tokio::test]
+async fn tokens_living_longer_than_the_maximum_are_refused() {
+    let app = TestApp::spawn().await;
+    let keys = TestKeys::get();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let hours = |h: i64| h * 3600;
+    let sign = |c: &Value| keys.sign(&keys.ed25519, c);
+    for (iat, exp, why) in [
+        (
+            Some(now),
+            now + hours(12) + 60,
+            "issued for 12 h and a minute",
+        ),
+        (Some(now), now + hours(24 * 365), "issued for a year"),
+        (
+            Some(now - hours(11)),
+            now + hours(1) + 60,
+            "a 12 h 1 min lifetime, even with only an hour left",
+        ),
+        (None, now + hours(13), "no iat and 13 h left"),
+    ] {
+        refused_opaquely(&app, &sign(&times(&app, iat, exp)), why).await;
+    }
+    for (iat, exp, why) in [
+        (Some(now), now + hours(12), "exactly 12 h"),
+        (None, now + hours(12), "no iat and 12 h left"),
+        (Some(now - hours(2)), now + hours(1), "3 h"),
+    ] {
+        assert_eq!(
+            with_token(&app, &sign(&times(&app, iat, exp)))
+                .await
+                .status(),
+            StatusCode::OK,
+            "{why}"
+        );
+    }
+    // The maximum is configurable.
+    let app = TestApp::spawn_configured(None, |s| s.auth.max_token_lifetime_seconds = 600).await;
+    refused_opaquely(
+        &app,
+        &sign(&times(&app, Some(now), now + hours(1))),
+        "an hour, over a 10 minute maximum",
+    )
+    .await;
+    assert_eq!(
+        with_token(&app, &sign(&times(&app, Some(now), now + 300)))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_token_issued_in_the_future_is_refused_beyond_the_leeway() {
+    let app = TestApp::spawn().await;
+    let keys = TestKeys::get();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let issued_at = |iat: i64| {
+        edit(claims(&app), |c| {
+            c.insert("iat".into(), json!(iat));
+            c.insert("nbf".into(), json!(now - 60));
+        })
+    };
+    refused_opaquely(
+        &app,
+        &keys.sign(&keys.ed25519, &issued_at(now + 45)),
+        "issued 45 s from now",
+    )
+    .await;
+    refused_opaquely(
+        &app,
+        &keys.sign(&keys.ed25519, &issued_at(now + 86_400)),
+        "issued tomorrow",
+    )
+    .await;
+    assert_eq!(
+        with_token(&app, &keys.sign(&keys.ed25519, &issued_at(now + 10)))
+            .await
+            .status(),
+        StatusCode::OK,
+        "10 s of skew is tolerated"
+    );
+}
+
+#[tokio::test]
+async fn tokens_without_jti_are_accepted_only_from_issuers_configured_to_omit_it() {
+    let app = TestApp::spawn().await;
+    let keys = TestKeys::get();
+    let without = edit(claims(&app), |c| {
+        c.remove("jti");
+    });
+    let blank = edit(claims(&app), |c| {
+        c.insert("jti".into(), json!(" "));
+    });
+    refused_opaquely(&app, &keys.sign(&keys.ed25519, &without), "no jti").await;
+    refused_opaquely(&app, &keys.sign(&keys.ed25519, &blank), "blank jti").await;
+
+    let app = TestApp::spawn_configured(None, |s| {
+        s.auth.issuers[0].allow_missing_jti = true;
+    })
+    .await;
+    let without = edit(claims(&app), |c| {
+        c.remove("jti");
+    });
+    assert_eq!(
+        with_token(&app, &keys.sign(&keys.ed25519, &without))
+            .await
+            .status(),
+        StatusCode::OK,
+        "this issuer may omit jti"
+    );
+    // Other issuers still may not.
+    let other = "https://other-idp.example";
+    let app = TestApp::spawn_configured(None, move |s| {
+        let mut second = s.auth.issuers[0].clone();
+        second.issuer = other.into();
+        second.allow_missing_jti = true;
+        for key in &mut second.keys {
+            key.kid = format!("other-{}", key.kid);
+        }
+        s.auth.issuers.push(second);
+    })
+    .await;
+    let without = edit(claims(&app), |c| {
+        c.remove("jti");
+    });
+    refused_opaquely(
+        &app,
+        &keys.sign(&keys.ed25519, &without),
+        "the permission is per issuer",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn demo_tokens_pass_the_token_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = sanctuary_server::config::Settings {
+        bind: "127.0.0.1:0".into(),
+        data_dir: dir.path().to_owned(),
+        demo: Some(true),
+        workers: Some(1),
+        ..Default::default()
+    };
+    let app = sanctuary_server::Application::build(&settings, None)
+        .await
+        .expect("the demo starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let tokens: Vec<String> = app.demo_tokens.iter().map(|t| t.token.clone()).collect();
+    let handle = app.handle();
+    tokio::spawn(app.run_until_stopped());
+    assert!(!tokens.is_empty());
+    let client = reqwest::Client::new();
+    for token in tokens {
+        let response = client
+            .get(format!("{address}/api/v1/cases"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    handle.stop(false).await;
 }

@@ -149,3 +149,41 @@ async fn very_long_headers_are_refused_and_the_server_keeps_serving() {
         .unwrap();
     assert_eq!(health["status"], "ok");
 }
+
+#[tokio::test]
+async fn duplicate_keys_are_refused_naming_each_with_its_pointer() {
+    let app = TestApp::spawn().await;
+    let minimal = fixtures::minimal().to_string();
+    let cases_before = app.number("SELECT COUNT(*) AS n FROM cases").await;
+    // At the top, deep inside, and both: never "the last one wins".
+    let top = format!(r#"{{"scheme": "elsewhere", {}"#, &minimal[1..]);
+    let deep = minimal.replacen(r#""address":{"#, r#""address":{"postcode":"ZZ9 9ZZ","#, 1);
+    assert_ne!(deep, minimal, "the fixture has a client address");
+    let both = format!(r#"{{"scheme": "elsewhere", {}"#, &deep[1..]);
+    for (body, expected) in [
+        (top, vec!["/scheme"]),
+        (deep, vec!["/client/address/postcode"]),
+        (both, vec!["/client/address/postcode", "/scheme"]),
+    ] {
+        let response = post_raw(&app, body.into_bytes()).await;
+        let p = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(p["code"], "validation_failed");
+        let found = violations(&p);
+        let expected: Vec<(String, String)> = expected
+            .into_iter()
+            .map(|pointer| (pointer.to_owned(), "duplicate_key".to_owned()))
+            .collect();
+        assert_eq!(found, expected, "{p:#}");
+        // The values sent are not repeated.
+        assert!(!p.to_string().contains("ZZ9"), "{p:#}");
+        assert!(!p.to_string().contains("elsewhere"), "{p:#}");
+    }
+    // Equal keys in different objects are fine (`name` is in referrer and client).
+    let ok = post_raw(&app, minimal.into_bytes()).await;
+    assert_eq!(ok.status(), StatusCode::CREATED);
+    assert_eq!(
+        app.number("SELECT COUNT(*) AS n FROM cases").await,
+        cases_before + 1,
+        "only the clean referral was stored"
+    );
+}

@@ -228,3 +228,116 @@ async fn swagger_ui_is_served_and_the_bare_path_redirects() {
             .contains("/api-docs/openapi.json")
     );
 }
+
+/// The headers every response carries, errors included.
+fn assert_common_headers(response: &reqwest::Response, csp: &str, what: &str) {
+    let h = response.headers();
+    assert_eq!(h["cache-control"], "no-store", "{what}");
+    assert_eq!(h["x-content-type-options"], "nosniff", "{what}");
+    assert_eq!(h["x-frame-options"], "DENY", "{what}");
+    assert_eq!(h["referrer-policy"], "no-referrer", "{what}");
+    assert_eq!(h["content-security-policy"], csp, "{what}");
+    assert!(h.contains_key("x-request-id"), "{what}");
+}
+
+#[tokio::test]
+async fn the_api_and_swagger_ui_send_a_strict_content_security_policy() {
+    let app = TestApp::spawn().await;
+    let api = sanctuary_http::API_CSP;
+    assert_eq!(api, "default-src 'none'; frame-ancestors 'none'");
+    for (path, csp) in [
+        ("/health/live", api),
+        ("/api/v1/cases", api),
+        ("/api-docs/openapi.json", api),
+        ("/nowhere", api),
+        ("/swagger-ui/", sanctuary_http::SWAGGER_UI_CSP),
+        (
+            "/swagger-ui/swagger-initializer.js",
+            sanctuary_http::SWAGGER_UI_CSP,
+        ),
+        ("/swagger-ui/swagger-ui.css", sanctuary_http::SWAGGER_UI_CSP),
+    ] {
+        let response = app.get(path).send().await.unwrap();
+        assert_common_headers(&response, csp, path);
+    }
+    let swagger = sanctuary_http::SWAGGER_UI_CSP;
+    for directive in [
+        "default-src 'none'",
+        "script-src 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(swagger.contains(directive), "{directive}");
+    }
+    assert!(!swagger.contains("unsafe-eval") && !swagger.contains("unsafe-inline"));
+}
+
+#[tokio::test]
+async fn oversized_request_heads_are_problems_with_the_usual_headers() {
+    let app = TestApp::spawn().await;
+    let token = app.token(&app.world.council, &["coordinator"]);
+    // One huge header, and many ordinary ones adding up (both under actix's own 128 KiB
+    // codec limit, which answers on its own).
+    let huge = "a".repeat(sanctuary_http::MAX_HEADER_BYTES + 1);
+    let response = app
+        .get("/api/v1/cases")
+        .bearer_auth(&token)
+        .header("x-filler", &huge)
+        .send()
+        .await
+        .unwrap();
+    assert_common_headers(&response, sanctuary_http::API_CSP, "one huge header");
+    let p = problem(response, StatusCode::from_u16(431).unwrap()).await;
+    assert_eq!(p["code"], "headers_too_large");
+    let mut request = app.get("/api/v1/cases").bearer_auth(&token);
+    for i in 0..60 {
+        request = request.header(format!("x-filler-{i}"), "b".repeat(600));
+    }
+    let p = problem(
+        request.send().await.unwrap(),
+        StatusCode::from_u16(431).unwrap(),
+    )
+    .await;
+    assert_eq!(p["code"], "headers_too_large");
+    // A query over the limit (under the codec's 64 KiB URI limit).
+    let long = format!(
+        "/api/v1/cases?status={}",
+        "x".repeat(sanctuary_http::MAX_URI_BYTES)
+    );
+    let response = app.get(&long).bearer_auth(&token).send().await.unwrap();
+    assert_common_headers(&response, sanctuary_http::API_CSP, "long query");
+    let p = problem(response, StatusCode::URI_TOO_LONG).await;
+    assert_eq!(p["code"], "uri_too_long");
+    // Just under the limits, the request is served.
+    let response = app
+        .get("/api/v1/cases")
+        .bearer_auth(&token)
+        .header("x-filler", "a".repeat(16 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn bad_percent_encoding_in_the_path_or_query_is_a_problem_with_the_usual_headers() {
+    let app = TestApp::spawn().await;
+    let token = app.token(&app.world.council, &["coordinator"]);
+    for (path, status) in [
+        ("/api/v1/cases/%ZZ", StatusCode::NOT_FOUND),
+        ("/api/v1/cases/%FF%FE", StatusCode::NOT_FOUND),
+        ("/api/v1/cases/%", StatusCode::NOT_FOUND),
+        ("/api/v1/cases?status=%ZZ", StatusCode::UNPROCESSABLE_ENTITY),
+        ("/api/v1/cases?status=%FF", StatusCode::UNPROCESSABLE_ENTITY),
+        ("/api/v1/cases?%ZZ=1", StatusCode::UNPROCESSABLE_ENTITY),
+        ("/swagger-ui/%ZZ", StatusCode::NOT_FOUND),
+    ] {
+        let response = app.get(path).bearer_auth(&token).send().await.unwrap();
+        let csp = if path.starts_with("/swagger-ui/") {
+            sanctuary_http::SWAGGER_UI_CSP
+        } else {
+            sanctuary_http::API_CSP
+        };
+        assert_common_headers(&response, csp, path);
+        problem(response, status).await;
+    }
+}

@@ -24,6 +24,8 @@ vocabulary! {
         TooManyItems = "too_many_items",
         /// The list repeats an item.
         DuplicateItems = "duplicate_items",
+        /// The object gives the same key more than once.
+        DuplicateKey = "duplicate_key",
         /// The number is outside the allowed range.
         OutOfRange = "out_of_range",
         /// The value does not have the required format (dates, emails).

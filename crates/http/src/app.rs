@@ -15,7 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::contract::Contract;
 use crate::errors::ApiError;
-use crate::middleware::{AccessLog, CatchPanic, ProblemFinisher};
+use crate::middleware::{AccessLog, CatchPanic, ProblemFinisher, RequestLimits};
 use crate::openapi::{
     ApiDoc, add_request_examples, add_standard_responses, declare_control_characters,
     declare_integer_ranges, describe_if_match, mark_optional_bodies,
@@ -81,6 +81,7 @@ pub fn server(
             })
             .default_service(web::to(routes::fallback))
             .wrap(CatchPanic)
+            .wrap(RequestLimits)
             .wrap(ProblemFinisher)
             .wrap(TracingLogger::<AccessLog>::new())
     })

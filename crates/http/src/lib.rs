@@ -21,3 +21,4 @@ pub mod wire;
 pub use app::{ExtraRoutes, ServerSettings, openapi, server};
 pub use contract::fingerprint as request_fingerprint;
 pub use extract::MAX_BODY_BYTES;
+pub use middleware::{API_CSP, MAX_HEADER_BYTES, MAX_URI_BYTES, SWAGGER_UI_CSP};

@@ -488,6 +488,17 @@ async fn admin_token(settings: &Settings, org: &str, role: &str, hours: i64) -> 
     let role: Role = role
         .parse()
         .map_err(|_| anyhow::anyhow!("unknown role `{role}`"))?;
+    let max = settings.auth.max_token_lifetime_seconds;
+    if u64::try_from(hours)
+        .unwrap_or(u64::MAX)
+        .saturating_mul(3600)
+        > max
+    {
+        bail!(
+            "--hours {hours}: longer than auth.max_token_lifetime_seconds ({max} s), so the \
+             service would refuse the token"
+        );
+    }
     let (store, _) = open_store(settings).await?;
     let db = store.connection();
     let found = match uuid::Uuid::parse_str(org) {
@@ -536,7 +547,13 @@ fn print_banner(settings: &Settings, app: &Application) {
     println!("Swagger UI: {base}/swagger-ui/");
     if !app.demo_tokens.is_empty() {
         println!();
-        println!("Demo mode: the demo scheme `darlington` is seeded. Tokens (valid 12 hours) —");
+        let minutes = crate::startup::demo_token_lifetime(settings).whole_minutes();
+        let valid = if minutes % 60 == 0 {
+            format!("{} hours", minutes / 60)
+        } else {
+            format!("{minutes} minutes")
+        };
+        println!("Demo mode: the demo scheme `darlington` is seeded. Tokens (valid {valid}) —");
         println!("click Authorize in Swagger UI and paste one:");
         for t in &app.demo_tokens {
             println!();

@@ -143,6 +143,8 @@ pub struct AuthSettings {
     pub leeway_seconds: u64,
     /// The `iss` of tokens minted in demo mode.
     pub demo_issuer: String,
+    /// The longest token lifetime accepted (`exp - iat`, or `exp - now` without `iat`).
+    pub max_token_lifetime_seconds: u64,
     /// The identity providers whose tokens are accepted.
     pub issuers: Vec<IssuerSettings>,
 }
@@ -158,6 +160,9 @@ pub struct IssuerSettings {
     pub keys: Vec<KeySettings>,
     /// If set, the only organisations this provider may vouch for.
     pub organisations: Option<Vec<Uuid>>,
+    /// Accept this provider's tokens without a `jti` (they cannot be revoked one by one).
+    #[serde(default)]
+    pub allow_missing_jti: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -207,6 +212,7 @@ impl Default for AuthSettings {
             audience: "sanctuary-api".into(),
             leeway_seconds: 30,
             demo_issuer: "sanctuary-demo".into(),
+            max_token_lifetime_seconds: sanctuary_http::auth::DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
             issuers: Vec::new(),
         }
     }
@@ -215,6 +221,10 @@ impl Default for AuthSettings {
 fn redact<S: serde::Serializer>(value: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
     value.as_ref().map(|_| "[redacted]").serialize(s)
 }
+
+/// The bounds of `auth.max_token_lifetime_seconds`.
+const MIN_TOKEN_LIFETIME_SECONDS: u64 = 60;
+const MAX_TOKEN_LIFETIME_SECONDS: u64 = 7 * 24 * 60 * 60;
 
 /// A configuration problem, named precisely.
 #[derive(Debug, thiserror::Error)]
@@ -258,6 +268,14 @@ impl Settings {
             return Err(ConfigError(
                 "auth.leeway_seconds: must be at most 30".into(),
             ));
+        }
+        if !(MIN_TOKEN_LIFETIME_SECONDS..=MAX_TOKEN_LIFETIME_SECONDS)
+            .contains(&self.auth.max_token_lifetime_seconds)
+        {
+            return Err(ConfigError(format!(
+                "auth.max_token_lifetime_seconds: must be from {MIN_TOKEN_LIFETIME_SECONDS} to \
+                 {MAX_TOKEN_LIFETIME_SECONDS} (7 days)"
+            )));
         }
         if self.max_connections == 0 {
             return Err(ConfigError("max_connections: must be at least 1".into()));
@@ -464,5 +482,40 @@ mod tests {
         let mut s = Settings::default();
         s.auth.leeway_seconds = 60;
         assert!(s.validate().unwrap_err().to_string().contains("leeway"));
+        let mut s = Settings::default();
+        s.auth.max_token_lifetime_seconds = 0;
+        let err = s.validate().unwrap_err().to_string();
+        assert!(err.contains("max_token_lifetime_seconds"), "{err}");
+    }
+
+    #[allow(clippy::result_large_err)] // figment::Jail fixes the error type
+    #[test]
+    fn token_rules_come_from_the_file_and_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            let s = Settings::load(None).map_err(|e| e.0)?;
+            assert_eq!(s.auth.max_token_lifetime_seconds, 12 * 60 * 60, "a default");
+            jail.create_file(
+                "sanctuary.toml",
+                r#"
+                    [auth]
+                    max_token_lifetime_seconds = 3600
+                    [[auth.issuers]]
+                    issuer = "https://idp.example"
+                    jwks_file = "jwks.json"
+                    allow_missing_jti = true
+                    [[auth.issuers]]
+                    issuer = "https://other.example"
+                    jwks_file = "other.json"
+                "#,
+            )?;
+            let s = Settings::load(Some(Path::new("sanctuary.toml"))).map_err(|e| e.0)?;
+            assert_eq!(s.auth.max_token_lifetime_seconds, 3600);
+            assert!(s.auth.issuers[0].allow_missing_jti);
+            assert!(!s.auth.issuers[1].allow_missing_jti, "off unless said");
+            jail.set_env("SANCTUARY_AUTH__MAX_TOKEN_LIFETIME_SECONDS", "900");
+            let s = Settings::load(Some(Path::new("sanctuary.toml"))).map_err(|e| e.0)?;
+            assert_eq!(s.auth.max_token_lifetime_seconds, 900);
+            Ok(())
+        });
     }
 }

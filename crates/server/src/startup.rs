@@ -8,7 +8,7 @@ use anyhow::{Context, anyhow};
 use jsonwebtoken::Algorithm;
 use sanctuary_app::App;
 use sanctuary_domain::organisation::Role;
-use sanctuary_http::auth::{TrustedKey, Verifier, key_from_pem, keys_from_jwks};
+use sanctuary_http::auth::{TokenRules, TrustedKey, Verifier, key_from_pem, keys_from_jwks};
 use sanctuary_http::rate_limit::{AddressLimiter, RateLimit, RateLimiter};
 use sanctuary_http::state::AppState;
 use sanctuary_http::{ExtraRoutes, ServerSettings};
@@ -80,7 +80,7 @@ impl Application {
                         &settings.auth.audience,
                         organisation.id,
                         role,
-                        TOKEN_LIFETIME,
+                        demo_token_lifetime(settings),
                     )
                     .map_err(|e| anyhow!(e))?;
                 demo_tokens.push(DemoToken {
@@ -91,7 +91,17 @@ impl Application {
             }
         }
         let verifier = Verifier::new(keys, &settings.auth.audience, settings.auth.leeway_seconds)
-            .map_err(|e| anyhow!(e))?;
+            .map_err(|e| anyhow!(e))?
+            .with_rules(TokenRules {
+                max_lifetime_seconds: settings.auth.max_token_lifetime_seconds,
+                issuers_without_jti: settings
+                    .auth
+                    .issuers
+                    .iter()
+                    .filter(|issuer| issuer.allow_missing_jti)
+                    .map(|issuer| issuer.issuer.clone())
+                    .collect(),
+            });
 
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -155,6 +165,12 @@ impl Application {
         }
         served
     }
+}
+
+/// Demo tokens last 12 hours, or less if the configured maximum lifetime is shorter.
+pub fn demo_token_lifetime(settings: &Settings) -> time::Duration {
+    let max = i64::try_from(settings.auth.max_token_lifetime_seconds).unwrap_or(i64::MAX);
+    TOKEN_LIFETIME.min(time::Duration::seconds(max))
 }
 
 fn trusted_keys(settings: &Settings) -> anyhow::Result<Vec<TrustedKey>> {

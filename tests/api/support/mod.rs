@@ -99,6 +99,7 @@ impl TestApp {
                         })
                         .collect(),
                     organisations: None,
+                    allow_missing_jti: false,
                 }],
                 ..AuthSettings::default()
             },

@@ -1,7 +1,9 @@
 //! Token verification with every check explicit: jsonwebtoken's defaults require only
-//! `exp`, skip `nbf`, check `aud` only when present and allow 60 s of leeway.
+//! `exp`, skip `nbf`, check `aud` only when present and allow 60 s of leeway. Beyond what
+//! jsonwebtoken checks: a maximum lifetime, no `iat` in the future, and a `jti` (so the
+//! token can be revoked) unless its issuer is configured to omit it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Validation, decode, decode_header};
@@ -13,6 +15,29 @@ use super::TrustedKey;
 
 /// The most clock skew tolerated between us and an identity provider.
 pub const MAX_LEEWAY_SECONDS: u64 = 30;
+
+/// The longest token lifetime accepted unless configured otherwise: 12 hours.
+pub const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS: u64 = 12 * 60 * 60;
+
+/// Rules on a token's claims beyond signature, issuer, audience and validity window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRules {
+    /// The longest lifetime accepted: `exp - iat`, or `exp - now` (less the leeway) when
+    /// the token has no `iat`.
+    pub max_lifetime_seconds: u64,
+    /// Issuers (`iss`) whose tokens may lack a `jti`. Such tokens cannot be revoked one
+    /// by one; every other token without one is refused.
+    pub issuers_without_jti: HashSet<String>,
+}
+
+impl Default for TokenRules {
+    fn default() -> Self {
+        Self {
+            max_lifetime_seconds: DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+            issuers_without_jti: HashSet::new(),
+        }
+    }
+}
 
 /// What a verified token says about its bearer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +56,9 @@ struct RawClaims {
     #[serde(default)]
     roles: Vec<String>,
     jti: Option<String>,
+    /// Required (jsonwebtoken checks it is there); numbers, possibly fractional.
+    exp: f64,
+    iat: Option<f64>,
 }
 
 /// Why a token was refused (logged; the client gets a coarse 401).
@@ -50,12 +78,19 @@ pub enum TokenError {
     Invalid,
     #[error("the key may not vouch for this organisation")]
     OrganisationNotAllowed,
+    #[error("token was issued in the future")]
+    IssuedInFuture,
+    #[error("token lifetime is longer than allowed")]
+    LifetimeTooLong,
+    #[error("token has no jti and its issuer is not allowed to omit it")]
+    MissingTokenId,
 }
 
 pub struct Verifier {
     keys: HashMap<String, TrustedKey>,
     audience: String,
     leeway: u64,
+    rules: TokenRules,
 }
 
 impl Verifier {
@@ -76,7 +111,14 @@ impl Verifier {
             keys: map,
             audience: audience.to_owned(),
             leeway: leeway_seconds,
+            rules: TokenRules::default(),
         })
+    }
+
+    /// Replaces the default [`TokenRules`].
+    pub fn with_rules(mut self, rules: TokenRules) -> Self {
+        self.rules = rules;
+        self
     }
 
     pub fn key_count(&self) -> usize {
@@ -127,11 +169,28 @@ impl Verifier {
         {
             return Err(TokenError::OrganisationNotAllowed);
         }
+        // Seconds, as floats: claims may be fractional, and f64 holds any plausible time.
+        let now = jsonwebtoken::get_current_timestamp() as f64;
+        let leeway = self.leeway as f64;
+        if raw.iat.is_some_and(|iat| iat > now + leeway) {
+            return Err(TokenError::IssuedInFuture);
+        }
+        let lifetime = match raw.iat {
+            Some(iat) => raw.exp - iat,
+            None => raw.exp - now - leeway,
+        };
+        if lifetime > self.rules.max_lifetime_seconds as f64 {
+            return Err(TokenError::LifetimeTooLong);
+        }
+        let has_jti = raw.jti.as_deref().is_some_and(|jti| !jti.trim().is_empty());
+        if !has_jti && !self.rules.issuers_without_jti.contains(&key.issuer) {
+            return Err(TokenError::MissingTokenId);
+        }
         Ok(Claims {
             subject: raw.sub,
             organisation_id: raw.org,
             roles: raw.roles.iter().filter_map(|r| r.parse().ok()).collect(),
-            token_id: raw.jti,
+            token_id: raw.jti.filter(|_| has_jti),
         })
     }
 }

@@ -48,6 +48,10 @@ error_codes! {
     UnsupportedMediaType = ("unsupported_media_type", 415, "The request body must be JSON"),
     /// The body is over the size limit (64 KiB).
     PayloadTooLarge = ("payload_too_large", 413, "The request body is too large"),
+    /// The path and query are over the size limit (8 KiB).
+    UriTooLong = ("uri_too_long", 414, "The request target is too long"),
+    /// The headers are over the size limit (32 KiB in all).
+    HeadersTooLarge = ("headers_too_large", 431, "The request headers are too large"),
     /// No such resource, or not one the caller may see.
     NotFound = ("not_found", 404, "Not found"),
     /// The resource exists but not with this method; see `Allow`.

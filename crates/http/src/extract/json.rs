@@ -5,10 +5,13 @@ use actix_web::http::header;
 use actix_web::web::{BytesMut, Data};
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::StreamExt;
+use std::cell::RefCell;
+use std::fmt;
+
 use futures_util::future::LocalBoxFuture;
 use sanctuary_domain::violation::{ViolationCode, Violations};
-use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde::de::{DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use crate::contract::{Contract, fingerprint, normalise};
@@ -62,7 +65,7 @@ impl<T: DeserializeOwned + ToSchema + 'static> FromRequest for ContractJson<T> {
                 check_content_type(&req)?;
                 &bytes
             };
-            let original: Value = serde_json::from_slice(bytes).map_err(|e| {
+            let (original, duplicates) = parse_json(bytes).map_err(|e| {
                 ApiError::new(
                     ErrorCode::MalformedJson,
                     format!(
@@ -72,6 +75,19 @@ impl<T: DeserializeOwned + ToSchema + 'static> FromRequest for ContractJson<T> {
                     ),
                 )
             })?;
+            // Parsers disagree on which of two equal keys wins (first, last, error), so a
+            // body with one means different things to different readers: refuse it.
+            if !duplicates.is_empty() {
+                let mut violations = Violations::new();
+                for pointer in duplicates {
+                    violations.add(
+                        pointer,
+                        ViolationCode::DuplicateKey,
+                        "is given more than once in its object",
+                    );
+                }
+                return Err(ApiError::validation(violations));
+            }
             let fingerprint = fingerprint(&original);
             let mut value = original;
             let mut violations = Violations::new();
@@ -158,4 +174,166 @@ async fn read_body(req: &HttpRequest, payload: &mut Payload) -> Result<BytesMut,
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// Parses `bytes` as one JSON value, in one pass, also returning the JSON pointer (RFC
+/// 6901) of every object key that repeats an earlier key of the same object. (serde_json's
+/// own `Value` keeps the last silently.) The first occurrence is kept.
+fn parse_json(bytes: &[u8]) -> Result<(Value, Vec<String>), serde_json::Error> {
+    let pointer = RefCell::new(String::new());
+    let duplicates = RefCell::new(Vec::new());
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = Checked {
+        pointer: &pointer,
+        duplicates: &duplicates,
+    }
+    .deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok((value, duplicates.into_inner()))
+}
+
+/// A `Value` deserializer that knows where it is (`pointer`, shared and extended in
+/// place, so nesting costs no allocation per value) and notes repeated keys.
+#[derive(Clone, Copy)]
+struct Checked<'a> {
+    pointer: &'a RefCell<String>,
+    duplicates: &'a RefCell<Vec<String>>,
+}
+
+impl Checked<'_> {
+    /// Deserializes the value at `pointer` + `/segment`.
+    fn at<T>(self, segment: impl fmt::Display, next: impl FnOnce(Self) -> T) -> T {
+        let len = self.pointer.borrow().len();
+        {
+            use std::fmt::Write;
+            let mut pointer = self.pointer.borrow_mut();
+            let _ = write!(pointer, "/{segment}");
+        }
+        let result = next(self);
+        self.pointer.borrow_mut().truncate(len);
+        result
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Checked<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Checked<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        // JSON has no NaN or infinity, so this is always a number.
+        Ok(Value::from(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        self.deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = self.at(items.len(), |seed| seq.next_element_seed(seed))? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let segment = key.replace('~', "~0").replace('/', "~1");
+            let value = self.at(&segment, |seed| map.next_value_seed(seed))?;
+            if object.contains_key(&key) {
+                let pointer = format!("{}/{segment}", self.pointer.borrow());
+                let mut duplicates = self.duplicates.borrow_mut();
+                if !duplicates.contains(&pointer) {
+                    duplicates.push(pointer);
+                }
+            } else {
+                object.insert(key, value);
+            }
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn duplicates(json: &str) -> Vec<String> {
+        parse_json(json.as_bytes()).expect("valid JSON").1
+    }
+
+    #[test]
+    fn values_parse_as_serde_json_parses_them() {
+        let text = r#"{"a": [1, -2, 3.5, "x", null, true, {"b": {}}], "c": "\u00e9"}"#;
+        let (value, dups) = parse_json(text.as_bytes()).unwrap();
+        assert_eq!(value, serde_json::from_str::<Value>(text).unwrap());
+        assert!(dups.is_empty());
+    }
+
+    #[test]
+    fn repeated_keys_are_found_at_any_depth_with_their_pointer() {
+        assert_eq!(duplicates(r#"{"a": 1, "a": 2}"#), ["/a"]);
+        assert_eq!(
+            duplicates(r#"{"x": [{"ok": 1}, {"b/c~": 1, "b/c~": 2, "b/c~": 3}]}"#),
+            ["/x/1/b~1c~0"]
+        );
+        assert_eq!(
+            duplicates(r#"{"p": {"q": 1, "q": {"r": 1}}, "s": {"r": 1}}"#),
+            ["/p/q"]
+        );
+        // Equal keys in different objects are fine.
+        assert!(
+            duplicates(r#"{"a": {"k": 1}, "b": {"k": 1}, "c": [{"k": 1}, {"k": 2}]}"#).is_empty()
+        );
+        // Escapes are compared decoded.
+        assert_eq!(duplicates(r#"{"k": 1, "\u006b": 2}"#), ["/k"]);
+    }
+
+    #[test]
+    fn the_first_occurrence_is_kept_and_garbage_is_still_an_error() {
+        let (value, _) = parse_json(br#"{"a": 1, "a": 2}"#).unwrap();
+        assert_eq!(value, serde_json::json!({"a": 1}));
+        assert!(parse_json(br#"{"a": 1} x"#).is_err());
+        assert!(parse_json(format!("{}{}", "[".repeat(500), "]".repeat(500)).as_bytes()).is_err());
+    }
 }

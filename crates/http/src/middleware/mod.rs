@@ -1,10 +1,13 @@
 //! Cross-cutting request handling, outermost first: the access log (request id and root
-//! span), the problem finisher (error bodies, security headers), the panic catcher.
+//! span), the problem finisher (error bodies, security headers), the request-head limits,
+//! the panic catcher.
 
 mod access_log;
 mod catch_panic;
+mod limits;
 mod problem;
 
 pub use access_log::{AccessLog, ActingOrganisation};
 pub use catch_panic::CatchPanic;
-pub use problem::{PROBLEM_JSON, ProblemFinisher};
+pub use limits::{MAX_HEADER_BYTES, MAX_URI_BYTES, RequestLimits};
+pub use problem::{API_CSP, PROBLEM_JSON, ProblemFinisher, SWAGGER_UI_CSP};
