@@ -1,14 +1,13 @@
 //! The HTTP face of the Sanctuary Scheme API: actix-web handlers, bearer-token auth,
 //! problem+json errors and the OpenAPI contract (served with Swagger UI).
 
-use sanctuary_app::access;
 mod app;
-use sanctuary_app::audit;
 pub mod auth;
 pub mod contract;
 pub mod errors;
 mod extract;
 mod handlers;
+mod idempotency;
 mod middleware;
 pub mod openapi;
 pub mod rate_limit;
@@ -18,7 +17,9 @@ pub mod state;
 mod views;
 pub mod wire;
 
+use sanctuary_app::{access, audit};
+
 pub use app::{ExtraRoutes, ServerSettings, openapi, server};
-pub use contract::fingerprint as request_fingerprint;
 pub use extract::MAX_BODY_BYTES;
+pub use idempotency::fingerprint as request_fingerprint;
 pub use middleware::{API_CSP, MAX_HEADER_BYTES, MAX_URI_BYTES, SWAGGER_UI_CSP};

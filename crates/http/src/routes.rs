@@ -8,7 +8,9 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::errors::ApiError;
-use crate::handlers::admin::{log, members, organisations, schemes as admin_schemes};
+use crate::handlers::admin::{
+    holidays as admin_holidays, log, members, organisations, revocation, schemes as admin_schemes,
+};
 use crate::handlers::{
     actions, audit, cases, export, health, holidays, measures, rectify, reference, referrals,
     reports, schemes, timeline,
@@ -62,8 +64,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(organisations::update_organisation)
             .service(members::put_member)
             .service(members::remove_member)
-            .service(log::add_holiday)
-            .service(log::revoke_token)
+            .service(admin_holidays::add_holiday)
+            .service(revocation::revoke_token)
             .service(log::events)
             .service(audit::list_audit)
             .service(reports::monitoring_report)

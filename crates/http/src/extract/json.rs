@@ -14,8 +14,9 @@ use serde::de::{DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use crate::contract::{Contract, fingerprint, normalise};
+use crate::contract::{Contract, normalise};
 use crate::errors::{ApiError, ErrorCode};
+use crate::idempotency::fingerprint;
 
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;

@@ -3,9 +3,11 @@
 //! that operates the deployment; every change is written to the administration log in
 //! the same transaction.
 
+pub mod holidays;
 pub mod log;
 pub mod members;
 pub mod organisations;
+pub mod revocation;
 pub mod schemes;
 
 use sanctuary_app::admin::Admin;

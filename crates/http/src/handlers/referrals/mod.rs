@@ -1,6 +1,6 @@
 //! `POST /api/v1/referrals`: partners refer a client into a scheme.
 
-mod idempotency_key;
+mod replay;
 
 use actix_web::http::header;
 use actix_web::web::Data;
@@ -22,10 +22,11 @@ use crate::access::Scope;
 use crate::auth::Caller;
 use crate::errors::{ApiError, CaseLink, ErrorCode};
 use crate::extract::ContractJson;
+use crate::idempotency::idempotency_key;
 use crate::state::AppState;
 use crate::wire::case::CaseView;
 use crate::wire::referral::ReferralForm;
-use idempotency_key::{answer_from_key, idempotency_key};
+use replay::answer_from_key;
 
 /// How long a claimed idempotency key stays locked if its request never finishes.
 /// Short, so a retry after a crash takes the key over within its wait; a slow holder

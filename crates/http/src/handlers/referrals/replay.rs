@@ -1,7 +1,7 @@
-//! The `Idempotency-Key` header and what an already-used key answers.
+//! What an already-used `Idempotency-Key` answers.
 
-use actix_web::{HttpRequest, HttpResponse};
-use sanctuary_persistence::idempotency::{IdempotencyKey, KeyState};
+use actix_web::HttpResponse;
+use sanctuary_persistence::idempotency::KeyState;
 
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::Action;
@@ -13,41 +13,6 @@ use crate::audit;
 use crate::auth::Caller;
 use crate::errors::{ApiError, ErrorCode};
 use crate::state::AppState;
-
-const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
-
-/// Parses the `Idempotency-Key` header (a plain token or an RFC 8941 string).
-pub(super) fn idempotency_key(
-    request: &HttpRequest,
-    caller: &Caller,
-    fingerprint: &str,
-) -> Result<Option<IdempotencyKey>, ApiError> {
-    let Some(value) = request.headers().get("Idempotency-Key") else {
-        return Ok(None);
-    };
-    let invalid = || {
-        ApiError::new(
-            ErrorCode::InvalidHeader,
-            "Idempotency-Key must be 1 to 255 visible ASCII characters.",
-        )
-    };
-    let raw = value.to_str().map_err(|_| invalid())?.trim();
-    let key = raw
-        .strip_prefix('"')
-        .and_then(|k| k.strip_suffix('"'))
-        .unwrap_or(raw);
-    if key.is_empty()
-        || key.len() > MAX_IDEMPOTENCY_KEY_LEN
-        || !key.bytes().all(|b| b.is_ascii_graphic())
-    {
-        return Err(invalid());
-    }
-    Ok(Some(IdempotencyKey {
-        organisation_id: caller.organisation.id,
-        key: key.to_owned(),
-        fingerprint: fingerprint.to_owned(),
-    }))
-}
 
 /// Records that a retry with a used key is served case `case_id` again (no new case is
 /// made, but the case is shown as when it was created).
