@@ -13,6 +13,7 @@ pub mod intake;
 pub mod precondition;
 pub mod rectify;
 pub mod retention;
+pub mod schemes;
 
 use sanctuary_persistence::Store;
 use sanctuary_persistence::audit_writer::AuditWriter;

@@ -2,16 +2,15 @@
 
 use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, get, put};
-use sanctuary_domain::audit::AuditOutcome;
+use sanctuary_app::AppError;
+use sanctuary_app::schemes as app_schemes;
 use sanctuary_domain::measures::{self, valid_code};
-use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::Action;
 use sanctuary_domain::violation::ViolationCode;
 use sanctuary_persistence::measures as store;
 use sanctuary_persistence::schemes::{self, Scheme};
 
 use crate::access::Scope;
-use crate::audit;
 use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::extract::{ContractJson, ValidQuery};
@@ -90,25 +89,21 @@ pub async fn put_measure(
 ) -> Result<HttpResponse, ApiError> {
     let (scheme_code, code) = path.into_inner();
     let scope = Scope::of(&state.store, &caller).await?;
-    let scheme = schemes::find_by_code(state.store.connection(), &scheme_code)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if !scope.holds(scheme.id, Role::Coordinator) {
-        audit::denied(
-            &state.app,
-            &caller,
-            Action::ManageMeasures,
-            Some(scheme.id),
-            None,
-        )
-        .await?;
+    let coordinating = app_schemes::authorise(
+        &state.app,
+        &caller,
+        &scope,
+        &scheme_code,
+        Action::ManageMeasures,
         // Schemes are not listed to strangers: for them, as if it did not exist.
-        return Err(if scope.is_member(scheme.id) {
-            ApiError::forbidden("Only the scheme's coordinator manages its measures.")
-        } else {
-            ApiError::not_found()
-        });
-    }
+        |member| match member {
+            true => {
+                AppError::Forbidden("Only the scheme's coordinator manages its measures.".into())
+            }
+            false => AppError::NotFound,
+        },
+    )
+    .await?;
     if !valid_code(&code) {
         return Err(ApiError::invalid_parameters(vec![(
             "code".into(),
@@ -118,15 +113,8 @@ pub async fn put_measure(
         )]));
     }
     let measure = body.parse(|b| b.measure(code))?;
-    let record = audit::entry(
-        &caller,
-        Some(Role::Coordinator),
-        Action::ManageMeasures,
-        Some(scheme.id),
-        None,
-        Vec::new(),
-        AuditOutcome::Allowed,
-    );
-    store::upsert(&state.store, scheme.id, &measure, &record).await?;
+    coordinating
+        .put_measure(&state.app, &caller, &measure)
+        .await?;
     Ok(HttpResponse::Ok().json(MeasureView::from(measure)))
 }

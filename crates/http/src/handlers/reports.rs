@@ -3,20 +3,19 @@
 use actix_web::http::header;
 use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, put};
-use sanctuary_domain::audit::AuditOutcome;
+use sanctuary_app::AppError;
+use sanctuary_app::schemes::{self as app_schemes, InScheme};
 use sanctuary_domain::calendar::london;
 use sanctuary_domain::organisation::Role;
-use sanctuary_domain::policy::{self, Action};
+use sanctuary_domain::policy::Action;
 use sanctuary_domain::report::disclosure::{self, Control};
 use sanctuary_domain::report::{self, year};
 use sanctuary_domain::scheme::YearStart;
 use sanctuary_domain::violation::ViolationCode;
 use sanctuary_persistence::reports;
-use sanctuary_persistence::schemes::{self, Scheme};
 use time::{Date, Month};
 
 use crate::access::Scope;
-use crate::audit;
 use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::extract::{ContractJson, ValidQuery};
@@ -50,19 +49,16 @@ async fn scheme_for(
     scope: &Scope,
     code: &str,
     action: Action,
-) -> Result<(Scheme, Role), ApiError> {
-    let scheme = schemes::find_by_code(state.store.connection(), code)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+) -> Result<InScheme, ApiError> {
     // Reports reveal no case, so a scheme's other members and outsiders get 403.
-    let Some(role) = policy::acting_role(&scope.roles, action, &scope.scheme_relations(scheme.id))
-    else {
-        audit::denied(&state.app, caller, action, Some(scheme.id), None).await?;
-        return Err(ApiError::forbidden(
-            "The monitoring report is for the scheme's coordinator and its funders.",
-        ));
-    };
-    Ok((scheme, role))
+    Ok(
+        app_schemes::authorise(&state.app, caller, scope, code, action, |_| {
+            AppError::Forbidden(
+                "The monitoring report is for the scheme's coordinator and its funders.".into(),
+            )
+        })
+        .await?,
+    )
 }
 
 /// What the client asked for in `Accept`.
@@ -125,7 +121,8 @@ pub async fn monitoring_report(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
     let scope = Scope::of(&state.store, &caller).await?;
-    let (scheme, role) = scheme_for(&state, &caller, &scope, &q.scheme, Action::ViewReport).await?;
+    let InScheme { scheme, role, .. } =
+        scheme_for(&state, &caller, &scope, &q.scheme, Action::ViewReport).await?;
     let controlled = role != Role::Coordinator || q.disclosure_control.unwrap_or(false);
     let start = q
         .year_start
@@ -218,8 +215,7 @@ pub async fn put_report_note(
 ) -> Result<HttpResponse, ApiError> {
     let (code, year_start, quarter) = path.into_inner();
     let scope = Scope::of(&state.store, &caller).await?;
-    let (scheme, role) =
-        scheme_for(&state, &caller, &scope, &code, Action::WriteReportNotes).await?;
+    let writer = scheme_for(&state, &caller, &scope, &code, Action::WriteReportNotes).await?;
     let mut bad = Vec::new();
     let start = Date::parse(
         &year_start,
@@ -245,26 +241,9 @@ pub async fn put_report_note(
         return Err(ApiError::invalid_parameters(bad));
     };
     let note = body.parse(Ok)?;
-    let record = audit::entry(
-        &caller,
-        Some(role),
-        Action::WriteReportNotes,
-        Some(scheme.id),
-        None,
-        vec!["text".into()],
-        AuditOutcome::Allowed,
-    );
-    reports::put_note(
-        &state.store,
-        scheme.id,
-        start,
-        number,
-        &note.text,
-        caller.organisation.id,
-        now_micros(),
-        &record,
-    )
-    .await?;
+    writer
+        .put_report_note(&state.app, &caller, start, number, &note.text, now_micros())
+        .await?;
     Ok(HttpResponse::Ok().json(QuarterNote {
         quarter: number,
         text: Some(note.text),
