@@ -64,9 +64,15 @@ impl Application {
         if settings.demo_mode() {
             let key = SigningKey::load_or_create(&settings.data_dir).map_err(|e| anyhow!(e))?;
             keys.push(key.trusted_key(&settings.auth.demo_issuer));
-            for (organisation, role) in demo::seed(&store)
+            if demo::seed_if_fresh(&store)
                 .await
                 .map_err(|e| anyhow!("cannot seed the demo scheme: {e}"))?
+            {
+                tracing::info!("demo mode: seeded the demo scheme on a fresh database");
+            }
+            for (organisation, role) in demo::token_holders(&store)
+                .await
+                .map_err(|e| anyhow!("cannot list the demo organisations: {e}"))?
             {
                 let token = key
                     .mint(
