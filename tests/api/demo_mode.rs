@@ -1,6 +1,6 @@
 //! When the real binary runs in demo mode, and what demo mode may do: on only with
 //! nothing production-like configured (or when asked for, never beside token issuers),
-//! seeding once on a fresh database.
+//! seeding once on a fresh database, and the files it creates private to their owner.
 //! Every test runs the embedded SQLite database in a temporary directory, whichever
 //! database the rest of the suite uses.
 
@@ -223,6 +223,44 @@ async fn with_no_configuration_at_all_demo_mode_starts_as_today() {
         .await;
     assert_eq!(status, StatusCode::OK, "{scheme:#}");
     assert!(dir.path().join("data/demo-signing-key.pem").exists());
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_files_the_service_creates_are_its_owners_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), "first", |_| {}).await;
+    // A write, so the write-ahead log has something in it.
+    let tokens = server.tokens();
+    let (status, _, _) = server
+        .send(
+            Method::POST,
+            "/api/v1/referrals",
+            &tokens["referrer"],
+            None,
+            Some(crate::support::fixtures::minimal()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let data = dir.path().join("data");
+    let mode = |path: &Path| {
+        std::fs::metadata(path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode(&data), 0o700, "the data directory");
+    for file in [
+        "sanctuary.db",
+        "sanctuary.db-wal",
+        "sanctuary.db-shm",
+        "demo-signing-key.pem",
+        "encryption-keys.json",
+    ] {
+        assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+    }
 }
 
 #[tokio::test]

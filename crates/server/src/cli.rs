@@ -234,11 +234,7 @@ async fn open_store(
     settings: &Settings,
 ) -> anyhow::Result<(sanctuary_persistence::Store, Vec<String>)> {
     use anyhow::Context;
-    if settings.uses_embedded_database() {
-        let dir = &settings.data_dir;
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
-    }
+    crate::startup::prepare_embedded_database(settings)?;
     let store =
         sanctuary_persistence::Store::connect(&settings.database_url(), &Default::default())
             .await

@@ -298,9 +298,14 @@ impl Settings {
             Some(url) => url.expose_secret().to_owned(),
             None => format!(
                 "sqlite://{}?mode=rwc",
-                self.data_dir.join("sanctuary.db").display()
+                self.embedded_database_file().display()
             ),
         }
+    }
+
+    /// The embedded SQLite database's file (used when `database_url` is unset).
+    pub fn embedded_database_file(&self) -> PathBuf {
+        self.data_dir.join("sanctuary.db")
     }
 
     /// The database URL without credentials or parameters, for messages.

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::files::write_private;
+use crate::files::{create_private_dir, write_private};
 use crate::setup::{self, SetupFile};
 
 pub const DEMO_SCHEME: &str = "darlington";
@@ -41,7 +41,7 @@ impl SigningKey {
     pub fn load_or_create(dir: &Path) -> Result<Self, String> {
         let path = dir.join(KEY_FILE);
         if !path.exists() {
-            fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            create_private_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             let document = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new())
                 .map_err(|_| "cannot generate a key")?;
             let pem = pem::encode(&pem::Pem::new("PRIVATE KEY", document.as_ref().to_vec()));

@@ -16,6 +16,7 @@ use sanctuary_persistence::{Store, StoreOptions};
 
 use crate::config::Settings;
 use crate::demo::{self, SigningKey, TOKEN_LIFETIME};
+use crate::files::{create_private_dir, create_private_file};
 
 /// A demo token, for the start-up banner.
 pub struct DemoToken {
@@ -37,14 +38,7 @@ impl Application {
     /// demo key, scheme and tokens), and binds the listener.
     pub async fn build(settings: &Settings, extra: Option<ExtraRoutes>) -> anyhow::Result<Self> {
         settings.check_can_serve()?;
-        if settings.uses_embedded_database() {
-            std::fs::create_dir_all(&settings.data_dir).with_context(|| {
-                format!(
-                    "cannot create the data directory {}",
-                    settings.data_dir.display()
-                )
-            })?;
-        }
+        prepare_embedded_database(settings)?;
         let options = StoreOptions {
             max_connections: settings.max_connections,
             ..StoreOptions::default()
@@ -138,6 +132,20 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// For the embedded database: its directory (0700 when created here) and its file
+/// (0600, so SQLite gives its `-wal` and `-shm` files that mode too).
+pub(crate) fn prepare_embedded_database(settings: &Settings) -> anyhow::Result<()> {
+    if settings.uses_embedded_database() {
+        let dir = &settings.data_dir;
+        create_private_dir(dir)
+            .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+        let file = settings.embedded_database_file();
+        create_private_file(&file)
+            .with_context(|| format!("cannot create the database file {}", file.display()))?;
+    }
+    Ok(())
 }
 
 fn trusted_keys(settings: &Settings) -> anyhow::Result<Vec<TrustedKey>> {
