@@ -261,6 +261,13 @@ async fn the_files_the_service_creates_are_its_owners_only() {
     ] {
         assert_eq!(mode(&data.join(file)), 0o600, "{file}");
     }
+    drop(server);
+
+    // A database an earlier version left readable by others is made private at start.
+    let db = data.join("sanctuary.db");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let _server = Server::start(dir.path(), "second", |_| {}).await;
+    assert_eq!(mode(&db), 0o600, "an existing database");
 }
 
 #[tokio::test]

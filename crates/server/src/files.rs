@@ -75,3 +75,24 @@ pub fn create_private_file(path: &Path) -> std::io::Result<()> {
         Err(e) => Err(e),
     }
 }
+
+/// Takes group and other access away from an existing file (one an earlier version
+/// created with the umask's mode); a missing file is left missing.
+#[cfg(unix)]
+pub fn restrict_to_owner(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = match fs::metadata(path) {
+        Ok(meta) => meta.permissions().mode(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    if mode & 0o077 == 0 {
+        return Ok(());
+    }
+    fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o700))
+}
+
+#[cfg(not(unix))]
+pub fn restrict_to_owner(_path: &Path) -> std::io::Result<()> {
+    Ok(())
+}

@@ -16,7 +16,7 @@ use sanctuary_persistence::{Store, StoreOptions};
 
 use crate::config::Settings;
 use crate::demo::{self, SigningKey, TOKEN_LIFETIME};
-use crate::files::{create_private_dir, create_private_file};
+use crate::files::{create_private_dir, create_private_file, restrict_to_owner};
 
 /// A demo token, for the start-up banner.
 pub struct DemoToken {
@@ -135,7 +135,8 @@ impl Application {
 }
 
 /// For the embedded database: its directory (0700 when created here) and its file
-/// (0600, so SQLite gives its `-wal` and `-shm` files that mode too).
+/// (0600, so SQLite gives its `-wal` and `-shm` files that mode too). Files an earlier
+/// version left readable by others are made the owner's only.
 pub(crate) fn prepare_embedded_database(settings: &Settings) -> anyhow::Result<()> {
     if settings.uses_embedded_database() {
         let dir = &settings.data_dir;
@@ -144,6 +145,15 @@ pub(crate) fn prepare_embedded_database(settings: &Settings) -> anyhow::Result<(
         let file = settings.embedded_database_file();
         create_private_file(&file)
             .with_context(|| format!("cannot create the database file {}", file.display()))?;
+        let mut wal = file.clone().into_os_string();
+        wal.push("-wal");
+        let mut shm = file.clone().into_os_string();
+        shm.push("-shm");
+        for path in [file, wal.into(), shm.into()] {
+            if let Err(e) = restrict_to_owner(&path) {
+                tracing::warn!(path = %path.display(), error = %e, "cannot make the file private");
+            }
+        }
     }
     Ok(())
 }
