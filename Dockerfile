@@ -8,14 +8,18 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
     cargo build --release --locked --bin sanctuary \
     && install -D target/release/sanctuary /out/sanctuary \
-    && mkdir -p /out/data
+    && mkdir -p -m 0700 /out/data
 
 # distroless/cc: glibc and libgcc only, no shell, runs as uid 65532.
+# Demo mode is off: bound to 0.0.0.0, it must never start by default (it prints tokens
+# for every role and trusts a local signing key). With no auth.issuers configured the
+# container stops with a message saying so; `-e SANCTUARY_DEMO=true` runs the demo.
 FROM gcr.io/distroless/cc-debian12:nonroot
 COPY --from=build /out/sanctuary /usr/local/bin/sanctuary
 COPY --from=build --chown=65532:65532 /out/data /data
 ENV SANCTUARY_BIND=0.0.0.0:8080 \
     SANCTUARY_DATA_DIR=/data \
+    SANCTUARY_DEMO=false \
     SANCTUARY_LOG__FORMAT=json
 USER 65532:65532
 WORKDIR /data

@@ -386,6 +386,16 @@ async fn the_cli_checkpoints_the_trail_and_verify_finds_a_truncation() {
         &["audit", "checkpoint", "--out", file_arg],
     );
     assert!(appended.status.success(), "{}", text(&appended));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "the checkpoint file is its owner's only"
+        );
+    }
     let ok = sanctuary(
         &app,
         dir.path(),

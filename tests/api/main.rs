@@ -17,6 +17,7 @@ mod concurrency;
 mod consent;
 mod contract;
 mod crash;
+mod demo_mode;
 mod hostile;
 mod http_behaviour;
 mod idempotency;

@@ -236,9 +236,12 @@ pub async fn take(
 
 /// Appends `checkpoint` as a line to `path` (created if need be), durably.
 pub fn append(path: &Path, checkpoint: &Checkpoint) -> anyhow::Result<()> {
-    let mut file = fs::OpenOptions::new()
-        .create(true)
-        .append(true)
+    let mut options = fs::OpenOptions::new();
+    options.create(true).append(true);
+    // Like every file the service creates: its owner's only.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
         .open(path)
         .with_context(|| format!("cannot open {}", path.display()))?;
     let line = serde_json::to_string(checkpoint)? + "\n";

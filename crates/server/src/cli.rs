@@ -23,6 +23,12 @@ struct Cli {
     /// subcommand: `sanctuary --config svc.toml admin init --config scheme.toml`.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Demo mode (also SANCTUARY_DEMO=true): seed the demo scheme on a fresh embedded
+    /// database, trust a local signing key and print tokens. Without it, demo mode is on
+    /// only when no config file, DATABASE_URL or token issuer is configured; it is
+    /// refused with token issuers or PostgreSQL.
+    #[arg(long, global = true)]
+    demo: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -124,7 +130,7 @@ enum AdminCommand {
         #[arg(long = "config", value_name = "FILE")]
         file: PathBuf,
     },
-    /// Mint a token with the local signing key (embedded/demo mode only).
+    /// Mint a token with the local signing key (demo mode only).
     Token {
         /// The organisation's id or exact name.
         #[arg(long)]
@@ -159,7 +165,7 @@ pub fn run() -> ExitCode {
             Err(e) => fail(&e),
         };
     }
-    let settings = match Settings::load(cli.config.as_deref()) {
+    let settings = match Settings::load_with(cli.config.as_deref(), cli.demo) {
         Ok(settings) => settings,
         Err(e) => return fail(&e),
     };
@@ -258,11 +264,7 @@ async fn open_store(
     settings: &Settings,
 ) -> anyhow::Result<(sanctuary_persistence::Store, Vec<String>)> {
     use anyhow::Context;
-    if settings.uses_embedded_database() {
-        let dir = &settings.data_dir;
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
-    }
+    crate::startup::prepare_embedded_database(settings)?;
     let store =
         sanctuary_persistence::Store::connect(&settings.database_url(), &Default::default())
             .await
@@ -351,12 +353,10 @@ async fn seed_demo(settings: &Settings, options: &SeedOptions) -> anyhow::Result
     let (store, _) = open_store(settings).await?;
     let store = store.with_keys(keyring);
     // A fresh embedded database gets the demo scheme when demo mode first serves; seed
-    // it here too, so `seed-demo` works before the service ever ran.
-    let missing = sanctuary_persistence::schemes::find_by_code(store.connection(), &options.scheme)
-        .await?
-        .is_none();
-    if missing && settings.demo_mode() && options.scheme == crate::demo::DEMO_SCHEME {
-        crate::demo::seed(&store)
+    // it here too (on a fresh database only, as there), so `seed-demo` works before
+    // the service ever ran.
+    if settings.demo_mode() && options.scheme == crate::demo::DEMO_SCHEME {
+        crate::demo::seed_if_fresh(&store)
             .await
             .map_err(|e| anyhow::anyhow!("cannot seed the demo scheme: {e}"))?;
     }

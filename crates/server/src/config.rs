@@ -22,8 +22,10 @@ pub struct Settings {
     pub database_url: Option<SecretString>,
     /// Where the embedded database and the demo signing key live.
     pub data_dir: PathBuf,
-    /// Demo mode: seed the demo scheme and print tokens. Defaults to on only for the
-    /// embedded database; refused with PostgreSQL.
+    /// Demo mode: seed the demo scheme (once, on a fresh database), trust a local
+    /// signing key and print tokens. Unset, it is on only when nothing production-like
+    /// is configured: no config file, no `database_url`, no `auth.issuers`. Refused
+    /// with PostgreSQL and, when asked for, with `auth.issuers`.
     pub demo: Option<bool>,
     /// HTTP worker threads (default: one per CPU).
     pub workers: Option<usize>,
@@ -234,10 +236,16 @@ pub struct ConfigError(pub String);
 impl Settings {
     /// Loads the layered configuration. `file` (or `SANCTUARY_CONFIG`) is optional.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_with(file, false)
+    }
+
+    /// [`Self::load`], with `demo` forcing demo mode on (the `--demo` flag).
+    pub fn load_with(file: Option<&Path>, demo: bool) -> Result<Self, ConfigError> {
         let mut figment = Figment::from(Serialized::defaults(Settings::default()));
         let file = file
             .map(Path::to_path_buf)
             .or_else(|| std::env::var_os("SANCTUARY_CONFIG").map(PathBuf::from));
+        let with_file = file.is_some();
         if let Some(path) = file {
             if !path.exists() {
                 return Err(ConfigError(format!(
@@ -251,7 +259,13 @@ impl Settings {
         figment = figment
             .merge(Env::raw().only(&["database_url"]))
             .merge(Env::prefixed("SANCTUARY_").split("__").ignore(&["config"]));
-        let settings: Settings = figment.extract().map_err(|e| ConfigError(e.to_string()))?;
+        let mut settings: Settings = figment.extract().map_err(|e| ConfigError(e.to_string()))?;
+        if demo {
+            settings.demo = Some(true);
+        } else if with_file && settings.demo.is_none() {
+            // A configuration file means a deployment: demo mode only if asked for.
+            settings.demo = Some(false);
+        }
         settings.validate()?;
         Ok(settings)
     }
@@ -289,6 +303,14 @@ impl Settings {
                 "database_url: must start with sqlite: or postgres:".into(),
             ));
         }
+        if self.demo == Some(true) && !self.auth.issuers.is_empty() {
+            return Err(ConfigError(
+                "demo: demo mode (demo = true, --demo or SANCTUARY_DEMO=true) trusts a local \
+                 signing key and prints tokens for every role, so it cannot run with \
+                 auth.issuers configured: remove one or the other"
+                    .into(),
+            ));
+        }
         if self.demo_mode() && !url.starts_with("sqlite:") {
             return Err(ConfigError(
                 "demo: demo mode seeds data and prints tokens, so it runs only on SQLite, never on PostgreSQL".into(),
@@ -318,7 +340,8 @@ impl Settings {
     pub fn check_can_serve(&self) -> Result<(), ConfigError> {
         if !self.demo_mode() && self.auth.issuers.is_empty() {
             return Err(ConfigError(
-                "auth.issuers: configure at least one token issuer (or run in demo mode on SQLite)"
+                "auth.issuers: configure at least one token issuer (or, for a demo on the \
+                 embedded database, set SANCTUARY_DEMO=true or pass --demo)"
                     .into(),
             ));
         }
@@ -330,9 +353,12 @@ impl Settings {
         self.database_url.is_none()
     }
 
-    /// Demo mode: as configured, else on exactly when the database is the embedded one.
+    /// Demo mode: as configured (`demo`, `--demo`, `SANCTUARY_DEMO`), else on only when
+    /// nothing production-like is: the embedded database and no token issuers (a
+    /// configuration file sets `demo` to false unless it says otherwise, see [`Self::load`]).
     pub fn demo_mode(&self) -> bool {
-        self.demo.unwrap_or(self.uses_embedded_database())
+        self.demo
+            .unwrap_or_else(|| self.uses_embedded_database() && self.auth.issuers.is_empty())
     }
 
     /// The database URL to connect to (a secret: do not print it; see [`Self::database_label`]).
@@ -341,9 +367,14 @@ impl Settings {
             Some(url) => url.expose_secret().to_owned(),
             None => format!(
                 "sqlite://{}?mode=rwc",
-                self.data_dir.join("sanctuary.db").display()
+                self.embedded_database_file().display()
             ),
         }
+    }
+
+    /// The embedded SQLite database's file (used when `database_url` is unset).
+    pub fn embedded_database_file(&self) -> PathBuf {
+        self.data_dir.join("sanctuary.db")
     }
 
     /// The database URL without credentials or parameters, for messages.
@@ -374,7 +405,7 @@ mod tests {
     }
 
     #[test]
-    fn demo_mode_follows_the_embedded_database_and_refuses_postgres() {
+    fn demo_mode_is_on_only_for_the_embedded_database_and_refuses_postgres() {
         let embedded = Settings::default();
         assert!(embedded.demo_mode());
         assert!(embedded.validate().is_ok());
@@ -394,6 +425,58 @@ mod tests {
             ..postgres
         };
         assert!(forced.validate().unwrap_err().to_string().contains("demo"));
+    }
+
+    fn with_issuer(mut s: Settings) -> Settings {
+        s.auth.issuers.push(IssuerSettings {
+            issuer: "https://idp.example".into(),
+            jwks_file: Some(PathBuf::from("jwks.json")),
+            keys: Vec::new(),
+            organisations: None,
+            allow_missing_jti: false,
+        });
+        s
+    }
+
+    #[test]
+    fn token_issuers_mean_no_demo_and_asking_for_demo_beside_them_is_refused() {
+        let production = with_issuer(Settings::default());
+        assert!(production.uses_embedded_database());
+        assert!(!production.demo_mode(), "issuers on the embedded database");
+        assert!(production.validate().is_ok());
+        let forced = Settings {
+            demo: Some(true),
+            ..production
+        };
+        let err = forced.validate().unwrap_err().to_string();
+        assert!(
+            err.contains("demo") && err.contains("auth.issuers"),
+            "{err}"
+        );
+    }
+
+    #[allow(clippy::result_large_err)] // figment::Jail fixes the error type
+    #[test]
+    fn a_config_file_means_no_demo_unless_asked_for() {
+        figment::Jail::expect_with(|jail| {
+            assert!(Settings::load(None).map_err(|e| e.0)?.demo_mode());
+            jail.create_file("plain.toml", "workers = 2")?;
+            let s = Settings::load(Some(Path::new("plain.toml"))).map_err(|e| e.0)?;
+            assert!(!s.demo_mode(), "a config file");
+            let err = s.check_can_serve().unwrap_err().to_string();
+            assert!(err.contains("SANCTUARY_DEMO=true"), "{err}");
+            let s = Settings::load_with(Some(Path::new("plain.toml")), true).map_err(|e| e.0)?;
+            assert!(s.demo_mode(), "--demo");
+            jail.create_file("demo.toml", "demo = true")?;
+            let s = Settings::load(Some(Path::new("demo.toml"))).map_err(|e| e.0)?;
+            assert!(s.demo_mode(), "demo = true in the file");
+            jail.set_env("SANCTUARY_DEMO", "true");
+            let s = Settings::load(Some(Path::new("plain.toml"))).map_err(|e| e.0)?;
+            assert!(s.demo_mode(), "SANCTUARY_DEMO=true");
+            jail.set_env("SANCTUARY_DEMO", "false");
+            assert!(!Settings::load(None).map_err(|e| e.0)?.demo_mode());
+            Ok(())
+        });
     }
 
     #[allow(clippy::result_large_err)] // figment::Jail fixes the error type

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::files::write_private;
+use crate::files::{create_private_dir, write_private};
 use crate::setup::{self, SetupFile};
 
 pub const DEMO_SCHEME: &str = "darlington";
@@ -41,7 +41,7 @@ impl SigningKey {
     pub fn load_or_create(dir: &Path) -> Result<Self, String> {
         let path = dir.join(KEY_FILE);
         if !path.exists() {
-            fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            create_private_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             let document = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new())
                 .map_err(|_| "cannot generate a key")?;
             let pem = pem::encode(&pem::Pem::new("PRIVATE KEY", document.as_ref().to_vec()));
@@ -115,21 +115,44 @@ impl SigningKey {
     }
 }
 
-/// Applies the shipped Darlington set-up (idempotent), and returns who gets a demo
-/// token: every member of the demo scheme with its role, and the administrators.
-pub async fn seed(store: &Store) -> Result<Vec<(Organisation, Role)>, String> {
+/// Applies the shipped Darlington set-up, once: only to a fresh database (no
+/// organisations and no schemes yet). Later starts change nothing, so what an
+/// administrator did since (organisations deactivated, memberships removed, settings
+/// changed) stays done. Returns whether it seeded.
+pub async fn seed_if_fresh(store: &Store) -> Result<bool, String> {
+    let db = store.connection();
+    let fresh = organisations::list(db)
+        .await
+        .map_err(|e| e.to_string())?
+        .is_empty()
+        && schemes::list(db)
+            .await
+            .map_err(|e| e.to_string())?
+            .is_empty();
+    if !fresh {
+        return Ok(false);
+    }
     let file = SetupFile::parse(DEMO_SETUP).map_err(|e| e.to_string())?;
     setup::apply(store, &file, &ChangedBy::system("demo"))
         .await
         .map_err(|e| e.to_string())?;
+    Ok(true)
+}
+
+/// Who gets a demo token, as the database stands: every active member of the demo
+/// scheme (if it exists) with its role, and the active administrators.
+pub async fn token_holders(store: &Store) -> Result<Vec<(Organisation, Role)>, String> {
     let db = store.connection();
-    let scheme = schemes::find_by_code(db, DEMO_SCHEME)
+    let mut people = Vec::new();
+    if let Some(scheme) = schemes::find_by_code(db, DEMO_SCHEME)
         .await
         .map_err(|e| e.to_string())?
-        .ok_or("the demo scheme is missing")?;
-    let mut people = schemes::members(db, scheme.id)
-        .await
-        .map_err(|e| e.to_string())?;
+    {
+        people = schemes::members(db, scheme.id)
+            .await
+            .map_err(|e| e.to_string())?;
+        people.retain(|(org, _)| org.active);
+    }
     for org in organisations::list(db).await.map_err(|e| e.to_string())? {
         if org.is_administrator && org.active {
             people.push((org, Role::Admin));

@@ -9,7 +9,7 @@ use sanctuary_persistence::crypto::Keyring;
 use secrecy::ExposeSecret;
 
 use crate::config::Settings;
-use crate::files::write_private;
+use crate::files::{create_private_dir, write_private};
 
 pub const EMBEDDED_KEYRING: &str = "encryption-keys.json";
 
@@ -24,7 +24,7 @@ pub fn load(settings: &Settings) -> anyhow::Result<Arc<Keyring>> {
     } else if settings.uses_embedded_database() {
         let path = settings.data_dir.join(EMBEDDED_KEYRING);
         if !path.exists() {
-            fs::create_dir_all(&settings.data_dir).with_context(|| {
+            create_private_dir(&settings.data_dir).with_context(|| {
                 format!(
                     "cannot create the data directory {}",
                     settings.data_dir.display()

@@ -16,6 +16,7 @@ use sanctuary_persistence::{Store, StoreOptions};
 
 use crate::config::Settings;
 use crate::demo::{self, SigningKey, TOKEN_LIFETIME};
+use crate::files::{create_private_dir, create_private_file, restrict_to_owner};
 use crate::worker::Worker;
 
 /// A demo token, for the start-up banner.
@@ -40,14 +41,7 @@ impl Application {
     /// demo key, scheme and tokens), and binds the listener.
     pub async fn build(settings: &Settings, extra: Option<ExtraRoutes>) -> anyhow::Result<Self> {
         settings.check_can_serve()?;
-        if settings.uses_embedded_database() {
-            std::fs::create_dir_all(&settings.data_dir).with_context(|| {
-                format!(
-                    "cannot create the data directory {}",
-                    settings.data_dir.display()
-                )
-            })?;
-        }
+        prepare_embedded_database(settings)?;
         let options = StoreOptions {
             max_connections: settings.max_connections,
             ..StoreOptions::default()
@@ -70,9 +64,15 @@ impl Application {
         if settings.demo_mode() {
             let key = SigningKey::load_or_create(&settings.data_dir).map_err(|e| anyhow!(e))?;
             keys.push(key.trusted_key(&settings.auth.demo_issuer));
-            for (organisation, role) in demo::seed(&store)
+            if demo::seed_if_fresh(&store)
                 .await
                 .map_err(|e| anyhow!("cannot seed the demo scheme: {e}"))?
+            {
+                tracing::info!("demo mode: seeded the demo scheme on a fresh database");
+            }
+            for (organisation, role) in demo::token_holders(&store)
+                .await
+                .map_err(|e| anyhow!("cannot list the demo organisations: {e}"))?
             {
                 let token = key
                     .mint(
@@ -171,6 +171,30 @@ impl Application {
 pub fn demo_token_lifetime(settings: &Settings) -> time::Duration {
     let max = i64::try_from(settings.auth.max_token_lifetime_seconds).unwrap_or(i64::MAX);
     TOKEN_LIFETIME.min(time::Duration::seconds(max))
+}
+
+/// For the embedded database: its directory (0700 when created here) and its file
+/// (0600, so SQLite gives its `-wal` and `-shm` files that mode too). Files an earlier
+/// version left readable by others are made the owner's only.
+pub(crate) fn prepare_embedded_database(settings: &Settings) -> anyhow::Result<()> {
+    if settings.uses_embedded_database() {
+        let dir = &settings.data_dir;
+        create_private_dir(dir)
+            .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+        let file = settings.embedded_database_file();
+        create_private_file(&file)
+            .with_context(|| format!("cannot create the database file {}", file.display()))?;
+        let mut wal = file.clone().into_os_string();
+        wal.push("-wal");
+        let mut shm = file.clone().into_os_string();
+        shm.push("-shm");
+        for path in [file, wal.into(), shm.into()] {
+            if let Err(e) = restrict_to_owner(&path) {
+                tracing::warn!(path = %path.display(), error = %e, "cannot make the file private");
+            }
+        }
+    }
+    Ok(())
 }
 
 fn trusted_keys(settings: &Settings) -> anyhow::Result<Vec<TrustedKey>> {
