@@ -3,7 +3,6 @@
 
 use reqwest::StatusCode;
 use sanctuary_persistence::organisations;
-use sanctuary_persistence::schemes::ChangedBy;
 use sanctuary_server::setup::{self, SetupFile};
 use serde_json::Value;
 
@@ -50,7 +49,8 @@ async fn org(app: &TestApp, name: &str) -> Org {
 
 async fn apply(app: &TestApp, text: &str) -> Result<Vec<String>, String> {
     let file = SetupFile::parse(text).map_err(|e| e.to_string())?;
-    setup::apply(&app.store, &file, &ChangedBy::system("test"))
+    let use_cases = sanctuary_app::App::new(app.store.clone());
+    setup::apply(&use_cases, &file, &sanctuary_app::admin::system("test"))
         .await
         .map_err(|e| e.to_string())
 }

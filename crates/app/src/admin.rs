@@ -17,10 +17,21 @@ use uuid::Uuid;
 use crate::precondition::{self, Expected};
 use crate::{Acting, App, AppError, access, audit};
 
-/// Proof that the caller may administer: only [`administrator`] makes one.
+/// Proof that the caller may administer: only [`administrator`] (for an API caller)
+/// and [`system`] (for the deployment's own tools) make one.
 pub struct Admin {
     by: ChangedBy,
-    organisation_id: Uuid,
+    /// The administering organisation; `None` for the deployment's own tools.
+    organisation_id: Option<Uuid>,
+}
+
+/// The deployment's own tools acting at the console (`sanctuary admin init`, the demo
+/// set-up): trusted as the operator who runs them, logged as `label`.
+pub fn system(label: &str) -> Admin {
+    Admin {
+        by: ChangedBy::system(label),
+        organisation_id: None,
+    }
 }
 
 /// The caller as an administrator, or `Forbidden` (audited first).
@@ -37,7 +48,7 @@ pub async fn administrator(app: &App, caller: &Acting) -> Result<Admin, AppError
             subject: caller.subject.clone(),
             organisation_id: Some(caller.organisation.id),
         },
-        organisation_id: caller.organisation.id,
+        organisation_id: Some(caller.organisation.id),
     })
 }
 
@@ -137,7 +148,7 @@ impl Admin {
         seen: &Organisation,
         changes: &OrganisationChanges,
     ) -> Result<Organisation, AppError> {
-        if seen.id == self.organisation_id
+        if Some(seen.id) == self.organisation_id
             && (changes.active == Some(false) || changes.is_administrator == Some(false))
         {
             return Err(AppError::Forbidden(
@@ -158,7 +169,8 @@ impl Admin {
         organisation_id: Uuid,
         roles: &[Role],
     ) -> Result<(), AppError> {
-        if !policy::may_grant_scheme_roles(self.organisation_id, organisation_id, roles) {
+        let own = self.organisation_id;
+        if own.is_some_and(|me| !policy::may_grant_scheme_roles(me, organisation_id, roles)) {
             tracing::warn!("refused: an administrator granting its own organisation scheme roles");
             return Err(AppError::Forbidden(
                 "An organisation cannot grant itself scheme roles: an administrator of another operating organisation must do it."

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use sanctuary_persistence::organisations;
-use sanctuary_persistence::schemes::ChangedBy;
 
 use crate::checkpoint;
 use crate::config::Settings;
@@ -292,9 +291,9 @@ async fn admin_init(settings: &Settings, file: &std::path::Path) -> anyhow::Resu
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let setup = SetupFile::parse(&text).with_context(|| file.display().to_string())?;
-    let store = open_keyed_store(settings).await?;
-    let by = ChangedBy::system("sanctuary admin init");
-    let changes = setup::apply(&store, &setup, &by)
+    let app = sanctuary_app::App::new(open_keyed_store(settings).await?);
+    let by = sanctuary_app::admin::system("sanctuary admin init");
+    let changes = setup::apply(&app, &setup, &by)
         .await
         .with_context(|| format!("{} was not applied", file.display()))?;
     if changes.is_empty() {

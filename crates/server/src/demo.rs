@@ -13,7 +13,7 @@ use sanctuary_domain::organisation::Role;
 use sanctuary_http::auth::TrustedKey;
 use sanctuary_persistence::Store;
 use sanctuary_persistence::organisations::{self, Organisation};
-use sanctuary_persistence::schemes::{self, ChangedBy};
+use sanctuary_persistence::schemes;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
@@ -133,7 +133,8 @@ pub async fn seed_if_fresh(store: &Store) -> Result<bool, String> {
         return Ok(false);
     }
     let file = SetupFile::parse(DEMO_SETUP).map_err(|e| e.to_string())?;
-    setup::apply(store, &file, &ChangedBy::system("demo"))
+    let app = sanctuary_app::App::new(store.clone());
+    setup::apply(&app, &file, &sanctuary_app::admin::system("demo"))
         .await
         .map_err(|e| e.to_string())?;
     Ok(true)

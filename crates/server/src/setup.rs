@@ -5,13 +5,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use sanctuary_app::App;
+use sanctuary_app::AppError;
+use sanctuary_app::admin::Admin;
 use sanctuary_domain::organisation::{OrganisationKind, Role};
 use sanctuary_domain::scheme::{Nation, SchemeCode, YearStart, check_reference_prefix};
 use sanctuary_domain::settings::SchemeSettings;
-use sanctuary_persistence::admin::{self, AdminError};
+use sanctuary_persistence::StoreError;
+use sanctuary_persistence::admin::AdminError;
 use sanctuary_persistence::organisations::{self, NewOrganisation, OrganisationChanges};
-use sanctuary_persistence::schemes::{self, ChangedBy, NewScheme, SchemeChanges};
-use sanctuary_persistence::{Store, StoreError};
+use sanctuary_persistence::schemes::{self, NewScheme, SchemeChanges};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -70,10 +73,15 @@ pub enum SetupError {
     Admin(String),
 }
 
-impl From<AdminError> for SetupError {
-    fn from(e: AdminError) -> Self {
+impl From<AppError> for SetupError {
+    fn from(e: AppError) -> Self {
         match e {
-            AdminError::Store(s) => SetupError::Store(s),
+            AppError::Store(s)
+            | AppError::Admin {
+                error: AdminError::Store(s),
+                ..
+            } => SetupError::Store(s),
+            AppError::Admin { error, .. } => SetupError::Admin(error.to_string()),
             other => SetupError::Admin(other.to_string()),
         }
     }
@@ -147,11 +155,8 @@ fn year_start(scheme: &SchemeEntry) -> Result<YearStart, String> {
 }
 
 /// Applies `file`; returns what changed (empty when nothing did).
-pub async fn apply(
-    store: &Store,
-    file: &SetupFile,
-    by: &ChangedBy,
-) -> Result<Vec<String>, SetupError> {
+pub async fn apply(app: &App, file: &SetupFile, by: &Admin) -> Result<Vec<String>, SetupError> {
+    let store = app.store();
     file.check()?;
     // Every member must be an organisation of the file or already registered: checked
     // before anything changes.
@@ -180,13 +185,13 @@ pub async fn apply(
                     kind: entry.kind,
                     is_administrator: entry.administrator,
                 };
-                let org = admin::create_organisation(store, new, by).await?;
+                let org = by.create_organisation(app, new).await?;
                 if !entry.active {
                     let off = OrganisationChanges {
                         active: Some(false),
                         ..Default::default()
                     };
-                    admin::update_organisation(store, org.id, org.version, &off, by).await?;
+                    by.update_organisation(app, &org, &off).await?;
                 }
                 changes.push(format!("created organisation `{}`", entry.name));
             }
@@ -199,25 +204,25 @@ pub async fn apply(
                         .then_some(entry.administrator),
                 };
                 if diff.kind.is_some() || diff.active.is_some() || diff.is_administrator.is_some() {
-                    admin::update_organisation(store, org.id, org.version, &diff, by).await?;
+                    by.update_organisation(app, &org, &diff).await?;
                     changes.push(format!("updated organisation `{}`", entry.name));
                 }
             }
         }
     }
     for entry in &file.schemes {
-        apply_scheme(store, entry, by, &mut changes).await?;
+        apply_scheme(app, entry, by, &mut changes).await?;
     }
     Ok(changes)
 }
 
 async fn apply_scheme(
-    store: &Store,
+    app: &App,
     entry: &SchemeEntry,
-    by: &ChangedBy,
+    by: &Admin,
     changes: &mut Vec<String>,
 ) -> Result<(), SetupError> {
-    let db = store.connection();
+    let db = app.store().connection();
     let code =
         SchemeCode::parse(&entry.code).map_err(|e| SetupError::Invalid(e.message.into_owned()))?;
     let start = year_start(entry).map_err(SetupError::Invalid)?;
@@ -232,7 +237,7 @@ async fn apply_scheme(
                 settings: entry.settings.clone().unwrap_or_default(),
             };
             changes.push(format!("created scheme `{code}`"));
-            admin::create_scheme(store, new, by).await?
+            by.create_scheme(app, new).await?
         }
         Some(scheme) => {
             if scheme.reference_prefix != entry.reference_prefix {
@@ -248,7 +253,7 @@ async fn apply_scheme(
             };
             if diff.name.is_some() || diff.nation.is_some() || diff.year_start.is_some() {
                 changes.push(format!("updated scheme `{code}`"));
-                admin::update_scheme(store, code.as_str(), scheme.version, &diff, by).await?
+                by.update_scheme(app, &scheme, &diff).await?
             } else {
                 scheme
             }
@@ -258,7 +263,7 @@ async fn apply_scheme(
         && *settings != scheme.settings
     {
         let keys = scheme.settings.changed_keys(settings).join(", ");
-        scheme = admin::change_settings(store, code.as_str(), scheme.version, settings, by).await?;
+        scheme = by.change_settings(app, scheme, settings).await?;
         changes.push(format!(
             "changed settings of `{code}` ({keys}): now version {}",
             scheme.settings_version
@@ -286,14 +291,14 @@ async fn apply_scheme(
         desired.insert(org.id, (name.clone(), roles));
     }
     for (org, (name, _)) in current.iter().filter(|(id, _)| !desired.contains_key(id)) {
-        admin::set_member_roles(store, &scheme, *org, &[], by).await?;
+        by.set_member_roles(app, &scheme, *org, &[]).await?;
         changes.push(format!("removed `{name}` from `{code}`"));
     }
     for (org, (name, roles)) in &desired {
         let mut have = current.get(org).map(|(_, r)| r.clone()).unwrap_or_default();
         have.sort();
         if &have != roles {
-            admin::set_member_roles(store, &scheme, *org, roles, by).await?;
+            by.set_member_roles(app, &scheme, *org, roles).await?;
             let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
             changes.push(format!("set `{name}` in `{code}` to: {}", roles.join(", ")));
         }
