@@ -196,6 +196,20 @@ pub fn add_standard_responses(doc: &mut Doc) {
                 add("428", "IfMatchMissing");
             }
             add("500", "InternalError");
+            // OpenAPI 3.1 requires a description on every response; success answers
+            // declared with only a body get a plain one.
+            for (status, response) in operation.responses.responses.iter_mut() {
+                if let RefOr::T(response) = response
+                    && response.description.is_empty()
+                {
+                    response.description = match status.as_str() {
+                        "201" => "Created.",
+                        "204" => "Done; no content.",
+                        _ => "Success.",
+                    }
+                    .to_owned();
+                }
+            }
         }
     }
 }
