@@ -5,7 +5,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::calendar::{Calendar, london};
 use crate::case::{CaseFlag, ProgressBlock};
-use crate::clock::{Clock, ClockEvent, start_clocks};
+use crate::clock::{Clock, ClockEvent, Starting, start_clocks};
 use crate::consent::{ConsentPurpose, ConsentsInForce};
 use crate::eligibility::EligibilityWarning;
 use crate::referral::Referral;
@@ -116,12 +116,16 @@ impl Intake {
             progress_blocks: progress_blocks(referral),
             eligibility_warnings: settings.eligibility.warnings(referral),
             clocks: start_clocks(
-                &settings.clocks,
-                &ConsentsInForce::from_intake(&referral.consents),
+                &Starting {
+                    rules: &settings.clocks,
+                    consents: &ConsentsInForce::from_intake(&referral.consents),
+                    fire_check_needed: false,
+                    day_ends_at: settings.working_day_ends_at,
+                    calendar,
+                },
                 &[],
                 ClockEvent::ReferralReceived,
                 received_at,
-                calendar,
             ),
         }
     }

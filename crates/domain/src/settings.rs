@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::clock::{ClockEvent, ClockRule, ClockUnit, default_policy};
+use crate::clock::{ClockEvent, ClockRule, ClockUnit, WorkingDayEnd, default_policy};
 use crate::dash::MAX_SCORE;
 use crate::eligibility::EligibilityRules;
 use crate::risk::RiskBands;
@@ -41,6 +41,9 @@ pub struct SchemeSettings {
     /// 1 to 36.
     #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub follow_up_contact_months: Vec<u32>,
+    /// The end of the working day (UK time, `HH:MM`): a working-day clock started after
+    /// it counts from the next working day. `null`: the whole day counts.
+    pub working_day_ends_at: Option<WorkingDayEnd>,
 }
 
 impl Default for SchemeSettings {
@@ -55,6 +58,7 @@ impl Default for SchemeSettings {
             disclosure_rounding: Some(5),
             retention_years: 6,
             follow_up_contact_months: vec![3, 6, 12],
+            working_day_ends_at: None,
         }
     }
 }

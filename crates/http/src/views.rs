@@ -3,6 +3,7 @@
 
 use sanctuary_domain::calendar::Calendar;
 use sanctuary_domain::case::CaseFlag;
+use sanctuary_domain::clock::ClockState;
 use sanctuary_domain::policy::{Action, View};
 use sanctuary_domain::workflow::{ItemOutcome, WorksItem};
 use sanctuary_persistence::cases::{CaseRecord, CaseSummary};
@@ -147,7 +148,11 @@ fn clocks(r: &CaseRecord, now: OffsetDateTime, calendar: &Calendar) -> Vec<Clock
             amount: c.amount,
             unit: c.unit,
             started_at: c.started_at,
-            due_at: c.due_at,
+            // A paused clock shows the due date it has if the case resumes today.
+            due_at: match c.state {
+                ClockState::Paused => c.due_if_resumed(now, calendar),
+                _ => c.due_at,
+            },
             stopped_at: c.stopped_at,
             working_days_remaining: c.working_days_remaining(now, calendar),
         })

@@ -1,5 +1,6 @@
 //! Rows to domain values and back, for the workflow's tables.
 
+use sanctuary_domain::calendar::london;
 use sanctuary_domain::clock::Clock;
 use sanctuary_domain::workflow::{ItemOutcome, WorksItem};
 use sea_orm::{
@@ -25,6 +26,10 @@ pub(crate) fn clock(m: case_clock::Model) -> Result<Clock, StoreError> {
             column: "case_clocks.amount",
         })?,
         started_at: m.started_at,
+        // Clocks from before the column counted from their UK start day.
+        counts_from: m
+            .counts_from
+            .unwrap_or_else(|| london::local_date(m.started_at)),
         held: m.held,
         paused_at: m.paused_at,
         due_at: m.due_at,
@@ -55,6 +60,7 @@ pub(crate) fn new_clock(case_id: Uuid, scheme_id: Uuid, c: &Clock) -> case_clock
         unit: Set(c.unit.as_str().to_owned()),
         amount: Set(i32::try_from(c.amount).unwrap_or(i32::MAX)),
         started_at: Set(c.started_at),
+        counts_from: Set(Some(c.counts_from)),
         ..clock_state(c)
     }
 }

@@ -37,6 +37,11 @@ pub fn local_date(instant: OffsetDateTime) -> Date {
     instant.to_offset(offset_at(instant)).date()
 }
 
+/// The UK wall-clock time at `instant`.
+pub fn local_time(instant: OffsetDateTime) -> Time {
+    instant.to_offset(offset_at(instant)).time()
+}
+
 /// The first instant after the UK day `date` ends (its following midnight, UK time).
 pub fn end_of_day(date: Date) -> OffsetDateTime {
     let next = date.next_day().expect("within range").midnight();

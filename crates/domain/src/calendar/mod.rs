@@ -1,8 +1,9 @@
 //! Working days: weekends and the bank holidays of the scheme's nation.
 //!
-//! Counting rules (docs/domain.md): the day a clock starts is day 0; "n working days" is due
-//! at the end of the n-th working day after it; a start on a weekend or holiday counts
-//! from the next working day. Days are UK days (Europe/London), see [`london`].
+//! Counting rules (README, "Clock rules"): the day a clock starts is day 0, whatever kind
+//! of day it is; "n working days" is due at the end of the n-th working day after it, so
+//! after a start on a weekend or holiday the next working day is day 1. Days are UK days
+//! (Europe/London), see [`london`].
 
 pub mod holidays;
 pub mod london;
@@ -78,9 +79,11 @@ impl Calendar {
         date
     }
 
-    /// The day a clock of `n` working days started on `start` is due (at its end).
+    /// The day a clock of `n` working days started on `start` is due (at its end): the
+    /// n-th working day after `start`. `start` is day 0 even when it is not a working
+    /// day (so 0 working days are due at the end of the start day).
     pub fn add_working_days(&self, start: Date, n: u32) -> Date {
-        let mut date = self.next_working_day_from(start);
+        let mut date = start;
         for _ in 0..n {
             date = self.next_working_day_from(date + Duration::days(1));
         }

@@ -143,14 +143,16 @@ pub struct ClockView {
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub started_at: OffsetDateTime,
-    /// The end of the day it is due (UK time), extended by any time on hold.
+    /// The end of the day it is due (UK time), extended by any time on hold; while
+    /// paused, the due date it will have if the case resumes today.
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub due_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub stopped_at: Option<OffsetDateTime>,
-    /// Working days left (negative: overdue by that many); null unless running.
+    /// Working days left (negative: overdue by that many); for a paused clock, those
+    /// it has left; null once stopped.
     pub working_days_remaining: Option<i64>,
 }
 

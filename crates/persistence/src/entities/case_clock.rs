@@ -13,6 +13,9 @@ pub struct Model {
     pub unit: String,
     pub amount: i32,
     pub started_at: TimeDateTimeWithTimeZone,
+    /// Day 0 of a day-counting clock (null on clocks from before it was kept: their UK
+    /// start day).
+    pub counts_from: Option<TimeDate>,
     pub held: i64,
     pub paused_at: Option<TimeDateTimeWithTimeZone>,
     pub due_at: TimeDateTimeWithTimeZone,

@@ -16,7 +16,7 @@ use super::transitions::next_status;
 use super::vocabulary::{CancelReason, CloseReason, ContactOutcome, DeclineReason, HoldReason};
 use crate::calendar::{Calendar, london};
 use crate::case::CaseStatus;
-use crate::clock::{ClockEvent, start_clocks};
+use crate::clock::{ClockEvent, Starting, start_clocks};
 use crate::consent::{ConsentPurpose, ConsentStatus};
 use crate::violation::ViolationCode;
 
@@ -314,14 +314,21 @@ pub fn apply(
         }
     }
     if let Some((event, _)) = event {
-        fx.clocks.extend(start_clocks(
-            &case.settings.clocks,
-            &case.consents,
-            &clocks,
-            event,
-            at,
+        // The works as they are after this action (a completion records what was fitted).
+        let fire_check_needed = case
+            .works
+            .iter()
+            .map(|w| fx.works_changed.iter().find(|c| c.id == w.id).unwrap_or(w))
+            .any(|w| w.installed() && w.requires_fire_check);
+        let starting = Starting {
+            rules: &case.settings.clocks,
+            consents: &case.consents,
+            fire_check_needed,
+            day_ends_at: case.settings.working_day_ends_at,
             calendar,
-        ));
+        };
+        fx.clocks
+            .extend(start_clocks(&starting, &clocks, event, at));
     }
     Ok(fx)
 }

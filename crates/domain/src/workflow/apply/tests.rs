@@ -10,7 +10,7 @@ use crate::workflow::*;
 use crate::{
     calendar::Calendar,
     case::{CaseFlag, CaseStatus},
-    clock::{Clock, ClockEvent, start_clocks},
+    clock::{Clock, ClockEvent, Starting, start_clocks},
     dash::Dash,
     eligibility::EligibilityWarning,
     risk::RiskLevel,
@@ -40,12 +40,16 @@ fn case(status: CaseStatus) -> CaseSnapshot {
     let settings = SchemeSettings::default();
     let consents = consents(ConsentDecision::Given);
     let clocks = start_clocks(
-        &settings.clocks,
-        &consents,
+        &Starting {
+            rules: &settings.clocks,
+            consents: &consents,
+            fire_check_needed: false,
+            day_ends_at: None,
+            calendar: &cal(),
+        },
         &[],
         ClockEvent::ReferralReceived,
         T0,
-        &cal(),
     );
     CaseSnapshot {
         status,
@@ -748,7 +752,13 @@ fn withdrawing_follow_up_consent_cancels_the_follow_up_contact_clocks_only() {
             ClockKind::FollowUpContact12Months
         ]
     );
-    assert!(clock(&c, ClockKind::FireSafetyCheck).is_live());
+    assert!(clock(&c, ClockKind::FollowUpVisit).is_live());
+    // Nothing was fitted, so no fire safety check applies: its clock never started.
+    assert!(
+        !c.clocks
+            .iter()
+            .any(|k| k.kind == ClockKind::FireSafetyCheck)
+    );
 }
 
 #[test]

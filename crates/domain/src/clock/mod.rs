@@ -1,12 +1,25 @@
 //! SLA clocks: the scheme's service standards as running timers on a case.
 //!
+//! The counting rules, as the README's "Clock rules" state them:
+//! - "n working days" is due at the end of the n-th working day after the start day; the
+//!   start day is day 0 whatever kind of day it is, so after a weekend or holiday start
+//!   the next working day is day 1. With the scheme's `working_day_ends_at`, a
+//!   working-day clock started after that UK time counts from the next working day (day 0).
+//! - Calendar-day and month clocks count UK days; hour clocks count elapsed hours.
+//! - A hold pauses only the part of a clock still to run: a clock already overdue when
+//!   the hold starts keeps its due date and its breach.
+//! - Ending a case (or the consent a clock needs) stops a clock: `breached` if it was
+//!   overdue, otherwise `cancelled`.
+//! - A clock that does not apply is never started: follow-up contact clocks need the
+//!   client's consent, the fire-safety-check clock a fitted measure that needs a check.
+//!
 //! The clock table is policy data ([`ClockRule`], defaults in [`default_policy`]); a case's
 //! [`Clock`] remembers its rule's unit and amount, so changing the policy later does not
 //! rewrite running cases. Due dates are stored (and indexed) so lists of breached or
 //! soon-due clocks are answered by the database.
 
-use serde::{Deserialize, Serialize};
-use time::{Date, Duration, OffsetDateTime};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::{Date, Duration, OffsetDateTime, Time};
 
 use crate::calendar::{Calendar, london};
 use crate::consent::{ConsentPurpose, ConsentsInForce};
@@ -206,6 +219,60 @@ impl ClockRule {
     }
 }
 
+/// The scheme's end of the working day (UK local time, `HH:MM`): a working-day clock
+/// started after it counts from the next working day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(value_type = String, example = "17:00", pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+)]
+pub struct WorkingDayEnd(pub Time);
+
+impl WorkingDayEnd {
+    /// `HH:MM`, 00:00 to 23:59.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (h, m) = text.split_once(':')?;
+        if h.len() != 2 || m.len() != 2 {
+            return None;
+        }
+        Time::from_hms(h.parse().ok()?, m.parse().ok()?, 0)
+            .ok()
+            .map(Self)
+    }
+}
+
+impl Serialize for WorkingDayEnd {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{:02}:{:02}", self.0.hour(), self.0.minute()))
+    }
+}
+
+impl<'de> Deserialize<'de> for WorkingDayEnd {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Self::parse(&text).ok_or_else(|| serde::de::Error::custom("expected a time as HH:MM"))
+    }
+}
+
+/// The day a clock of `unit` started at `at` counts from (its day 0): the UK day of
+/// `at`, except that a working-day clock started after the scheme's working day ended
+/// counts from the next working day.
+pub fn counts_from(
+    unit: ClockUnit,
+    at: OffsetDateTime,
+    calendar: &Calendar,
+    day_ends_at: Option<WorkingDayEnd>,
+) -> Date {
+    let day = london::local_date(at);
+    match (unit, day_ends_at) {
+        (ClockUnit::WorkingDays, Some(end)) if london::local_time(at) > end.0 => {
+            calendar.next_working_day_from(day + Duration::days(1))
+        }
+        _ => day,
+    }
+}
+
 /// A clock on a case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Clock {
@@ -215,11 +282,14 @@ pub struct Clock {
     pub unit: ClockUnit,
     pub amount: u32,
     pub started_at: OffsetDateTime,
+    /// Day 0 of a day-counting clock ([`counts_from`]), fixed when it starts.
+    pub counts_from: Date,
     /// Time spent on hold, in the clock's unit (seconds for hour clocks, working days
     /// for working-day clocks, days otherwise).
     pub held: i64,
     pub paused_at: Option<OffsetDateTime>,
-    /// When it falls due; recomputed on resume. Kept while paused (for display).
+    /// When it falls due; recomputed on resume. While paused, the due date it had when
+    /// paused (views show [`Clock::due_if_resumed`]).
     pub due_at: OffsetDateTime,
     pub stopped_at: Option<OffsetDateTime>,
     /// The stored state: `running`, `paused`, `met`, `breached` or `cancelled`. A running
@@ -236,14 +306,20 @@ fn add_months(date: Date, months: u32) -> Date {
 }
 
 impl Clock {
-    /// Starts `rule`'s clock at `at`.
-    pub fn start(rule: &ClockRule, at: OffsetDateTime, calendar: &Calendar) -> Self {
+    /// Starts `rule`'s clock at `at`, under the scheme's end of the working day.
+    pub fn start(
+        rule: &ClockRule,
+        at: OffsetDateTime,
+        calendar: &Calendar,
+        day_ends_at: Option<WorkingDayEnd>,
+    ) -> Self {
         let mut clock = Self {
             kind: rule.kind,
             stop: rule.stop,
             unit: rule.unit,
             amount: rule.amount,
             started_at: at,
+            counts_from: counts_from(rule.unit, at, calendar, day_ends_at),
             held: 0,
             paused_at: None,
             due_at: at,
@@ -254,8 +330,9 @@ impl Clock {
         clock
     }
 
-    fn compute_due(&self, calendar: &Calendar) -> OffsetDateTime {
-        let start = london::local_date(self.started_at);
+    /// The due instant under the clock's unit, start day and time on hold.
+    pub fn compute_due(&self, calendar: &Calendar) -> OffsetDateTime {
+        let start = self.counts_from;
         let amount = i64::from(self.amount);
         match self.unit {
             ClockUnit::Hours => {
@@ -283,9 +360,10 @@ impl Clock {
         matches!(self.state, ClockState::Running | ClockState::Paused)
     }
 
-    /// Pauses a running clock (the case went on hold).
+    /// Pauses a running clock (the case went on hold). A clock already overdue is not
+    /// paused: nothing of it is left to run, so its due date and breach stand.
     pub fn pause(&mut self, at: OffsetDateTime) {
-        if self.state == ClockState::Running {
+        if self.state == ClockState::Running && at <= self.due_at {
             self.state = ClockState::Paused;
             self.paused_at = Some(at);
         }
@@ -322,10 +400,16 @@ impl Clock {
         }
     }
 
-    /// Cancels the clock (the case was cancelled, withdrawn or closed first).
+    /// Ends the clock without its stop event (the case ended, or the consent it needs
+    /// was withdrawn): `breached` if it was already overdue, otherwise `cancelled`. A
+    /// paused clock was not overdue when paused, and time on hold does not count.
     pub fn cancel(&mut self, at: OffsetDateTime) {
         if matches!(self.state, ClockState::Running | ClockState::Paused) {
-            self.state = ClockState::Cancelled;
+            self.state = if self.state == ClockState::Running && at > self.due_at {
+                ClockState::Breached
+            } else {
+                ClockState::Cancelled
+            };
             self.stopped_at = Some(at);
             self.paused_at = None;
         }
@@ -339,190 +423,72 @@ impl Clock {
         }
     }
 
+    /// When a paused clock would fall due if the case resumed at `now` (the due date
+    /// of any other clock).
+    pub fn due_if_resumed(&self, now: OffsetDateTime, calendar: &Calendar) -> OffsetDateTime {
+        let mut resumed = self.clone();
+        resumed.resume(now, calendar);
+        resumed.due_at
+    }
+
     /// Working days from today to the due day: positive while time remains, negative
-    /// when overdue. `None` once stopped or while paused.
+    /// when overdue; for a paused clock, those it has left (to its due date if resumed
+    /// today). `None` once stopped.
     pub fn working_days_remaining(&self, now: OffsetDateTime, calendar: &Calendar) -> Option<i64> {
-        if self.state != ClockState::Running {
-            return None;
-        }
+        let due_at = match self.state {
+            ClockState::Running => self.due_at,
+            ClockState::Paused => self.due_if_resumed(now, calendar),
+            _ => return None,
+        };
         // The due instant is the end of the due day; that day is the one before it.
-        let due_day = london::local_date(self.due_at - Duration::seconds(1));
+        let due_day = london::local_date(due_at - Duration::seconds(1));
         Some(calendar.working_days_between(london::local_date(now), due_day))
     }
 }
 
-/// The clocks `event` starts under the scheme's `rules`, skipping any the case already
-/// has; follow-up contact clocks only with the client's consent.
+/// What decides which clocks an event starts, and how they count.
+#[derive(Debug, Clone, Copy)]
+pub struct Starting<'a> {
+    /// The scheme's clock table.
+    pub rules: &'a [ClockRule],
+    pub consents: &'a ConsentsInForce,
+    /// Whether a fitted measure needs a fire safety check.
+    pub fire_check_needed: bool,
+    pub day_ends_at: Option<WorkingDayEnd>,
+    pub calendar: &'a Calendar,
+}
+
+impl Starting<'_> {
+    /// Whether `rule`'s clock applies to the case: its condition holds, and a clock
+    /// stopped by a fire check runs only when a fitted measure needs one (nothing else
+    /// would stop it).
+    fn applies(&self, rule: &ClockRule) -> bool {
+        let condition = match rule.condition {
+            Some(ClockCondition::FollowUpConsent) => {
+                self.consents.given(ConsentPurpose::FollowUpContact)
+            }
+            None => true,
+        };
+        condition && (rule.stop != ClockEvent::FireCheckRecorded || self.fire_check_needed)
+    }
+}
+
+/// The clocks `event` starts, skipping any the case already has and any that does not
+/// apply ([`Starting::applies`]).
 pub fn start_clocks(
-    rules: &[ClockRule],
-    consents: &ConsentsInForce,
+    starting: &Starting<'_>,
     existing: &[Clock],
     event: ClockEvent,
     at: OffsetDateTime,
-    calendar: &Calendar,
 ) -> Vec<Clock> {
-    rules
+    starting
+        .rules
         .iter()
-        .filter(|rule| rule.start == event)
-        .filter(|rule| match rule.condition {
-            Some(ClockCondition::FollowUpConsent) => {
-                consents.given(ConsentPurpose::FollowUpContact)
-            }
-            None => true,
-        })
+        .filter(|rule| rule.start == event && starting.applies(rule))
         .filter(|rule| !existing.iter().any(|c| c.kind == rule.kind))
-        .map(|rule| Clock::start(rule, at, calendar))
+        .map(|rule| Clock::start(rule, at, starting.calendar, starting.day_ends_at))
         .collect()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::scheme::Nation;
-    use time::macros::datetime;
-
-    fn cal() -> Calendar {
-        Calendar::shipped(Nation::EnglandAndWales)
-    }
-
-    fn rule(kind: ClockKind) -> ClockRule {
-        default_policy()
-            .into_iter()
-            .find(|r| r.kind == kind)
-            .unwrap()
-    }
-
-    #[test]
-    fn two_working_days_from_a_friday_afternoon_end_on_tuesday_night() {
-        let clock = Clock::start(
-            &rule(ClockKind::InitialContact),
-            datetime!(2026-11-20 15:00 UTC),
-            &cal(),
-        );
-        assert_eq!(clock.due_at, datetime!(2026-11-25 00:00 UTC));
-        assert_eq!(
-            clock.state_at(datetime!(2026-11-24 23:59 UTC)),
-            ClockState::Running
-        );
-        assert_eq!(
-            clock.state_at(datetime!(2026-11-25 00:01 UTC)),
-            ClockState::Breached
-        );
-    }
-
-    #[test]
-    fn a_referral_on_christmas_eve_is_due_after_the_holidays() {
-        let clock = Clock::start(
-            &rule(ClockKind::InitialContact),
-            datetime!(2026-12-24 10:00 UTC),
-            &cal(),
-        );
-        // 24 Dec is day 0; 25 and 28 are holidays, 26–27 a weekend: 29 and 30.
-        assert_eq!(clock.due_at, datetime!(2026-12-31 00:00 UTC));
-    }
-
-    #[test]
-    fn calendar_day_and_month_clocks_count_plain_days() {
-        let at = datetime!(2026-01-31 09:00 UTC);
-        let works = Clock::start(&rule(ClockKind::WorksComplete), at, &cal());
-        assert_eq!(works.due_at, datetime!(2026-02-08 00:00 UTC));
-        let three = Clock::start(&rule(ClockKind::FollowUpContact3Months), at, &cal());
-        // 31 January + 3 months is the last day of April; UK summer time by then.
-        assert_eq!(three.due_at, datetime!(2026-04-30 23:00 UTC));
-    }
-
-    #[test]
-    fn paused_working_days_do_not_count() {
-        let mut clock = Clock::start(
-            &rule(ClockKind::Assessment),
-            datetime!(2026-11-23 09:00 UTC),
-            &cal(),
-        );
-        assert_eq!(clock.due_at, datetime!(2026-12-01 00:00 UTC)); // Monday + 5 working days
-        clock.pause(datetime!(2026-11-24 12:00 UTC));
-        assert_eq!(
-            clock.state_at(datetime!(2026-12-10 00:00 UTC)),
-            ClockState::Paused
-        );
-        assert_eq!(
-            clock.working_days_remaining(datetime!(2026-11-25 00:00 UTC), &cal()),
-            None
-        );
-        // On hold Wednesday, Thursday, Friday (3 working days); resumed Friday.
-        clock.resume(datetime!(2026-11-27 10:00 UTC), &cal());
-        assert_eq!(clock.held, 3);
-        assert_eq!(clock.due_at, datetime!(2026-12-04 00:00 UTC));
-        assert_eq!(
-            clock.state_at(datetime!(2026-12-02 00:00 UTC)),
-            ClockState::Running
-        );
-    }
-
-    #[test]
-    fn hour_clocks_extend_by_the_exact_time_on_hold() {
-        let hourly = ClockRule {
-            amount: 48,
-            unit: ClockUnit::Hours,
-            ..rule(ClockKind::InitialContact)
-        };
-        let mut clock = Clock::start(&hourly, datetime!(2026-11-23 09:00 UTC), &cal());
-        clock.pause(datetime!(2026-11-23 10:00 UTC));
-        clock.resume(datetime!(2026-11-23 12:30 UTC), &cal());
-        assert_eq!(clock.due_at, datetime!(2026-11-25 11:30 UTC));
-    }
-
-    #[test]
-    fn stopping_records_met_or_breached_and_cancelling_ends_it() {
-        let mut on_time = Clock::start(
-            &rule(ClockKind::ReferToAssessor),
-            datetime!(2026-11-23 09:00 UTC),
-            &cal(),
-        );
-        on_time.stop(datetime!(2026-11-24 16:00 UTC));
-        assert_eq!(on_time.state, ClockState::Met);
-        let mut late = Clock::start(
-            &rule(ClockKind::ReferToAssessor),
-            datetime!(2026-11-23 09:00 UTC),
-            &cal(),
-        );
-        late.stop(datetime!(2026-11-25 09:00 UTC));
-        assert_eq!(late.state, ClockState::Breached);
-        let mut cancelled = Clock::start(
-            &rule(ClockKind::ReferToAssessor),
-            datetime!(2026-11-23 09:00 UTC),
-            &cal(),
-        );
-        cancelled.cancel(datetime!(2026-11-23 10:00 UTC));
-        cancelled.stop(datetime!(2026-11-23 11:00 UTC));
-        assert_eq!(cancelled.state, ClockState::Cancelled);
-    }
-
-    #[test]
-    fn remaining_working_days_go_negative_when_overdue() {
-        let clock = Clock::start(
-            &rule(ClockKind::Assessment),
-            datetime!(2026-11-23 09:00 UTC),
-            &cal(),
-        );
-        assert_eq!(
-            clock.working_days_remaining(datetime!(2026-11-23 10:00 UTC), &cal()),
-            Some(5)
-        );
-        assert_eq!(
-            clock.working_days_remaining(datetime!(2026-11-30 10:00 UTC), &cal()),
-            Some(0)
-        );
-        assert_eq!(
-            clock.working_days_remaining(datetime!(2026-12-02 10:00 UTC), &cal()),
-            Some(-2)
-        );
-    }
-
-    #[test]
-    fn follow_up_contacts_stop_only_their_own_milestone() {
-        let three = rule(ClockKind::FollowUpContact3Months);
-        assert!(three.stopped_by(ClockEvent::FollowUpContactRecorded, Some(3)));
-        assert!(!three.stopped_by(ClockEvent::FollowUpContactRecorded, Some(6)));
-        assert!(rule(ClockKind::FireSafetyCheck).stopped_by(ClockEvent::FireCheckRecorded, None));
-    }
-}
+mod tests;
