@@ -20,6 +20,15 @@ mod m20261202_000012_recompute_clocks;
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 /// The statement that backfills `ended_at` (its test runs it on a legacy row).
 pub use m20261202_000009_case_endings::BACKFILL as CASE_ENDINGS_BACKFILL;
+pub use m20261202_000012_recompute_clocks::Outcome as ClockRecomputation;
+
+/// Replays every stored clock under the domain's current clock rules (what migration
+/// m20261202_000012 does once); running it again changes nothing.
+pub async fn recompute_clocks(
+    db: &sea_orm_migration::sea_orm::DatabaseConnection,
+) -> Result<ClockRecomputation, sea_orm_migration::DbErr> {
+    m20261202_000012_recompute_clocks::recompute(&sea_orm_migration::SchemaManager::new(db)).await
+}
 
 pub struct Migrator;
 

@@ -13,6 +13,7 @@ mod audit_tamper;
 mod auth;
 mod case_access;
 mod cases;
+mod clock_rules;
 mod concurrency;
 mod consent;
 mod contract;
