@@ -15,8 +15,10 @@ use std::collections::HashMap;
 use super::{Section, Source, layout::SECTIONS};
 
 mod bounds;
+mod relation;
 
 pub use bounds::{Range, pinned, ranges};
+pub use relation::{Constraint, Pos};
 
 /// A scheme's disclosure settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,16 +27,6 @@ pub struct Control {
     pub threshold: u32,
     /// Visible counts rounded to the nearest multiple of this (never below the threshold).
     pub rounding: Option<u32>,
-}
-
-/// A cell: (row index over all sections in order, column 0–4 where 4 is Total).
-pub type Pos = (usize, usize);
-
-/// `total` equals the sum of `parts`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Constraint {
-    pub total: Pos,
-    pub parts: Vec<Pos>,
 }
 
 /// Every additive relation between the count cells of a report.

@@ -3,7 +3,7 @@
 //! zeros are shown), so sums with visible totals bound the hidden cells in them. A
 //! hidden cell whose bounds meet is as good as published.
 
-use super::{Constraint, Pos};
+use super::relation::{Constraint, Pos};
 
 /// A hidden cell's known range; `hi` is `None` while unbounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
