@@ -367,8 +367,23 @@ async fn notes_csv_and_html() {
         "the note is neutralised: {csv}"
     );
 
+    // Funders read only the scheme's own reporting years: the note goes there too.
+    let year = sanctuary_domain::report::year::current_start(
+        sanctuary_domain::scheme::YearStart::default(),
+        today,
+    );
+    let saved = put(
+        &w.council,
+        "coordinator",
+        format!("/api/v1/schemes/darlington/report-notes/{year}/1"),
+        json!({"text": text}),
+    )
+    .await;
+    assert_eq!(saved.status(), StatusCode::OK);
     let html = app
-        .get(&query)
+        .get(&format!(
+            "/api/v1/reports/monitoring?scheme=darlington&year_start={year}"
+        ))
         .bearer_auth(app.token(&w.funder, &["funder"]))
         .header("Accept", "text/html")
         .send()
