@@ -142,9 +142,11 @@ pub fn apply(sections: &mut [Section], control: Control) {
         }
         for (r, count) in counted_by.iter().enumerate() {
             let Some(count) = count else { continue };
-            for c in 0..5 {
-                if hidden[*count][c] && !hidden[r][c] && rows[r].cells()[c].value.is_some() {
-                    hidden[r][c] = true;
+            let withheld = hidden[*count];
+            let shown: [bool; 5] = rows[r].cells().map(|cell| cell.value.is_some());
+            for (c, cell) in hidden[r].iter_mut().enumerate() {
+                if withheld[c] && !*cell && shown[c] {
+                    *cell = true;
                     changed = true;
                 }
             }
