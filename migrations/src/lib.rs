@@ -16,6 +16,7 @@ mod m20261202_000009_case_endings;
 mod m20261202_000010_sealed_external_reference;
 mod m20261202_000011_audit_mac_key;
 mod m20261202_000012_recompute_clocks;
+mod m20261202_000013_report_categories;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 /// The statement that backfills `ended_at` (its test runs it on a legacy row).
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_sealed_external_reference::Migration),
             Box::new(m20261202_000011_audit_mac_key::Migration),
             Box::new(m20261202_000012_recompute_clocks::Migration),
+            Box::new(m20261202_000013_report_categories::Migration),
         ]
     }
 }

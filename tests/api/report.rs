@@ -367,8 +367,23 @@ async fn notes_csv_and_html() {
         "the note is neutralised: {csv}"
     );
 
+    // Funders read only the scheme's own reporting years: the note goes there too.
+    let year = sanctuary_domain::report::year::current_start(
+        sanctuary_domain::scheme::YearStart::default(),
+        today,
+    );
+    let saved = put(
+        &w.council,
+        "coordinator",
+        format!("/api/v1/schemes/darlington/report-notes/{year}/1"),
+        json!({"text": text}),
+    )
+    .await;
+    assert_eq!(saved.status(), StatusCode::OK);
     let html = app
-        .get(&query)
+        .get(&format!(
+            "/api/v1/reports/monitoring?scheme=darlington&year_start={year}"
+        ))
         .bearer_auth(app.token(&w.funder, &["funder"]))
         .header("Accept", "text/html")
         .send()
@@ -395,4 +410,97 @@ async fn notes_csv_and_html() {
         "suppressed cells show *"
     );
     assert!(!html.contains("http://") || html.contains("http://www.w3.org/2000/svg"));
+}
+
+#[tokio::test]
+async fn funders_may_ask_only_for_the_schemes_reporting_years() {
+    let app = TestApp::spawn().await;
+    scenario(&app).await;
+    let w = &app.world;
+    let today = uk_today();
+    let year = sanctuary_domain::report::year::current_start(
+        sanctuary_domain::scheme::YearStart::default(),
+        today,
+    );
+    // The scheme's own year (1 April), and the one before: fine for funders.
+    for start in [year, months_back(year, 12)] {
+        report(&app, &w.funder, "funder", &format!("&year_start={start}")).await;
+    }
+    // A day later, a quarter later, 17 October: 422 naming the parameter, for the
+    // funder and for the coordinator's preview of what funders see.
+    for start in [
+        year + Duration::days(1),
+        months_back(year, -3),
+        Date::from_calendar_date(year.year(), Month::October, 17).unwrap(),
+    ] {
+        for (org, role, preview) in [
+            (&w.funder, "funder", ""),
+            (&w.council, "coordinator", "&disclosure_control=true"),
+        ] {
+            let response = app
+                .get_as(
+                    org,
+                    &[role],
+                    &format!(
+                        "/api/v1/reports/monitoring?scheme=darlington&year_start={start}{preview}"
+                    ),
+                )
+                .await;
+            let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+            let text = body.to_string();
+            assert!(text.contains("year_start"), "{body:#}");
+            assert!(text.contains("04-01"), "names the allowed form: {body:#}");
+        }
+        // The coordinator keeps free choice.
+        report(
+            &app,
+            &w.council,
+            "coordinator",
+            &format!("&year_start={start}"),
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn unknown_rows_and_sexual_orientation_are_counted() {
+    let app = TestApp::spawn().await;
+    scenario(&app).await;
+    let today = uk_today();
+    let r = report(
+        &app,
+        &app.world.council,
+        "coordinator",
+        &format!("&year_start={today}"),
+    )
+    .await;
+    for code in [
+        "gender_identity.unknown",
+        "interpreter.unknown",
+        "support.nrpf_unknown",
+        "support.pregnant_unknown",
+        "children.unknown",
+        "marac.unknown",
+        "works_completed_nothing_installed",
+    ] {
+        row(&r, code);
+    }
+    // Orientation partitions the accepted clients.
+    let orientation: i64 = [
+        "bisexual",
+        "gay_man",
+        "gay_woman_or_lesbian",
+        "heterosexual",
+        "other",
+        "unknown",
+    ]
+    .iter()
+    .map(|o| {
+        cells(&r, &format!("sexual_orientation.{o}"))[4]
+            .as_i64()
+            .unwrap()
+    })
+    .sum();
+    assert_eq!(orientation, 3);
+    assert_eq!(cells(&r, "works_completed_nothing_installed"), q1(0));
 }

@@ -78,7 +78,26 @@ pub async fn recount(app: &TestApp, code: &str, start: Date) -> Tallies {
             t.add("cancellation", reason, q, 1);
         }
         if let Some(q) = quarter_of(&qs, c.works_completed_at) {
-            t.add("completed", "all", q, 1);
+            // An installation is completed works with at least one measure fitted.
+            let fitted = items
+                .iter()
+                .any(|i| i.case_id == c.id && i.outcome.as_deref() == Some("installed"));
+            t.add(
+                "completed",
+                if fitted {
+                    "installed"
+                } else {
+                    "nothing_installed"
+                },
+                q,
+                1,
+            );
+        }
+        if let Some(q) = quarter_of(&qs, c.works_completed_at).filter(|_| {
+            items
+                .iter()
+                .any(|i| i.case_id == c.id && i.outcome.as_deref() == Some("installed"))
+        }) {
             if let Some(cost) = c.works_cost_pence {
                 spread(&mut t.spend[q], cost);
             }
@@ -110,6 +129,13 @@ pub async fn recount(app: &TestApp, code: &str, start: Date) -> Tallies {
         t.add("accommodation", &or_unknown(&c.accommodation_type), q, 1);
         t.add("tenure", &c.tenure, q, 1);
         t.add("risk", &or_unknown(&c.risk_level), q, 1);
+        t.add(
+            "sexual_orientation",
+            &or_unknown(&c.sexual_orientation),
+            q,
+            1,
+        );
+        t.add("children_given", yes_no(Some(c.children_given)), q, 1);
         t.add(
             "gender_identity_differs",
             yes_no(c.gender_identity_differs),
@@ -228,12 +254,13 @@ async fn the_report_matches_a_recount_of_a_seeded_dataset_and_funders_see_no_sma
             .sum();
         assert!(received > 0, "the year from {start} has accepted cases");
 
-        let funder: Value = app
-            .get_as(&w.funder, &["funder"], &path)
-            .await
-            .json()
-            .await
-            .unwrap();
+        let response = app.get_as(&w.funder, &["funder"], &path).await;
+        if start.ends_with("-10-15") || start.ends_with("-11-01") {
+            // Not one of the scheme's reporting years: funders may not shift the period.
+            crate::support::problem(response, reqwest::StatusCode::UNPROCESSABLE_ENTITY).await;
+            continue;
+        }
+        let funder: Value = response.json().await.unwrap();
         for section in funder["sections"].as_array().unwrap() {
             for row in section["rows"].as_array().unwrap() {
                 for c in ["q1", "q2", "q3", "q4", "total"] {

@@ -43,8 +43,10 @@ pub struct Household {
     pub tenure_other: Option<String>,
     /// Names on the tenancy or mortgage.
     pub names_on_tenancy: Vec<String>,
-    /// Ages of the dependent children in the household (0–17); its length is their number.
-    pub children_ages: Vec<u8>,
+    /// Ages of the dependent children in the household (0–17); its length is their
+    /// number. `None` when not given (the report's Unknown), `[]` for no children.
+    #[serde(default)]
+    pub children_ages: Option<Vec<u8>>,
     /// Whether the client wishes to remain in the home (an eligibility criterion).
     pub client_wishes_to_remain: Option<bool>,
 }
@@ -68,7 +70,7 @@ impl Household {
                 "describe the tenure when it is \"other\"",
             );
         }
-        for (i, age) in self.children_ages.iter().enumerate() {
+        for (i, age) in self.children_ages.iter().flatten().enumerate() {
             if *age > MAX_CHILD_AGE {
                 v.add(
                     format!("/children_ages/{i}"),

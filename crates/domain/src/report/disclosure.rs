@@ -1,12 +1,24 @@
 //! Disclosure control for funders (NHS Digital practice): counts from 1 to threshold − 1
-//! are suppressed, statistics resting on fewer cases than the threshold are withheld,
-//! and further cells are suppressed until no hidden cell can be worked back out from a
-//! total it belongs to (each row's Total, each section that adds up to a headline row,
-//! each ethnic group heading). Then visible counts may be rounded.
+//! are suppressed, statistics resting on fewer cases than the threshold — or on cases
+//! whose count is suppressed — are withheld, and further cells are suppressed until no
+//! hidden cell can be worked back out from the published ones: not from a total it
+//! belongs to (each row's Total, each section that adds up to a headline row, each
+//! ethnic group heading), not by combining those sums, and not from the bounds they
+//! put on it (counts are never negative). Then visible counts may be rounded.
+//!
+//! True zeros are always shown as 0 (the usual UK statistical practice: a zero singles
+//! nobody out) and are never hidden, not even as a partner of a small number, so a
+//! hidden count is known to be at least 1 and the bounds are worked out with that.
 
 use std::collections::HashMap;
 
-use super::{Section, layout::SECTIONS};
+use super::{Section, Source, layout::SECTIONS};
+
+mod bounds;
+mod relation;
+
+pub use bounds::{Range, pinned, ranges};
+pub use relation::{Constraint, Pos};
 
 /// A scheme's disclosure settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,16 +27,6 @@ pub struct Control {
     pub threshold: u32,
     /// Visible counts rounded to the nearest multiple of this (never below the threshold).
     pub rounding: Option<u32>,
-}
-
-/// A cell: (row index over all sections in order, column 0–4 where 4 is Total).
-pub type Pos = (usize, usize);
-
-/// `total` equals the sum of `parts`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Constraint {
-    pub total: Pos,
-    pub parts: Vec<Pos>,
 }
 
 /// Every additive relation between the count cells of a report.
@@ -104,6 +106,15 @@ pub fn apply(sections: &mut [Section], control: Control) {
         .iter()
         .map(|r| r.cells().map(|cell| (1..threshold).contains(&cell.basis_n)))
         .collect();
+    // Each statistic's count row: the statistic goes wherever that count is hidden.
+    let specs: Vec<_> = SECTIONS.iter().flat_map(|s| s.rows).collect();
+    let counted_by: Vec<Option<usize>> = specs
+        .iter()
+        .map(|spec| match spec.source {
+            Source::Stat(stat) => specs.iter().position(|r| r.code == stat.counted_by()),
+            Source::Count(..) => None,
+        })
+        .collect();
 
     loop {
         let mut changed = false;
@@ -121,9 +132,24 @@ pub fn apply(sections: &mut [Section], control: Control) {
                 .copied()
                 .filter(|(r, c)| !hidden[*r][*c])
                 .collect();
-            let pick = smallest(&rows, &open_parts, weight).unwrap_or(k.total);
+            let Some(pick) = smallest(&rows, &open_parts, weight)
+                .or_else(|| smallest(&rows, &[k.total], weight))
+            else {
+                continue;
+            };
             hidden[pick.0][pick.1] = true;
             changed = true;
+        }
+        for (r, count) in counted_by.iter().enumerate() {
+            let Some(count) = count else { continue };
+            let withheld = hidden[*count];
+            let shown: [bool; 5] = rows[r].cells().map(|cell| cell.value.is_some());
+            for (c, cell) in hidden[r].iter_mut().enumerate() {
+                if withheld[c] && !*cell && shown[c] {
+                    *cell = true;
+                    changed = true;
+                }
+            }
         }
         // Statistics: a year figure with one quarter hidden would give that quarter away.
         for (r, row) in rows.iter().enumerate() {
@@ -144,9 +170,14 @@ pub fn apply(sections: &mut [Section], control: Control) {
         }
         if !changed {
             // The simple rules can still leave a hidden cell pinned down by several sums
-            // together: solve for it and hide a partner until none is.
-            if let Some(pinned) = determined(&constraints, &hidden).first()
-                && let Some((r, c)) = partner(&constraints, &hidden, *pinned, &rows, weight)
+            // together, or by the bounds they set: find it and hide a partner until none
+            // is.
+            let mut exposed = determined(&constraints, &hidden);
+            if exposed.is_empty() {
+                exposed = pinned(&constraints, &hidden, |p| weight(&rows, p));
+            }
+            if let Some(at) = exposed.first()
+                && let Some((r, c)) = partner(&constraints, &hidden, *at, &rows, weight)
             {
                 hidden[r][c] = true;
                 continue;
@@ -283,16 +314,17 @@ fn partner(
     }
 }
 
-/// The open cell with the least weight (a zero only when nothing else is open).
+/// The open cell with the least weight, never a zero (zeros are always shown).
 fn smallest(
     rows: &Vec<&mut super::Row>,
     cells: &[Pos],
     weight: impl Fn(&Vec<&mut super::Row>, Pos) -> i64 + Copy,
 ) -> Option<Pos> {
-    cells.iter().copied().min_by_key(|p| {
-        let w = weight(rows, *p);
-        (w == 0, w, *p)
-    })
+    cells
+        .iter()
+        .copied()
+        .filter(|p| weight(rows, *p) > 0)
+        .min_by_key(|p| (weight(rows, *p), *p))
 }
 
 /// `v` to the nearest multiple of `step` (halves up), never below `threshold` unless 0.

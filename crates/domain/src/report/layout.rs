@@ -36,8 +36,10 @@ impl Basis {
                 "accepted cases cancelled or withdrawn before works were completed (date ended)"
             }
             Basis::Completed => {
-                "installations completed in the quarter (works completion date); days are UK \
-                 working days of the scheme's calendar from the day the referral was received"
+                "installations completed in the quarter (works completion date; an \
+                 installation is completed works with at least one measure installed); days \
+                 are UK working days of the scheme's calendar from the day the referral was \
+                 received"
             }
             Basis::Accepted => "clients of referrals accepted in the quarter (decision date)",
         }
@@ -52,6 +54,24 @@ pub enum Stat {
     SpendAverage,
     DaysAverage,
     ChildrenAverageAge,
+}
+
+impl Stat {
+    /// The count row of the cases (or children) the statistic is computed over: when
+    /// that count is suppressed, so is the statistic.
+    pub const fn counted_by(self) -> &'static str {
+        match self {
+            Stat::SpendLowest | Stat::SpendHighest | Stat::SpendAverage | Stat::DaysAverage => {
+                "installations_completed"
+            }
+            Stat::ChildrenAverageAge => "children.count",
+        }
+    }
+
+    /// A least or greatest value: one household's own figure.
+    pub const fn is_extreme(self) -> bool {
+        matches!(self, Stat::SpendLowest | Stat::SpendHighest)
+    }
 }
 
 /// What a row shows.
@@ -324,7 +344,13 @@ pub const SECTIONS: &[SectionSpec] = &[
                 "installations_completed",
                 "Number of installations completed",
                 "completed",
-                &["all"],
+                &["installed"],
+            ),
+            count(
+                "works_completed_nothing_installed",
+                "Works completed with nothing installed",
+                "completed",
+                &["nothing_installed"],
             ),
         ],
         partition_of: None,
@@ -532,13 +558,65 @@ pub const SECTIONS: &[SectionSpec] = &[
         code: "gender_identity",
         title: "Gender identity",
         basis: Basis::Accepted,
-        rows: &[count(
-            "gender_identity.differs",
-            "Client's gender identity differs to the sex they were assigned at birth",
-            "gender_identity_differs",
-            &["yes"],
-        )],
+        rows: &[
+            count(
+                "gender_identity.differs",
+                "Client's gender identity differs to the sex they were assigned at birth",
+                "gender_identity_differs",
+                &["yes"],
+            ),
+            count(
+                "gender_identity.unknown",
+                "Unknown",
+                "gender_identity_differs",
+                &["unknown"],
+            ),
+        ],
         partition_of: None,
+    },
+    SectionSpec {
+        code: "sexual_orientation",
+        title: "Sexual orientation",
+        basis: Basis::Accepted,
+        rows: &[
+            count(
+                "sexual_orientation.bisexual",
+                "Bisexual",
+                "sexual_orientation",
+                &["bisexual"],
+            ),
+            count(
+                "sexual_orientation.gay_man",
+                "Gay man",
+                "sexual_orientation",
+                &["gay_man"],
+            ),
+            count(
+                "sexual_orientation.gay_woman_or_lesbian",
+                "Gay woman / lesbian",
+                "sexual_orientation",
+                &["gay_woman_or_lesbian"],
+            ),
+            count(
+                "sexual_orientation.heterosexual",
+                "Heterosexual / straight",
+                "sexual_orientation",
+                &["heterosexual"],
+            ),
+            count(
+                "sexual_orientation.other",
+                "Other",
+                "sexual_orientation",
+                &["self_describe"],
+            ),
+            count(
+                "sexual_orientation.unknown",
+                "Unknown",
+                "sexual_orientation",
+                &["prefer_not_to_say", "unknown"],
+            ),
+        ],
+        partition_of: Some("referrals_accepted"),
     },
     SectionSpec {
         code: "disability",
@@ -742,12 +820,20 @@ pub const SECTIONS: &[SectionSpec] = &[
         code: "interpreter",
         title: "Interpreter",
         basis: Basis::Accepted,
-        rows: &[count(
-            "interpreter.needed",
-            "Interpreter needed",
-            "interpreter",
-            &["yes"],
-        )],
+        rows: &[
+            count(
+                "interpreter.needed",
+                "Interpreter needed",
+                "interpreter",
+                &["yes"],
+            ),
+            count(
+                "interpreter.unknown",
+                "Unknown",
+                "interpreter",
+                &["unknown"],
+            ),
+        ],
         partition_of: None,
     },
     SectionSpec {
@@ -777,7 +863,14 @@ pub const SECTIONS: &[SectionSpec] = &[
                 "nrpf",
                 &["yes"],
             ),
+            count("support.nrpf_unknown", "NRPF unknown", "nrpf", &["unknown"]),
             count("support.pregnant", "Pregnant", "pregnant", &["yes"]),
+            count(
+                "support.pregnant_unknown",
+                "Pregnancy unknown",
+                "pregnant",
+                &["unknown"],
+            ),
             count("support.other", "Other", "other_support", &["yes"]),
         ],
         partition_of: None,
@@ -883,6 +976,12 @@ pub const SECTIONS: &[SectionSpec] = &[
                 "children",
                 &["count"],
             ),
+            count(
+                "children.unknown",
+                "Unknown (number of children not given)",
+                "children_given",
+                &["no"],
+            ),
             stat(
                 "children.average_age",
                 "Average age of children",
@@ -907,12 +1006,15 @@ pub const SECTIONS: &[SectionSpec] = &[
         code: "marac",
         title: "MARAC referrals",
         basis: Basis::Accepted,
-        rows: &[count(
-            "marac.referred",
-            "Number of clients with MARAC referral",
-            "marac",
-            &["yes"],
-        )],
+        rows: &[
+            count(
+                "marac.referred",
+                "Number of clients with MARAC referral",
+                "marac",
+                &["yes"],
+            ),
+            count("marac.unknown", "Unknown", "marac", &["unknown"]),
+        ],
         partition_of: None,
     },
     SectionSpec {
@@ -937,6 +1039,15 @@ mod tests {
     use crate::measures::ReportRow;
     use crate::organisation::ReferralSource;
     use crate::workflow::{CancelReason, DeclineReason};
+
+    fn codes_of_counts() -> Vec<&'static str> {
+        SECTIONS
+            .iter()
+            .flat_map(|s| s.rows)
+            .filter(|r| r.kind() == RowKind::Count)
+            .map(|r| r.code)
+            .collect()
+    }
 
     #[test]
     fn row_codes_are_unique_and_partitions_name_real_rows() {
@@ -997,6 +1108,22 @@ mod tests {
             .collect();
         assert_eq!(listed.len(), 18, "the template's 18 measures");
         assert!(listed.iter().all(|r| measures.contains(r.as_str())));
+        let orientations = values("sexual_orientation");
+        assert!(
+            crate::referral::SexualOrientation::ALL
+                .iter()
+                .all(|o| orientations.contains(o.as_str()))
+        );
+        for stat in SECTIONS
+            .iter()
+            .flat_map(|s| s.rows)
+            .filter_map(|r| match r.source {
+                Source::Stat(stat) => Some(stat),
+                Source::Count(..) => None,
+            })
+        {
+            assert!(codes_of_counts().contains(&stat.counted_by()));
+        }
         let ethnicities = values("ethnicity");
         assert!(
             crate::referral::Ethnicity::ALL

@@ -4,6 +4,31 @@
 use time::{Date, Month, OffsetDateTime};
 
 use crate::calendar::london;
+use crate::scheme::YearStart;
+
+/// The scheme's reporting year that holds `today`: the latest of its year-start days
+/// on or before it.
+pub fn current_start(start: YearStart, today: Date) -> Date {
+    let on = |year: i32| {
+        Month::try_from(start.month)
+            .ok()
+            .and_then(|m| Date::from_calendar_date(year, m, start.day).ok())
+            .unwrap_or(today)
+    };
+    let this_year = on(today.year());
+    if this_year <= today {
+        this_year
+    } else {
+        on(today.year() - 1)
+    }
+}
+
+/// Whether `date` starts one of the scheme's own reporting years (its `year_start`
+/// day, any year): the only periods a disclosure-controlled report may cover, so that
+/// no two published periods differ by a few days (docs/domain.md, Monitoring report).
+pub fn is_reporting_year(start: YearStart, date: Date) -> bool {
+    u8::from(date.month()) == start.month && date.day() == start.day
+}
 
 /// A quarter: its first and last UK day, and the instants that bound it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +104,39 @@ mod tests {
         // Winter: midnight is midnight UTC.
         assert_eq!(q[3].starts(), datetime!(2027-01-01 00:00 UTC));
         assert_eq!(q[3].ends(), datetime!(2027-03-31 23:00 UTC));
+    }
+
+    #[test]
+    fn the_current_year_starts_on_the_latest_start_day_not_after_today() {
+        let april = YearStart::default();
+        assert_eq!(
+            current_start(april, date!(2026 - 11 - 25)),
+            date!(2026 - 04 - 01)
+        );
+        assert_eq!(
+            current_start(april, date!(2027 - 03 - 31)),
+            date!(2026 - 04 - 01)
+        );
+        assert_eq!(
+            current_start(april, date!(2027 - 04 - 01)),
+            date!(2027 - 04 - 01)
+        );
+    }
+
+    #[test]
+    fn only_the_schemes_own_year_starts_are_reporting_years() {
+        let april = YearStart::default();
+        assert!(is_reporting_year(april, date!(2026 - 04 - 01)));
+        assert!(is_reporting_year(april, date!(2019 - 04 - 01)));
+        assert!(!is_reporting_year(april, date!(2026 - 04 - 02)));
+        assert!(
+            !is_reporting_year(april, date!(2026 - 07 - 01)),
+            "a quarter, not a year"
+        );
+        assert!(!is_reporting_year(april, date!(2026 - 10 - 17)));
+        let january = YearStart::new(1, 1).unwrap();
+        assert!(is_reporting_year(january, date!(2027 - 01 - 01)));
+        assert!(!is_reporting_year(january, date!(2027 - 04 - 01)));
     }
 
     #[test]

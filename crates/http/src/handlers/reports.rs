@@ -10,10 +10,9 @@ use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::Action;
 use sanctuary_domain::report::disclosure::{self, Control};
 use sanctuary_domain::report::{self, year};
-use sanctuary_domain::scheme::YearStart;
 use sanctuary_domain::violation::ViolationCode;
 use sanctuary_persistence::reports;
-use time::{Date, Month};
+use time::Date;
 
 use crate::access::Scope;
 use crate::auth::Caller;
@@ -26,22 +25,6 @@ use crate::wire::report::{
     DisclosureControl, MonitoringReport, QuarterNote, QuarterSpan, ReportNoteBody,
     ReportQueryParams, ReportScheme,
 };
-
-/// The latest day on or before `today` that is the scheme's year start.
-fn current_year_start(start: YearStart, today: Date) -> Date {
-    let on = |year: i32| {
-        Month::try_from(start.month)
-            .ok()
-            .and_then(|m| Date::from_calendar_date(year, m, start.day).ok())
-            .unwrap_or(today)
-    };
-    let this_year = on(today.year());
-    if this_year <= today {
-        this_year
-    } else {
-        on(today.year() - 1)
-    }
-}
 
 async fn scheme_for(
     state: &AppState,
@@ -97,7 +80,9 @@ fn format(request: &HttpRequest) -> Format {
 ///
 /// For the scheme's coordinator (unsuppressed unless `disclosure_control=true`) and
 /// its funders (always with disclosure control: small counts suppressed as `null` with
-/// `suppressed: true`, `*` in CSV and HTML). Everyone else: 403.
+/// `suppressed: true`, `*` in CSV and HTML). Everyone else: 403. With disclosure
+/// control `year_start` must be the first day of one of the scheme's reporting years
+/// (its year-start day, e.g. 1 April); any other day is 422.
 #[utoipa::path(
     tag = "reports",
     params(ReportQueryParams),
@@ -109,6 +94,7 @@ fn format(request: &HttpRequest) -> Format {
         )),
         (status = 403, description = "Not the scheme's coordinator or funder.", body = crate::errors::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such scheme.", body = crate::errors::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A parameter is not valid; with disclosure control (funders always), `year_start` that is not the first day of one of the scheme's reporting years.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
 )]
@@ -124,9 +110,25 @@ pub async fn monitoring_report(
     let InScheme { scheme, role, .. } =
         scheme_for(&state, &caller, &scope, &q.scheme, Action::ViewReport).await?;
     let controlled = role != Role::Coordinator || q.disclosure_control.unwrap_or(false);
-    let start = q
-        .year_start
-        .unwrap_or_else(|| current_year_start(scheme.year_start, london::local_date(now_micros())));
+    let start = q.year_start.unwrap_or_else(|| {
+        year::current_start(scheme.year_start, london::local_date(now_micros()))
+    });
+    // docs/domain.md, Monitoring report: a disclosure-controlled report covers only
+    // the scheme's own reporting years, so no two published periods overlap by a shift.
+    if controlled && !year::is_reporting_year(scheme.year_start, start) {
+        return Err(ApiError::invalid_parameters(vec![(
+            "year_start".to_owned(),
+            ViolationCode::InvalidValue,
+            format!(
+                "with disclosure control, must be the first day of one of the scheme's \
+                 reporting years: --{:02}-{:02} of any year (YYYY-{:02}-{:02})",
+                scheme.year_start.month,
+                scheme.year_start.day,
+                scheme.year_start.month,
+                scheme.year_start.day
+            ),
+        )]));
+    }
     let quarters = year::quarters(start);
     let db = state.store.connection();
     let tallies = reports::tallies(db, scheme.id, &quarters).await?;
@@ -248,27 +250,4 @@ pub async fn put_report_note(
         quarter: number,
         text: Some(note.text),
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use time::macros::date;
-
-    #[test]
-    fn the_current_year_starts_on_the_latest_start_day_not_after_today() {
-        let april = YearStart::default();
-        assert_eq!(
-            current_year_start(april, date!(2026 - 11 - 25)),
-            date!(2026 - 04 - 01)
-        );
-        assert_eq!(
-            current_year_start(april, date!(2027 - 03 - 31)),
-            date!(2026 - 04 - 01)
-        );
-        assert_eq!(
-            current_year_start(april, date!(2027 - 04 - 01)),
-            date!(2027 - 04 - 01)
-        );
-    }
 }

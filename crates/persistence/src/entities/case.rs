@@ -82,6 +82,9 @@ pub struct Model {
     pub legal_hold: bool,
     pub anonymised_at: Option<TimeDateTimeWithTimeZone>,
     pub days_to_installation: Option<i32>,
+    pub sexual_orientation: Option<String>,
+    /// Whether the referral gave the number of children (the report's Unknown).
+    pub children_given: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

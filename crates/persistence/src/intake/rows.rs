@@ -165,8 +165,10 @@ pub(crate) fn referral_columns(
         .household
         .children_ages
         .iter()
+        .flatten()
         .map(|a| i32::from(*a))
         .sum();
+    let children = r.household.children_ages.as_ref();
     m.urgent = Set(r.urgent);
     m.police_involved = Set(r.safety.police.involved);
     m.arson_risk = Set(r.safety.arson_risk.present);
@@ -188,7 +190,9 @@ pub(crate) fn referral_columns(
     m.other_support_needs = Set(r.support_needs.other.is_some());
     m.accommodation_type = Set(r.household.accommodation_type.map(|a| a.as_str().into()));
     m.tenure = Set(r.household.tenure.as_str().into());
-    m.children_count = Set(i32::try_from(r.household.children_ages.len()).unwrap_or(i32::MAX));
+    m.children_count = Set(children.map_or(0, |c| i32::try_from(c.len()).unwrap_or(i32::MAX)));
+    m.children_given = Set(children.is_some());
+    m.sexual_orientation = Set(d.sexual_orientation.map(|o| o.as_str().into()));
     m.children_age_sum = Set(children_age_sum);
     m.care_and_support_needs = Set(r.support_needs.care_and_support_needs == Some(true));
     m.client_match_key = Set(keys.client.clone());

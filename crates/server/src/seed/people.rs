@@ -370,7 +370,7 @@ pub fn household(rng: &mut SeedRng, client: &str, age: u32) -> Household {
             LivingWithFriendOrFamily | Refuge => Vec::new(),
             _ => vec![client.to_owned()],
         },
-        children_ages,
+        children_ages: Some(children_ages),
         client_wishes_to_remain: weighted(rng, &[(Some(true), 93), (Some(false), 3), (None, 4)]),
     }
 }

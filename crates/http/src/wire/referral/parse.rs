@@ -165,10 +165,7 @@ fn household(h: HouseholdSection, v: &mut Violations) -> Option<Household> {
             .collect(),
         children_ages: h
             .children_ages
-            .unwrap_or_default()
-            .into_iter()
-            .map(|a| a.0)
-            .collect(),
+            .map(|ages| ages.into_iter().map(|a| a.0).collect()),
         client_wishes_to_remain: h.client_wishes_to_remain,
     };
     v.absorb("/household", household.violations());

@@ -64,7 +64,10 @@ impl From<&Referral> for ReferralForm {
                         .map(NameOnTenancy)
                         .collect(),
                 ),
-                children_ages: Some(h.children_ages.iter().copied().map(ChildAge).collect()),
+                children_ages: h
+                    .children_ages
+                    .as_ref()
+                    .map(|ages| ages.iter().copied().map(ChildAge).collect()),
                 client_wishes_to_remain: h.client_wishes_to_remain,
             }),
             safety: Some(SafetySection {
