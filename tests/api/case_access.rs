@@ -118,7 +118,14 @@ async fn the_fire_service_sees_cases_once_works_are_complete_with_address_and_me
     assert_eq!(items.len(), 1, "fitted measures only");
     assert!(items[0].get("actual_cost_pence").is_none(), "no costs");
     assert!(case["works"].get("works_cost_pence").is_none());
-    assert_eq!(case["allowed_actions"], json!(["record_fire_check"]));
+    assert_eq!(
+        case["allowed_actions"],
+        json!([{
+            "action": "record_fire_check",
+            "method": "POST",
+            "href": format!("/api/v1/cases/{}/record-fire-check", case["id"].as_str().unwrap()),
+        }])
+    );
     let page: Value = app
         .get_as(&w.fire_service, &["fire_service"], "/api/v1/cases")
         .await

@@ -11,12 +11,31 @@ fn id(case: &Value) -> String {
     case["id"].as_str().unwrap().to_owned()
 }
 
+/// The names of `allowed_actions` (a case's, or a 409 problem's), checking each link:
+/// a POST to the action's route on this case.
 fn actions(case: &Value) -> Vec<String> {
+    let id = case["id"].as_str();
     case["allowed_actions"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|a| a.as_str().unwrap().to_owned())
+        .map(|link| {
+            let action = link["action"].as_str().unwrap().to_owned();
+            assert_eq!(link["method"], "POST", "{link}");
+            let href = link["href"].as_str().unwrap();
+            let tail = match action.as_str() {
+                "record_consent" => "consents".to_owned(),
+                "record_risk_assessment" => "risk-assessments".to_owned(),
+                "set_legal_hold" => "legal-hold".to_owned(),
+                other => other.replace('_', "-"),
+            };
+            assert!(href.starts_with("/api/v1/cases/"), "{href}");
+            assert!(href.ends_with(&format!("/{tail}")), "{href} for {action}");
+            if let Some(id) = id {
+                assert_eq!(href, format!("/api/v1/cases/{id}/{tail}"));
+            }
+            action
+        })
         .collect()
 }
 
@@ -411,8 +430,8 @@ async fn cancelling_records_the_reason_and_ends_the_clocks() {
     )
     .await;
     assert_eq!(
-        p["allowed_actions"],
-        json!([
+        actions(&p),
+        [
             "accept",
             "decline",
             "record_contact",
@@ -421,7 +440,11 @@ async fn cancelling_records_the_reason_and_ends_the_clocks() {
             "withdraw",
             "record_consent",
             "set_legal_hold"
-        ])
+        ]
+    );
+    assert_eq!(
+        p["allowed_actions"][0]["href"],
+        format!("/api/v1/cases/{id}/accept")
     );
     app.act_ok(&w.council, "coordinator", &id, "accept", None)
         .await;

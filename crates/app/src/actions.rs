@@ -107,8 +107,9 @@ pub async fn take_action(
     )
     .await
     .map_err(|e| match e {
-        AppError::Refused { error, .. } => AppError::Refused {
+        AppError::Refused { error, case, .. } => AppError::Refused {
             error,
+            case,
             allowed: scope.allowed_actions(&summary),
         },
         other => other,
@@ -143,6 +144,7 @@ pub async fn act(
         workflow::apply(&loaded.snapshot, command, at, &loaded.calendar).map_err(|error| {
             AppError::Refused {
                 error,
+                case: loaded.case.id,
                 allowed: Vec::new(),
             }
         })?;

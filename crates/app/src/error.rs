@@ -8,6 +8,7 @@ use sanctuary_domain::violation::Violations;
 use sanctuary_domain::workflow::ActionError;
 use sanctuary_persistence::StoreError;
 use sanctuary_persistence::admin::AdminError;
+use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -26,10 +27,11 @@ pub enum AppError {
         resource: &'static str,
         current: i64,
     },
-    /// The domain refused the action; `allowed` are the caller's actions now.
+    /// The domain refused the action on `case`; `allowed` are the caller's actions now.
     #[error("the action was refused")]
     Refused {
         error: ActionError,
+        case: Uuid,
         allowed: Vec<Action>,
     },
     /// Input breaks a rule (JSON pointers relative to the request body).

@@ -13,6 +13,7 @@ use crate::wire::case::{
     CaseSummaryView, CaseView, ClockView, ItemOutcomeView, OrganisationRef, PropertyView,
     WorkflowView, WorksItemView, WorksView,
 };
+use crate::wire::links::ActionLink;
 use crate::wire::referral::{AddressSection, InstallationSection, ReferralForm};
 
 /// What lists show of a case; `shows_repeat`: whether the caller may see that it
@@ -55,7 +56,7 @@ pub fn case(
     let s = &r.summary;
     let mut out = CaseView {
         summary: summary(s, view, shows_repeat),
-        allowed_actions,
+        allowed_actions: ActionLink::all(s.id, allowed_actions),
         external_reference: None,
         referring_organisation: None,
         dash_score: None,

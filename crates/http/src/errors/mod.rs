@@ -15,6 +15,8 @@ use sanctuary_domain::case::CaseStatus;
 use sanctuary_domain::policy::Action;
 use sanctuary_domain::violation::{ViolationCode, Violations};
 
+use crate::wire::links::ActionLink;
+
 pub use codes::ErrorCode;
 pub use problem::{CaseLink, FieldError, Problem};
 
@@ -27,7 +29,7 @@ struct Details {
     detail: Cow<'static, str>,
     errors: Vec<FieldError>,
     existing_case: Option<CaseLink>,
-    transition: Option<(CaseStatus, Vec<Action>)>,
+    transition: Option<(CaseStatus, Vec<ActionLink>)>,
     etag: Option<String>,
     www_authenticate: Option<&'static str>,
     allow: Option<String>,
@@ -158,7 +160,11 @@ impl ApiError {
     }
 
     /// 409 for an action the case's status does not allow.
-    pub fn invalid_transition(status: CaseStatus, action: Action, allowed: Vec<Action>) -> Self {
+    pub fn invalid_transition(
+        status: CaseStatus,
+        action: Action,
+        allowed: Vec<ActionLink>,
+    ) -> Self {
         let mut e = Self::new(
             ErrorCode::InvalidTransition,
             format!("`{action}` is not possible while the case is `{status}`."),
@@ -276,8 +282,14 @@ impl From<sanctuary_app::AppError> for ApiError {
                 format!("Send If-Match with the {resource}'s ETag (from reading it)."),
             ),
             E::Stale { resource, current } => Self::stale(resource, format!("\"{current}\"")),
-            E::Refused { error, allowed } => match error {
-                ActionError::Illegal(e) => Self::invalid_transition(e.status, e.action, allowed),
+            E::Refused {
+                error,
+                case,
+                allowed,
+            } => match error {
+                ActionError::Illegal(e) => {
+                    Self::invalid_transition(e.status, e.action, ActionLink::all(case, allowed))
+                }
                 ActionError::Conflict { code, message } => {
                     let code = match code {
                         Conflict::ConsentRequired => ErrorCode::ConsentRequired,

@@ -1,13 +1,13 @@
 //! The problem document (RFC 9457) and its parts.
 
 use sanctuary_domain::case::CaseStatus;
-use sanctuary_domain::policy::Action;
 use sanctuary_domain::violation::{Violation, ViolationCode};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::ErrorCode;
+use crate::wire::links::ActionLink;
 
 /// An error, as `application/problem+json` (RFC 9457).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -34,9 +34,10 @@ pub struct Problem {
     /// The case's status (`invalid_transition`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_status: Option<CaseStatus>,
-    /// What the caller can do instead (`invalid_transition`).
+    /// What the caller can do instead (`invalid_transition`): links as in a case's
+    /// `allowed_actions`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub allowed_actions: Option<Vec<Action>>,
+    pub allowed_actions: Option<Vec<ActionLink>>,
 }
 
 /// One rejected field: where it is (`pointer` into the body, or query `parameter`), a

@@ -15,6 +15,9 @@ pub struct Health {
 }
 
 /// The process is up.
+///
+/// For a liveness probe: answers 200 while the process serves HTTP, without touching
+/// the database. No token.
 #[utoipa::path(tag = "health", responses((status = 200, body = Health)))]
 #[get("/health/live")]
 pub async fn live() -> HttpResponse {
@@ -22,6 +25,9 @@ pub async fn live() -> HttpResponse {
 }
 
 /// The service can reach its database.
+///
+/// For a readiness probe or load balancer: 200 when a query succeeds, 503 (problem)
+/// when the database is unreachable. No token.
 #[utoipa::path(
     tag = "health",
     responses(

@@ -8,7 +8,9 @@ use sanctuary_domain::clock::{ClockKind, ClockState, ClockUnit};
 use sanctuary_domain::eligibility::EligibilityWarning;
 use sanctuary_domain::measures::ReportRow;
 use sanctuary_domain::organisation::ReferralSource;
-use sanctuary_domain::policy::{Action, View};
+use sanctuary_domain::policy::View;
+
+use crate::wire::links::ActionLink;
 use sanctuary_domain::risk::RiskLevel;
 use sanctuary_domain::workflow::{CancelReason, CloseReason, DeclineReason, HoldReason};
 use serde::{Deserialize, Serialize};
@@ -70,9 +72,10 @@ pub struct OrganisationRef {
 pub struct CaseView {
     #[serde(flatten)]
     pub summary: CaseSummaryView,
-    /// The actions the caller may take now; `POST /api/v1/cases/{id}/{action}` with the
-    /// underscores written as hyphens (e.g. `assign-assessor`).
-    pub allowed_actions: Vec<Action>,
+    /// The case actions the caller can take now, each with its method and link;
+    /// permissions such as reading the case are not actions and are not listed.
+    #[schema(max_items = 30)]
+    pub allowed_actions: Vec<ActionLink>,
     /// Full view.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>)]

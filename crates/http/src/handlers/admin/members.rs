@@ -75,6 +75,9 @@ pub async fn put_member(
 }
 
 /// Remove an organisation from a scheme (all its roles).
+///
+/// Its tokens lose the scheme's cases from their next request; cases already assigned
+/// to it stay assigned.
 #[utoipa::path(
     tag = "administration",
     params(

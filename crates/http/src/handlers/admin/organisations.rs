@@ -28,6 +28,9 @@ async fn find(state: &AppState, id: &str) -> Result<Organisation, ApiError> {
 }
 
 /// List every organisation.
+///
+/// Every registered organisation, active or not, with its ETag for changes.
+/// Administrators only.
 #[utoipa::path(
     tag = "administration",
     responses(
@@ -47,6 +50,9 @@ pub async fn list_organisations(
 }
 
 /// Read an organisation.
+///
+/// Its name, whether it is active and its ETag (send it as `If-Match` to change it).
+/// Administrators only.
 #[utoipa::path(
     tag = "administration",
     params(("id" = Uuid, Path, description = "The organisation's id")),

@@ -22,6 +22,9 @@ fn scheme_response(mut builder: actix_web::HttpResponseBuilder, scheme: Scheme) 
 }
 
 /// List every scheme.
+///
+/// Each with its settings, current settings version and members, as an administrator
+/// sees it. Administrators only.
 #[utoipa::path(
     tag = "administration",
     responses(
