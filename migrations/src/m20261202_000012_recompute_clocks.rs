@@ -228,7 +228,7 @@ pub async fn recompute(db: &SchemaManager<'_>) -> Result<Outcome, DbErr> {
             }
         }
         match (state, stopped_at) {
-            (ClockState::Met | ClockState::Breached, Some(at)) => clock.stop(at),
+            (ClockState::Met | ClockState::Breached, Some(at)) => clock.stop(at, calendar),
             (ClockState::Cancelled, Some(at)) => clock.cancel(at),
             _ => {}
         }

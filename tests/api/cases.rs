@@ -19,13 +19,25 @@ async fn the_referrer_and_the_coordinator_read_a_case_and_everyone_else_gets_the
     let case = app.refer_ok(&w.harbour, &fixtures::full()).await;
     let path = format!("/api/v1/cases/{}", case["id"].as_str().unwrap());
 
+    // The actions' names; each is a link to this case's route for it, as a POST.
     let without_actions = |mut v: Value| {
-        let actions = v
+        let links = v
             .as_object_mut()
             .unwrap()
             .remove("allowed_actions")
             .unwrap();
-        (v, actions)
+        let names: Vec<Value> = links
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|link| {
+                assert_eq!(link["method"], "POST", "{link}");
+                let href = link["href"].as_str().unwrap();
+                assert!(href.starts_with(&format!("{path}/")), "{href}");
+                link["action"].clone()
+            })
+            .collect();
+        (v, Value::Array(names))
     };
     let (created, _) = without_actions(case.clone());
     for (org, role, actions) in [

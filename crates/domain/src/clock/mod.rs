@@ -4,7 +4,8 @@
 //! - "n working days" is due at the end of the n-th working day after the start day; the
 //!   start day is day 0 whatever kind of day it is, so after a weekend or holiday start
 //!   the next working day is day 1. With the scheme's `working_day_ends_at`, a
-//!   working-day clock started after that UK time counts from the next working day (day 0).
+//!   working-day clock started on a working day after that UK time counts from the next
+//!   working day (day 0).
 //! - Calendar-day and month clocks count UK days; hour clocks count elapsed hours.
 //! - A hold pauses only the part of a clock still to run: a clock already overdue when
 //!   the hold starts keeps its due date and its breach.
@@ -266,7 +267,11 @@ pub fn counts_from(
 ) -> Date {
     let day = london::local_date(at);
     match (unit, day_ends_at) {
-        (ClockUnit::WorkingDays, Some(end)) if london::local_time(at) > end.0 => {
+        // After a non-working start day the next working day is day 1 anyway: the end of
+        // the working day applies to working days only.
+        (ClockUnit::WorkingDays, Some(end))
+            if calendar.is_working_day(day) && london::local_time(at) > end.0 =>
+        {
             calendar.next_working_day_from(day + Duration::days(1))
         }
         _ => day,
@@ -387,10 +392,16 @@ impl Clock {
         self.due_at = self.compute_due(calendar);
     }
 
-    /// Stops the clock because its stop event happened: met, or breached if late.
-    pub fn stop(&mut self, at: OffsetDateTime) {
+    /// Stops the clock because its stop event happened: met, or breached if late. A
+    /// paused clock is measured against the due date it has if resumed then (time on
+    /// hold does not count).
+    pub fn stop(&mut self, at: OffsetDateTime, calendar: &Calendar) {
         if matches!(self.state, ClockState::Running | ClockState::Paused) {
-            self.state = if at <= self.due_at {
+            let due_at = match self.state {
+                ClockState::Paused => self.due_if_resumed(at, calendar),
+                _ => self.due_at,
+            };
+            self.state = if at <= due_at {
                 ClockState::Met
             } else {
                 ClockState::Breached

@@ -109,7 +109,7 @@ fn stopping_records_met_or_breached_and_cancelling_ends_it() {
         &cal(),
         None,
     );
-    on_time.stop(datetime!(2026-11-24 16:00 UTC));
+    on_time.stop(datetime!(2026-11-24 16:00 UTC), &cal());
     assert_eq!(on_time.state, ClockState::Met);
     let mut late = Clock::start(
         &rule(ClockKind::ReferToAssessor),
@@ -117,7 +117,7 @@ fn stopping_records_met_or_breached_and_cancelling_ends_it() {
         &cal(),
         None,
     );
-    late.stop(datetime!(2026-11-25 09:00 UTC));
+    late.stop(datetime!(2026-11-25 09:00 UTC), &cal());
     assert_eq!(late.state, ClockState::Breached);
     let mut cancelled = Clock::start(
         &rule(ClockKind::ReferToAssessor),
@@ -126,7 +126,7 @@ fn stopping_records_met_or_breached_and_cancelling_ends_it() {
         None,
     );
     cancelled.cancel(datetime!(2026-11-23 10:00 UTC));
-    cancelled.stop(datetime!(2026-11-23 11:00 UTC));
+    cancelled.stop(datetime!(2026-11-23 11:00 UTC), &cal());
     assert_eq!(cancelled.state, ClockState::Cancelled);
 }
 
@@ -269,7 +269,7 @@ fn a_hold_that_starts_after_the_clock_is_overdue_leaves_the_breach_standing() {
     );
     clock.resume(datetime!(2026-12-09 10:00 UTC), &cal());
     assert_eq!(clock.due_at, due);
-    clock.stop(datetime!(2026-12-10 10:00 UTC));
+    clock.stop(datetime!(2026-12-10 10:00 UTC), &cal());
     assert_eq!(clock.state, ClockState::Breached);
 }
 
@@ -382,7 +382,7 @@ mod properties {
             let end = WorkingDayEnd(Time::from_hms(hour, minute, 0).unwrap());
             let clock = Clock::start(&working_day_rule(n), at, &cal, Some(end));
             let day = london::local_date(at);
-            let expected_day0 = if london::local_time(at) > end.0 {
+            let expected_day0 = if cal.is_working_day(day) && london::local_time(at) > end.0 {
                 cal.next_working_day_from(day + Duration::days(1))
             } else {
                 day
@@ -422,7 +422,7 @@ mod properties {
             }
             let stop = resumed + Duration::seconds(stop_after);
             let mut stopped = clock.clone();
-            stopped.stop(stop);
+            stopped.stop(stop, &cal);
             let expected = if stop <= clock.due_at { ClockState::Met } else { ClockState::Breached };
             prop_assert_eq!(stopped.state, expected);
             // Ending the case instead: breached when overdue, else cancelled.
@@ -448,5 +448,35 @@ mod properties {
             prop_assert_eq!(shown, resumed.due_at);
             prop_assert!(shown >= clock.due_at);
         }
+    }
+}
+
+#[test]
+fn a_clock_stopped_while_paused_is_measured_without_the_time_on_hold() {
+    // Referred Monday 23 November 2026, due at the end of Wednesday 25; on hold from
+    // Tuesday; the client is reached on Friday 27 during the hold: 3 working days held,
+    // so it was met.
+    let mut clock = Clock::start(
+        &rule(ClockKind::InitialContact),
+        datetime!(2026-11-23 09:00 UTC),
+        &cal(),
+        None,
+    );
+    clock.pause(datetime!(2026-11-24 09:00 UTC));
+    clock.stop(datetime!(2026-11-27 10:00 UTC), &cal());
+    assert_eq!(clock.state, ClockState::Met);
+}
+
+#[test]
+fn the_end_of_the_working_day_applies_on_working_days_only() {
+    let five = Some(WorkingDayEnd::parse("17:00").unwrap());
+    let rule = rule(ClockKind::InitialContact);
+    // Saturday 28 November 2026 at 10:00 and at 18:00: both due at the end of Tuesday.
+    for at in [
+        datetime!(2026-11-28 10:00 UTC),
+        datetime!(2026-11-28 18:00 UTC),
+    ] {
+        let clock = Clock::start(&rule, at, &cal(), five);
+        assert_eq!(clock.due_at, at_end_of(time::macros::date!(2026 - 12 - 01)));
     }
 }

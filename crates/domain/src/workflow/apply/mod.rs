@@ -307,7 +307,7 @@ pub fn apply(
         if let Some((event, milestone)) = event
             && clock.stopped_by(event, milestone)
         {
-            clock.stop(at);
+            clock.stop(at, calendar);
         }
         if *clock != before {
             fx.clocks.push(clock.clone());
