@@ -13,7 +13,8 @@
 use std::collections::HashMap;
 
 use sanctuary_domain::calendar::{Calendar, london};
-use sanctuary_domain::clock::{Clock, ClockState, ClockUnit};
+use sanctuary_domain::case::CaseStatus;
+use sanctuary_domain::clock::{Clock, ClockEvent, ClockState, ClockUnit};
 use sanctuary_domain::scheme::Nation;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, QueryResult, Statement};
@@ -144,12 +145,14 @@ pub async fn recompute(db: &SchemaManager<'_>) -> Result<Outcome, DbErr> {
     .await?
     {
         let from: Option<String> = row.try_get("", "from_status")?;
-        let to: String = row.try_get("", "to_status")?;
+        let from = from.as_deref().map(str::parse::<CaseStatus>).transpose();
+        let from = from.map_err(|_| corrupt("from_status"))?;
+        let to: CaseStatus = parse(&row, "to_status")?;
         let at: OffsetDateTime = row.try_get("", "at")?;
-        let turn = match (from.as_deref(), to.as_str()) {
-            (Some("on_hold"), "on_hold") => continue,
-            (_, "on_hold") => Turn::Hold(at),
-            (_, "declined" | "cancelled" | "withdrawn" | "closed") => continue,
+        let turn = match (from, to) {
+            (Some(CaseStatus::OnHold), CaseStatus::OnHold) => continue,
+            (_, CaseStatus::OnHold) => Turn::Hold(at),
+            (_, to) if to.is_terminal() => continue,
             _ => Turn::Resume(at),
         };
         turns
@@ -180,8 +183,8 @@ pub async fn recompute(db: &SchemaManager<'_>) -> Result<Outcome, DbErr> {
         let id: Uuid = row.try_get("", "id")?;
         let case_id: Uuid = row.try_get("", "case_id")?;
         let kind: String = row.try_get("", "kind")?;
-        let stop_event: String = row.try_get("", "stop_event")?;
-        if stop_event == "fire_check_recorded" && !needs_fire_check.contains(&case_id) {
+        let stop: ClockEvent = parse(&row, "stop_event")?;
+        if stop == ClockEvent::FireCheckRecorded && !needs_fire_check.contains(&case_id) {
             let delete = Query::delete()
                 .from_table(CaseClocks::Table)
                 .and_where(Expr::col(CaseClocks::Id).eq(id))
@@ -207,7 +210,7 @@ pub async fn recompute(db: &SchemaManager<'_>) -> Result<Outcome, DbErr> {
         let unit: ClockUnit = parse(&row, "unit")?;
         let mut clock = Clock {
             kind: kind.parse().map_err(|_| corrupt("kind"))?,
-            stop: stop_event.parse().map_err(|_| corrupt("stop_event"))?,
+            stop,
             unit,
             amount: <u32 as TryFrom<i32>>::try_from(amount).map_err(|_| corrupt("amount"))?,
             started_at,
