@@ -123,6 +123,26 @@ async fn every_registered_claim_is_required() {
         c.insert("sub".into(), json!(" "));
     });
     refused(&app, &keys.sign(&keys.ed25519, &blank_subject), "blank sub").await;
+    // The contract bounds the subject that audit records and versions show.
+    let long_subject = edit(claims(&app), |c| {
+        c.insert("sub".into(), json!("u".repeat(256)));
+    });
+    refused(
+        &app,
+        &keys.sign(&keys.ed25519, &long_subject),
+        "256-char sub",
+    )
+    .await;
+    let longest = edit(claims(&app), |c| {
+        c.insert("sub".into(), json!("u".repeat(255)));
+    });
+    let ok = app
+        .get("/api/v1/cases")
+        .bearer_auth(keys.sign(&keys.ed25519, &longest))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::OK, "255 characters are accepted");
 }
 
 #[tokio::test]

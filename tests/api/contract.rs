@@ -214,9 +214,15 @@ fn every_operation_is_tagged_summarised_and_documents_its_errors() {
             if public.contains(&path.as_str()) {
                 assert!(op.get("security").is_none(), "{name} is public");
             } else {
+                // Administration has its own scheme (OWASP API5: admin security unique).
+                let scheme = if path.starts_with("/api/v1/admin/") {
+                    "admin_bearer"
+                } else {
+                    "bearer"
+                };
                 assert_eq!(
                     op["security"],
-                    serde_json::json!([{"bearer": []}]),
+                    serde_json::json!([{ scheme: [] }]),
                     "{name} is secured"
                 );
                 assert!(responses.contains_key("401"), "{name} documents 401");
@@ -232,10 +238,16 @@ fn every_operation_is_tagged_summarised_and_documents_its_errors() {
     // (with consents and legal hold), measures (2), DASH questions, health (2);
     // holidays, scheme reads (3), administration (13), audit.
     assert_eq!(operations, 52);
-    assert_eq!(
-        spec["components"]["securitySchemes"]["bearer"]["scheme"],
-        "bearer"
-    );
+    for scheme in ["bearer", "admin_bearer"] {
+        let declared = &spec["components"]["securitySchemes"][scheme];
+        assert_eq!(declared["scheme"], "bearer");
+        assert!(
+            declared["description"]
+                .as_str()
+                .unwrap()
+                .contains("RFC8725")
+        );
+    }
     let problem =
         &spec["components"]["responses"]["ValidationFailed"]["content"]["application/problem+json"];
     assert_eq!(problem["schema"]["$ref"], "#/components/schemas/Problem");

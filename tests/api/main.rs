@@ -17,6 +17,7 @@ mod clock_rules;
 mod concurrency;
 mod consent;
 mod contract;
+mod cors;
 mod crash;
 mod demo_mode;
 mod hostile;

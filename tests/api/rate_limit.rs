@@ -128,10 +128,18 @@ fn every_secured_operation_declares_429() {
     }
     assert!(secured >= 40, "{secured} secured operations");
     let declared = &spec["components"]["responses"]["TooManyRequests"];
-    assert_eq!(
-        declared["headers"]["Retry-After"]["schema"]["type"],
-        "integer"
-    );
+    for header in ["Retry-After", "RateLimit", "RateLimit-Policy"] {
+        assert_eq!(
+            declared["headers"][header]["$ref"],
+            format!("#/components/headers/{header}")
+        );
+    }
+    let headers = &spec["components"]["headers"];
+    assert_eq!(headers["Retry-After"]["schema"]["type"], "integer");
+    assert_eq!(headers["Retry-After"]["schema"]["maximum"], 60);
+    // Every success of a secured operation declares the budget too.
+    let read = &spec["paths"]["/api/v1/cases"]["get"]["responses"]["200"]["headers"];
+    assert_eq!(read["RateLimit"]["$ref"], "#/components/headers/RateLimit");
 }
 
 /// Reproduced by the security test: ~150 requests with one revoked coordinator token
@@ -217,4 +225,61 @@ async fn behind_a_trusted_proxy_the_configured_header_names_the_client() {
     // Another client behind the same proxy has its own budget.
     let other = from("203.0.113.2").send().await.unwrap();
     assert_eq!(other.status(), StatusCode::UNAUTHORIZED);
+}
+
+fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
+    response.headers()[name].to_str().unwrap()
+}
+
+/// `r=` of an IETF draft `RateLimit` header: `"organisation";r=4;t=1`.
+fn remaining(response: &reqwest::Response) -> u32 {
+    let value = header(response, "ratelimit");
+    let r = value.split(';').find_map(|p| p.strip_prefix("r=")).unwrap();
+    r.parse().unwrap()
+}
+
+#[tokio::test]
+async fn every_authenticated_response_shows_its_budget_before_it_bites() {
+    let app = limited_app().await;
+    let w = &app.world;
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        let ok = app.get_as(&w.harbour, &["referrer"], "/api/v1/cases").await;
+        assert_eq!(ok.status(), StatusCode::OK);
+        // A burst of 5 refilled at one a second.
+        assert_eq!(header(&ok, "ratelimit-policy"), r#""organisation";q=5;w=5"#);
+        assert!(header(&ok, "ratelimit").starts_with(r#""organisation";r="#));
+        seen.push(remaining(&ok));
+    }
+    assert_eq!(seen, [4, 3, 2, 1, 0], "each request spends one");
+    let refused = app.get_as(&w.harbour, &["referrer"], "/api/v1/cases").await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(remaining(&refused), 0);
+    // Retry-After gives the wait for the next request; `t=` when the whole budget is
+    // back (five refills of a second), in whole seconds.
+    let reset: u64 = header(&refused, "ratelimit")
+        .rsplit_once(";t=")
+        .unwrap()
+        .1
+        .parse()
+        .unwrap();
+    let retry_after: u64 = header(&refused, "retry-after").parse().unwrap();
+    assert_eq!(retry_after, 1);
+    assert_eq!(reset, 5);
+    tokio::time::sleep(Duration::from_secs(retry_after)).await;
+    let again = app.get_as(&w.harbour, &["referrer"], "/api/v1/cases").await;
+    assert_eq!(again.status(), StatusCode::OK);
+
+    // Health checks spend nothing and say nothing.
+    let health = app.get("/health/ready").send().await.unwrap();
+    assert!(!health.headers().contains_key("ratelimit"));
+}
+
+#[tokio::test]
+async fn a_failed_authentication_shows_the_client_address_budget() {
+    let app = address_limited_app(None).await;
+    let refused = bad_token(&app).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(header(&refused, "ratelimit-policy"), r#""address";q=5;w=5"#);
+    assert_eq!(remaining(&refused), 4);
 }

@@ -348,6 +348,7 @@ async fn notes_csv_and_html() {
             .starts_with("text/csv")
     );
     let csv = csv.text().await.unwrap();
+    assert!(csv.len() < 1 << 20, "the contract's maxLength");
     let lines: Vec<&str> = csv.split("\r\n").collect();
     assert_eq!(lines[0], "Sanctuary Scheme Monitoring Template");
     assert!(lines.contains(&"Referrals and installations,Q1,Q2,Q3,Q4,Total"));
@@ -402,6 +403,7 @@ async fn notes_csv_and_html() {
             .contains("default-src 'none'")
     );
     let html = html.text().await.unwrap();
+    assert!(html.len() < 1 << 20, "the contract's maxLength");
     assert!(html.contains("<svg"));
     assert!(!html.contains("<script"), "no script, the note escaped");
     assert!(html.contains("&lt;script&gt;"));

@@ -106,14 +106,20 @@ impl SchemeSettings {
                 "must be between 0 and 100000000 pence",
             );
         }
-        if let Some(allowed) = &self.eligibility.allowed_tenures
-            && allowed.is_empty()
-        {
-            v.add(
-                "/eligibility/allowed_tenures",
-                ViolationCode::TooShort,
-                "list at least one tenure, or null for any",
-            );
+        if let Some(allowed) = &self.eligibility.allowed_tenures {
+            if allowed.is_empty() {
+                v.add(
+                    "/eligibility/allowed_tenures",
+                    ViolationCode::TooShort,
+                    "list at least one tenure, or null for any",
+                );
+            } else if allowed.iter().collect::<BTreeSet<_>>().len() != allowed.len() {
+                v.add(
+                    "/eligibility/allowed_tenures",
+                    ViolationCode::DuplicateItems,
+                    "list each tenure once",
+                );
+            }
         }
         let mut kinds = BTreeSet::new();
         for (i, rule) in self.clocks.iter().enumerate() {
@@ -194,42 +200,40 @@ impl SchemeSettings {
 
     /// The top-level settings whose values differ between `self` and `other`.
     pub fn changed_keys(&self, other: &SchemeSettings) -> Vec<&'static str> {
-        let pairs: [(&'static str, bool); 9] = [
-            ("risk_bands", self.risk_bands != other.risk_bands),
-            (
-                "escalation_incidents",
-                self.escalation_incidents != other.escalation_incidents,
-            ),
-            ("eligibility", self.eligibility != other.eligibility),
-            (
-                "household_budget_limit_pence",
-                self.household_budget_limit_pence != other.household_budget_limit_pence,
-            ),
-            ("clocks", self.clocks != other.clocks),
-            (
-                "disclosure_threshold",
-                self.disclosure_threshold != other.disclosure_threshold,
-            ),
-            (
-                "disclosure_rounding",
-                self.disclosure_rounding != other.disclosure_rounding,
-            ),
-            (
-                "retention_years",
-                self.retention_years != other.retention_years,
-            ),
-            (
-                "follow_up_contact_months",
-                self.follow_up_contact_months != other.follow_up_contact_months,
-            ),
+        let changed: [bool; SETTINGS_KEYS.len()] = [
+            self.risk_bands != other.risk_bands,
+            self.escalation_incidents != other.escalation_incidents,
+            self.eligibility != other.eligibility,
+            self.household_budget_limit_pence != other.household_budget_limit_pence,
+            self.clocks != other.clocks,
+            self.disclosure_threshold != other.disclosure_threshold,
+            self.disclosure_rounding != other.disclosure_rounding,
+            self.retention_years != other.retention_years,
+            self.follow_up_contact_months != other.follow_up_contact_months,
+            self.working_day_ends_at != other.working_day_ends_at,
         ];
-        pairs
+        SETTINGS_KEYS
             .into_iter()
+            .zip(changed)
             .filter(|(_, changed)| *changed)
             .map(|(k, _)| k)
             .collect()
     }
 }
+
+/// The top-level settings, in the order `changed_keys` compares them.
+pub const SETTINGS_KEYS: [&str; 10] = [
+    "risk_bands",
+    "escalation_incidents",
+    "eligibility",
+    "household_budget_limit_pence",
+    "clocks",
+    "disclosure_threshold",
+    "disclosure_rounding",
+    "retention_years",
+    "follow_up_contact_months",
+    "working_day_ends_at",
+];
 
 #[cfg(test)]
 mod tests {

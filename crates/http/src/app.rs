@@ -17,8 +17,9 @@ use crate::contract::Contract;
 use crate::errors::ApiError;
 use crate::middleware::{AccessLog, CatchPanic, ProblemFinisher, RequestLimits};
 use crate::openapi::{
-    ApiDoc, add_request_examples, add_standard_responses, declare_control_characters,
-    declare_integer_ranges, describe_if_match, mark_optional_bodies,
+    ApiDoc, add_request_examples, add_standard_responses, declare_bounds,
+    declare_control_characters, declare_integer_ranges, declare_response_headers,
+    declare_server_audience, describe_if_match, mark_optional_bodies,
 };
 use crate::routes::{self, RouteTable};
 use crate::state::AppState;
@@ -34,6 +35,9 @@ pub fn openapi() -> Doc {
     add_request_examples(&mut doc);
     describe_if_match(&mut doc);
     mark_optional_bodies(&mut doc);
+    declare_response_headers(&mut doc);
+    declare_bounds(&mut doc);
+    declare_server_audience(&mut doc);
     declare_integer_ranges(declare_control_characters(doc))
 }
 
@@ -45,6 +49,7 @@ pub struct ServerSettings {
     pub workers: usize,
     /// How long a graceful stop waits for in-flight requests.
     pub shutdown_timeout_secs: u64,
+    pub cors: crate::cors::CorsPolicy,
 }
 
 /// The server, listening on `listener`. Signals are not handled here: the caller stops
@@ -59,6 +64,7 @@ pub fn server(
     let contract = Data::new(Contract::from_openapi(&doc)?);
     let route_table = Data::new(RouteTable::from_openapi(&doc));
     let state = Data::new(state);
+    let cors = settings.cors.clone();
     let server = HttpServer::new(move || {
         let extra = extra.clone();
         App::new()
@@ -82,6 +88,10 @@ pub fn server(
             .default_service(web::to(routes::fallback))
             .wrap(CatchPanic)
             .wrap(RequestLimits)
+            // Inside the finisher, so a refused preflight is problem+json too, and
+            // outside the handlers, so errors carry the CORS headers a browser needs
+            // to read them.
+            .wrap(cors.middleware())
             .wrap(ProblemFinisher)
             .wrap(TracingLogger::<AccessLog>::new())
     })

@@ -4,6 +4,7 @@
 mod app;
 pub mod auth;
 pub mod contract;
+pub mod cors;
 pub mod errors;
 mod extract;
 mod handlers;

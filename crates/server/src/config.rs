@@ -35,6 +35,7 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub encryption: EncryptionSettings,
     pub rate_limit: RateLimitSettings,
+    pub cors: CorsSettings,
     pub audit: AuditSettings,
     pub worker: WorkerSettings,
 }
@@ -106,6 +107,19 @@ impl Default for RateLimitSettings {
             client_address_header: None,
         }
     }
+}
+
+/// Browser front ends on other origins (a council's case-management web app) that may
+/// call the API. Empty by default: no browser on another origin may.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CorsSettings {
+    /// Exact origins, `scheme://host[:port]` (e.g. `https://cases.darlington.gov.uk`);
+    /// `*` is refused. In the environment:
+    /// `SANCTUARY_CORS__ALLOWED_ORIGINS='["https://a.example", "https://b.example"]'`.
+    pub allowed_origins: Vec<String>,
+    /// How long a browser may cache a preflight answer (default 600 s).
+    pub max_age_seconds: Option<u32>,
 }
 
 /// Where the keys that seal personal data at rest come from. With neither set, the
@@ -193,6 +207,7 @@ impl Default for Settings {
             auth: AuthSettings::default(),
             encryption: EncryptionSettings::default(),
             rate_limit: RateLimitSettings::default(),
+            cors: CorsSettings::default(),
             worker: WorkerSettings::default(),
             audit: AuditSettings::default(),
         }
@@ -315,6 +330,14 @@ impl Settings {
             return Err(ConfigError(
                 "demo: demo mode seeds data and prints tokens, so it runs only on SQLite, never on PostgreSQL".into(),
             ));
+        }
+        for origin in &self.cors.allowed_origins {
+            if !sanctuary_http::cors::is_origin(origin) {
+                return Err(ConfigError(format!(
+                    "cors.allowed_origins: `{origin}` is not an origin like \
+                     https://cases.example.gov.uk (scheme, host and optional port; no path, no *)"
+                )));
+            }
         }
         for issuer in &self.auth.issuers {
             if issuer.jwks_file.is_none() && issuer.keys.is_empty() {

@@ -111,15 +111,22 @@ impl Application {
                 .workers
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from)),
             shutdown_timeout_secs: settings.shutdown_timeout_seconds,
+            cors: sanctuary_http::cors::CorsPolicy {
+                allowed_origins: settings.cors.allowed_origins.clone(),
+                max_age_seconds: settings.cors.max_age_seconds.unwrap_or(600),
+            },
         };
         let state = AppState {
             app: App::new(store.clone()),
             store: store.clone(),
             verifier,
-            limiter: RateLimiter::new(Some(RateLimit {
-                per_minute: settings.rate_limit.per_minute,
-                burst: settings.rate_limit.burst,
-            })),
+            limiter: RateLimiter::new(
+                Some(RateLimit {
+                    per_minute: settings.rate_limit.per_minute,
+                    burst: settings.rate_limit.burst,
+                }),
+                "organisation",
+            ),
             address_limiter: AddressLimiter::new(
                 Some(RateLimit {
                     per_minute: settings.rate_limit.per_address_per_minute,

@@ -226,7 +226,7 @@ impl ClockRule {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(
     feature = "openapi",
-    schema(value_type = String, example = "17:00", pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    schema(value_type = String, example = "17:00", max_length = 5, pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 )]
 pub struct WorkingDayEnd(pub Time);
 

@@ -42,10 +42,16 @@ impl FromRequest for Caller {
             // request is charged to its client address, never to the organisation it
             // names: nobody spends a budget with a token they do not hold.
             let refuse = |err: ApiError| match state.address_limiter.check(&req) {
-                Ok(()) => err,
-                Err(wait) => {
+                Ok(budget) => {
+                    if let Some(budget) = budget {
+                        req.extensions_mut().insert(budget);
+                    }
+                    err
+                }
+                Err(refused) => {
                     tracing::info!("request refused: failed authentication, rate limited");
-                    ApiError::rate_limited_address(wait)
+                    req.extensions_mut().insert(refused.budget);
+                    ApiError::rate_limited_address(refused.wait)
                 }
             };
             let token = bearer_token(&req).ok_or(TokenError::Missing);
@@ -84,10 +90,19 @@ impl FromRequest for Caller {
                     true,
                 )));
             };
-            state.limiter.check(organisation.id).map_err(|wait| {
-                tracing::info!("request refused: rate limited");
-                ApiError::rate_limited(wait)
-            })?;
+            // What is left of the budget goes out in the `RateLimit` headers
+            // (`middleware::problem` writes them), on refusals too.
+            match state.limiter.check(organisation.id) {
+                Ok(Some(budget)) => {
+                    req.extensions_mut().insert(budget);
+                }
+                Ok(None) => {}
+                Err(refused) => {
+                    tracing::info!("request refused: rate limited");
+                    req.extensions_mut().insert(refused.budget);
+                    return Err(ApiError::rate_limited(refused.wait));
+                }
+            }
             req.extensions_mut()
                 .insert(ActingOrganisation(organisation.id));
             let request_id = req.extensions().get::<RequestId>().map(ToString::to_string);

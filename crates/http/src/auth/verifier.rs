@@ -15,6 +15,8 @@ use super::TrustedKey;
 
 /// The most clock skew tolerated between us and an identity provider.
 pub const MAX_LEEWAY_SECONDS: u64 = 30;
+/// The longest `sub` claim accepted (identity providers' ids are far shorter).
+pub const MAX_SUBJECT_CHARS: usize = 255;
 
 /// The longest token lifetime accepted unless configured otherwise: 12 hours.
 pub const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS: u64 = 12 * 60 * 60;
@@ -161,7 +163,8 @@ impl Verifier {
                 _ => TokenError::Invalid,
             })?;
         let raw = data.claims;
-        if raw.sub.trim().is_empty() {
+        // Audit records and settings versions name the subject; the contract bounds it.
+        if raw.sub.trim().is_empty() || raw.sub.chars().count() > MAX_SUBJECT_CHARS {
             return Err(TokenError::Invalid);
         }
         if let Some(allowed) = &key.organisations

@@ -106,7 +106,7 @@ impl ApiError {
 
     fn too_many(wait: std::time::Duration, detail: &'static str) -> Self {
         let mut e = Self::new(ErrorCode::RateLimited, detail);
-        e.0.retry_after = Some(wait.as_secs() + u64::from(wait.subsec_nanos() > 0));
+        e.0.retry_after = Some(crate::rate_limit::ceil_secs(wait));
         e
     }
 

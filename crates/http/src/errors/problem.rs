@@ -14,16 +14,20 @@ use crate::wire::links::ActionLink;
 pub struct Problem {
     /// A URI reference naming the problem type: `/problems/{code}`.
     #[schema(example = "/problems/validation_failed")]
+    #[schema(max_length = 200)]
     pub r#type: String,
     /// A short summary of the problem type.
+    #[schema(max_length = 200)]
     pub title: String,
     /// The HTTP status code.
     pub status: u16,
     /// What went wrong in this occurrence. Never contains submitted values.
+    #[schema(max_length = 1000)]
     pub detail: String,
     pub code: ErrorCode,
     /// The request id; quote it when asking about this error (also in `X-Request-Id`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 36)]
     pub request_id: Option<String>,
     /// Every rejected field (validation errors only).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -47,12 +51,15 @@ pub struct FieldError {
     /// JSON pointer (RFC 6901) to the field in the request body.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "/client/date_of_birth")]
+    #[schema(max_length = 200)]
     pub pointer: Option<String>,
     /// The query parameter, for query errors.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 40)]
     pub parameter: Option<String>,
     pub code: ViolationCode,
     #[schema(example = "the client must be 16 or older")]
+    #[schema(max_length = 500)]
     pub message: String,
 }
 
@@ -83,5 +90,6 @@ impl From<Violation> for FieldError {
 pub struct CaseLink {
     pub id: Uuid,
     #[schema(example = "DAR-2026-0001")]
+    #[schema(max_length = 22)]
     pub reference: String,
 }

@@ -11,6 +11,7 @@ use crate::state::AppState;
 #[derive(Serialize, ToSchema)]
 pub struct Health {
     #[schema(example = "ok")]
+    #[schema(max_length = 20)]
     pub status: &'static str,
 }
 

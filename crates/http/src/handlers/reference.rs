@@ -9,10 +9,12 @@ use utoipa::ToSchema;
 #[derive(Serialize, ToSchema)]
 pub struct DashQuestionView {
     #[schema(example = "q1")]
+    #[schema(max_length = 3)]
     pub code: &'static str,
     /// Position in the police (ACPO 2009) checklist.
     pub number: u8,
     #[schema(example = "Injury")]
+    #[schema(max_length = 100)]
     pub short_title: &'static str,
     /// Whether the SafeLives 24-question version asks it (it omits q10–q12).
     pub in_safelives_version: bool,

@@ -2,6 +2,7 @@
 //! response carries: `X-Request-Id`, `Cache-Control: no-store`, `X-Content-Type-Options`,
 //! `Referrer-Policy`, `X-Frame-Options` and a `Content-Security-Policy` (the API's
 //! forbids everything; Swagger UI's allows its own scripts and styles, and nothing else).
+//! Requests charged to a budget also get `RateLimit-Policy` and `RateLimit`.
 
 use std::future::{Ready, ready};
 use std::rc::Rc;
@@ -14,6 +15,7 @@ use futures_util::future::LocalBoxFuture;
 use tracing_actix_web::RequestId;
 
 use crate::errors::{ApiError, ErrorCode, Problem};
+use crate::rate_limit::Budget;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -79,8 +81,12 @@ where
             // Handler and extractor errors arrive as responses carrying their error; an
             // `Err` here could only come from an inner middleware, and ours never fail.
             let response = service.call(req).await?;
+            let budget = response.request().extensions().get::<Budget>().copied();
             let mut response = finish(response, request_id.as_deref());
             set_common_headers(response.headers_mut(), request_id.as_deref(), csp);
+            if let Some(budget) = budget {
+                set_rate_limit_headers(response.headers_mut(), &budget);
+            }
             Ok(response)
         })
     }
@@ -164,5 +170,18 @@ fn set_common_headers(
     );
     if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(id).ok()) {
         headers.insert(header::HeaderName::from_static("x-request-id"), id);
+    }
+}
+
+/// The budget the request was charged to (the organisation's, or the client address's
+/// for a request that failed to authenticate), as the IETF draft's headers.
+fn set_rate_limit_headers(headers: &mut header::HeaderMap, budget: &Budget) {
+    for (name, value) in [
+        ("ratelimit-policy", budget.policy_header()),
+        ("ratelimit", budget.header()),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(header::HeaderName::from_static(name), value);
+        }
     }
 }

@@ -12,9 +12,13 @@ use serde_json::Value;
 
 use crate::errors::Problem;
 
+mod bounds;
+mod headers;
 mod integers;
 mod text;
 mod walk;
+pub use bounds::{MAX_DATE_TIME_CHARS, declare_bounds};
+pub use headers::declare_response_headers;
 pub use integers::declare_integer_ranges;
 pub use text::declare_control_characters;
 
@@ -50,7 +54,7 @@ Validation errors list every invalid field at once in `errors`, by JSON pointer.
         contact(name = "The Sanctuary Scheme API team (see the README for support and security reports)"),
     ),
     servers(
-        (url = "/", description = "The server this contract is served from (in demo mode, http://127.0.0.1:8080)."),
+        (url = "/", description = "The server this contract is served from: a scheme's production deployment, or a local one in demo mode (http://127.0.0.1:8080)."),
     ),
     tags(
         (name = "referrals", description = "Partner agencies refer a client into a scheme: every field of the referral form, validated at once. Start here."),
@@ -70,22 +74,49 @@ pub struct ApiDoc;
 
 struct BearerAuth;
 
+/// What both schemes say about the tokens themselves.
+const TOKEN_RULES: &str = "Signed JWTs verified as RFC8725 (JSON Web Token Best Current \
+Practices) asks: the algorithm is fixed by the issuer's key and asymmetric (EdDSA, ECDSA \
+or RSA; never `none` or HMAC), `iss`, `aud`, `exp` and `sub` are required, and a token \
+lives at most 12 hours unless the deployment sets less.";
+
 impl Modify for BearerAuth {
     fn modify(&self, doc: &mut Doc) {
         let components = doc.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
+        let scheme = |description: String| {
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
-                    .description(Some(
-                        "A JWT from your organisation's identity provider (claims: sub, org, roles). \
-In demo mode the server prints one per role at start-up.",
-                    ))
+                    .description(Some(description))
                     .build(),
-            ),
+            )
+        };
+        components.add_security_scheme(
+            "bearer",
+            scheme(format!(
+                "A JWT from your organisation's identity provider (claims: sub, org, roles). \
+In demo mode the server prints one per role at start-up. {TOKEN_RULES}"
+            )),
         );
+        // Administration is its own scheme: the same kind of token, but only with the
+        // `admin` role of an organisation that operates the deployment.
+        components.add_security_scheme(
+            "admin_bearer",
+            scheme(format!(
+                "A JWT with the `admin` role, from an organisation that operates this \
+deployment; other tokens get 403 here. {TOKEN_RULES}"
+            )),
+        );
+    }
+}
+
+/// Marks the one server as public (OWASP API9: declare each server's audience).
+pub fn declare_server_audience(doc: &mut Doc) {
+    for server in doc.servers.iter_mut().flatten() {
+        let mut extensions = utoipa::openapi::extensions::Extensions::default();
+        extensions.insert("x-internal".to_owned(), serde_json::json!(false));
+        server.extensions = Some(extensions);
     }
 }
 
@@ -130,25 +161,12 @@ pub fn add_standard_responses(doc: &mut Doc) {
     ];
     let components = doc.components.get_or_insert_with(Default::default);
     for (name, description) in standard {
-        let mut response = ResponseBuilder::new().description(description).content(
+        let response = ResponseBuilder::new().description(description).content(
             "application/problem+json",
             ContentBuilder::new()
                 .schema(Some(Ref::from_schema_name("Problem")))
                 .build(),
         );
-        if name == "TooManyRequests" {
-            response = response.header(
-                "Retry-After",
-                utoipa::openapi::HeaderBuilder::new()
-                    .schema(Some(
-                        utoipa::openapi::ObjectBuilder::new()
-                            .schema_type(utoipa::openapi::Type::Integer)
-                            .minimum(Some(1)),
-                    ))
-                    .description(Some("Seconds to wait before retrying."))
-                    .build(),
-            );
-        }
         let response = response.build();
         components
             .responses
@@ -235,6 +253,8 @@ pub fn describe_if_match(doc: &mut Doc) {
                         p.schema.as_mut()
                 {
                     schema.pattern = Some(IF_MATCH_PATTERN.to_owned());
+                    // Quotes around a u64's at most 20 digits.
+                    schema.max_length = Some(22);
                 }
             }
         }

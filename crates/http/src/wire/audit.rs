@@ -19,14 +19,17 @@ pub struct AuditRecordView {
     #[schema(value_type = String, format = DateTime)]
     pub at: OffsetDateTime,
     /// The token's subject (the identity provider's user id).
+    #[schema(max_length = 255)]
     pub actor: String,
     pub organisation_id: Option<Uuid>,
     pub role: Option<Role>,
     #[schema(example = "view_case")]
+    #[schema(max_length = 40)]
     pub action: String,
     pub case_id: Option<Uuid>,
     /// The names of the fields written, or the parts read (`view:full`, `timeline`).
     pub fields: Vec<String>,
+    #[schema(max_length = 36)]
     pub request_id: Option<String>,
     pub outcome: AuditOutcome,
 }
@@ -54,10 +57,13 @@ impl From<AuditRecord> for AuditRecordView {
 pub struct AuditPage {
     pub items: Vec<AuditRecordView>,
     /// Pass as `cursor` for the next (older) page; null on the last page.
+    #[schema(max_length = 18)]
     pub next_cursor: Option<String>,
 }
 
 pub const DEFAULT_AUDIT_PAGE: u64 = 100;
+/// The largest page of audit records.
+pub const MAX_PAGE_SIZE: u64 = 500;
 
 /// Which records to read.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams, Validate)]
@@ -85,6 +91,6 @@ pub struct AuditQueryParams {
     pub cursor: Option<String>,
     /// Records per page (default 100, at most 500).
     #[param(minimum = 1, maximum = 500)]
-    #[validate(range(min = 1, max = 500))]
+    #[validate(range(min = 1, max = MAX_PAGE_SIZE))]
     pub limit: Option<u64>,
 }

@@ -29,8 +29,10 @@ pub struct CaseSummaryView {
     pub id: Uuid,
     /// The scheme's human reference: prefix, year received, number.
     #[schema(example = "DAR-2026-0001")]
+    #[schema(max_length = 22)]
     pub reference: String,
     #[schema(example = "darlington")]
+    #[schema(max_length = 40)]
     pub scheme: String,
     pub status: CaseStatus,
     #[serde(with = "time::serde::rfc3339")]
@@ -64,6 +66,7 @@ pub struct CaseSummaryView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OrganisationRef {
     pub id: Uuid,
+    #[schema(max_length = 200)]
     pub name: String,
 }
 
@@ -79,6 +82,7 @@ pub struct CaseView {
     /// Full view.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>)]
+    #[schema(max_length = 100)]
     pub external_reference: Option<Option<String>>,
     /// Full view.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -165,12 +169,14 @@ pub struct PropertyView {
     pub address: AddressSection,
     /// Contractor view.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 1000)]
     pub unsafe_contact_times: Option<String>,
     /// Contractor view: the client's requests and concerns about the works.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub installation: Option<InstallationSection>,
     /// Fire service view: where the safe room is, if one was fitted.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 100)]
     pub safe_room_location: Option<String>,
 }
 
@@ -182,6 +188,7 @@ pub struct WorksView {
     pub approved_cost_pence: Option<i64>,
     /// Full view.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 100)]
     pub funder_approval_reference: Option<String>,
     /// Full and contractor views: the actual cost of what was fitted.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -205,11 +212,14 @@ pub enum ItemOutcomeView {
 pub struct WorksItemView {
     /// Use this id to approve the item and to record its result.
     pub id: Uuid,
+    #[schema(max_length = 60)]
     pub measure_code: String,
+    #[schema(max_length = 200)]
     pub name: String,
     pub report_row: ReportRow,
     pub requires_fire_check: bool,
     pub quantity: u32,
+    #[schema(max_length = 100)]
     pub location: Option<String>,
     pub approved: bool,
     pub outcome: Option<ItemOutcomeView>,
@@ -227,6 +237,7 @@ pub struct WorksItemView {
 pub struct CasePage {
     pub items: Vec<CaseSummaryView>,
     /// Pass as `cursor` for the next page; null on the last page.
+    #[schema(max_length = 22)]
     pub next_cursor: Option<String>,
 }
 

@@ -33,10 +33,12 @@ pub struct NoteView {
     /// The timeline entry it belongs to.
     pub event_id: Uuid,
     #[schema(example = "assessment_findings")]
+    #[schema(max_length = 40)]
     pub kind: String,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub at: OffsetDateTime,
+    #[schema(max_length = 4000)]
     pub text: String,
 }
 

@@ -15,6 +15,7 @@ use super::case::OrganisationRef;
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ActorView {
     /// The identity provider's user id (pseudonymous).
+    #[schema(max_length = 255)]
     pub subject: String,
     pub organisation: OrganisationRef,
     pub role: Role,
@@ -47,6 +48,7 @@ pub struct RiskAssessmentView {
     pub organisation_id: Uuid,
     /// `referral` (the one that came with the referral) or `reassessment`.
     #[schema(example = "reassessment")]
+    #[schema(max_length = 20)]
     pub source: String,
     pub dash_completed: bool,
     pub dash_score: Option<u8>,

@@ -9,7 +9,9 @@ use validator::Validate;
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MeasureView {
     #[schema(example = "door_chain_and_viewer")]
+    #[schema(max_length = 60)]
     pub code: String,
+    #[schema(max_length = 200)]
     pub name: String,
     /// The monitoring template row it counts in.
     pub report_row: ReportRow,

@@ -15,6 +15,7 @@ use validator::Validate;
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OrganisationView {
     pub id: Uuid,
+    #[schema(max_length = 200)]
     pub name: String,
     /// Drives the monitoring report's referral source.
     pub kind: OrganisationKind,
@@ -143,13 +144,17 @@ pub struct AdminEventView {
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub at: OffsetDateTime,
+    #[schema(max_length = 255)]
     pub actor: String,
     pub organisation_id: Option<Uuid>,
     #[schema(example = "change_settings")]
+    #[schema(max_length = 40)]
     pub action: String,
     #[schema(example = "scheme")]
+    #[schema(max_length = 40)]
     pub target_kind: String,
     #[schema(example = "darlington")]
+    #[schema(max_length = 255)]
     pub target: String,
     #[schema(value_type = Object)]
     pub data: Value,

@@ -28,7 +28,9 @@ pub struct MonitoringReport {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReportScheme {
+    #[schema(max_length = 40)]
     pub code: String,
+    #[schema(max_length = 200)]
     pub name: String,
 }
 
@@ -57,6 +59,7 @@ pub struct DisclosureControl {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct QuarterNote {
     pub quarter: u8,
+    #[schema(max_length = 4000)]
     pub text: Option<String>,
 }
 

@@ -15,15 +15,19 @@ use validator::Validate;
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SchemeView {
     #[schema(example = "darlington")]
+    #[schema(max_length = 40)]
     pub code: String,
+    #[schema(max_length = 200)]
     pub name: String,
     /// Whose bank holidays count as non-working days.
     pub nation: Nation,
     /// First day of the reporting year, `MM-DD`.
     #[schema(example = "04-01")]
+    #[schema(max_length = 5)]
     pub year_start: String,
     /// The start of every case reference, e.g. `DAR` in `DAR-2026-0001`.
     #[schema(example = "DAR")]
+    #[schema(max_length = 8)]
     pub reference_prefix: String,
     /// The settings version new cases start under (cases keep theirs).
     pub settings_version: i32,
@@ -83,6 +87,7 @@ pub struct NewSchemeBody {
     pub reference_prefix: Option<String>,
     /// `MM-DD`; default `04-01`.
     #[schema(pattern = r"^[0-9]{2}-[0-9]{2}$")]
+    #[schema(max_length = 5)]
     pub year_start: Option<String>,
     pub settings: Option<SchemeSettings>,
 }
@@ -159,6 +164,7 @@ pub struct SchemePatchBody {
     pub nation: Option<Nation>,
     /// `MM-DD`.
     #[schema(pattern = r"^[0-9]{2}-[0-9]{2}$")]
+    #[schema(max_length = 5)]
     pub year_start: Option<String>,
 }
 
@@ -185,6 +191,7 @@ pub struct SettingsVersionView {
     #[schema(value_type = String, format = DateTime)]
     pub changed_at: OffsetDateTime,
     /// The subject of the token that made the change (or the tool, e.g. `sanctuary admin init`).
+    #[schema(max_length = 255)]
     pub changed_by: String,
     pub changed_by_organisation_id: Option<Uuid>,
     /// The top-level settings that differ from the previous version.
@@ -209,6 +216,7 @@ pub struct HolidayView {
     #[serde(with = "sanctuary_domain::iso_date")]
     #[schema(value_type = String, format = Date)]
     pub date: Date,
+    #[schema(max_length = 100)]
     pub name: String,
     /// `shipped` (the bank-holiday table) or `added` (by an administrator).
     #[schema(example = "shipped")]

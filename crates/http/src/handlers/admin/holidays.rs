@@ -21,7 +21,7 @@ use crate::wire::scheme::{HolidayBody, HolidaySource, HolidayView};
         (status = 201, description = "Added.", body = HolidayView),
         (status = 409, description = "Already a holiday (`holiday_exists`).", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = [])),
+    security(("admin_bearer" = [])),
 )]
 #[post("/admin/holidays")]
 pub async fn add_holiday(

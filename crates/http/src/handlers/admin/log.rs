@@ -20,7 +20,7 @@ use crate::wire::organisation::{AdminEventView, AdminEventsQuery};
     responses(
         (status = 200, body = Vec<AdminEventView>),
     ),
-    security(("bearer" = [])),
+    security(("admin_bearer" = [])),
 )]
 #[get("/admin/events")]
 pub async fn events(

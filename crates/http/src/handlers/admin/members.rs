@@ -49,7 +49,7 @@ async fn scheme_and_org(
         (status = 404, description = "No such scheme or organisation.", body = crate::errors::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The scheme has another coordinator (`coordinator_exists`).", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = [])),
+    security(("admin_bearer" = [])),
 )]
 #[put("/admin/schemes/{code}/members/{organisation_id}")]
 pub async fn put_member(
@@ -88,7 +88,7 @@ pub async fn put_member(
         (status = 204, description = "Removed (or was not a member)."),
         (status = 404, description = "No such scheme or organisation.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = [])),
+    security(("admin_bearer" = [])),
 )]
 #[delete("/admin/schemes/{code}/members/{organisation_id}")]
 pub async fn remove_member(

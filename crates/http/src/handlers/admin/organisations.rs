@@ -36,7 +36,7 @@ async fn find(state: &AppState, id: &str) -> Result<Organisation, ApiError> {
     responses(
         (status = 200, body = Vec<OrganisationView>),
     ),
-    security(("bearer" = [])),
+    security(("admin_bearer" = [])),
 )]
 #[get("/admin/organisations")]
 pub async fn list_organisations(
@@ -60,7 +60,7 @@ pub async fn list_organisations(
         (status = 200, body = OrganisationView, headers(("ETag" = String, description = "The organisation version"))),
         (status = 404, description = "No such organisation.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = [])),
+    security(("admin_bearer" = [])),
 )]
 #[get("/admin/organisations/{id}")]
 pub async fn get_organisation(
@@ -84,7 +84,7 @@ pub async fn get_organisation(
             headers(("ETag" = String, description = "The organisation version"), ("Location" = String))),
         (status = 409, description = "The name is taken (`organisation_exists`).", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = [])),
+    security(("admin_bearer" = [])),
 )]
 #[post("/admin/organisations")]
 pub async fn create_organisation(
@@ -125,7 +125,7 @@ pub async fn create_organisation(
         (status = 404, description = "No such organisation.", body = crate::errors::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The name is taken (`organisation_exists`).", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = [])),
+    security(("admin_bearer" = [])),
 )]
 #[patch("/admin/organisations/{id}")]
 pub async fn update_organisation(

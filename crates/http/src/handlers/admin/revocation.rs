@@ -20,7 +20,7 @@ use crate::wire::organisation::RevokeTokenBody;
     responses(
         (status = 204, description = "Revoked."),
     ),
-    security(("bearer" = [])),
+    security(("admin_bearer" = [])),
 )]
 #[post("/admin/revoked-tokens")]
 pub async fn revoke_token(

@@ -30,7 +30,7 @@ fn scheme_response(mut builder: actix_web::HttpResponseBuilder, scheme: Scheme) 
     responses(
         (status = 200, body = Vec<SchemeView>),
     ),
-    security(("bearer" = [])),
+    security(("admin_bearer" = [])),
 )]
 #[get("/admin/schemes")]
 pub async fn list_schemes(state: Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
@@ -56,7 +56,7 @@ pub async fn list_schemes(state: Data<AppState>, caller: Caller) -> Result<HttpR
             headers(("ETag" = String, description = "The scheme version"), ("Location" = String))),
         (status = 409, description = "The code or reference prefix is taken (`scheme_exists`, `reference_prefix_in_use`).", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = [])),
+    security(("admin_bearer" = [])),
 )]
 #[post("/admin/schemes")]
 pub async fn create_scheme(
@@ -94,7 +94,7 @@ pub async fn create_scheme(
         (status = 200, body = SchemeView, headers(("ETag" = String, description = "The scheme version"))),
         (status = 404, description = "No such scheme.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = [])),
+    security(("admin_bearer" = [])),
 )]
 #[patch("/admin/schemes/{code}")]
 pub async fn update_scheme(
@@ -129,7 +129,7 @@ pub async fn update_scheme(
         (status = 200, body = SchemeView, headers(("ETag" = String, description = "The scheme version"))),
         (status = 404, description = "No such scheme.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
-    security(("bearer" = [])),
+    security(("admin_bearer" = [])),
 )]
 #[put("/admin/schemes/{code}/settings")]
 pub async fn put_settings(

@@ -1,0 +1,204 @@
+//! The largest value a client can meet, for every string and every list the server
+//! bounds (OWASP API4, unrestricted resource consumption): what a client may send is
+//! checked against these, and what it receives never exceeds them.
+//!
+//! Free text carries its limit where it is declared (`#[schema(max_length = …)]`, the
+//! same limit the request validators apply); here go the bounds that follow from a
+//! format or from a vocabulary. Lists the server answers with in full (a case's
+//! timeline, the catalogue) grow with the data and have no bound to state; Spectral's
+//! array rule is turned off for them in `.spectral.yaml`, each named.
+
+use utoipa::openapi::schema::{ArrayItems, KnownFormat, Object, Schema, SchemaFormat, Type};
+use utoipa::openapi::{OpenApi as Doc, RefOr};
+
+use crate::wire::case::MAX_PAGE_SIZE;
+
+/// The longest RFC 3339 time the server reads (`2026-12-03T06:18:41.123456789+01:00` is
+/// 35 characters); longer query values are refused by the contract check.
+pub const MAX_DATE_TIME_CHARS: usize = 40;
+
+/// Declares the bounds of `doc`'s formatted strings and of its bounded lists.
+pub fn declare_bounds(doc: &mut Doc) {
+    super::walk::visit_all(doc, &mut bound_formatted_string);
+    bound_scheme_codes(doc);
+    bound_reports(doc);
+    if let Some(array) = response_array(doc, "/api/v1/dash-questions") {
+        array.max_items = Some(sanctuary_domain::dash::DashQuestion::ALL.len());
+    }
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    let enum_len = |name: &str| -> usize {
+        match components.schemas.get(name) {
+            Some(RefOr::T(Schema::Object(o))) => o.enum_values.as_ref().map_or(0, Vec::len),
+            _ => 0,
+        }
+    };
+    // Sets drawn from a vocabulary hold each value at most once.
+    let lists = [
+        ("CaseSummaryView", "flags", enum_len("CaseFlag")),
+        ("CaseSummaryView", "blocked_by", enum_len("ProgressBlock")),
+        ("MemberView", "roles", enum_len("Role")),
+        ("SchemeView", "your_roles", enum_len("Role")),
+        ("CaseView", "clocks", enum_len("ClockKind")),
+        ("SchemeSettings", "clocks", enum_len("ClockKind")),
+        ("EligibilityRules", "allowed_tenures", enum_len("Tenure")),
+        (
+            "WorkflowView",
+            "eligibility_warnings",
+            enum_len("EligibilityWarning"),
+        ),
+        ("Problem", "allowed_actions", enum_len("Action")),
+        (
+            "SettingsVersionView",
+            "changed_keys",
+            sanctuary_domain::settings::SETTINGS_KEYS.len(),
+        ),
+        // Distinct months from 1 to 36 (`SchemeSettings::violations`).
+        ("SchemeSettings", "follow_up_contact_months", 36),
+        // Pages.
+        ("CasePage", "items", MAX_PAGE_SIZE as usize),
+        (
+            "AuditPage",
+            "items",
+            crate::wire::audit::MAX_PAGE_SIZE as usize,
+        ),
+        // A report covers one reporting year.
+        ("MonitoringReport", "quarters", 4),
+        ("MonitoringReport", "notes", 4),
+    ];
+    let mut missing = Vec::new();
+    for (schema, property, max) in lists {
+        match array_property(components.schemas.get_mut(schema), property) {
+            Some(array) if max > 0 => array.max_items = Some(max),
+            _ => missing.push(format!("{schema}.{property}")),
+        }
+    }
+    // A renamed schema or vocabulary must not silently drop its bound.
+    assert!(missing.is_empty(), "no bounded list at {missing:?}");
+    for (schema, property, max) in [
+        ("SettingsVersionView", "changed_keys", 40),
+        ("AuditRecordView", "fields", 100),
+    ] {
+        if let Some(array) = array_property(components.schemas.get_mut(schema), property)
+            && let ArrayItems::RefOrSchema(items) = &mut array.items
+            && let RefOr::T(Schema::Object(item)) = items.as_mut()
+        {
+            item.max_length = Some(max);
+        }
+    }
+}
+
+/// A string's format bounds its length: a UUID is 36 characters, a date 10.
+fn bound_formatted_string(object: &mut Object) {
+    if object.max_length.is_some() || object.enum_values.is_some() {
+        return;
+    }
+    let Some(SchemaFormat::KnownFormat(format)) = &object.format else {
+        return;
+    };
+    let max = match format {
+        KnownFormat::Uuid => 36,
+        KnownFormat::Date => 10,
+        KnownFormat::DateTime => MAX_DATE_TIME_CHARS,
+        _ => return,
+    };
+    if is_string(object) {
+        object.max_length = Some(max);
+    }
+}
+
+fn is_string(object: &Object) -> bool {
+    use utoipa::openapi::schema::SchemaType;
+    match &object.schema_type {
+        SchemaType::Type(t) => *t == Type::String,
+        SchemaType::Array(types) => types.contains(&Type::String),
+        SchemaType::AnyValue => false,
+    }
+}
+
+/// The list-valued `property` of an object schema (or of the object in its `allOf`).
+fn array_property<'a>(
+    schema: Option<&'a mut RefOr<Schema>>,
+    property: &str,
+) -> Option<&'a mut utoipa::openapi::schema::Array> {
+    let object = match schema? {
+        RefOr::T(Schema::Object(o)) => o,
+        RefOr::T(Schema::AllOf(all)) => all.items.iter_mut().find_map(|s| match s {
+            RefOr::T(Schema::Object(o)) if o.properties.contains_key(property) => Some(o),
+            _ => None,
+        })?,
+        _ => return None,
+    };
+    match object.properties.get_mut(property)? {
+        RefOr::T(Schema::Array(array)) => Some(array),
+        _ => None,
+    }
+}
+
+/// The scheme code in a path has the shape every scheme code has
+/// (`wire::scheme::NewSchemeBody::code`).
+fn bound_scheme_codes(doc: &mut Doc) {
+    use utoipa::openapi::path::ParameterIn;
+    for (path, item) in doc.paths.paths.iter_mut() {
+        for operation in super::operations(item) {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                let RefOr::T(p) = parameter else { continue };
+                let names_scheme =
+                    p.name == "scheme" || (p.name == "code" && path.contains("/schemes/{code}"));
+                if matches!(p.parameter_in, ParameterIn::Path)
+                    && names_scheme
+                    && let Some(RefOr::T(Schema::Object(schema))) = p.schema.as_mut()
+                    && schema.max_length.is_none()
+                {
+                    schema.max_length = Some(40);
+                    schema.pattern = Some(SCHEME_CODE_PATTERN.to_owned());
+                }
+            }
+        }
+    }
+}
+
+pub const SCHEME_CODE_PATTERN: &str = "^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$";
+
+/// The JSON list `GET path` answers with.
+fn response_array<'a>(
+    doc: &'a mut Doc,
+    path: &str,
+) -> Option<&'a mut utoipa::openapi::schema::Array> {
+    let operation = doc.paths.paths.get_mut(path)?.get.as_mut()?;
+    let RefOr::T(response) = operation.responses.responses.get_mut("200")? else {
+        return None;
+    };
+    let RefOr::T(content) = response.content.get_mut("application/json")? else {
+        return None;
+    };
+    match content.schema.as_mut()? {
+        RefOr::T(Schema::Array(array)) => Some(array),
+        _ => None,
+    }
+}
+
+/// The report as CSV or HTML: one reporting year's tables, far below a mebibyte.
+fn bound_reports(doc: &mut Doc) {
+    let Some(operation) = doc
+        .paths
+        .paths
+        .get_mut("/api/v1/reports/monitoring")
+        .and_then(|item| item.get.as_mut())
+    else {
+        return;
+    };
+    if let Some(RefOr::T(response)) = operation.responses.responses.get_mut("200") {
+        for media in ["text/csv", "text/html"] {
+            if let Some(RefOr::T(content)) = response.content.get_mut(media)
+                && let Some(RefOr::T(Schema::Object(schema))) = content.schema.as_mut()
+            {
+                schema.max_length = Some(MAX_REPORT_BYTES);
+            }
+        }
+    }
+}
+
+/// The largest report document (checked by the report tests).
+pub const MAX_REPORT_BYTES: usize = 1 << 20;
