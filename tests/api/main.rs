@@ -25,6 +25,7 @@ mod http_behaviour;
 mod idempotency;
 mod logging;
 mod membership;
+mod problems;
 mod rate_limit;
 mod rectify;
 mod referrals;

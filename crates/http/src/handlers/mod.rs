@@ -8,6 +8,7 @@ pub mod export;
 pub mod health;
 pub mod holidays;
 pub mod measures;
+pub mod problems;
 pub mod rectify;
 pub mod reference;
 pub mod referrals;

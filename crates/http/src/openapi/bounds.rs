@@ -21,7 +21,9 @@ pub const MAX_DATE_TIME_CHARS: usize = 40;
 pub fn declare_bounds(doc: &mut Doc) {
     super::walk::visit_all(doc, &mut bound_formatted_string);
     bound_scheme_codes(doc);
-    bound_reports(doc);
+    // One reporting year's tables, far below a mebibyte.
+    bound_text_bodies(doc, "/api/v1/reports/monitoring", MAX_REPORT_BYTES);
+    bound_text_bodies(doc, "/problems/{code}", MAX_PROBLEM_PAGE_BYTES);
     if let Some(array) = response_array(doc, "/api/v1/dash-questions") {
         array.max_items = Some(sanctuary_domain::dash::DashQuestion::ALL.len());
     }
@@ -179,12 +181,12 @@ fn response_array<'a>(
     }
 }
 
-/// The report as CSV or HTML: one reporting year's tables, far below a mebibyte.
-fn bound_reports(doc: &mut Doc) {
+/// The CSV and HTML documents `GET path` answers with are at most `max` bytes.
+fn bound_text_bodies(doc: &mut Doc, path: &str, max: usize) {
     let Some(operation) = doc
         .paths
         .paths
-        .get_mut("/api/v1/reports/monitoring")
+        .get_mut(path)
         .and_then(|item| item.get.as_mut())
     else {
         return;
@@ -194,7 +196,7 @@ fn bound_reports(doc: &mut Doc) {
             if let Some(RefOr::T(content)) = response.content.get_mut(media)
                 && let Some(RefOr::T(Schema::Object(schema))) = content.schema.as_mut()
             {
-                schema.max_length = Some(MAX_REPORT_BYTES);
+                schema.max_length = Some(max);
             }
         }
     }
@@ -202,3 +204,5 @@ fn bound_reports(doc: &mut Doc) {
 
 /// The largest report document (checked by the report tests).
 pub const MAX_REPORT_BYTES: usize = 1 << 20;
+/// The largest problem type page (checked by the problem tests).
+pub const MAX_PROBLEM_PAGE_BYTES: usize = 4096;
