@@ -287,9 +287,8 @@ fn allowed(operation: &str) -> Option<Allowed> {
             Allowed::Only(&[("coordinator", &[Own, OtherOrg]), ("fire_service", &[Own])])
         }
         // Reference data: no case, no personal data.
-        "list_measures" | "dash_questions" | "list_holidays" | "live" | "ready" => {
-            Allowed::Everyone
-        }
+        "list_measures" | "dash_questions" | "list_holidays" | "problem_type" | "live"
+        | "ready" => Allowed::Everyone,
         "put_measure" => Allowed::Only(&[("coordinator", &[Own])]),
         "get_scheme" => Allowed::Only(&[
             ("referrer", &[Own]),
@@ -505,7 +504,10 @@ async fn resolve(
 ) -> (String, String, String) {
     let w = &app.world;
     let missing = Uuid::now_v7().to_string();
-    let mut path = operation.path.clone();
+    // A problem type page describes a code, not a resource anyone owns.
+    let mut path = operation
+        .path
+        .replace("/problems/{code}", "/problems/not_found");
     let mut etag = "\"1\"".to_owned();
     let mut reference = format!("R-{}", Uuid::now_v7().simple());
     if operation.on_case() {

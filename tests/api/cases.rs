@@ -366,3 +366,172 @@ async fn bad_list_parameters_are_422_naming_each_parameter() {
         [("cursor".to_owned(), "invalid_format".to_owned())]
     );
 }
+
+#[tokio::test]
+async fn a_reference_finds_exactly_its_case_and_only_for_those_who_may_read_it() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let cases = seed(&app).await;
+    let reference = cases[1]["reference"].as_str().unwrap();
+    let path = format!("/api/v1/cases?reference={reference}");
+    let found: Value = app
+        .get_as(&w.council, &["coordinator"], &path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ids(&found), [cases[1]["id"].as_str().unwrap()]);
+    let by_referrer: Value = app
+        .get_as(&w.harbour, &["referrer"], &path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ids(&by_referrer), ids(&found));
+    // Another referrer's case is not found by its reference either.
+    let other: Value = app
+        .get_as(&w.housing, &["referrer"], &path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(ids(&other).is_empty());
+    let none: Value = app
+        .get_as(
+            &w.council,
+            &["coordinator"],
+            "/api/v1/cases?reference=DAR-1999-0001",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(ids(&none).is_empty());
+    let bad = app
+        .get_as(
+            &w.council,
+            &["coordinator"],
+            "/api/v1/cases?reference=dar%201",
+        )
+        .await;
+    let p = problem(bad, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(violations(&p)[0].0, "reference");
+}
+
+#[tokio::test]
+async fn updated_since_pages_through_changes_oldest_first_with_the_cursor() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let before: Value = app
+        .get_as(&w.council, &["coordinator"], "/api/v1/cases")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(ids(&before).is_empty());
+    let since = "2026-01-01T00:00:00Z";
+    let mut created = Vec::new();
+    for i in 0..4 {
+        let case = app
+            .refer_ok(&w.harbour, &fixtures::eligible(&format!("SYNC-{i}")))
+            .await;
+        created.push(case["id"].as_str().unwrap().to_owned());
+        // Distinct update instants (the store keeps microseconds).
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    // The first case changes last.
+    let contact = json!({"method": "phone", "outcome": "spoke_to_client"});
+    app.act_ok(
+        &w.council,
+        "coordinator",
+        &created[0],
+        "record-contact",
+        Some(contact),
+    )
+    .await;
+    let expected = [1, 2, 3, 0].map(|i| created[i].clone());
+
+    let mut seen = Vec::new();
+    let mut sizes = Vec::new();
+    let mut updated = Vec::new();
+    let mut path = format!("/api/v1/cases?updated_since={since}&limit=3");
+    loop {
+        let page: Value = app
+            .get_as(&w.council, &["coordinator"], &path)
+            .await
+            .json()
+            .await
+            .unwrap();
+        sizes.push(page["items"].as_array().unwrap().len());
+        seen.extend(ids(&page));
+        for item in page["items"].as_array().unwrap() {
+            updated.push(item["updated_at"].as_str().unwrap().to_owned());
+        }
+        match page["next_cursor"].as_str() {
+            Some(cursor) => {
+                assert_eq!(cursor.len(), 32, "an update-order cursor");
+                path = format!("/api/v1/cases?updated_since={since}&limit=3&cursor={cursor}");
+            }
+            None => break,
+        }
+    }
+    assert_eq!(sizes, [3, 1]);
+    assert_eq!(seen, expected);
+    let mut sorted = updated.clone();
+    sorted.sort();
+    assert_eq!(updated, sorted, "oldest update first");
+
+    // From the last change seen: that case again, and nothing older.
+    let last = updated.last().unwrap();
+    let from_last: Value = app
+        .get_as(
+            &w.council,
+            &["coordinator"],
+            &format!("/api/v1/cases?updated_since={}", last.replace('+', "%2B")),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ids(&from_last), [created[0].clone()]);
+    // Any offset is the same instant.
+    let later: Value = app
+        .get_as(
+            &w.council,
+            &["coordinator"],
+            "/api/v1/cases?updated_since=2999-01-01T01:00:00%2B01:00",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(ids(&later).is_empty());
+    // Other filters still apply, and visibility too.
+    let referrer: Value = app
+        .get_as(
+            &w.housing,
+            &["referrer"],
+            &format!("/api/v1/cases?updated_since={since}"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(ids(&referrer).is_empty(), "Housing referred none of them");
+
+    for bad in [
+        "yesterday",
+        "2026-01-01",
+        "2026-01-01T00:00:00.0000000000000000000000000Z",
+    ] {
+        let response = app
+            .get_as(
+                &w.council,
+                &["coordinator"],
+                &format!("/api/v1/cases?updated_since={bad}"),
+            )
+            .await;
+        let p = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(violations(&p)[0].0, "updated_since", "{bad}");
+    }
+}

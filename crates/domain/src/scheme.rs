@@ -139,9 +139,47 @@ pub fn case_reference(prefix: &str, year: i32, number: i64) -> String {
     format!("{prefix}-{year}-{number:04}")
 }
 
+/// Whether `text` has the shape of a case reference: a prefix (2 to 8 upper-case
+/// letters or digits, starting with a letter), a four-digit year and a number of 4 to 8
+/// digits.
+pub fn is_case_reference(text: &str) -> bool {
+    let mut parts = text.split('-');
+    let (Some(prefix), Some(year), Some(number), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let digits = |s: &str, min: usize, max: usize| {
+        (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    (2..=8).contains(&prefix.len())
+        && prefix.starts_with(|c: char| c.is_ascii_uppercase())
+        && prefix
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && digits(year, 4, 4)
+        && digits(number, 4, 8)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn case_references_have_their_shape() {
+        assert!(is_case_reference(&case_reference("DAR", 2026, 1)));
+        assert!(is_case_reference("T2-2026-12345678"));
+        for bad in [
+            "dar-2026-0001",
+            "DAR-26-0001",
+            "DAR-2026-1",
+            "DAR-2026-0001-1",
+            "2AR-2026-0001",
+            "",
+        ] {
+            assert!(!is_case_reference(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn year_starts_read_and_print_as_month_day() {

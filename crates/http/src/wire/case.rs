@@ -245,6 +245,15 @@ pub struct CasePage {
 pub const MAX_PAGE_SIZE: u32 = 100;
 pub const DEFAULT_PAGE_SIZE: u32 = 25;
 
+fn case_reference(text: &str) -> Result<(), validator::ValidationError> {
+    if sanctuary_domain::scheme::is_case_reference(text) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("invalid_format")
+            .with_message("must be a case reference like DAR-2026-0001".into()))
+    }
+}
+
 /// Filters and paging for the case list.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams, Validate)]
 #[serde(deny_unknown_fields)]
@@ -267,11 +276,27 @@ pub struct ListCasesQuery {
     #[validate(range(min = 1, max = 60, message = "must be between 1 and 60"))]
     #[param(minimum = 1, maximum = 60)]
     pub due_within_days: Option<u32>,
-    /// The `next_cursor` of the previous page (opaque).
+    /// For keeping another system in step: cases updated at or after this instant
+    /// (RFC 3339), oldest update first (ties by id), instead of newest first. Page on
+    /// with `next_cursor`; when a page comes back without one, remember the last
+    /// `updated_at` you saw and ask from it next time (a case seen again is one that
+    /// changed again).
+    #[serde(default, with = "crate::wire::instant::option")]
+    #[param(value_type = Option<String>, format = DateTime, example = "2026-12-01T00:00:00Z")]
+    pub updated_since: Option<OffsetDateTime>,
+    /// Only the case with this reference (exact), e.g. `DAR-2026-0001`.
+    #[param(
+        max_length = 22,
+        pattern = r"^[A-Z][A-Z0-9]{1,7}-[0-9]{4}-[0-9]{4,8}$",
+        example = "DAR-2026-0001"
+    )]
+    #[validate(custom(function = "case_reference"))]
+    pub reference: Option<String>,
+    /// The `next_cursor` of the previous page (opaque; pass it with the same filters).
     #[param(
         min_length = 22,
-        max_length = 22,
-        pattern = r"^[A-Za-z0-9_-]{21}[AQgw]$"
+        max_length = 32,
+        pattern = r"^([A-Za-z0-9_-]{21}[AQgw]|[A-Za-z0-9_-]{32})$"
     )]
     pub cursor: Option<String>,
     /// Page size, 1 to 100 (default 25).

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod case;
 pub mod export;
 pub mod history;
+pub mod instant;
 pub mod links;
 pub mod measure;
 pub mod organisation;

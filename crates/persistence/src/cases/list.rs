@@ -48,9 +48,30 @@ pub struct CaseQuery {
     pub risk_level: Option<RiskLevel>,
     pub urgent: Option<bool>,
     pub clock: Option<ClockFilter>,
-    /// Keyset cursor: only cases with a smaller id (ids are UUIDv7, so older cases).
-    pub after: Option<Uuid>,
+    /// Only the case with this reference.
+    pub reference: Option<String>,
+    pub order: CaseOrder,
     pub limit: u64,
+}
+
+/// The order of a page, and where it continues from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseOrder {
+    /// Newest first; after the cursor: only cases with a smaller id (ids are UUIDv7, so
+    /// older cases).
+    Newest { after: Option<Uuid> },
+    /// For synchronising: cases updated at or after `since`, oldest update first (ties
+    /// by id), continuing after the (updated_at, id) of the cursor.
+    UpdatedSince {
+        since: OffsetDateTime,
+        after: Option<(OffsetDateTime, Uuid)>,
+    },
+}
+
+impl Default for CaseOrder {
+    fn default() -> Self {
+        CaseOrder::Newest { after: None }
+    }
 }
 
 fn scope(visibility: &[Visibility]) -> Option<Condition> {
@@ -117,11 +138,30 @@ pub async fn list(
     if let Some(clock) = q.clock {
         select = select.filter(clock_condition(clock));
     }
-    if let Some(after) = q.after {
-        select = select.filter(case::Column::Id.lt(after));
+    if let Some(reference) = &q.reference {
+        select = select.filter(case::Column::Reference.eq(reference.as_str()));
     }
+    select = match q.order {
+        CaseOrder::Newest { after } => {
+            if let Some(after) = after {
+                select = select.filter(case::Column::Id.lt(after));
+            }
+            select.order_by_desc(case::Column::Id)
+        }
+        CaseOrder::UpdatedSince { since, after } => {
+            use case::Column as C;
+            select = select.filter(C::UpdatedAt.gte(since));
+            if let Some((at, id)) = after {
+                select = select.filter(
+                    Condition::any()
+                        .add(C::UpdatedAt.gt(at))
+                        .add(Condition::all().add(C::UpdatedAt.eq(at)).add(C::Id.gt(id))),
+                );
+            }
+            select.order_by_asc(C::UpdatedAt).order_by_asc(C::Id)
+        }
+    };
     select
-        .order_by_desc(case::Column::Id)
         .limit(q.limit)
         .into_model::<SummaryRow>()
         .all(db)

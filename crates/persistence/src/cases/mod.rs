@@ -2,7 +2,7 @@
 
 mod list;
 
-pub use list::{CaseQuery, ClockFilter, Visibility, list};
+pub use list::{CaseOrder, CaseQuery, ClockFilter, Visibility, list};
 
 use crate::Store;
 use crate::mapping::referral_of;
