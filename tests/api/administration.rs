@@ -841,6 +841,7 @@ async fn an_administrator_cannot_grant_its_own_organisation_scheme_roles() {
     let second = sanctuary_persistence::organisations::create_with(
         app.store.connection(),
         sanctuary_persistence::organisations::NewOrganisation {
+            id: None,
             name: "Second Operators",
             kind: sanctuary_domain::organisation::OrganisationKind::Other,
             is_administrator: true,

@@ -841,3 +841,77 @@ async fn reassessment_may_raise_the_risk_level_but_never_lower_it() {
     assert_eq!(levels, [("referral", "high"), ("reassessment", "high")]);
     assert_eq!(history[1]["professional_judgement"], "high");
 }
+
+/// Contractors think in measures: a result may name its item by `measure_code` when the
+/// case has one approved item of that measure.
+#[tokio::test]
+async fn works_results_name_their_item_by_id_or_by_measure_code() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let id = app.case_with_works(false).await;
+    let (case, etag) = app.read(&w.contractor, "contractor", &id).await;
+    let safe_room = case["works"]["items"][0]["id"].clone();
+    let bad = json!({"results": [
+        {"item_id": safe_room, "measure_code": "safe_room", "installed": true, "actual_cost_pence": 1},
+        {"installed": true, "actual_cost_pence": 1},
+        {"measure_code": "deadlock", "installed": true, "actual_cost_pence": 1},
+    ]});
+    let refused = app
+        .act(
+            &w.contractor,
+            "contractor",
+            &id,
+            "complete-works",
+            &etag,
+            Some(bad),
+        )
+        .await;
+    let p = problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let found = violations(&p);
+    for (pointer, code) in [
+        ("/results/0/measure_code", "exclusive_choice"),
+        ("/results/1/item_id", "one_of_required"),
+    ] {
+        assert!(
+            found.contains(&(pointer.to_owned(), code.to_owned())),
+            "{pointer} {code} in {found:?}"
+        );
+    }
+    let by_measure = json!({"results": [
+        {"measure_code": "safe_room", "installed": true, "actual_cost_pence": 119_000},
+        {"measure_code": "window_locks", "installed": false, "reason": "uPVC windows already lock"},
+    ]});
+    let wrong = json!({"results": [
+        {"measure_code": "deadlock", "installed": true, "actual_cost_pence": 1},
+        {"measure_code": "window_locks", "installed": false, "reason": "uPVC windows already lock"},
+    ]});
+    let refused = app
+        .act(
+            &w.contractor,
+            "contractor",
+            &id,
+            "complete-works",
+            &etag,
+            Some(wrong),
+        )
+        .await;
+    let p = problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(
+        violations(&p).contains(&("/results/0/measure_code".into(), "invalid_value".into())),
+        "deadlock was recommended but not approved: {p}"
+    );
+    let (done, _) = app
+        .act_ok(
+            &w.contractor,
+            "contractor",
+            &id,
+            "complete-works",
+            Some(by_measure),
+        )
+        .await;
+    assert_eq!(done["status"], "works_completed");
+    let items = done["works"]["items"].as_array().unwrap();
+    assert_eq!(items[0]["outcome"], "installed");
+    assert_eq!(items[0]["actual_cost_pence"], 119_000);
+    assert_eq!(items[1]["outcome"], "not_installed");
+}

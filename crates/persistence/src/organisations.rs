@@ -40,6 +40,9 @@ impl TryFrom<organisation::Model> for Organisation {
 
 /// A new organisation (active).
 pub struct NewOrganisation<'a> {
+    /// A fixed id (the demo's, so the contract's examples name real organisations);
+    /// `None`: a new UUIDv7.
+    pub id: Option<Uuid>,
     pub name: &'a str,
     pub kind: OrganisationKind,
     pub is_administrator: bool,
@@ -50,7 +53,7 @@ pub async fn create_with(
     new: NewOrganisation<'_>,
 ) -> Result<Organisation, StoreError> {
     organisation::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(new.id.unwrap_or_else(Uuid::now_v7)),
         name: Set(new.name.to_owned()),
         kind: Set(new.kind.as_str().to_owned()),
         active: Set(true),
@@ -73,6 +76,7 @@ pub async fn create(
     create_with(
         db,
         NewOrganisation {
+            id: None,
             name,
             kind,
             is_administrator: false,

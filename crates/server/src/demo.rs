@@ -29,6 +29,52 @@ pub const TOKEN_LIFETIME: Duration = Duration::hours(12);
 /// The demo's set-up: the shipped example for Darlington.
 const DEMO_SETUP: &str = include_str!("../../../deploy/darlington.toml");
 
+/// The demo organisations' fixed ids, so the contract's examples (an assessor to
+/// assign, a contractor to order works from) name organisations that exist in every
+/// demo. Listed in the README.
+pub const DEMO_ORGANISATION_IDS: [(&str, &str); 8] = [
+    (
+        "Sanctuary Platform Operators",
+        "01a20ab8-29b0-7a01-9c3e-5d2f10a4b001",
+    ),
+    (
+        "Harbour Support Services",
+        "01a20ab8-29b4-7b52-8e61-0c9d3f7a2b14",
+    ),
+    (
+        "Darlington Borough Council Sanctuary Team",
+        "01a20ab8-29b8-7c13-a4d2-6e0f91b3c5a7",
+    ),
+    (
+        "Durham Constabulary Crime Prevention Unit",
+        "01a20ab8-29c0-73a6-aa80-239f293b7768",
+    ),
+    (
+        "SecureHome Installations Ltd",
+        "01a20ab8-29c2-7d11-b6f1-53d0c0e4b1a2",
+    ),
+    (
+        "County Durham and Darlington Fire and Rescue Service",
+        "01a20ab8-29c4-7e08-9f27-4b1c6d8e0a35",
+    ),
+    (
+        "Office of the Durham Police and Crime Commissioner",
+        "01a20ab8-29c6-7f4a-8b90-7a2e5c1d3f46",
+    ),
+    (
+        "Darlington Borough Council Information Governance",
+        "01a20ab8-29c8-7012-a5b7-1f3e9d2c4b68",
+    ),
+];
+
+/// The fixed id of the demo organisation named `name`.
+pub fn demo_organisation_id(name: &str) -> Option<Uuid> {
+    DEMO_ORGANISATION_IDS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .and_then(|(_, id)| Uuid::parse_str(id).ok())
+}
+
 /// An Ed25519 key kept beside the database (PKCS#8 PEM, readable by its owner only).
 pub struct SigningKey {
     pub kid: String,
@@ -132,7 +178,10 @@ pub async fn seed_if_fresh(store: &Store) -> Result<bool, String> {
     if !fresh {
         return Ok(false);
     }
-    let file = SetupFile::parse(DEMO_SETUP).map_err(|e| e.to_string())?;
+    let mut file = SetupFile::parse(DEMO_SETUP).map_err(|e| e.to_string())?;
+    for entry in &mut file.organisations {
+        entry.id = entry.id.or_else(|| demo_organisation_id(&entry.name));
+    }
     let app = sanctuary_app::App::new(store.clone());
     setup::apply(&app, &file, &sanctuary_app::admin::system("demo"))
         .await

@@ -29,6 +29,10 @@ pub struct SetupFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrganisationEntry {
+    /// Optional: the id a new organisation gets (the demo fixes its organisations' ids,
+    /// so the contract's examples name them). An existing organisation keeps its own.
+    #[serde(default)]
+    pub id: Option<uuid::Uuid>,
     pub name: String,
     pub kind: OrganisationKind,
     #[serde(default = "yes")]
@@ -181,6 +185,7 @@ pub async fn apply(app: &App, file: &SetupFile, by: &Admin) -> Result<Vec<String
         match organisations::find_by_name(db, &entry.name).await? {
             None => {
                 let new = NewOrganisation {
+                    id: entry.id,
                     name: &entry.name,
                     kind: entry.kind,
                     is_administrator: entry.administrator,

@@ -1,6 +1,7 @@
 //! The test harness: `TestApp::spawn()` and its helpers.
 
 mod db;
+pub mod demo;
 pub mod fixtures;
 pub mod http;
 pub mod logs;
@@ -34,6 +35,53 @@ pub fn test_keyring() -> String {
     KEYRING
         .get_or_init(|| Keyring::generate_json("test-1").expect("a keyring"))
         .clone()
+}
+
+/// The settings every test server runs with: the test issuer trusted, a test keyring,
+/// the rate limit on but out of the way.
+pub fn test_settings(db: &TestDb) -> Settings {
+    let keys = TestKeys::get();
+    Settings {
+        bind: "127.0.0.1:0".into(),
+        database_url: Some(SecretString::from(db.url().to_owned())),
+        demo: Some(false),
+        workers: Some(2),
+        max_connections: 5,
+        shutdown_timeout_seconds: 5,
+        auth: AuthSettings {
+            issuers: vec![IssuerSettings {
+                issuer: ISSUER.into(),
+                jwks_file: None,
+                keys: keys
+                    .public_keys()
+                    .into_iter()
+                    .map(|(kid, algorithm, pem)| KeySettings {
+                        kid,
+                        algorithm,
+                        public_key_file: None,
+                        public_key_pem: Some(pem),
+                    })
+                    .collect(),
+                organisations: None,
+                allow_missing_jti: false,
+            }],
+            ..AuthSettings::default()
+        },
+        encryption: EncryptionSettings {
+            keys: Some(SecretString::from(test_keyring())),
+            keys_file: None,
+        },
+        // On, so every test passes through it, but out of the way; the rate limit
+        // test sets its own.
+        rate_limit: RateLimitSettings {
+            per_minute: 1_000_000,
+            burst: 100_000,
+            per_address_per_minute: 1_000_000,
+            per_address_burst: 100_000,
+            client_address_header: None,
+        },
+        ..Settings::default()
+    }
 }
 
 pub struct TestApp {
@@ -76,48 +124,7 @@ impl TestApp {
     ) -> TestApp {
         logs::capture();
         let db = TestDb::create().await;
-        let keys = TestKeys::get();
-        let mut settings = Settings {
-            bind: "127.0.0.1:0".into(),
-            database_url: Some(SecretString::from(db.url().to_owned())),
-            demo: Some(false),
-            workers: Some(2),
-            max_connections: 5,
-            shutdown_timeout_seconds: 5,
-            auth: AuthSettings {
-                issuers: vec![IssuerSettings {
-                    issuer: ISSUER.into(),
-                    jwks_file: None,
-                    keys: keys
-                        .public_keys()
-                        .into_iter()
-                        .map(|(kid, algorithm, pem)| KeySettings {
-                            kid,
-                            algorithm,
-                            public_key_file: None,
-                            public_key_pem: Some(pem),
-                        })
-                        .collect(),
-                    organisations: None,
-                    allow_missing_jti: false,
-                }],
-                ..AuthSettings::default()
-            },
-            encryption: EncryptionSettings {
-                keys: Some(SecretString::from(test_keyring())),
-                keys_file: None,
-            },
-            // On, so every test passes through it, but out of the way; the rate limit
-            // test sets its own.
-            rate_limit: RateLimitSettings {
-                per_minute: 1_000_000,
-                burst: 100_000,
-                per_address_per_minute: 1_000_000,
-                per_address_burst: 100_000,
-                client_address_header: None,
-            },
-            ..Settings::default()
-        };
+        let mut settings = test_settings(&db);
         customise(&mut settings);
         let app = Application::build(&settings, extra.clone())
             .await

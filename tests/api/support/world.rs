@@ -133,6 +133,7 @@ impl World {
         let operator = organisations::create_with(
             db,
             NewOrganisation {
+                id: None,
                 name: "Platform Operators",
                 kind: OrganisationKind::Other,
                 is_administrator: true,

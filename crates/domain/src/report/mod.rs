@@ -144,9 +144,9 @@ impl Cell {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Row {
-    #[schema(max_length = 60)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 60))]
     pub code: &'static str,
-    #[schema(max_length = 200)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub label: &'static str,
     pub kind: RowKind,
     /// A heading row of the template: the sum of the rows under it.
@@ -178,13 +178,13 @@ impl Row {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Section {
-    #[schema(max_length = 60)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 60))]
     pub code: &'static str,
-    #[schema(max_length = 200)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub title: &'static str,
     pub basis: Basis,
     /// The basis in words.
-    #[schema(max_length = 1000)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub basis_description: &'static str,
     pub rows: Vec<Row>,
 }

@@ -69,10 +69,18 @@ pub struct ItemApproval {
     pub funder_approval_reference: Option<String>,
 }
 
+/// Which works item a result is for: its id, or its measure's code when the case has
+/// one approved item of that measure (how contractors think of the job).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemRef {
+    Id(Uuid),
+    Measure(String),
+}
+
 /// What happened to one approved item.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemResult {
-    pub item_id: Uuid,
+    pub item: ItemRef,
     pub installed: bool,
     pub actual_cost_pence: Option<i64>,
     pub reason: Option<String>,

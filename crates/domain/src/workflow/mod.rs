@@ -20,7 +20,7 @@ mod works;
 
 pub use apply::{apply, estimated_total};
 pub use command::{
-    CaseSnapshot, Command, ConsentChange, FOLLOW_UP_MILESTONES, ItemApproval, ItemResult,
+    CaseSnapshot, Command, ConsentChange, FOLLOW_UP_MILESTONES, ItemApproval, ItemRef, ItemResult,
     RiskFacts, RiskInput,
 };
 pub use effects::{CaseChanges, Effects, Note, NoteKind, Record};

@@ -4,10 +4,10 @@ use sanctuary_domain::consent::{ConsentMethod, ConsentPurpose, ConsentStatus};
 use sanctuary_domain::dash::Dash;
 use sanctuary_domain::referral::Marac;
 use sanctuary_domain::risk::RiskLevel;
-use sanctuary_domain::violation::Violations;
+use sanctuary_domain::violation::{ViolationCode, Violations};
 use sanctuary_domain::workflow::{
     CancelReason, CloseReason, Command, ConsentChange, ContactMethod, ContactOutcome,
-    DeclineReason, FeelsSafer, FireCheckOutcome, HoldReason, ItemApproval, ItemResult,
+    DeclineReason, FeelsSafer, FireCheckOutcome, HoldReason, ItemApproval, ItemRef, ItemResult,
     Recommendation, RiskInput,
 };
 use serde::Deserialize;
@@ -103,12 +103,21 @@ pub struct OrderWorksBody {
     pub organisation_id: Uuid,
 }
 
-/// What happened to one approved measure.
+/// What happened to one approved measure, named by its works item's `item_id` (the
+/// case's `works.items[].id`) or, when the case has one approved item of that measure,
+/// by its `measure_code`: exactly one of the two.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"item_id": "01a20ab9-44e1-7c2a-9b3f-2f7c8d9e0a11", "installed": true, "actual_cost_pence": 118000}))]
+#[schema(example = json!({"measure_code": "safe_room", "installed": true, "actual_cost_pence": 118000}))]
 pub struct ItemResultBody {
-    pub item_id: Uuid,
+    pub item_id: Option<Uuid>,
+    #[schema(
+        min_length = 2,
+        max_length = 60,
+        pattern = r"^[a-z][a-z0-9_]{1,59}$",
+        example = "safe_room"
+    )]
+    pub measure_code: Option<String>,
     pub installed: bool,
     /// Required when installed; integer pence.
     #[schema(minimum = 0, maximum = 10_000_000)]
@@ -118,10 +127,15 @@ pub struct ItemResultBody {
     pub reason: Option<String>,
 }
 
-/// Complete the works: a result for every approved measure.
+/// Complete the works: a result for every approved measure. (The example completes the
+/// works the assessment example recommended.)
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"results": [{"item_id": "01a20ab9-44e1-7c2a-9b3f-2f7c8d9e0a11", "installed": true, "actual_cost_pence": 118000}, {"item_id": "01a20ab9-44e1-7c2a-9b3f-2f7c8d9e0a12", "installed": false, "reason": "Door too thin for a viewer"}]}))]
+#[schema(example = json!({"results": [
+    {"measure_code": "safe_room", "installed": true, "actual_cost_pence": 118000},
+    {"measure_code": "door_chain_and_viewer", "installed": false, "reason": "Door too thin for a viewer"},
+    {"measure_code": "repairs_to_door_frames", "installed": true, "actual_cost_pence": 17900}
+]}))]
 pub struct CompleteWorksBody {
     #[schema(max_items = 50)]
     pub results: Vec<ItemResultBody>,
@@ -142,7 +156,7 @@ pub struct RecordContactBody {
 /// The fire service's safety check.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"checked_on": "2026-12-03", "outcome": "satisfactory", "notes": null}))]
+#[schema(example = json!({"checked_on": "2026-12-01", "outcome": "satisfactory", "notes": null}))]
 pub struct RecordFireCheckBody {
     #[serde(with = "sanctuary_domain::iso_date")]
     #[schema(value_type = String, format = Date)]
@@ -155,7 +169,7 @@ pub struct RecordFireCheckBody {
 /// The follow-up visit after works.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"visited_on": "2026-12-07", "notes": "Client shown how to lock the safe room"}))]
+#[schema(example = json!({"visited_on": "2026-12-02", "notes": "Client shown how to lock the safe room"}))]
 pub struct RecordFollowUpVisitBody {
     #[serde(with = "sanctuary_domain::iso_date")]
     #[schema(value_type = String, format = Date)]
@@ -167,7 +181,7 @@ pub struct RecordFollowUpVisitBody {
 /// A follow-up contact 3, 6 or 12 months after works (only with follow-up consent).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"contacted_on": "2027-03-04", "milestone_months": 3, "feels_safer": "yes", "notes": null}))]
+#[schema(example = json!({"contacted_on": "2026-12-02", "milestone_months": 3, "feels_safer": "yes", "notes": null}))]
 pub struct RecordFollowUpContactBody {
     #[serde(with = "sanctuary_domain::iso_date")]
     #[schema(value_type = String, format = Date)]
@@ -205,7 +219,7 @@ pub struct CancelBody {
 /// Put the case on hold; its clocks pause.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"reason": "waiting_for_landlord", "note": "Landlord away until 5 December"}))]
+#[schema(example = json!({"reason": "waiting_for_client", "note": "Client in hospital; call again after 10 December"}))]
 pub struct HoldBody {
     pub reason: HoldReason,
     #[schema(max_length = 2000)]
@@ -339,16 +353,39 @@ impl ApproveWorksBody {
 
 impl CompleteWorksBody {
     pub fn command(self) -> Result<Command, Violations> {
-        let results = self
-            .results
-            .into_iter()
-            .map(|r| ItemResult {
-                item_id: r.item_id,
+        let mut v = Violations::new();
+        let mut results = Vec::with_capacity(self.results.len());
+        for (i, r) in self.results.into_iter().enumerate() {
+            let item = match (r.item_id, r.measure_code) {
+                (Some(id), None) => ItemRef::Id(id),
+                (None, Some(code)) => ItemRef::Measure(code),
+                (Some(_), Some(_)) => {
+                    v.add(
+                        format!("/results/{i}/measure_code"),
+                        ViolationCode::ExclusiveChoice,
+                        "give item_id or measure_code, not both",
+                    );
+                    continue;
+                }
+                (None, None) => {
+                    v.add(
+                        format!("/results/{i}/item_id"),
+                        ViolationCode::OneOfRequired,
+                        "give item_id or measure_code",
+                    );
+                    continue;
+                }
+            };
+            results.push(ItemResult {
+                item,
                 installed: r.installed,
                 actual_cost_pence: r.actual_cost_pence,
                 reason: r.reason,
-            })
-            .collect();
+            });
+        }
+        if !v.is_empty() {
+            return Err(v);
+        }
         Ok(Command::CompleteWorks { results })
     }
 }

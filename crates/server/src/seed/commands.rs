@@ -9,7 +9,7 @@ use sanctuary_domain::measures::Measure;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::workflow::{
     CancelReason, CaseSnapshot, Command, ContactMethod, DeclineReason, FeelsSafer,
-    FireCheckOutcome, ItemApproval, ItemResult, Recommendation, estimated_total,
+    FireCheckOutcome, ItemApproval, ItemRef, ItemResult, Recommendation, estimated_total,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -290,7 +290,7 @@ fn results(rng: &mut SeedRng, snapshot: &CaseSnapshot) -> Vec<ItemResult> {
         .map(|w| {
             let installed = chance(rng, 92);
             ItemResult {
-                item_id: w.id,
+                item: ItemRef::Id(w.id),
                 installed,
                 actual_cost_pence: installed
                     .then(|| w.estimated_cost_pence * rng.random_range(85..=115) / 100),

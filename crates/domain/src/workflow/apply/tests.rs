@@ -191,7 +191,7 @@ fn the_happy_path_runs_every_clock_and_ends_closed() {
         .works
         .iter()
         .map(|w| ItemResult {
-            item_id: w.id,
+            item: ItemRef::Id(w.id),
             installed: true,
             actual_cost_pence: Some(w.estimated_cost_pence),
             reason: None,
@@ -415,6 +415,45 @@ fn approvals_above_the_budget_need_the_funders_reference() {
 }
 
 #[test]
+fn a_measure_code_names_an_item_only_when_one_approved_item_has_it() {
+    let mut c = case(CaseStatus::Assessment);
+    step(
+        &mut c,
+        recommend(&["window_locks", "window_locks", "deadlock"]),
+        T0,
+    );
+    step(
+        &mut c,
+        Command::ApproveWorks(ItemApproval {
+            items: None,
+            funder_approval_reference: None,
+        }),
+        T0,
+    );
+    c.status = CaseStatus::WorksInProgress;
+    let by_code = |code: &str| ItemResult {
+        item: ItemRef::Measure(code.into()),
+        installed: true,
+        actual_cost_pence: Some(100),
+        reason: None,
+    };
+    let results = vec![
+        by_code("window_locks"),
+        by_code("deadlock"),
+        by_code("deadlock"),
+    ];
+    assert_eq!(
+        pointers(apply(&c, Command::CompleteWorks { results }, T0, &cal()).unwrap_err()),
+        // Two window locks: which? The second deadlock result: the same item again.
+        [
+            "/results/0/measure_code",
+            "/results/2/measure_code",
+            "/results"
+        ]
+    );
+}
+
+#[test]
 fn completing_works_needs_a_result_for_every_approved_measure() {
     let mut c = case(CaseStatus::Assessment);
     step(&mut c, recommend(&["deadlock", "window_locks"]), T0);
@@ -429,7 +468,7 @@ fn completing_works_needs_a_result_for_every_approved_measure() {
     c.status = CaseStatus::WorksInProgress;
     let (a, b) = (c.works[0].id, c.works[1].id);
     let partial = vec![ItemResult {
-        item_id: a,
+        item: ItemRef::Id(a),
         installed: true,
         actual_cost_pence: None,
         reason: None,
@@ -440,13 +479,13 @@ fn completing_works_needs_a_result_for_every_approved_measure() {
     );
     let results = vec![
         ItemResult {
-            item_id: a,
+            item: ItemRef::Id(a),
             installed: true,
             actual_cost_pence: Some(9_100),
             reason: None,
         },
         ItemResult {
-            item_id: b,
+            item: ItemRef::Id(b),
             installed: false,
             actual_cost_pence: None,
             reason: Some("Windows are uPVC with locks".into()),

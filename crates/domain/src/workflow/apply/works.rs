@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use super::super::command::{CaseSnapshot, ItemApproval, ItemResult};
+use super::super::command::{CaseSnapshot, ItemApproval, ItemRef, ItemResult};
 use super::super::effects::{Effects, NoteKind};
 use super::super::refusal::{ActionError, invalid};
 use super::super::works::{ItemOutcome, Recommendation, WorksItem};
@@ -123,23 +123,48 @@ pub(super) fn complete(
     let mut done = Vec::new();
     for (i, r) in results.iter().enumerate() {
         let at = |field: &str| format!("/results/{i}/{field}");
-        let Some(item) = approved.iter().find(|w| w.id == r.item_id) else {
-            v.add(
-                at("item_id"),
+        let item = match &r.item {
+            ItemRef::Id(id) => approved.iter().find(|w| w.id == *id).ok_or((
+                "item_id",
                 ViolationCode::InvalidValue,
                 "is not an approved measure of this case",
-            );
-            continue;
+            )),
+            ItemRef::Measure(code) => {
+                let mut of_measure = approved.iter().filter(|w| w.measure_code == *code);
+                match (of_measure.next(), of_measure.next()) {
+                    (Some(item), None) => Ok(item),
+                    (None, _) => Err((
+                        "measure_code",
+                        ViolationCode::InvalidValue,
+                        "is not an approved measure of this case",
+                    )),
+                    (Some(_), Some(_)) => Err((
+                        "measure_code",
+                        ViolationCode::InvalidValue,
+                        "more than one approved item has this measure: give each item_id",
+                    )),
+                }
+            }
         };
-        if done.contains(&r.item_id) {
+        let item = match item {
+            Ok(item) => item,
+            Err((field, code, message)) => {
+                v.add(at(field), code, message);
+                continue;
+            }
+        };
+        if done.contains(&item.id) {
             v.add(
-                at("item_id"),
+                at(match r.item {
+                    ItemRef::Id(_) => "item_id",
+                    ItemRef::Measure(_) => "measure_code",
+                }),
                 ViolationCode::DuplicateItems,
                 "has more than one result",
             );
             continue;
         }
-        done.push(r.item_id);
+        done.push(item.id);
         let outcome = if r.installed {
             match r.actual_cost_pence {
                 Some(cost) => ItemOutcome::Installed {

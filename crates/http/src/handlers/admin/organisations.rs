@@ -95,6 +95,7 @@ pub async fn create_organisation(
     let admin = administrator(&state, &caller).await?;
     let body = body.parse(Ok)?;
     let new = NewOrganisation {
+        id: None,
         name: body.name.trim(),
         kind: body.kind,
         is_administrator: body.is_administrator,

@@ -1,0 +1,391 @@
+//! Examples that work the first time: every request example of the served contract,
+//! executed as Swagger UI would send it, in pathway order, on a fresh demo set-up (the
+//! shipped Darlington organisations with their fixed ids), each expecting the
+//! operation's documented success status. Only path parameters and `If-Match` come
+//! from the walk, as a person in Swagger UI would fill them in.
+
+use std::collections::BTreeSet;
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+use crate::support::demo::DemoApp;
+
+const REFERRER: Who = ("Harbour Support Services", "referrer");
+const COORDINATOR: Who = ("Darlington Borough Council Sanctuary Team", "coordinator");
+const ASSESSOR: Who = ("Durham Constabulary Crime Prevention Unit", "assessor");
+const CONTRACTOR: Who = ("SecureHome Installations Ltd", "contractor");
+const FIRE: Who = (
+    "County Durham and Darlington Fire and Rescue Service",
+    "fire_service",
+);
+const ADMIN: Who = ("Sanctuary Platform Operators", "admin");
+
+/// A demo organisation and the role it acts in.
+type Who = (&'static str, &'static str);
+
+/// The served contract, and what has been executed of it.
+struct Walk {
+    app: DemoApp,
+    spec: Value,
+    executed: BTreeSet<String>,
+}
+
+/// `(operation, example name)` of every request example in `spec`: the body's named
+/// examples, or its schema's example.
+fn every_example(spec: &Value) -> BTreeSet<String> {
+    let mut all = BTreeSet::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let Some(content) = op.pointer("/requestBody/content/application~1json") else {
+                continue;
+            };
+            let key = format!("{} {path}", method.to_uppercase());
+            match content["examples"].as_object() {
+                Some(named) => all.extend(named.keys().map(|n| format!("{key} #{n}"))),
+                None => {
+                    assert!(
+                        schema_example(spec, content).is_some(),
+                        "{key} has a body without an example"
+                    );
+                    all.insert(format!("{key} #schema"));
+                }
+            }
+        }
+    }
+    all
+}
+
+fn schema_example(spec: &Value, content: &Value) -> Option<Value> {
+    let name = content["schema"]["$ref"]
+        .as_str()?
+        .strip_prefix("#/components/schemas/")?;
+    spec["components"]["schemas"][name].get("example").cloned()
+}
+
+impl Walk {
+    async fn start() -> Walk {
+        let app = DemoApp::spawn().await;
+        let spec: Value = app
+            .request(Method::GET, "/api-docs/openapi.json")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        Walk {
+            app,
+            spec,
+            executed: BTreeSet::new(),
+        }
+    }
+
+    fn operation(&self, method: &str, template: &str) -> &Value {
+        self.spec["paths"][template]
+            .get(method.to_lowercase())
+            .unwrap_or_else(|| panic!("no {method} {template} in the contract"))
+    }
+
+    /// The body of `example` (`None`: the schema's) for `method template`.
+    fn body(&self, method: &str, template: &str, example: Option<&str>) -> Option<Value> {
+        let content = self
+            .operation(method, template)
+            .pointer("/requestBody/content/application~1json")?;
+        Some(match example {
+            Some(name) => content["examples"][name]["value"].clone(),
+            None => schema_example(&self.spec, content).expect("a schema example"),
+        })
+    }
+
+    /// The documented success status of `method template`.
+    fn success(&self, method: &str, template: &str) -> StatusCode {
+        let responses = self.operation(method, template)["responses"]
+            .as_object()
+            .unwrap();
+        let status = responses
+            .keys()
+            .find(|s| s.starts_with('2'))
+            .expect("a documented success");
+        StatusCode::from_u16(status.parse().unwrap()).unwrap()
+    }
+
+    async fn etag(&self, path: &str, who: (&str, &str)) -> String {
+        let response = self
+            .app
+            .request(Method::GET, path)
+            .bearer_auth(self.app.token(who.0, who.1))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "reading {path}");
+        response.headers()["etag"].to_str().unwrap().to_owned()
+    }
+
+    /// Sends `example` of `method template` to `path` as `who` (with `If-Match` from
+    /// `version_at` when the operation takes it) and expects the documented success.
+    async fn run(
+        &mut self,
+        who: Who,
+        method: &str,
+        template: &str,
+        path: &str,
+        example: Option<&str>,
+        version_at: Option<&str>,
+    ) -> Value {
+        let body = self.body(method, template, example);
+        let mut request = self
+            .app
+            .request(Method::from_bytes(method.as_bytes()).unwrap(), path)
+            .bearer_auth(self.app.token(who.0, who.1));
+        if let Some(at) = version_at {
+            request = request.header("If-Match", self.etag(at, reader_of(who)).await);
+        }
+        if let Some(body) = &body {
+            request = request.json(body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        let expected = self.success(method, template);
+        assert_eq!(
+            status, expected,
+            "{method} {path} (example {example:?}) as {}: {text}",
+            who.1
+        );
+        if body.is_some() {
+            let name = example.map_or("schema".to_owned(), str::to_owned);
+            self.executed.insert(format!("{method} {template} #{name}"));
+        }
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    async fn act(&mut self, who: Who, case: &str, action: &str) -> Value {
+        let template = format!("/api/v1/cases/{{id}}/{action}");
+        let path = format!("/api/v1/cases/{case}/{action}");
+        let at = format!("/api/v1/cases/{case}");
+        self.run(who, "POST", &template, &path, None, Some(&at))
+            .await
+    }
+}
+
+/// Versions are read by whoever may read the resource: the coordinator for cases (any
+/// case of the scheme), the administrator for administration.
+fn reader_of(who: Who) -> Who {
+    if who == ADMIN { ADMIN } else { COORDINATOR }
+}
+
+fn id(case: &Value) -> String {
+    case["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn every_example_of_the_served_contract_succeeds_on_a_fresh_demo_in_pathway_order() {
+    let mut walk = Walk::start().await;
+    let referrals = "/api/v1/referrals";
+
+    // The full referral walks the whole pathway; posted twice, it is the documented
+    // 409 (the README says to change `external_reference`).
+    let full = walk
+        .run(REFERRER, "POST", referrals, referrals, Some("full"), None)
+        .await;
+    let again = walk
+        .app
+        .request(Method::POST, referrals)
+        .bearer_auth(walk.app.token(REFERRER.0, REFERRER.1))
+        .json(&walk.body("POST", referrals, Some("full")).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["code"], "duplicate_external_reference");
+    assert_eq!(again["existing_case"]["id"], full["id"]);
+    assert!(
+        walk.operation("POST", referrals)["responses"]
+            .get("409")
+            .is_some(),
+        "the 409 is documented"
+    );
+
+    let a = id(&full);
+    let mut minimal = Vec::new();
+    for _ in 0..3 {
+        let case = walk
+            .run(
+                REFERRER,
+                "POST",
+                referrals,
+                referrals,
+                Some("minimal"),
+                None,
+            )
+            .await;
+        minimal.push(id(&case));
+    }
+
+    // The straight road.
+    let case = format!("/api/v1/cases/{a}");
+    walk.run(
+        COORDINATOR,
+        "PATCH",
+        "/api/v1/cases/{id}/referral",
+        &format!("{case}/referral"),
+        None,
+        Some(&case),
+    )
+    .await;
+    walk.run(
+        COORDINATOR,
+        "POST",
+        "/api/v1/cases/{id}/risk-assessments",
+        &format!("{case}/risk-assessments"),
+        None,
+        Some(&case),
+    )
+    .await;
+    for (who, action) in [
+        (COORDINATOR, "record-contact"),
+        (COORDINATOR, "accept"),
+        (COORDINATOR, "assign-assessor"),
+        (ASSESSOR, "record-assessment"),
+        (COORDINATOR, "approve-works"),
+        (COORDINATOR, "order-works"),
+        (CONTRACTOR, "start-works"),
+        (CONTRACTOR, "complete-works"),
+        (FIRE, "record-fire-check"),
+        (COORDINATOR, "record-follow-up-visit"),
+        (COORDINATOR, "record-follow-up-contact"),
+        (COORDINATOR, "close"),
+        (COORDINATOR, "legal-hold"),
+    ] {
+        walk.act(who, &a, action).await;
+    }
+    let closed: Value = walk
+        .app
+        .request(Method::GET, &case)
+        .bearer_auth(walk.app.token(COORDINATOR.0, COORDINATOR.1))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(closed["status"], "closed");
+
+    // Off the straight road, on the minimal referrals.
+    walk.act(COORDINATOR, &minimal[0], "hold").await;
+    walk.act(COORDINATOR, &minimal[0], "resume").await;
+    // Cancelling is for accepted cases.
+    walk.act(COORDINATOR, &minimal[0], "accept").await;
+    walk.act(COORDINATOR, &minimal[0], "cancel").await;
+    walk.act(REFERRER, &minimal[1], "consents").await;
+    walk.act(COORDINATOR, &minimal[1], "decline").await;
+    walk.act(REFERRER, &minimal[2], "withdraw").await;
+
+    // The scheme's own reference data and notes.
+    walk.run(
+        COORDINATOR,
+        "PUT",
+        "/api/v1/schemes/{scheme}/measures/{code}",
+        "/api/v1/schemes/darlington/measures/side_gate_lock",
+        None,
+        None,
+    )
+    .await;
+    walk.run(
+        COORDINATOR,
+        "PUT",
+        "/api/v1/schemes/{scheme}/report-notes/{year_start}/{quarter}",
+        "/api/v1/schemes/darlington/report-notes/2026-04-01/1",
+        None,
+        None,
+    )
+    .await;
+
+    // Administration.
+    let admin = "/api/v1/admin";
+    walk.run(
+        ADMIN,
+        "POST",
+        "/api/v1/admin/schemes",
+        &format!("{admin}/schemes"),
+        None,
+        None,
+    )
+    .await;
+    let scheme = "/api/v1/schemes/darlington";
+    walk.run(
+        ADMIN,
+        "PATCH",
+        "/api/v1/admin/schemes/{code}",
+        &format!("{admin}/schemes/darlington"),
+        None,
+        Some(scheme),
+    )
+    .await;
+    for example in ["stricter", "defaults"] {
+        walk.run(
+            ADMIN,
+            "PUT",
+            "/api/v1/admin/schemes/{code}/settings",
+            &format!("{admin}/schemes/darlington/settings"),
+            Some(example),
+            Some(scheme),
+        )
+        .await;
+    }
+    let org = walk
+        .run(
+            ADMIN,
+            "POST",
+            "/api/v1/admin/organisations",
+            &format!("{admin}/organisations"),
+            None,
+            None,
+        )
+        .await;
+    let org = id(&org);
+    walk.run(
+        ADMIN,
+        "PUT",
+        "/api/v1/admin/schemes/{code}/members/{organisation_id}",
+        &format!("{admin}/schemes/south-essex/members/{org}"),
+        None,
+        None,
+    )
+    .await;
+    walk.run(
+        ADMIN,
+        "PATCH",
+        "/api/v1/admin/organisations/{id}",
+        &format!("{admin}/organisations/{org}"),
+        None,
+        Some(&format!("{admin}/organisations/{org}")),
+    )
+    .await;
+    walk.run(
+        ADMIN,
+        "POST",
+        "/api/v1/admin/holidays",
+        &format!("{admin}/holidays"),
+        None,
+        None,
+    )
+    .await;
+    walk.run(
+        ADMIN,
+        "POST",
+        "/api/v1/admin/revoked-tokens",
+        &format!("{admin}/revoked-tokens"),
+        None,
+        None,
+    )
+    .await;
+
+    // Nothing was left out, and a new example cannot be.
+    let all = every_example(&walk.spec);
+    let missing: Vec<_> = all.difference(&walk.executed).collect();
+    assert!(missing.is_empty(), "examples not executed: {missing:?}");
+    assert!(all.len() >= 30, "{} examples", all.len());
+}
