@@ -341,3 +341,27 @@ fn no_parameter_of_any_operation_carries_personal_data() {
     }
     assert!(checked > 20, "{checked} parameters");
 }
+
+/// Generated clients must survive a new status or reason: every enumeration says
+/// whether it may grow (the README says how to treat an unknown value).
+#[test]
+fn every_enumeration_says_whether_it_may_grow() {
+    let spec = serde_json::to_value(sanctuary_http::openapi()).unwrap();
+    let mut open = 0;
+    for (name, schema) in spec["components"]["schemas"].as_object().unwrap() {
+        if schema.get("enum").is_none() {
+            continue;
+        }
+        let description = schema["description"].as_str().unwrap_or("");
+        let grows = description.contains("New values may be added within `/api/v1`");
+        let closed = description.contains("This list is closed");
+        assert!(grows != closed, "{name}: {description}");
+        open += usize::from(grows);
+    }
+    assert!(open >= 30, "{open} open enumerations");
+    let readme = include_str!("../../README.md");
+    assert!(
+        readme.contains("### Unknown values"),
+        "the README explains them"
+    );
+}

@@ -19,7 +19,7 @@ use crate::middleware::{AccessLog, CatchPanic, ProblemFinisher, RequestLimits};
 use crate::openapi::{
     ApiDoc, add_request_examples, add_standard_responses, declare_bounds,
     declare_control_characters, declare_integer_ranges, declare_response_headers,
-    declare_server_audience, describe_if_match, mark_optional_bodies,
+    declare_server_audience, describe_enum_growth, describe_if_match, mark_optional_bodies,
 };
 use crate::routes::{self, RouteTable};
 use crate::state::AppState;
@@ -38,6 +38,7 @@ pub fn openapi() -> Doc {
     declare_response_headers(&mut doc);
     declare_bounds(&mut doc);
     declare_server_audience(&mut doc);
+    describe_enum_growth(&mut doc);
     declare_integer_ranges(declare_control_characters(doc))
 }
 

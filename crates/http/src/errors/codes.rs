@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 
 macro_rules! error_codes {
     ($( $(#[doc = $doc:literal])* $variant:ident = ($code:tt, $status:literal, $title:literal) ),+ $(,)?) => {
-        /// A stable, machine-readable error code. Each has exactly one HTTP status. New
-        /// codes may be added: treat an unknown one by its HTTP status.
+        /// A stable, machine-readable error code. Each has exactly one HTTP status; an
+        /// unknown code is handled by its status.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
         pub enum ErrorCode {
             $( $(#[doc = $doc])* #[serde(rename = $code)] $variant ),+

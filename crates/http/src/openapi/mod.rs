@@ -13,11 +13,13 @@ use serde_json::Value;
 use crate::errors::Problem;
 
 mod bounds;
+mod enums;
 mod headers;
 mod integers;
 mod text;
 mod walk;
 pub use bounds::{MAX_DATE_TIME_CHARS, declare_bounds};
+pub use enums::describe_enum_growth;
 pub use headers::declare_response_headers;
 pub use integers::declare_integer_ranges;
 pub use text::declare_control_characters;
