@@ -39,6 +39,7 @@ pub fn openapi() -> Doc {
     declare_bounds(&mut doc);
     declare_server_audience(&mut doc);
     describe_enum_growth(&mut doc);
+    crate::deprecation::mark_in_contract(&mut doc, crate::deprecation::CURRENT);
     declare_integer_ranges(declare_control_characters(doc))
 }
 
@@ -93,6 +94,9 @@ pub fn server(
             // outside the handlers, so errors carry the CORS headers a browser needs
             // to read them.
             .wrap(cors.middleware())
+            .wrap(crate::deprecation::DeprecationHeaders::new(
+                crate::deprecation::CURRENT,
+            ))
             .wrap(ProblemFinisher)
             .wrap(TracingLogger::<AccessLog>::new())
     })

@@ -5,6 +5,7 @@ mod app;
 pub mod auth;
 pub mod contract;
 pub mod cors;
+pub mod deprecation;
 pub mod errors;
 mod extract;
 mod handlers;
