@@ -535,3 +535,22 @@ async fn updated_since_pages_through_changes_oldest_first_with_the_cursor() {
         assert_eq!(violations(&p)[0].0, "updated_since", "{bad}");
     }
 }
+
+/// Found by schemathesis: an unknown parameter's name was echoed whole, past the
+/// contract's 40 characters.
+#[tokio::test]
+async fn an_unknown_parameters_name_is_clipped_to_the_contracts_bound() {
+    let app = TestApp::spawn().await;
+    let name = "x".repeat(300);
+    let response = app
+        .get_as(
+            &app.world.council,
+            &["coordinator"],
+            &format!("/api/v1/cases?{name}=1"),
+        )
+        .await;
+    let p = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let shown = p["errors"][0]["parameter"].as_str().unwrap();
+    assert_eq!(shown.chars().count(), 40);
+    assert!(shown.starts_with("xxxx") && shown.ends_with('…'));
+}

@@ -63,13 +63,30 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// The contract's bounds on a field error (`#[schema]` above): a pointer or parameter
+/// name may come from the client (an unknown field or parameter, of any length), so
+/// they are clipped, never the reason to break the contract.
+const MAX_POINTER_CHARS: usize = 200;
+const MAX_PARAMETER_CHARS: usize = 40;
+const MAX_MESSAGE_CHARS: usize = 500;
+
+/// `text`, or its first `max - 1` characters and an ellipsis.
+fn clip(text: String, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text;
+    }
+    let mut clipped: String = text.chars().take(max - 1).collect();
+    clipped.push('…');
+    clipped
+}
+
 impl FieldError {
     pub fn parameter(parameter: String, code: ViolationCode, message: String) -> Self {
         Self {
             pointer: None,
-            parameter: Some(parameter),
+            parameter: Some(clip(parameter, MAX_PARAMETER_CHARS)),
             code,
-            message,
+            message: clip(message, MAX_MESSAGE_CHARS),
         }
     }
 }
@@ -77,11 +94,27 @@ impl FieldError {
 impl From<Violation> for FieldError {
     fn from(v: Violation) -> Self {
         Self {
-            pointer: Some(v.pointer),
+            pointer: Some(clip(v.pointer, MAX_POINTER_CHARS)),
             parameter: None,
             code: v.code,
-            message: v.message.into_owned(),
+            message: clip(v.message.into_owned(), MAX_MESSAGE_CHARS),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_from_the_client_are_clipped_to_the_contracts_bounds() {
+        let long = "पन्ह".repeat(30);
+        let e = FieldError::parameter(long, ViolationCode::UnknownField, "x".into());
+        let shown = e.parameter.unwrap();
+        assert_eq!(shown.chars().count(), MAX_PARAMETER_CHARS);
+        assert!(shown.ends_with('…'));
+        let short = FieldError::parameter("limit".into(), ViolationCode::OutOfRange, "x".into());
+        assert_eq!(short.parameter.as_deref(), Some("limit"));
     }
 }
 
