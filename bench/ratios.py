@@ -45,7 +45,7 @@ for db in sorted({r["db"] for r in rows}):
             ratio = get_wrk["throughput"] / health_wrk["throughput"]
             line(f"GET case / health at {n:,}, by wrk ({get_wrk['throughput']:.0f} / "
                  f"{health_wrk['throughput']:.0f} per s)", f"{ratio:.3f}", ">= 0.35", ratio >= 0.35)
-    for scenario in ("case_list", "breached_queue"):
+    for scenario in ("case_list", "breached_queue", "changes_since", "by_reference"):
         a, b = pick(db, "http", small, scenario), pick(db, "http", large, scenario)
         if a and b:
             ratio = b["p50_ms"] / a["p50_ms"]

@@ -103,6 +103,13 @@ measure_http() { # the request scenarios at the current size
     >> "$out/http.jsonl"
   load breached_queue "$((requests / 4))" 16 "/api/v1/cases?clock_state=breached&limit=25" \
     --token "$coordinator" >> "$out/http.jsonl"
+  # A partner keeping its own system in step: the changes of the last 30 days, oldest
+  # first (idx_cases_scheme_updated), and one case by its reference (unique index).
+  load changes_since "$((requests / 4))" 16 \
+    "/api/v1/cases?updated_since=$(date -u -d '30 days ago' +%Y-%m-%dT%H:%M:%SZ)&limit=25" \
+    --token "$coordinator" >> "$out/http.jsonl"
+  load by_reference "$((requests / 4))" 16 "/api/v1/cases?reference=$reference" \
+    --token "$coordinator" >> "$out/http.jsonl"
   # Latency at a fixed arrival rate, well under capacity (no coordinated omission).
   load get_case_paced "$((requests / 10))" 64 "/api/v1/cases/$case_id" --token "$coordinator" \
     --rate 100 >> "$out/http.jsonl"
@@ -191,8 +198,10 @@ TOML
   # The case every GET reads: a generated one. Replicated copies cannot be opened, by
   # design: their sealed fields are bound to the original rows (see replicate.rs).
   start_server "${env[@]}"
-  case_id=$(curl -fs -H "Authorization: Bearer $(token coordinator)" \
-    "http://127.0.0.1:$port/api/v1/cases?limit=1" | sed -E 's/.*"items":\[\{"id":"([^"]+)".*/\1/')
+  first=$(curl -fs -H "Authorization: Bearer $(token coordinator)" \
+    "http://127.0.0.1:$port/api/v1/cases?limit=1")
+  case_id=$(sed -E 's/.*"items":\[\{"id":"([^"]+)".*/\1/' <<<"$first")
+  reference=$(grep -o '"reference":"[^"]*"' <<<"$first" | head -n1 | cut -d'"' -f4)
   stop_server
   run_http memory
 
