@@ -236,8 +236,9 @@ pub struct WorksItemView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CasePage {
     pub items: Vec<CaseSummaryView>,
-    /// Pass as `cursor` for the next page; null on the last page.
-    #[schema(max_length = 22)]
+    /// Pass as `cursor` for the next page; null on the last page. (22 characters
+    /// newest first, 32 in `updated_since` order.)
+    #[schema(max_length = 32)]
     pub next_cursor: Option<String>,
 }
 
