@@ -112,3 +112,18 @@ pub async fn case_response(
         .insert_header((header::ETAG, etag(record.summary.version)))
         .json(body))
 }
+
+/// Which of `types` the client's `Accept` lists first, by where it appears (q-values are
+/// rarely used by the API's clients); `None` when it lists none of them.
+pub fn preferred<'a>(request: &HttpRequest, types: &[&'a str]) -> Option<&'a str> {
+    let accept = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    types
+        .iter()
+        .filter_map(|t| accept.find(t).map(|at| (at, *t)))
+        .min_by_key(|(at, _)| *at)
+        .map(|(_, t)| t)
+}

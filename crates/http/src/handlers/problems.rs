@@ -102,16 +102,8 @@ fn with_code_spans(text: &str) -> String {
     out
 }
 
-/// JSON when the client lists a JSON type before HTML (or HTML not at all).
+/// JSON when the client lists a JSON type (`application/json`, `…+json`) before HTML
+/// (or HTML not at all).
 fn wants_json(request: &HttpRequest) -> bool {
-    let accept = request
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    match (accept.find("json"), accept.find("text/html")) {
-        (Some(json), Some(html)) => json < html,
-        (Some(_), None) => true,
-        _ => false,
-    }
+    super::preferred(request, &["json", "text/html"]) == Some("json")
 }

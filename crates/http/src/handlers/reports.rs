@@ -52,22 +52,11 @@ enum Format {
 }
 
 fn format(request: &HttpRequest) -> Format {
-    let accept = request
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    // The first listed of the types we make wins (q-values are rarely used here).
-    let position = |mime: &str| accept.find(mime);
-    [
-        (position("application/json"), Format::Json),
-        (position("text/csv"), Format::Csv),
-        (position("text/html"), Format::Html),
-    ]
-    .into_iter()
-    .filter_map(|(p, f)| p.map(|p| (p, f)))
-    .min_by_key(|(p, _)| *p)
-    .map_or(Format::Json, |(_, f)| f)
+    match super::preferred(request, &["application/json", "text/csv", "text/html"]) {
+        Some("text/csv") => Format::Csv,
+        Some("text/html") => Format::Html,
+        _ => Format::Json,
+    }
 }
 
 /// The quarterly monitoring report.
