@@ -18,6 +18,7 @@ mod m20261202_000011_audit_mac_key;
 mod m20261202_000012_recompute_clocks;
 mod m20261202_000013_report_categories;
 mod m20261203_000014_cases_by_update;
+mod m20261203_000015_outbox;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 /// The statement that backfills `ended_at` (its test runs it on a legacy row).
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_recompute_clocks::Migration),
             Box::new(m20261202_000013_report_categories::Migration),
             Box::new(m20261203_000014_cases_by_update::Migration),
+            Box::new(m20261203_000015_outbox::Migration),
         ]
     }
 }

@@ -319,6 +319,20 @@ fn allowed(operation: &str) -> Option<Allowed> {
         | "revoke_token"
         | "events" => ADMIN,
         "list_audit" => Allowed::Only(&[("auditor", &[Collection])]),
+        // Each organisation reads its own events (filtered, checked in events.rs); the
+        // roles that work on no case are refused.
+        "list_events" => Allowed::Only(&[
+            ("referrer", &[Collection]),
+            ("coordinator", &[Collection]),
+            ("assessor", &[Collection]),
+            ("contractor", &[Collection]),
+            ("fire_service", &[Collection]),
+            ("outsider", &[Collection]),
+            ("removed_referrer", &[Collection]),
+            ("removed_assessor", &[Collection]),
+            ("removed_contractor", &[Collection]),
+            ("demoted_referrer", &[Collection]),
+        ]),
         // Aggregates only: the coordinator, and its funders (anonymised).
         "monitoring_report" => {
             Allowed::Only(&[("coordinator", &[Collection]), ("funder", &[Collection])])

@@ -20,6 +20,7 @@ mod contract;
 mod cors;
 mod crash;
 mod demo_mode;
+mod events;
 mod examples;
 mod hostile;
 mod http_behaviour;

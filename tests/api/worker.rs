@@ -68,6 +68,48 @@ async fn the_server_runs_retention_in_the_background() {
         )
         .await;
     assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    // Those who could read it until then are told, so they can purge their copies.
+    let events: serde_json::Value = app
+        .get_as(
+            &app.world.council,
+            &["coordinator"],
+            "/api/v1/events?limit=100",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let last = events["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["type"], "case.anonymised");
+    assert_eq!(last["data"]["case_id"], id.as_str());
+    assert!(last["data"]["acting_organisation_id"].is_null());
+}
+
+#[tokio::test]
+async fn events_are_purged_after_the_time_they_are_kept() {
+    let app = TestApp::spawn_configured(None, |s| {
+        s.worker.retention_every_seconds = 1;
+        s.worker.events_kept_days = 0;
+    })
+    .await;
+    let w = &app.world;
+    app.refer_ok(&w.harbour, &crate::support::fixtures::eligible("PURGE-1"))
+        .await;
+    assert!(
+        app.number("SELECT COUNT(*) AS n FROM outbox_recipients")
+            .await
+            > 0
+    );
+    let started = Instant::now();
+    while app.number("SELECT COUNT(*) AS n FROM outbox_events").await > 0 {
+        assert!(started.elapsed() < Duration::from_secs(20), "never purged");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        app.number("SELECT COUNT(*) AS n FROM outbox_recipients")
+            .await,
+        0
+    );
 }
 
 #[tokio::test]

@@ -4,8 +4,7 @@
 //! once per request; from it the caller's relation to any case (and so its view and its
 //! permitted actions) is worked out without further queries.
 
-use sanctuary_domain::case::CaseStatus;
-use sanctuary_domain::consent::ConsentStatus;
+use sanctuary_domain::access;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::{self, Action, Relation, View};
 use sanctuary_domain::workflow::possible_actions;
@@ -60,50 +59,16 @@ impl Scope {
             .collect()
     }
 
-    /// How the caller's organisation stands to `case`. A tie to the case (it referred
-    /// it, assesses it, holds its works order) counts only while the organisation holds
-    /// the matching role in the case's scheme: access follows membership, now.
+    /// How the caller's organisation stands to `case` (see [`access::relations`]).
     pub fn relations(&self, case: &CaseSummary) -> Vec<Relation> {
-        let org = self.organisation_id;
-        let scheme = case.scheme_id;
-        let mut relations = Vec::new();
-        if case.referring_organisation_id == org && self.member_as(scheme, Role::Referrer) {
-            relations.push(Relation::ReferringOrganisation);
-        }
-        if self.member_as(scheme, Role::Coordinator) {
-            relations.push(Relation::SchemeCoordinator);
-        }
-        if case.assessor_organisation_id == Some(org) && self.member_as(scheme, Role::Assessor) {
-            relations.push(Relation::AssignedAssessor);
-        }
-        if case.contractor_organisation_id == Some(org) && self.member_as(scheme, Role::Contractor)
-        {
-            relations.push(Relation::WorksContractor);
-        }
-        if case.works_completed_at.is_some() && self.member_as(case.scheme_id, Role::FireService) {
-            relations.push(Relation::SchemeFireService);
-        }
-        relations
+        access::relations(&case.ties(), self.organisation_id, |role| {
+            self.member_as(case.scheme_id, role)
+        })
     }
 
     /// The view the caller gets of `case`; `None` means it must look missing (404).
-    /// Once the client has withdrawn consent to share information, the view narrows.
-    /// (Refused on the referral form, the case cannot be accepted: only the referrer
-    /// that sent it and the coordinator ever see it.)
     pub fn view(&self, case: &CaseSummary) -> Option<View> {
-        if case.anonymised {
-            return None;
-        }
-        let relations = self.relations(case);
-        let view = policy::view_for(&self.roles, &relations)?;
-        if case.information_sharing != ConsentStatus::Withdrawn {
-            return Some(view);
-        }
-        let works_underway = matches!(
-            case.status,
-            CaseStatus::WorksOrdered | CaseStatus::WorksInProgress
-        );
-        policy::view_without_sharing(view, &relations, works_underway && case.works_may_continue)
+        access::view(&case.ties(), &self.roles, &self.relations(case))
     }
 
     /// Which of `shown` may show their repeat-referral flag and link: those whose

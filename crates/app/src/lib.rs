@@ -9,6 +9,7 @@ pub mod actions;
 pub mod admin;
 pub mod audit;
 mod error;
+pub mod feed;
 pub mod intake;
 pub mod precondition;
 pub mod rectify;

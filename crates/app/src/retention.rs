@@ -2,13 +2,19 @@
 //! `retention_years` ago is anonymised, each in its own transaction with its audit
 //! record; legal holds keep theirs. Safe on several instances at once (a case already
 //! anonymised is skipped). The CLI's `retention run` and the worker both call it.
+//! Events (which hold no personal data) are kept for a deployment-wide time instead.
 
-use sanctuary_persistence::Store;
 use sanctuary_persistence::retention::{self, RetentionReport};
+use sanctuary_persistence::{Store, outbox};
 use time::OffsetDateTime;
 
 use crate::AppError;
 
 pub async fn run(store: &Store, now: OffsetDateTime) -> Result<RetentionReport, AppError> {
     Ok(retention::run(store, now).await?)
+}
+
+/// Deletes the events written before `before`; returns how many.
+pub async fn purge_events(store: &Store, before: OffsetDateTime) -> Result<u64, AppError> {
+    Ok(outbox::purge(store, before).await?)
 }

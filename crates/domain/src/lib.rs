@@ -7,6 +7,7 @@
 #[macro_use]
 mod vocabulary;
 
+pub mod access;
 pub mod age;
 pub mod audit;
 pub mod calendar;
@@ -16,6 +17,7 @@ pub mod consent;
 pub mod contact;
 pub mod dash;
 pub mod eligibility;
+pub mod events;
 pub mod intake;
 pub mod matching;
 pub mod measures;

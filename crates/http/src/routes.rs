@@ -12,8 +12,8 @@ use crate::handlers::admin::{
     holidays as admin_holidays, log, members, organisations, revocation, schemes as admin_schemes,
 };
 use crate::handlers::{
-    actions, audit, cases, export, health, holidays, measures, problems, rectify, reference,
-    referrals, reports, schemes, timeline,
+    actions, audit, cases, events, export, health, holidays, measures, problems, rectify,
+    reference, referrals, reports, schemes, timeline,
 };
 
 /// Every API operation. Only what is registered here exists, and it is in the spec.
@@ -68,6 +68,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(revocation::revoke_token)
             .service(log::events)
             .service(audit::list_audit)
+            .service(events::list_events)
             .service(reports::monitoring_report)
             .service(reports::put_report_note),
     )

@@ -16,6 +16,8 @@ use crate::StoreError;
 use crate::codec::{parse, parse_opt};
 use crate::crypto::{Keyring, NOTE_TEXT};
 use crate::entities::{case_event, case_note, organisation};
+use crate::outbox::{self, CaseChange};
+use sanctuary_domain::events::EventType;
 
 /// Who acted: the token's subject, for which organisation, in which role.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +37,8 @@ pub struct NewEvent<'a> {
     pub actor: &'a Actor,
     pub data: &'a [(&'static str, String)],
     pub notes: &'a [Note],
+    /// Who could read the case before the change (see [`outbox::append_case`]).
+    pub readers_before: &'a [Uuid],
 }
 
 /// Key/value pairs as a JSON object; a repeated key becomes an array.
@@ -53,7 +57,8 @@ fn data_object(data: &[(&'static str, String)]) -> String {
     Value::Object(map).to_string()
 }
 
-/// Appends the event and its notes; returns the event's id.
+/// Appends the timeline event and its notes, and the change's outbox event; returns
+/// the timeline event's id. Call it after the change is written, in its transaction.
 pub(crate) async fn append(
     db: &impl ConnectionTrait,
     keys: &Keyring,
@@ -88,6 +93,17 @@ pub(crate) async fn append(
         .insert(db)
         .await
         .map_err(StoreError::db("recording a note"))?;
+    }
+    if let Some(event_type) = EventType::of_action(e.action) {
+        let change = CaseChange {
+            event_type,
+            at: e.at,
+            from: e.from,
+            to: e.to,
+            acting_organisation: Some(e.actor.organisation_id),
+            clock_kind: None,
+        };
+        outbox::append_case(db, e.case_id, change, e.readers_before).await?;
     }
     Ok(id)
 }

@@ -22,6 +22,7 @@ pub mod intake;
 pub mod mapping;
 pub mod measures;
 pub mod organisations;
+pub mod outbox;
 pub mod rectify;
 pub mod rekey;
 pub mod reports;

@@ -121,6 +121,7 @@ pub async fn rectify(store: &Store, r: Rectification<'_>) -> Result<i64, CommitE
             actor: r.actor,
             data: &data,
             notes: &[],
+            readers_before: &[],
         },
     )
     .await?;

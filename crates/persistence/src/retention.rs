@@ -4,6 +4,7 @@
 //! categories the monitoring report counts stay. A legal hold keeps a case as it is.
 
 use sanctuary_domain::audit::AuditOutcome;
+use sanctuary_domain::events::EventType;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use time::{Duration, OffsetDateTime};
@@ -13,7 +14,8 @@ use crate::audit::{self, NewAudit};
 use crate::entities::{
     case, case_note, case_referral, idempotency_record, risk_assessment, works_item,
 };
-use crate::{Store, StoreError, schemes};
+use crate::outbox::{self, CaseChange};
+use crate::{Store, StoreError, cases, schemes};
 
 /// What a run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -86,6 +88,10 @@ async fn anonymise(
 ) -> Result<bool, StoreError> {
     let tx = store.begin_write().await?;
     let fail = || StoreError::db("anonymising a case");
+    let Some(before) = cases::find_summary(&*tx, case_id).await? else {
+        return Ok(false);
+    };
+    let readers_before = outbox::readers(&*tx, &before).await?;
     let claimed = case::Entity::update_many()
         .col_expr(case::Column::AnonymisedAt, Expr::value(Some(now)))
         .col_expr(case::Column::ExternalReference, Expr::value(None::<String>))
@@ -146,6 +152,15 @@ async fn anonymise(
         outcome: AuditOutcome::Allowed,
     };
     audit::append(&*tx, store.keys()?, &record).await?;
+    let change = CaseChange {
+        event_type: EventType::Anonymised,
+        at: now,
+        from: Some(before.status),
+        to: before.status,
+        acting_organisation: None,
+        clock_kind: None,
+    };
+    outbox::append_case(&*tx, case_id, change, &readers_before).await?;
     tx.commit()
         .await
         .map_err(StoreError::db("committing an anonymisation"))?;

@@ -14,6 +14,7 @@ use crate::entities::{case, case_clock, case_record, risk_assessment, works_item
 use crate::events::{self, Actor, NewEvent};
 use crate::intake::answers_json;
 use crate::mapping::{clock_state, new_clock, works_row};
+use crate::outbox;
 pub use crate::snapshot::Loaded;
 use crate::{Store, StoreError};
 use sanctuary_domain::audit::AuditOutcome;
@@ -46,6 +47,7 @@ pub async fn commit(
 ) -> Result<i64, CommitError> {
     let case_id = loaded.case.id;
     let tx = store.begin_write().await?;
+    let readers_before = outbox::readers_of(&*tx, case_id).await?;
     let updated = case::Entity::update_many()
         .set(case_changes(fx, at))
         .col_expr(
@@ -73,6 +75,7 @@ pub async fn commit(
             actor,
             data: &fx.event_data,
             notes: &fx.notes,
+            readers_before: &readers_before,
         },
     )
     .await?;

@@ -50,6 +50,9 @@ pub struct WorkerSettings {
     /// How often retention anonymises the cases past their scheme's retention period
     /// (first at start); `0` never (then run `sanctuary retention run` from cron).
     pub retention_every_seconds: u64,
+    /// How long the events feed keeps events (and webhook deliveries their history),
+    /// in days; purged at each retention run.
+    pub events_kept_days: u32,
 }
 
 impl Default for WorkerSettings {
@@ -57,6 +60,7 @@ impl Default for WorkerSettings {
         Self {
             enabled: true,
             retention_every_seconds: 24 * 60 * 60,
+            events_kept_days: 30,
         }
     }
 }

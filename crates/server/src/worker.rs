@@ -25,7 +25,8 @@ impl Worker {
         let (stop, stopped) = watch::channel(false);
         let every = (settings.retention_every_seconds > 0)
             .then(|| Duration::from_secs(settings.retention_every_seconds));
-        let task = tokio::spawn(run(store, every, stopped));
+        let kept = time::Duration::days(i64::from(settings.events_kept_days));
+        let task = tokio::spawn(run(store, every, kept, stopped));
         Self { stop, task }
     }
 
@@ -38,7 +39,12 @@ impl Worker {
     }
 }
 
-async fn run(store: Store, retention_every: Option<Duration>, mut stop: watch::Receiver<bool>) {
+async fn run(
+    store: Store,
+    retention_every: Option<Duration>,
+    events_kept: time::Duration,
+    mut stop: watch::Receiver<bool>,
+) {
     let Some(every) = retention_every else {
         let _ = stop.changed().await;
         return;
@@ -49,13 +55,18 @@ async fn run(store: Store, retention_every: Option<Duration>, mut stop: watch::R
         tokio::select! {
             biased;
             _ = stop.changed() => break,
-            _ = tick.tick() => retention(&store).await,
+            _ = tick.tick() => retention(&store, events_kept).await,
         }
     }
 }
 
-async fn retention(store: &Store) {
+async fn retention(store: &Store, events_kept: time::Duration) {
     let now = time::OffsetDateTime::now_utc();
+    match sanctuary_app::retention::purge_events(store, now - events_kept).await {
+        Ok(0) => {}
+        Ok(purged) => tracing::info!(purged, "worker: old events purged"),
+        Err(e) => tracing::error!(error = %e, "worker: purging events failed"),
+    }
     match sanctuary_app::retention::run(store, now).await {
         Ok(report) if !report.anonymised.is_empty() || report.held > 0 => tracing::info!(
             anonymised = report.anonymised.len(),

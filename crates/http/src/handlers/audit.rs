@@ -73,7 +73,7 @@ pub async fn list_audit(
 }
 
 /// A cursor is exactly what the spec's pattern says: 1 to 18 digits (always an i64).
-fn parse_cursor(cursor: &str) -> Result<i64, ApiError> {
+pub(crate) fn parse_cursor(cursor: &str) -> Result<i64, ApiError> {
     let digits = (1..=18).contains(&cursor.len()) && cursor.bytes().all(|b| b.is_ascii_digit());
     digits
         .then(|| cursor.parse().ok())

@@ -4,6 +4,7 @@ pub mod actions;
 pub mod admin;
 pub mod audit;
 pub mod cases;
+pub mod events;
 pub mod export;
 pub mod health;
 pub mod holidays;

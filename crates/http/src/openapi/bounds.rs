@@ -65,6 +65,11 @@ pub fn declare_bounds(doc: &mut Doc) {
             "items",
             crate::wire::audit::MAX_PAGE_SIZE as usize,
         ),
+        (
+            "EventPage",
+            "items",
+            crate::wire::events::MAX_EVENT_PAGE as usize,
+        ),
         // A report covers one reporting year.
         ("MonitoringReport", "quarters", 4),
         ("MonitoringReport", "notes", 4),

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod audit;
 pub mod case;
+pub mod events;
 pub mod export;
 pub mod history;
 pub mod instant;

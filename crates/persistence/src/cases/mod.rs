@@ -6,6 +6,7 @@ pub use list::{CaseOrder, CaseQuery, ClockFilter, Visibility, list};
 
 use crate::Store;
 use crate::mapping::referral_of;
+use sanctuary_domain::access::CaseTies;
 use sanctuary_domain::case::{CaseFlag, CaseStatus, ProgressBlock};
 use sanctuary_domain::clock::Clock;
 use sanctuary_domain::consent::ConsentStatus;
@@ -61,6 +62,22 @@ pub struct CaseSummary {
     /// The earlier case for the same client or home, if any (shown only to callers
     /// who can see that case).
     pub repeat_of_case_id: Option<Uuid>,
+}
+
+impl CaseSummary {
+    /// What decides who may read the case.
+    pub fn ties(&self) -> CaseTies {
+        CaseTies {
+            status: self.status,
+            referring_organisation_id: self.referring_organisation_id,
+            assessor_organisation_id: self.assessor_organisation_id,
+            contractor_organisation_id: self.contractor_organisation_id,
+            works_completed: self.works_completed_at.is_some(),
+            information_sharing: self.information_sharing,
+            works_may_continue: self.works_may_continue,
+            anonymised: self.anonymised,
+        }
+    }
 }
 
 /// A case with its referral and workflow detail.

@@ -169,6 +169,7 @@ pub async fn create_case(
         actor: new.actor,
         data: &data,
         notes: &[],
+        readers_before: &[],
     };
     events::append(&*tx, keyring, event).await?;
     let record = NewAudit {

@@ -1,0 +1,49 @@
+//! The events feed: an organisation reads the events addressed to it, oldest first,
+//! optionally waiting for the next one (long poll).
+
+use std::time::Duration;
+
+use sanctuary_domain::policy::{self, Action};
+use sanctuary_persistence::outbox::{self, OutboxEvent};
+use tokio::time::Instant;
+
+use crate::{Acting, App, AppError};
+
+/// How often a waiting reader looks again when this process committed nothing: another
+/// instance on the same database may have.
+const RECHECK: Duration = Duration::from_secs(1);
+
+/// The events addressed to the caller's organisation after `after`, at most `limit`;
+/// if there are none, waits up to `wait` for the first to commit.
+///
+/// Events reach an organisation because it could read their case; a token that may
+/// read no case at all (a funder's, an auditor's) reads no events either.
+pub async fn read(
+    app: &App,
+    caller: &Acting,
+    after: i64,
+    limit: u64,
+    wait: Duration,
+) -> Result<Vec<OutboxEvent>, AppError> {
+    if policy::relations_permitting(&caller.roles, Action::ViewCase).is_empty() {
+        return Err(AppError::Forbidden(
+            "Events are for the roles that work on cases; this token holds none of them.".into(),
+        ));
+    }
+    let store = app.store();
+    let deadline = Instant::now() + wait;
+    let mut commits = store.commits();
+    loop {
+        // Marked seen before reading: a commit after the read wakes the wait below.
+        commits.borrow_and_update();
+        let events =
+            outbox::for_organisation(store.connection(), caller.organisation.id, after, limit)
+                .await?;
+        let now = Instant::now();
+        if !events.is_empty() || now >= deadline {
+            return Ok(events);
+        }
+        let nap = (deadline - now).min(RECHECK);
+        let _ = tokio::time::timeout(nap, commits.changed()).await;
+    }
+}

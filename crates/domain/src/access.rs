@@ -1,0 +1,196 @@
+//! Who can read a case: from its ties to organisations (who referred it, assesses it,
+//! holds its works order), the client's consent to share and the policy table.
+//!
+//! The same functions decide a caller's view of a case (reads) and the organisations an
+//! event about the case goes to (notifications), so nobody is told of a change to a
+//! case they could not open.
+
+use uuid::Uuid;
+
+use crate::case::CaseStatus;
+use crate::consent::ConsentStatus;
+use crate::organisation::Role;
+use crate::policy::{self, Relation, View};
+
+/// The facts about a case that decide who may read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseTies {
+    pub status: CaseStatus,
+    pub referring_organisation_id: Uuid,
+    pub assessor_organisation_id: Option<Uuid>,
+    pub contractor_organisation_id: Option<Uuid>,
+    pub works_completed: bool,
+    /// Whether the client (still) consents to sharing information.
+    pub information_sharing: ConsentStatus,
+    /// Without that consent, whether works in progress may be finished.
+    pub works_may_continue: bool,
+    /// Its identifiers and free text were destroyed (retention).
+    pub anonymised: bool,
+}
+
+/// How organisation `org` stands to `case`; `holds(role)` says whether it holds `role`
+/// in the case's scheme. A tie (it referred the case, assesses it, holds its works
+/// order) counts only while the organisation holds the matching role in the scheme:
+/// access follows membership, now.
+pub fn relations(case: &CaseTies, org: Uuid, holds: impl Fn(Role) -> bool) -> Vec<Relation> {
+    let mut relations = Vec::new();
+    if case.referring_organisation_id == org && holds(Role::Referrer) {
+        relations.push(Relation::ReferringOrganisation);
+    }
+    if holds(Role::Coordinator) {
+        relations.push(Relation::SchemeCoordinator);
+    }
+    if case.assessor_organisation_id == Some(org) && holds(Role::Assessor) {
+        relations.push(Relation::AssignedAssessor);
+    }
+    if case.contractor_organisation_id == Some(org) && holds(Role::Contractor) {
+        relations.push(Relation::WorksContractor);
+    }
+    if case.works_completed && holds(Role::FireService) {
+        relations.push(Relation::SchemeFireService);
+    }
+    relations
+}
+
+/// The view `roles` through `relations` get of `case`; `None`: it must look missing.
+/// Once the client has withdrawn consent to share information, the view narrows.
+/// (Refused on the referral form, the case cannot be accepted: only the referrer that
+/// sent it and the coordinator ever see it.)
+pub fn view(case: &CaseTies, roles: &[Role], relations: &[Relation]) -> Option<View> {
+    if case.anonymised {
+        return None;
+    }
+    let view = policy::view_for(roles, relations)?;
+    if case.information_sharing != ConsentStatus::Withdrawn {
+        return Some(view);
+    }
+    let works_underway = matches!(
+        case.status,
+        CaseStatus::WorksOrdered | CaseStatus::WorksInProgress
+    );
+    policy::view_without_sharing(view, relations, works_underway && case.works_may_continue)
+}
+
+/// The organisations among a scheme's `members` (organisation, role held in the
+/// scheme) that can read `case`, each once, in order of first membership.
+pub fn readers(case: &CaseTies, members: &[(Uuid, Role)]) -> Vec<Uuid> {
+    let mut readers: Vec<Uuid> = Vec::new();
+    for (org, _) in members {
+        if readers.contains(org) {
+            continue;
+        }
+        let roles: Vec<Role> = members
+            .iter()
+            .filter(|(o, _)| o == org)
+            .map(|(_, r)| *r)
+            .collect();
+        let relations = relations(case, *org, |role| roles.contains(&role));
+        if view(case, &roles, &relations).is_some() {
+            readers.push(*org);
+        }
+    }
+    readers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn org(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    const REFERRER: u128 = 1;
+    const COUNCIL: u128 = 2;
+    const ASSESSOR: u128 = 3;
+    const CONTRACTOR: u128 = 4;
+    const FIRE: u128 = 5;
+    const OTHER_REFERRER: u128 = 6;
+    const FUNDER: u128 = 7;
+
+    fn members() -> Vec<(Uuid, Role)> {
+        vec![
+            (org(REFERRER), Role::Referrer),
+            (org(COUNCIL), Role::Coordinator),
+            (org(COUNCIL), Role::Referrer),
+            (org(ASSESSOR), Role::Assessor),
+            (org(CONTRACTOR), Role::Contractor),
+            (org(FIRE), Role::FireService),
+            (org(OTHER_REFERRER), Role::Referrer),
+            (org(FUNDER), Role::Funder),
+        ]
+    }
+
+    fn received() -> CaseTies {
+        CaseTies {
+            status: CaseStatus::Received,
+            referring_organisation_id: org(REFERRER),
+            assessor_organisation_id: None,
+            contractor_organisation_id: None,
+            works_completed: false,
+            information_sharing: ConsentStatus::Given,
+            works_may_continue: false,
+            anonymised: false,
+        }
+    }
+
+    #[test]
+    fn a_new_referral_is_read_by_its_referrer_and_the_coordinator_only() {
+        assert_eq!(
+            readers(&received(), &members()),
+            [org(REFERRER), org(COUNCIL)]
+        );
+    }
+
+    #[test]
+    fn assessor_contractor_and_fire_service_join_as_the_case_reaches_them() {
+        let mut case = received();
+        case.assessor_organisation_id = Some(org(ASSESSOR));
+        assert!(readers(&case, &members()).contains(&org(ASSESSOR)));
+        assert!(!readers(&case, &members()).contains(&org(CONTRACTOR)));
+        case.contractor_organisation_id = Some(org(CONTRACTOR));
+        case.status = CaseStatus::WorksOrdered;
+        assert!(readers(&case, &members()).contains(&org(CONTRACTOR)));
+        assert!(!readers(&case, &members()).contains(&org(FIRE)));
+        case.works_completed = true;
+        assert_eq!(
+            readers(&case, &members()),
+            [
+                org(REFERRER),
+                org(COUNCIL),
+                org(ASSESSOR),
+                org(CONTRACTOR),
+                org(FIRE)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_tie_without_the_role_in_the_scheme_reads_nothing() {
+        let mut case = received();
+        case.assessor_organisation_id = Some(org(ASSESSOR));
+        let left: Vec<_> = members()
+            .into_iter()
+            .filter(|(o, _)| *o != org(ASSESSOR) && *o != org(REFERRER))
+            .collect();
+        assert_eq!(readers(&case, &left), [org(COUNCIL)]);
+    }
+
+    #[test]
+    fn withdrawn_sharing_leaves_the_fire_service_out() {
+        let mut case = received();
+        case.works_completed = true;
+        case.status = CaseStatus::FollowUp;
+        case.information_sharing = ConsentStatus::Withdrawn;
+        let readers = readers(&case, &members());
+        assert!(!readers.contains(&org(FIRE)));
+        assert!(readers.contains(&org(COUNCIL)));
+    }
+
+    #[test]
+    fn an_anonymised_case_has_no_readers() {
+        let mut case = received();
+        case.anonymised = true;
+        assert!(readers(&case, &members()).is_empty());
+    }
+}

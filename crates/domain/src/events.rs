@@ -1,0 +1,163 @@
+//! What the scheme tells the organisations on a case when it changes: one typed event
+//! per change, carrying no personal data (receivers fetch what they may see with the
+//! ordinary reads).
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::case::CaseStatus;
+use crate::clock::ClockKind;
+use crate::policy::Action;
+
+vocabulary! {
+    /// The kind of change an event reports.
+    pub enum EventType {
+        ReferralReceived = "case.referral_received",
+        Accepted = "case.accepted",
+        Declined = "case.declined",
+        AssessorAssigned = "case.assessor_assigned",
+        AssessmentRecorded = "case.assessment_recorded",
+        WorksApproved = "case.works_approved",
+        WorksOrdered = "case.works_ordered",
+        WorksStarted = "case.works_started",
+        WorksCompleted = "case.works_completed",
+        ContactRecorded = "case.contact_recorded",
+        FireCheckRecorded = "case.fire_check_recorded",
+        FollowUpVisitRecorded = "case.follow_up_visit_recorded",
+        FollowUpContactRecorded = "case.follow_up_contact_recorded",
+        RiskReassessed = "case.risk_reassessed",
+        ConsentRecorded = "case.consent_recorded",
+        LegalHoldChanged = "case.legal_hold_changed",
+        ReferralRectified = "case.referral_rectified",
+        Held = "case.held",
+        Resumed = "case.resumed",
+        Withdrawn = "case.withdrawn",
+        Cancelled = "case.cancelled",
+        Closed = "case.closed",
+        /// Retention destroyed the case's personal data (sent to those who could read it
+        /// until then, so they can do the same with their copies).
+        Anonymised = "case.anonymised",
+        /// A service-standard clock passed its due time without being met.
+        ClockBreached = "case.clock_breached",
+        /// A service-standard clock falls due within the scheme's warning time.
+        ClockDueSoon = "case.clock_due_soon",
+        /// One of the organisation's webhook endpoints failed every delivery for five
+        /// days and was disabled (to that organisation only).
+        WebhookEndpointDisabled = "webhook.endpoint_disabled",
+    }
+}
+
+/// An event as every receiver gets it, in the feed and in a webhook's body (the
+/// Standard Webhooks envelope: `type`, `timestamp`, `data`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Event {
+    /// The event's id (UUIDv7): the same in the feed and in every delivery of it, for
+    /// de-duplication (`webhook-id`).
+    pub id: Uuid,
+    #[serde(rename = "type")]
+    pub event_type: EventType,
+    /// When the change happened.
+    #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub timestamp: OffsetDateTime,
+    pub data: EventData,
+}
+
+/// What changed, never to whom: fetch the case for what the reader may see of it.
+/// `case.*` events fill the case fields; `webhook.*` events fill `endpoint_id`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventData {
+    pub case_id: Option<Uuid>,
+    /// The case's reference (`DAR-2026-0012`).
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    pub reference: Option<String>,
+    /// The scheme's code.
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    pub scheme: Option<String>,
+    /// The case's status before the change (null for a new referral).
+    pub status_before: Option<CaseStatus>,
+    pub status_after: Option<CaseStatus>,
+    /// The organisation that made the change; null when the service did (retention, the
+    /// clock scheduler).
+    pub acting_organisation_id: Option<Uuid>,
+    /// For clock events, which service standard.
+    pub clock: Option<ClockKind>,
+    /// For webhook events, the endpoint concerned.
+    pub endpoint_id: Option<Uuid>,
+}
+
+impl EventType {
+    /// The event a case action produces; `None` for actions that change no case.
+    pub fn of_action(action: Action) -> Option<Self> {
+        use Action as A;
+        Some(match action {
+            A::CreateReferral => Self::ReferralReceived,
+            A::Accept => Self::Accepted,
+            A::Decline => Self::Declined,
+            A::AssignAssessor => Self::AssessorAssigned,
+            A::RecordAssessment => Self::AssessmentRecorded,
+            A::ApproveWorks => Self::WorksApproved,
+            A::OrderWorks => Self::WorksOrdered,
+            A::StartWorks => Self::WorksStarted,
+            A::CompleteWorks => Self::WorksCompleted,
+            A::RecordContact => Self::ContactRecorded,
+            A::RecordFireCheck => Self::FireCheckRecorded,
+            A::RecordFollowUpVisit => Self::FollowUpVisitRecorded,
+            A::RecordFollowUpContact => Self::FollowUpContactRecorded,
+            A::RecordRiskAssessment => Self::RiskReassessed,
+            A::RecordConsent => Self::ConsentRecorded,
+            A::SetLegalHold => Self::LegalHoldChanged,
+            A::RectifyReferral => Self::ReferralRectified,
+            A::Hold => Self::Held,
+            A::Resume => Self::Resumed,
+            A::Withdraw => Self::Withdrawn,
+            A::Cancel => Self::Cancelled,
+            A::Close => Self::Closed,
+            A::ViewCase
+            | A::ViewTimeline
+            | A::ManageMeasures
+            | A::ViewScheme
+            | A::ViewSchemeSettings
+            | A::ViewSchemeMembers
+            | A::ViewAudit
+            | A::ViewReport
+            | A::WriteReportNotes
+            | A::Administer
+            | A::ExportCase => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_that_changes_a_case_has_its_own_event() {
+        let mut seen = Vec::new();
+        for action in Action::ALL {
+            if action.is_case_action() || *action == Action::RectifyReferral {
+                let event = EventType::of_action(*action)
+                    .unwrap_or_else(|| panic!("{action} has no event"));
+                assert!(!seen.contains(&event), "{event} reused");
+                seen.push(event);
+            }
+        }
+        assert_eq!(
+            EventType::of_action(Action::CreateReferral),
+            Some(EventType::ReferralReceived)
+        );
+        assert_eq!(EventType::of_action(Action::ViewCase), None);
+    }
+
+    #[test]
+    fn types_are_dotted_snake_case() {
+        for t in EventType::ALL {
+            let (prefix, name) = t.as_str().split_once('.').unwrap();
+            assert!(["case", "webhook"].contains(&prefix), "{t}");
+            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! The transactional outbox: every case change appends its event, and the organisations
+//! it goes to, in the change's own transaction, so an event exists exactly when its
+//! change committed. The feed and the webhook deliveries read from here.
+
+use sanctuary_domain::access;
+use sanctuary_domain::case::CaseStatus;
+use sanctuary_domain::clock::ClockKind;
+use sanctuary_domain::events::{Event, EventData, EventType};
+use sanctuary_domain::organisation::Role;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    RelationTrait,
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::cases::{self, CaseSummary};
+use crate::codec::{parse, parse_opt};
+use crate::entities::{
+    organisation, outbox_event, outbox_head, outbox_recipient, scheme_membership,
+};
+use crate::{Store, StoreError};
+
+/// An event as stored: what changed, never to whom it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEvent {
+    /// Position in the outbox (commit order): the feed's cursor.
+    pub seq: i64,
+    pub id: Uuid,
+    pub event_type: EventType,
+    pub at: OffsetDateTime,
+    pub case_id: Option<Uuid>,
+    pub reference: Option<String>,
+    pub scheme_code: Option<String>,
+    pub from_status: Option<CaseStatus>,
+    pub to_status: Option<CaseStatus>,
+    /// The acting organisation; none when the service itself acted (retention, clocks).
+    pub organisation_id: Option<Uuid>,
+    pub clock_kind: Option<ClockKind>,
+    /// For webhook events, the endpoint concerned.
+    pub endpoint_id: Option<Uuid>,
+}
+
+/// What a case change tells: its type, when, who acted, the status it left and reached.
+pub struct CaseChange {
+    pub event_type: EventType,
+    pub at: OffsetDateTime,
+    pub from: Option<CaseStatus>,
+    pub to: CaseStatus,
+    pub acting_organisation: Option<Uuid>,
+    pub clock_kind: Option<ClockKind>,
+}
+
+/// The active organisations of the case's scheme that can read `case` now, by the
+/// policy that decides reads.
+pub async fn readers(
+    db: &impl ConnectionTrait,
+    case: &CaseSummary,
+) -> Result<Vec<Uuid>, StoreError> {
+    let rows: Vec<(Uuid, String)> = scheme_membership::Entity::find()
+        .select_only()
+        .column(scheme_membership::Column::OrganisationId)
+        .column(scheme_membership::Column::Role)
+        .join(
+            JoinType::InnerJoin,
+            scheme_membership::Relation::Organisation.def(),
+        )
+        .filter(scheme_membership::Column::SchemeId.eq(case.scheme_id))
+        .filter(organisation::Column::Active.eq(true))
+        .order_by_asc(scheme_membership::Column::CreatedAt)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(StoreError::db("reading who may read a case"))?;
+    let members: Vec<(Uuid, Role)> = rows
+        .into_iter()
+        .map(|(org, role)| Ok((org, parse(&role, "scheme_memberships.role")?)))
+        .collect::<Result<_, StoreError>>()?;
+    Ok(access::readers(&case.ties(), &members))
+}
+
+/// Who can read case `case_id` now (in the caller's transaction): to be passed to
+/// [`append_case`] as `readers_before` by a change that may end someone's access.
+pub async fn readers_of(db: &impl ConnectionTrait, case_id: Uuid) -> Result<Vec<Uuid>, StoreError> {
+    match cases::find_summary(db, case_id).await? {
+        Some(case) => readers(db, &case).await,
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Appends the event for a change to case `case_id`, in the caller's transaction,
+/// after the change was written. It goes to whoever can read the case now and to those
+/// in `readers_before` (who could until this change: they learn that their access
+/// ended, and nothing else). Returns its sequence number.
+pub async fn append_case(
+    db: &impl ConnectionTrait,
+    case_id: Uuid,
+    change: CaseChange,
+    readers_before: &[Uuid],
+) -> Result<i64, StoreError> {
+    let case = cases::find_summary(db, case_id)
+        .await?
+        .ok_or(StoreError::Corrupt {
+            column: "outbox_events.case_id",
+        })?;
+    let mut recipients = readers(db, &case).await?;
+    for org in readers_before {
+        if !recipients.contains(org) {
+            recipients.push(*org);
+        }
+    }
+    let seq = next_seq(db).await?;
+    outbox_event::Entity::insert(outbox_event::ActiveModel {
+        seq: sea_orm::Set(seq),
+        id: sea_orm::Set(Uuid::now_v7()),
+        event_type: sea_orm::Set(change.event_type.as_str().to_owned()),
+        at: sea_orm::Set(change.at),
+        case_id: sea_orm::Set(Some(case_id)),
+        reference: sea_orm::Set(Some(case.reference.clone())),
+        scheme_id: sea_orm::Set(Some(case.scheme_id)),
+        scheme_code: sea_orm::Set(Some(case.scheme_code.clone())),
+        from_status: sea_orm::Set(change.from.map(|s| s.as_str().to_owned())),
+        to_status: sea_orm::Set(Some(change.to.as_str().to_owned())),
+        organisation_id: sea_orm::Set(change.acting_organisation),
+        clock_kind: sea_orm::Set(change.clock_kind.map(|k| k.as_str().to_owned())),
+        endpoint_id: sea_orm::Set(None),
+    })
+    .exec_without_returning(db)
+    .await
+    .map_err(StoreError::db("writing an event"))?;
+    if !recipients.is_empty() {
+        outbox_recipient::Entity::insert_many(recipients.iter().map(|org| {
+            outbox_recipient::ActiveModel {
+                organisation_id: sea_orm::Set(*org),
+                seq: sea_orm::Set(seq),
+            }
+        }))
+        .exec_without_returning(db)
+        .await
+        .map_err(StoreError::db("addressing an event"))?;
+    }
+    Ok(seq)
+}
+
+/// Bumps the head and returns the new sequence number. The bump is the first write to
+/// the head in the transaction and holds its row lock until commit, so appends are
+/// serial and a later number never commits before an earlier one.
+async fn next_seq(db: &impl ConnectionTrait) -> Result<i64, StoreError> {
+    outbox_head::Entity::update_many()
+        .col_expr(
+            outbox_head::Column::Seq,
+            Expr::col(outbox_head::Column::Seq).add(1),
+        )
+        .filter(outbox_head::Column::Id.eq(1))
+        .exec_with_returning(db)
+        .await
+        .map_err(StoreError::db("numbering an event"))?
+        .pop()
+        .map(|head| head.seq)
+        .ok_or(StoreError::Corrupt {
+            column: "outbox_head.seq",
+        })
+}
+
+/// The events for `organisation_id` after sequence number `after`, oldest first.
+pub async fn for_organisation(
+    db: &impl ConnectionTrait,
+    organisation_id: Uuid,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<OutboxEvent>, StoreError> {
+    let rows = outbox_event::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            outbox_event::Relation::Recipients.def(),
+        )
+        .filter(outbox_recipient::Column::OrganisationId.eq(organisation_id))
+        .filter(outbox_recipient::Column::Seq.gt(after))
+        .order_by_asc(outbox_recipient::Column::Seq)
+        .limit(limit)
+        .all(db)
+        .await
+        .map_err(StoreError::db("reading events"))?;
+    rows.into_iter().map(OutboxEvent::try_from).collect()
+}
+
+/// The last sequence number written (0 before the first event).
+pub async fn last_seq(db: &impl ConnectionTrait) -> Result<i64, StoreError> {
+    outbox_head::Entity::find_by_id(1)
+        .one(db)
+        .await
+        .map_err(StoreError::db("reading the outbox head"))?
+        .map(|h| h.seq)
+        .ok_or(StoreError::Corrupt {
+            column: "outbox_head.seq",
+        })
+}
+
+/// Deletes events written before `before` (with their addressing); returns how many.
+pub async fn purge(store: &Store, before: OffsetDateTime) -> Result<u64, StoreError> {
+    let tx = store.begin_write().await?;
+    // Their addressing goes with them (ON DELETE CASCADE; foreign keys are on in SQLite).
+    let deleted = outbox_event::Entity::delete_many()
+        .filter(outbox_event::Column::At.lt(before))
+        .exec(&*tx)
+        .await
+        .map_err(StoreError::db("purging events"))?;
+    tx.commit()
+        .await
+        .map_err(StoreError::db("purging events"))?;
+    Ok(deleted.rows_affected)
+}
+
+impl OutboxEvent {
+    /// The event as receivers get it.
+    pub fn to_event(&self) -> Event {
+        Event {
+            id: self.id,
+            event_type: self.event_type,
+            timestamp: self.at,
+            data: EventData {
+                case_id: self.case_id,
+                reference: self.reference.clone(),
+                scheme: self.scheme_code.clone(),
+                status_before: self.from_status,
+                status_after: self.to_status,
+                acting_organisation_id: self.organisation_id,
+                clock: self.clock_kind,
+                endpoint_id: self.endpoint_id,
+            },
+        }
+    }
+}
+
+impl TryFrom<outbox_event::Model> for OutboxEvent {
+    type Error = StoreError;
+
+    fn try_from(e: outbox_event::Model) -> Result<Self, StoreError> {
+        Ok(Self {
+            seq: e.seq,
+            id: e.id,
+            event_type: parse(&e.event_type, "outbox_events.type")?,
+            at: e.at,
+            case_id: e.case_id,
+            reference: e.reference,
+            scheme_code: e.scheme_code,
+            from_status: parse_opt(e.from_status.as_deref(), "outbox_events.from_status")?,
+            to_status: parse_opt(e.to_status.as_deref(), "outbox_events.to_status")?,
+            organisation_id: e.organisation_id,
+            clock_kind: parse_opt(e.clock_kind.as_deref(), "outbox_events.clock_kind")?,
+            endpoint_id: e.endpoint_id,
+        })
+    }
+}
