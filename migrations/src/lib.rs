@@ -19,6 +19,7 @@ mod m20261202_000012_recompute_clocks;
 mod m20261202_000013_report_categories;
 mod m20261203_000014_cases_by_update;
 mod m20261203_000015_outbox;
+mod m20261203_000016_webhooks;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 /// The statement that backfills `ended_at` (its test runs it on a legacy row).
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_report_categories::Migration),
             Box::new(m20261203_000014_cases_by_update::Migration),
             Box::new(m20261203_000015_outbox::Migration),
+            Box::new(m20261203_000016_webhooks::Migration),
         ]
     }
 }

@@ -318,10 +318,27 @@ fn allowed(operation: &str) -> Option<Allowed> {
         | "add_holiday"
         | "revoke_token"
         | "events" => ADMIN,
+        "get_webhook"
+        | "update_webhook"
+        | "delete_webhook"
+        | "rotate_webhook_secret"
+        | "list_deliveries"
+        | "retry_delivery" => Allowed::Only(&[
+            ("referrer", &[Own]),
+            ("coordinator", &[Own]),
+            ("assessor", &[Own]),
+            ("contractor", &[Own]),
+            ("fire_service", &[Own]),
+            ("outsider", &[Own]),
+            ("removed_referrer", &[Own]),
+            ("removed_assessor", &[Own]),
+            ("removed_contractor", &[Own]),
+            ("demoted_referrer", &[Own]),
+        ]),
         "list_audit" => Allowed::Only(&[("auditor", &[Collection])]),
-        // Each organisation reads its own events (filtered, checked in events.rs); the
-        // roles that work on no case are refused.
-        "list_events" => Allowed::Only(&[
+        // Each organisation reads its own events (filtered, checked in events.rs) and
+        // manages its own webhooks; the roles that work on no case are refused.
+        "list_events" | "create_webhook" | "list_webhooks" => Allowed::Only(&[
             ("referrer", &[Collection]),
             ("coordinator", &[Collection]),
             ("assessor", &[Collection]),
@@ -397,6 +414,8 @@ fn body(operation: &str, app: &TestApp, unique: &str, reference: &str) -> Option
         }
         "revoke_token" => json!({"jti": Uuid::now_v7()}),
         "put_report_note" => json!({"text": "Working group met"}),
+        "create_webhook" => json!({"url": "http://127.0.0.1:9/hooks"}),
+        "update_webhook" => json!({"description": unique}),
         _ => return None,
     })
 }
@@ -464,7 +483,9 @@ impl Operation {
     }
 
     fn targets(&self) -> &'static [Target] {
-        if self.on_case() {
+        if self.path.starts_with("/api/v1/webhooks/{id}") {
+            &[Own, OtherOrg, Missing]
+        } else if self.on_case() {
             &[Own, OtherOrg, OtherScheme, Missing]
         } else if self.path.contains("{organisation_id}")
             || self.path.contains("/schemes/{code}")
@@ -544,6 +565,20 @@ async fn resolve(
             }
         }
         path = path.replace("{id}", &id);
+    } else if operation.path.starts_with("/api/v1/webhooks/{id}") {
+        // A fresh endpoint (a delete removes it): the caller's own, or another's.
+        let owner = match target {
+            Own => Some(caller.id),
+            OtherOrg => Some(spare.id),
+            _ => None,
+        };
+        let (endpoint, delivery) = match owner {
+            Some(owner) => webhook_with_delivery(app, owner).await,
+            None => (Uuid::now_v7(), Uuid::now_v7()),
+        };
+        path = path
+            .replace("{id}", &endpoint.to_string())
+            .replace("{delivery}", &delivery.to_string());
     } else if operation.path.contains("/organisations/{id}") {
         let id = match target {
             Own => caller.id.to_string(),
@@ -587,6 +622,47 @@ async fn resolve(
     }
     assert!(!path.contains('{'), "unresolved path {path}");
     (path, etag, reference)
+}
+
+/// A new endpoint of `owner` with one delivery (of the first event).
+async fn webhook_with_delivery(app: &TestApp, owner: Uuid) -> (Uuid, Uuid) {
+    use sanctuary_persistence::entities::webhook_delivery;
+    use sanctuary_persistence::webhooks::{self, NewEndpoint};
+    use sea_orm::{ActiveModelTrait, Set};
+    let now = time::OffsetDateTime::now_utc();
+    let endpoint = webhooks::create(
+        &app.store,
+        NewEndpoint {
+            organisation_id: owner,
+            url: "http://127.0.0.1:9/hooks",
+            description: None,
+            event_types: &[],
+            secret: &sanctuary_webhooks::sign::new_secret(),
+            at: now,
+        },
+    )
+    .await
+    .unwrap();
+    let delivery = Uuid::now_v7();
+    webhook_delivery::ActiveModel {
+        id: Set(delivery),
+        endpoint_id: Set(endpoint.id),
+        event_seq: Set(1),
+        status: Set("failed".into()),
+        attempts: Set(1),
+        next_attempt_at: Set(now),
+        claimed_until: Set(None),
+        last_attempt_at: Set(Some(now)),
+        last_status: Set(Some(500)),
+        last_error: Set(Some("answered 500".into())),
+        last_latency_ms: Set(Some(3)),
+        delivered_at: Set(None),
+        created_at: Set(now),
+    }
+    .insert(app.store.connection())
+    .await
+    .unwrap();
+    (endpoint.id, delivery)
 }
 
 async fn current_etag(app: &TestApp, org: &Org, roles: &[&str], path: &str) -> String {

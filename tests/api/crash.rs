@@ -1,9 +1,10 @@
 //! Crash consistency: the real binary, driven with referrals and case actions, is
 //! killed with SIGKILL at random moments and restarted, ten times. Every acknowledged
 //! write is there exactly once with its audit record; retrying the unacknowledged ones
-//! with their idempotency keys takes effect exactly once; nothing is half-written.
+//! with their idempotency keys takes effect exactly once; nothing is half-written; and
+//! a webhook receiver gets every committed event at least once, and nothing else.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -13,6 +14,7 @@ use sanctuary_persistence::audit::{self, Verdict};
 use serde_json::{Value, json};
 
 use crate::support::fixtures::{self, set};
+use crate::support::receiver::Receiver;
 use crate::support::tokens::{ISSUER, TestKeys};
 use crate::support::{TestApp, test_keyring};
 
@@ -58,6 +60,12 @@ async fn start(app: &TestApp, config: &std::path::Path, dir: &std::path::Path) -
         .env("SANCTUARY_ENCRYPTION__KEYS", test_keyring())
         .env("SANCTUARY_RATE_LIMIT__PER_MINUTE", "0")
         .env("SANCTUARY_LOG__LEVEL", "warn")
+        // The test's receiver listens on loopback; a killed worker's claims run out fast.
+        .env("SANCTUARY_WEBHOOKS__ALLOW_HTTP_LOOPBACK", "true")
+        .env("SANCTUARY_WEBHOOKS__TIMEOUT_SECONDS", "2")
+        .env("SANCTUARY_WEBHOOKS__LEASE_SECONDS", "3")
+        .env("SANCTUARY_WEBHOOKS__RETRY_BASE_MS", "200")
+        .env("SANCTUARY_WEBHOOKS__POLL_MS", "100")
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(dir.join("server.log")).unwrap())
         .spawn()
@@ -131,7 +139,17 @@ async fn decline(client: &Client, base: &str, token: &str, id: &str) -> bool {
 
 #[tokio::test]
 async fn acknowledged_writes_survive_kill_9_and_retries_take_effect_once() {
-    let app = TestApp::spawn().await;
+    // Only the killed binary delivers webhooks, not the test's own instance.
+    let app = TestApp::spawn_configured(None, |s| s.webhooks.deliver = false).await;
+    let receiver = Receiver::start().await;
+    let registered = app
+        .post("/api/v1/webhooks")
+        .bearer_auth(app.token(&app.world.council, &["coordinator"]))
+        .json(&json!({"url": receiver.url}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), StatusCode::CREATED);
     let dir = tempfile::tempdir().unwrap();
     let config = config(dir.path());
     let referrer = app.token(&app.world.harbour, &["referrer"]);
@@ -215,6 +233,30 @@ async fn acknowledged_writes_survive_kill_9_and_retries_take_effect_once() {
             .expect("retry acknowledged");
         acknowledged.insert(key, id);
     }
+    // Every committed event reaches the receiver at least once, and nothing else does:
+    // deliveries cut off by a kill are claimed again once their lease runs out.
+    let committed = council_event_ids(&app).await;
+    let received = receiver
+        .wait_for("every committed event", |r| {
+            let got: BTreeSet<String> = r
+                .iter()
+                .filter(|r| r.answered == 200)
+                .map(|r| r.header("webhook-id").to_owned())
+                .collect();
+            committed.is_subset(&got)
+        })
+        .await;
+    let got: BTreeSet<String> = received
+        .iter()
+        .map(|r| r.header("webhook-id").to_owned())
+        .collect();
+    assert_eq!(got, committed, "an event delivered that never committed");
+    let per_case: BTreeSet<String> = received
+        .iter()
+        .filter(|r| r.json()["type"] == "case.referral_received")
+        .map(|r| r.json()["data"]["case_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(per_case.len(), acknowledged.len(), "a referral not told");
     server.child.kill().unwrap();
     server.child.wait().unwrap();
 
@@ -267,8 +309,21 @@ async fn acknowledged_writes_survive_kill_9_and_retries_take_effect_once() {
         Verdict::Intact { .. }
     ));
     eprintln!(
-        "crash test: {kills} kills, {} referrals acknowledged, {} declines",
+        "crash test: {kills} kills, {} referrals acknowledged, {} declines, {} events, {} deliveries received",
         acknowledged.len(),
-        declined.len()
+        declined.len(),
+        committed.len(),
+        received.len()
     );
+}
+
+/// The ids of every event addressed to the council.
+async fn council_event_ids(app: &TestApp) -> BTreeSet<String> {
+    use sanctuary_persistence::outbox;
+    outbox::for_organisation(app.store.connection(), app.world.council.id, 0, 1_000_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id.to_string())
+        .collect()
 }

@@ -335,6 +335,21 @@ async fn every_example_of_the_served_contract_succeeds_on_a_fresh_demo_in_pathwa
         )
         .await;
     }
+    // The coordinator's case system subscribes (demo mode allows a loopback URL).
+    let hooks = "/api/v1/webhooks";
+    let hook = walk
+        .run(COORDINATOR, "POST", hooks, hooks, None, None)
+        .await;
+    let hook = format!("{hooks}/{}", id(&hook["webhook"]));
+    walk.run(
+        COORDINATOR,
+        "PATCH",
+        "/api/v1/webhooks/{id}",
+        &hook,
+        None,
+        Some(&hook),
+    )
+    .await;
     let org = walk
         .run(
             ADMIN,

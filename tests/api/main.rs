@@ -40,5 +40,6 @@ mod seed_demo;
 mod settings;
 mod setup;
 mod shutdown;
+mod webhooks;
 mod worker;
 mod workflow;

@@ -13,11 +13,20 @@ use crate::{Acting, App, AppError};
 /// instance on the same database may have.
 const RECHECK: Duration = Duration::from_secs(1);
 
+/// Events reach an organisation because it could read their case, so they are for
+/// the roles that read cases: a token with none of them (a funder's, an auditor's)
+/// reads no events and manages no webhooks.
+pub fn may_receive(caller: &Acting) -> Result<(), AppError> {
+    if policy::relations_permitting(&caller.roles, Action::ViewCase).is_empty() {
+        return Err(AppError::Forbidden(
+            "Events are for the roles that work on cases; this token holds none of them.".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// The events addressed to the caller's organisation after `after`, at most `limit`;
 /// if there are none, waits up to `wait` for the first to commit.
-///
-/// Events reach an organisation because it could read their case; a token that may
-/// read no case at all (a funder's, an auditor's) reads no events either.
 pub async fn read(
     app: &App,
     caller: &Acting,

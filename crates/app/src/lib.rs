@@ -15,6 +15,7 @@ pub mod precondition;
 pub mod rectify;
 pub mod retention;
 pub mod schemes;
+pub mod webhooks;
 
 use sanctuary_persistence::Store;
 use sanctuary_persistence::audit_writer::AuditWriter;
@@ -28,6 +29,8 @@ pub use error::AppError;
 pub struct App {
     store: Store,
     audit: AuditWriter,
+    /// Webhooks may point at `http://` loopback addresses (demo mode and tests only).
+    webhook_loopback_allowed: bool,
 }
 
 impl App {
@@ -36,7 +39,18 @@ impl App {
         Self {
             audit: AuditWriter::start(store.clone()),
             store,
+            webhook_loopback_allowed: false,
         }
+    }
+
+    /// The same use cases, allowing webhooks to `http://` loopback addresses.
+    pub fn allowing_loopback_webhooks(mut self, allowed: bool) -> Self {
+        self.webhook_loopback_allowed = allowed;
+        self
+    }
+
+    pub fn webhook_loopback_allowed(&self) -> bool {
+        self.webhook_loopback_allowed
     }
 
     pub fn store(&self) -> &Store {

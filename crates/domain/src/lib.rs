@@ -30,6 +30,7 @@ pub mod risk;
 pub mod scheme;
 pub mod settings;
 pub mod violation;
+pub mod webhooks;
 pub mod workflow;
 
 pub use vocabulary::UnknownValue;

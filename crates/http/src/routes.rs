@@ -13,7 +13,7 @@ use crate::handlers::admin::{
 };
 use crate::handlers::{
     actions, audit, cases, events, export, health, holidays, measures, problems, rectify,
-    reference, referrals, reports, schemes, timeline,
+    reference, referrals, reports, schemes, timeline, webhooks,
 };
 
 /// Every API operation. Only what is registered here exists, and it is in the spec.
@@ -69,6 +69,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(log::events)
             .service(audit::list_audit)
             .service(events::list_events)
+            .service(webhooks::create_webhook)
+            .service(webhooks::list_webhooks)
+            .service(webhooks::get_webhook)
+            .service(webhooks::update_webhook)
+            .service(webhooks::delete_webhook)
+            .service(webhooks::rotate_webhook_secret)
+            .service(webhooks::list_deliveries)
+            .service(webhooks::retry_delivery)
             .service(reports::monitoring_report)
             .service(reports::put_report_note),
     )

@@ -34,6 +34,9 @@ const PREFIX: &str = "enc1";
 pub const REFERRAL_DETAILS: &str = "case_referrals.details";
 pub const NOTE_TEXT: &str = "case_notes.text";
 pub const WORKS_LOCATION: &str = "works_items.location";
+/// Webhook signing secrets: whoever holds one can forge the service's deliveries.
+pub const WEBHOOK_SECRET: &str = "webhook_endpoints.secret";
+pub const WEBHOOK_PREVIOUS_SECRET: &str = "webhook_endpoints.previous_secret";
 const NONCE_LEN: usize = 12;
 /// The label a data key's audit MAC key is derived with (never used for anything else).
 const AUDIT_MAC_LABEL: &[u8] = b"sanctuary audit chain MAC key v1";

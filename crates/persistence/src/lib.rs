@@ -31,6 +31,7 @@ pub mod risk;
 pub mod schemes;
 mod snapshot;
 mod store;
+pub mod webhooks;
 pub mod workflow;
 
 pub use error::StoreError;

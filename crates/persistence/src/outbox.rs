@@ -20,7 +20,7 @@ use crate::codec::{parse, parse_opt};
 use crate::entities::{
     organisation, outbox_event, outbox_head, outbox_recipient, scheme_membership,
 };
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, webhooks};
 
 /// An event as stored: what changed, never to whom it happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,7 +140,65 @@ pub async fn append_case(
         .await
         .map_err(StoreError::db("addressing an event"))?;
     }
+    webhooks::enqueue(db, seq, change.event_type, &recipients, change.at).await?;
     Ok(seq)
+}
+
+/// Tells `organisation_id` that its endpoint `endpoint_id` was disabled, in the
+/// caller's transaction (the one that disabled it).
+pub(crate) async fn append_endpoint_disabled(
+    db: &impl ConnectionTrait,
+    organisation_id: Uuid,
+    endpoint_id: Uuid,
+    at: OffsetDateTime,
+) -> Result<i64, StoreError> {
+    let seq = next_seq(db).await?;
+    let event_type = EventType::WebhookEndpointDisabled;
+    outbox_event::Entity::insert(outbox_event::ActiveModel {
+        seq: sea_orm::Set(seq),
+        id: sea_orm::Set(Uuid::now_v7()),
+        event_type: sea_orm::Set(event_type.as_str().to_owned()),
+        at: sea_orm::Set(at),
+        case_id: sea_orm::Set(None),
+        reference: sea_orm::Set(None),
+        scheme_id: sea_orm::Set(None),
+        scheme_code: sea_orm::Set(None),
+        from_status: sea_orm::Set(None),
+        to_status: sea_orm::Set(None),
+        organisation_id: sea_orm::Set(None),
+        clock_kind: sea_orm::Set(None),
+        endpoint_id: sea_orm::Set(Some(endpoint_id)),
+    })
+    .exec_without_returning(db)
+    .await
+    .map_err(StoreError::db("writing an event"))?;
+    outbox_recipient::Entity::insert(outbox_recipient::ActiveModel {
+        organisation_id: sea_orm::Set(organisation_id),
+        seq: sea_orm::Set(seq),
+    })
+    .exec_without_returning(db)
+    .await
+    .map_err(StoreError::db("addressing an event"))?;
+    webhooks::enqueue(db, seq, event_type, &[organisation_id], at).await?;
+    Ok(seq)
+}
+
+/// The events with these sequence numbers (those still kept).
+pub async fn by_seq(
+    db: &impl ConnectionTrait,
+    seqs: &[i64],
+) -> Result<Vec<OutboxEvent>, StoreError> {
+    if seqs.is_empty() {
+        return Ok(Vec::new());
+    }
+    outbox_event::Entity::find()
+        .filter(outbox_event::Column::Seq.is_in(seqs.iter().copied()))
+        .all(db)
+        .await
+        .map_err(StoreError::db("reading events"))?
+        .into_iter()
+        .map(OutboxEvent::try_from)
+        .collect()
 }
 
 /// Bumps the head and returns the new sequence number. The bump is the first write to

@@ -6,14 +6,23 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use uuid::Uuid;
 
-use crate::crypto::{Keyring, NOTE_TEXT, REFERRAL_DETAILS, WORKS_LOCATION};
+use crate::crypto::{
+    Keyring, NOTE_TEXT, REFERRAL_DETAILS, WEBHOOK_PREVIOUS_SECRET, WEBHOOK_SECRET, WORKS_LOCATION,
+};
 use crate::{Store, StoreError};
 
 /// A sealed column: (table, primary key, column, the name it is sealed under).
-const SEALED: [(&str, &str, &str, &str); 3] = [
+const SEALED: [(&str, &str, &str, &str); 5] = [
     ("case_referrals", "case_id", "details", REFERRAL_DETAILS),
     ("case_notes", "id", "text", NOTE_TEXT),
     ("works_items", "id", "location", WORKS_LOCATION),
+    ("webhook_endpoints", "id", "secret", WEBHOOK_SECRET),
+    (
+        "webhook_endpoints",
+        "id",
+        "previous_secret",
+        WEBHOOK_PREVIOUS_SECRET,
+    ),
 ];
 
 const BATCH: u64 = 200;

@@ -337,7 +337,7 @@ async fn retention_run(settings: &Settings) -> anyhow::Result<()> {
 
 async fn worker(settings: &Settings) -> anyhow::Result<()> {
     let store = open_keyed_store(settings).await?;
-    let worker = crate::worker::Worker::start(store, &settings.worker);
+    let worker = crate::worker::Worker::start(store, &settings.worker, settings.delivery());
     tracing::info!("worker started");
     wait_for_signal().await;
     tracing::info!("shutting down: finishing the job in hand");

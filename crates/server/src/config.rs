@@ -38,6 +38,7 @@ pub struct Settings {
     pub cors: CorsSettings,
     pub audit: AuditSettings,
     pub worker: WorkerSettings,
+    pub webhooks: WebhookSettings,
 }
 
 /// Background work (`crates/server/src/worker.rs`), run beside the HTTP server unless
@@ -61,6 +62,41 @@ impl Default for WorkerSettings {
             enabled: true,
             retention_every_seconds: 24 * 60 * 60,
             events_kept_days: 30,
+        }
+    }
+}
+
+/// Outbound webhook delivery (run by the background worker).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebhookSettings {
+    /// Whether the worker delivers webhooks.
+    pub deliver: bool,
+    /// Allow endpoints at `http://` loopback addresses (demo mode and tests). Unset: on
+    /// in demo mode only. Private, link-local and metadata addresses are refused always.
+    pub allow_http_loopback: Option<bool>,
+    /// How long one delivery may take.
+    pub timeout_seconds: u64,
+    /// The first retry's wait in milliseconds; each further one doubles (up to an hour).
+    pub retry_base_ms: u64,
+    /// How often to look for due deliveries when no commit in this process wakes the
+    /// worker (retries, other instances' events), in milliseconds.
+    pub poll_ms: u64,
+    /// How long a worker's claim on a delivery holds, in seconds: longer than
+    /// `timeout_seconds`, so that only a crashed worker's claims run out (and are sent
+    /// again by another: at least once).
+    pub lease_seconds: u64,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            deliver: true,
+            allow_http_loopback: None,
+            timeout_seconds: 10,
+            retry_base_ms: 10_000,
+            poll_ms: 1_000,
+            lease_seconds: 60,
         }
     }
 }
@@ -213,6 +249,7 @@ impl Default for Settings {
             rate_limit: RateLimitSettings::default(),
             cors: CorsSettings::default(),
             worker: WorkerSettings::default(),
+            webhooks: WebhookSettings::default(),
             audit: AuditSettings::default(),
         }
     }
@@ -386,6 +423,29 @@ impl Settings {
     pub fn demo_mode(&self) -> bool {
         self.demo
             .unwrap_or_else(|| self.uses_embedded_database() && self.auth.issuers.is_empty())
+    }
+
+    /// Whether webhooks may point at `http://` loopback addresses.
+    pub fn webhook_loopback_allowed(&self) -> bool {
+        self.webhooks
+            .allow_http_loopback
+            .unwrap_or_else(|| self.demo_mode())
+    }
+
+    /// How the worker delivers webhooks; `None` if it does not.
+    pub fn delivery(&self) -> Option<sanctuary_webhooks::WorkerSettings> {
+        let w = &self.webhooks;
+        w.deliver.then(|| sanctuary_webhooks::WorkerSettings {
+            poll: std::time::Duration::from_millis(w.poll_ms.max(10)),
+            retry_base: std::time::Duration::from_millis(w.retry_base_ms.max(1)),
+            // Never shorter than a send may take.
+            lease: std::time::Duration::from_secs(w.lease_seconds.max(w.timeout_seconds + 1)),
+            sender: sanctuary_webhooks::SenderSettings {
+                timeout: std::time::Duration::from_secs(w.timeout_seconds.max(1)),
+                loopback_allowed: self.webhook_loopback_allowed(),
+            },
+            ..Default::default()
+        })
     }
 
     /// The database URL to connect to (a secret: do not print it; see [`Self::database_label`]).

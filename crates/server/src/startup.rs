@@ -117,7 +117,8 @@ impl Application {
             },
         };
         let state = AppState {
-            app: App::new(store.clone()),
+            app: App::new(store.clone())
+                .allowing_loopback_webhooks(settings.webhook_loopback_allowed()),
             store: store.clone(),
             verifier,
             limiter: RateLimiter::new(
@@ -141,7 +142,7 @@ impl Application {
         let worker = settings
             .worker
             .enabled
-            .then(|| Worker::start(store.clone(), &settings.worker));
+            .then(|| Worker::start(store.clone(), &settings.worker, settings.delivery()));
         Ok(Self {
             port,
             server,

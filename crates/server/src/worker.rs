@@ -1,7 +1,7 @@
 //! Background work: periodic jobs that call use cases, run beside the HTTP server (see
-//! `startup::Application`) or on their own (`sanctuary worker`). Today: retention.
-//! The audit writer runs with the use cases (`sanctuary_app::App`); the clock scheduler
-//! and the outbox reader of the events issue join the jobs here.
+//! `startup::Application`) or on their own (`sanctuary worker`): retention with the
+//! purge of old events, and webhook delivery (`sanctuary_webhooks`). The audit writer
+//! runs with the use cases (`sanctuary_app::App`).
 //!
 //! Stopping is graceful: asked to stop, the worker finishes the job in hand (each is
 //! made of short transactions and resumable) and runs no other.
@@ -16,25 +16,41 @@ use crate::config::WorkerSettings;
 
 pub struct Worker {
     stop: watch::Sender<bool>,
-    task: JoinHandle<()>,
+    tasks: Vec<JoinHandle<()>>,
 }
 
 impl Worker {
-    /// Starts the jobs `settings` turns on.
-    pub fn start(store: Store, settings: &WorkerSettings) -> Self {
+    /// Starts the jobs `settings` turns on, and webhook delivery if `delivery` is set.
+    pub fn start(
+        store: Store,
+        settings: &WorkerSettings,
+        delivery: Option<sanctuary_webhooks::WorkerSettings>,
+    ) -> Self {
         let (stop, stopped) = watch::channel(false);
         let every = (settings.retention_every_seconds > 0)
             .then(|| Duration::from_secs(settings.retention_every_seconds));
         let kept = time::Duration::days(i64::from(settings.events_kept_days));
-        let task = tokio::spawn(run(store, every, kept, stopped));
-        Self { stop, task }
+        let mut tasks = vec![tokio::spawn(run(
+            store.clone(),
+            every,
+            kept,
+            stopped.clone(),
+        ))];
+        if let Some(delivery) = delivery {
+            tasks.push(tokio::spawn(sanctuary_webhooks::DeliveryWorker::run(
+                store, delivery, stopped,
+            )));
+        }
+        Self { stop, tasks }
     }
 
     /// Asks the jobs to stop and waits until they have.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
-        if let Err(e) = self.task.await {
-            tracing::error!(error = %e, "worker: a job panicked");
+        for task in self.tasks {
+            if let Err(e) = task.await {
+                tracing::error!(error = %e, "worker: a job panicked");
+            }
         }
     }
 }

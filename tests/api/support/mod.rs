@@ -5,6 +5,7 @@ pub mod demo;
 pub mod fixtures;
 pub mod http;
 pub mod logs;
+pub mod receiver;
 pub mod tokens;
 mod world;
 
@@ -18,6 +19,7 @@ use sanctuary_persistence::crypto::Keyring;
 use sanctuary_server::Application;
 use sanctuary_server::config::{
     AuthSettings, EncryptionSettings, IssuerSettings, KeySettings, RateLimitSettings, Settings,
+    WebhookSettings,
 };
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use secrecy::SecretString;
@@ -79,6 +81,14 @@ pub fn test_settings(db: &TestDb) -> Settings {
             per_address_per_minute: 1_000_000,
             per_address_burst: 100_000,
             client_address_header: None,
+        },
+        // Receivers started by the tests listen on loopback; retries come quickly.
+        webhooks: WebhookSettings {
+            allow_http_loopback: Some(true),
+            timeout_seconds: 2,
+            retry_base_ms: 200,
+            poll_ms: 100,
+            ..WebhookSettings::default()
         },
         ..Settings::default()
     }

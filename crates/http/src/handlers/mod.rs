@@ -16,6 +16,7 @@ pub mod referrals;
 pub mod reports;
 pub mod schemes;
 pub mod timeline;
+pub mod webhooks;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};

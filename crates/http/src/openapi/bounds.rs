@@ -27,6 +27,9 @@ pub fn declare_bounds(doc: &mut Doc) {
     if let Some(array) = response_array(doc, "/api/v1/dash-questions") {
         array.max_items = Some(sanctuary_domain::dash::DashQuestion::ALL.len());
     }
+    if let Some(array) = response_array(doc, "/api/v1/webhooks") {
+        array.max_items = Some(sanctuary_app::webhooks::MAX_ENDPOINTS);
+    }
     let Some(components) = doc.components.as_mut() else {
         return;
     };
@@ -42,6 +45,7 @@ pub fn declare_bounds(doc: &mut Doc) {
         ("CaseSummaryView", "blocked_by", enum_len("ProgressBlock")),
         ("MemberView", "roles", enum_len("Role")),
         ("SchemeView", "your_roles", enum_len("Role")),
+        ("WebhookView", "event_types", enum_len("EventType")),
         ("CaseView", "clocks", enum_len("ClockKind")),
         ("SchemeSettings", "clocks", enum_len("ClockKind")),
         ("EligibilityRules", "allowed_tenures", enum_len("Tenure")),
@@ -69,6 +73,11 @@ pub fn declare_bounds(doc: &mut Doc) {
             "EventPage",
             "items",
             crate::wire::events::MAX_EVENT_PAGE as usize,
+        ),
+        (
+            "DeliveryPage",
+            "items",
+            crate::wire::webhooks::MAX_DELIVERY_PAGE as usize,
         ),
         // A report covers one reporting year.
         ("MonitoringReport", "quarters", 4),

@@ -67,6 +67,7 @@ Validation errors list every invalid field at once in `errors`, by JSON pointer.
         (name = "schemes", description = "A scheme as its members see it: members and roles, settings and their versions."),
         (name = "administration", description = "Schemes, settings, organisations, memberships, holidays and token revocation: the admin role of an organisation operating the deployment."),
         (name = "events", description = "What changed on the cases your organisation works on, as events with no personal data: a feed to page through or long-poll."),
+        (name = "webhooks", description = "Your organisation's events pushed to your own endpoints, signed as Standard Webhooks say, with their delivery history."),
         (name = "audit", description = "The tamper-evident audit trail, for auditors."),
         (name = "health", description = "Liveness and readiness, for probes; no token."),
     ),

@@ -14,3 +14,4 @@ pub mod organisation;
 pub mod referral;
 pub mod report;
 pub mod scheme;
+pub mod webhooks;

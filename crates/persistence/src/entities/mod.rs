@@ -24,4 +24,6 @@ pub mod scheme_measure;
 pub mod scheme_membership;
 pub mod scheme_reference_counter;
 pub mod scheme_settings_version;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
 pub mod works_item;
