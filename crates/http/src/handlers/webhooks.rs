@@ -71,6 +71,9 @@ pub async fn create_webhook(
 }
 
 /// List your organisation's webhook endpoints.
+///
+/// Every endpoint your organisation registered (at most ten), with whether it is
+/// enabled, since when it has been failing and its subscriptions; never the secrets.
 #[utoipa::path(
     tag = "webhooks",
     responses(
@@ -89,6 +92,9 @@ pub async fn list_webhooks(
 }
 
 /// Read one of your organisation's webhook endpoints.
+///
+/// The endpoint with its `ETag` (for `PATCH` and `rotate-secret`); another
+/// organisation's endpoint is a 404, exactly as a missing one.
 #[utoipa::path(
     tag = "webhooks",
     params(("id" = Uuid, Path, description = "The endpoint's id")),
@@ -153,7 +159,9 @@ pub async fn update_webhook(
     Ok(with_etag(HttpResponse::Ok(), &endpoint).json(WebhookView::from(endpoint)))
 }
 
-/// Remove a webhook endpoint (and its delivery history).
+/// Remove a webhook endpoint.
+///
+/// Nothing more is sent to it; its delivery history goes with it.
 #[utoipa::path(
     tag = "webhooks",
     params(("id" = Uuid, Path, description = "The endpoint's id")),
