@@ -266,6 +266,13 @@ fn allowed(operation: &str) -> Option<Allowed> {
             ("fire_service", &[Own]),
         ]),
         "timeline" | "risk_assessments" | "record_risk_assessment" => FOLLOWERS,
+        // Only a case with an assessment has a copy (the other organisation's has none).
+        "get_assessment" => Allowed::Only(&[
+            ("referrer", &[Own]),
+            ("coordinator", &[Own]),
+            ("assessor", &[Own]),
+            ("contractor", &[Own]),
+        ]),
         "export_case"
         | "accept"
         | "decline"

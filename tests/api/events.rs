@@ -294,3 +294,71 @@ async fn roles_that_work_on_no_case_read_no_events_and_bad_cursors_are_refused()
         assert!(r.status().is_client_error(), "{query}: {}", r.status());
     }
 }
+
+#[tokio::test]
+async fn clocks_are_announced_once_when_due_soon_and_when_breached_even_with_two_schedulers() {
+    use sanctuary_persistence::entities::case_clock;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let app = TestApp::spawn_configured(None, |s| s.worker.clocks_every_seconds = 1).await;
+    // A second instance's scheduler races the first for every clock.
+    let _other = app.second_instance().await;
+    let w = &app.world;
+    let id = app
+        .refer_ok(&w.harbour, &fixtures::eligible("CLOCK-1"))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let case_id = uuid::Uuid::parse_str(&id).unwrap();
+    let set_due = |kind: &'static str, due: time::OffsetDateTime| {
+        let db = app.store.connection().clone();
+        async move {
+            case_clock::Entity::update_many()
+                .col_expr(case_clock::Column::DueAt, Expr::value(due))
+                .filter(case_clock::Column::CaseId.eq(case_id))
+                .filter(case_clock::Column::Kind.eq(kind))
+                .exec(&db)
+                .await
+                .unwrap();
+        }
+    };
+    let now = time::OffsetDateTime::now_utc();
+    set_due("initial_contact", now + time::Duration::hours(2)).await;
+    let (app, id) = (&app, id.as_str());
+    let wait_for = |wanted: &'static str| async move {
+        let started = Instant::now();
+        loop {
+            let types = types_for(app, &w.council, "coordinator", id).await;
+            if types.iter().any(|t| t == wanted) {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "no {wanted}: {types:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    wait_for("case.clock_due_soon").await;
+    set_due("initial_contact", now - time::Duration::hours(1)).await;
+    wait_for("case.clock_breached").await;
+    // Several more ticks of both schedulers: still one of each.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let types = types_for(app, &w.council, "coordinator", id).await;
+    assert_eq!(
+        types,
+        [
+            "case.referral_received",
+            "case.clock_due_soon",
+            "case.clock_breached"
+        ]
+    );
+    let events = feed(app, &w.harbour, &["referrer"]).await;
+    let breach = events
+        .iter()
+        .find(|e| e["type"] == "case.clock_breached")
+        .expect("the referrer is told too");
+    assert_eq!(breach["data"]["clock"], "initial_contact");
+    assert!(breach["data"]["acting_organisation_id"].is_null());
+    assert_eq!(breach["data"]["status_after"], "received");
+}

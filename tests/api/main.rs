@@ -6,6 +6,7 @@ mod support;
 
 mod access_matrix;
 mod administration;
+mod assessment;
 mod at_rest;
 mod audit;
 mod audit_records;
@@ -27,6 +28,7 @@ mod http_behaviour;
 mod idempotency;
 mod logging;
 mod membership;
+mod metrics;
 mod problems;
 mod rate_limit;
 mod rectify;

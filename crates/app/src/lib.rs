@@ -8,6 +8,7 @@ pub mod acting;
 pub mod actions;
 pub mod admin;
 pub mod audit;
+pub mod clocks;
 mod error;
 pub mod feed;
 pub mod intake;

@@ -125,7 +125,8 @@ impl EventType {
             | A::ViewReport
             | A::WriteReportNotes
             | A::Administer
-            | A::ExportCase => return None,
+            | A::ExportCase
+            | A::ViewAssessment => return None,
         })
     }
 }

@@ -84,6 +84,8 @@ vocabulary! {
         RectifyReferral = "rectify_referral",
         /// Export everything held about the client (subject access).
         ExportCase = "export_case",
+        /// Read the assessment copy (the recorded assessment, in the reader's view).
+        ViewAssessment = "view_assessment",
     }
 }
 
@@ -103,6 +105,7 @@ impl Action {
                 | Action::ViewReport
                 | Action::WriteReportNotes
                 | Action::ExportCase
+                | Action::ViewAssessment
                 | Action::RectifyReferral
                 | Action::Administer
         )
@@ -137,6 +140,12 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Referrer, CreateReferral, SchemeReferrer),
     (R::Referrer, ViewCase, ReferringOrganisation),
     (R::Referrer, ViewTimeline, ReferringOrganisation),
+    // The assessment copy goes to the commissioner and the referrer (seed 000, step 6),
+    // to its author, and to the contractor that fits the measures.
+    (R::Referrer, ViewAssessment, ReferringOrganisation),
+    (R::Coordinator, ViewAssessment, SchemeCoordinator),
+    (R::Assessor, ViewAssessment, AssignedAssessor),
+    (R::Contractor, ViewAssessment, WorksContractor),
     (R::Referrer, RecordRiskAssessment, ReferringOrganisation),
     (R::Referrer, Withdraw, ReferringOrganisation),
     // Withdrawing consent is as easy as giving it: the referrer can record it too.

@@ -24,4 +24,4 @@ use sanctuary_app::{access, audit};
 pub use app::{ExtraRoutes, ServerSettings, openapi, server};
 pub use extract::MAX_BODY_BYTES;
 pub use idempotency::fingerprint as request_fingerprint;
-pub use middleware::{API_CSP, MAX_HEADER_BYTES, MAX_URI_BYTES, SWAGGER_UI_CSP};
+pub use middleware::{API_CSP, MAX_HEADER_BYTES, MAX_URI_BYTES, PRINTABLE_CSP, SWAGGER_UI_CSP};

@@ -12,8 +12,8 @@ use crate::handlers::admin::{
     holidays as admin_holidays, log, members, organisations, revocation, schemes as admin_schemes,
 };
 use crate::handlers::{
-    actions, audit, cases, events, export, health, holidays, measures, problems, rectify,
-    reference, referrals, reports, schemes, timeline, webhooks,
+    actions, assessment, audit, cases, events, export, health, holidays, measures, problems,
+    rectify, reference, referrals, reports, schemes, timeline, webhooks,
 };
 
 /// Every API operation. Only what is registered here exists, and it is in the spec.
@@ -25,6 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(cases::get_case)
             .service(timeline::timeline)
             .service(timeline::risk_assessments)
+            .service(assessment::get_assessment)
             .service(export::export_case)
             .service(rectify::rectify_referral)
             .service(actions::accept)

@@ -8,10 +8,12 @@
 //! the server's CPU in `sqlite3Reprepare`).
 
 pub mod admin;
+pub mod assessment;
 pub mod audit;
 pub mod audit_writer;
 pub mod calendars;
 pub mod cases;
+pub mod clock_events;
 mod codec;
 pub mod crypto;
 pub mod entities;

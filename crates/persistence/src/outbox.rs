@@ -4,9 +4,10 @@
 
 use sanctuary_domain::access;
 use sanctuary_domain::case::CaseStatus;
-use sanctuary_domain::clock::ClockKind;
+use sanctuary_domain::clock::{ClockKind, ClockState};
 use sanctuary_domain::events::{Event, EventData, EventType};
 use sanctuary_domain::organisation::Role;
+use sanctuary_domain::webhooks::DeliveryStatus;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
@@ -310,4 +311,61 @@ impl TryFrom<outbox_event::Model> for OutboxEvent {
             endpoint_id: e.endpoint_id,
         })
     }
+}
+
+/// What the metrics endpoint reports about events, deliveries and clocks, read at the
+/// moment of the scrape.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Backlog {
+    /// Events written so far (the outbox's last sequence number).
+    pub events_written: i64,
+    pub pending_deliveries: u64,
+    /// Seconds since the oldest pending delivery fell due (0 if none): the outbox lag.
+    pub delivery_lag_seconds: f64,
+    /// Seconds since the oldest overdue clock not yet announced fell due (0 if none):
+    /// the clock scheduler's lag.
+    pub clock_lag_seconds: f64,
+}
+
+pub async fn backlog(
+    db: &impl ConnectionTrait,
+    now: OffsetDateTime,
+) -> Result<Backlog, StoreError> {
+    use crate::entities::{case_clock, webhook_delivery};
+    use sea_orm::PaginatorTrait;
+    let pending = || {
+        webhook_delivery::Entity::find()
+            .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending.as_str()))
+    };
+    let pending_deliveries = pending()
+        .count(db)
+        .await
+        .map_err(StoreError::db("reading the delivery backlog"))?;
+    let oldest_due: Option<OffsetDateTime> = pending()
+        .select_only()
+        .column(webhook_delivery::Column::NextAttemptAt)
+        .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
+        .order_by_asc(webhook_delivery::Column::NextAttemptAt)
+        .into_tuple()
+        .one(db)
+        .await
+        .map_err(StoreError::db("reading the delivery backlog"))?;
+    let oldest_clock: Option<OffsetDateTime> = case_clock::Entity::find()
+        .select_only()
+        .column(case_clock::Column::DueAt)
+        .filter(case_clock::Column::State.eq(ClockState::Running.as_str()))
+        .filter(case_clock::Column::BreachAnnouncedAt.is_null())
+        .filter(case_clock::Column::DueAt.lte(now))
+        .order_by_asc(case_clock::Column::DueAt)
+        .into_tuple()
+        .one(db)
+        .await
+        .map_err(StoreError::db("reading the clock backlog"))?;
+    let age = |t: Option<OffsetDateTime>| t.map_or(0.0, |t| (now - t).as_seconds_f64().max(0.0));
+    Ok(Backlog {
+        events_written: last_seq(db).await?,
+        pending_deliveries,
+        delivery_lag_seconds: age(oldest_due),
+        clock_lag_seconds: age(oldest_clock),
+    })
 }

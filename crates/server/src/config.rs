@@ -39,6 +39,7 @@ pub struct Settings {
     pub audit: AuditSettings,
     pub worker: WorkerSettings,
     pub webhooks: WebhookSettings,
+    pub metrics: MetricsSettings,
 }
 
 /// Background work (`crates/server/src/worker.rs`), run beside the HTTP server unless
@@ -54,6 +55,11 @@ pub struct WorkerSettings {
     /// How long the events feed keeps events (and webhook deliveries their history),
     /// in days; purged at each retention run.
     pub events_kept_days: u32,
+    /// How often the clock scheduler looks for clocks falling due or overdue (their
+    /// `case.clock_due_soon` and `case.clock_breached` events); `0` never.
+    pub clocks_every_seconds: u64,
+    /// How long before its due time a clock is announced as due soon, in hours.
+    pub clock_due_soon_hours: u32,
 }
 
 impl Default for WorkerSettings {
@@ -62,8 +68,21 @@ impl Default for WorkerSettings {
             enabled: true,
             retention_every_seconds: 24 * 60 * 60,
             events_kept_days: 30,
+            clocks_every_seconds: 60,
+            clock_due_soon_hours: 24,
         }
     }
+}
+
+/// `/metrics` (Prometheus text format) on its own address; off unless `bind` is set.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsSettings {
+    /// Where to serve `/metrics`, e.g. `127.0.0.1:9464` (keep it off the public network).
+    pub bind: Option<String>,
+    /// If set, scrapes must send `Authorization: Bearer <token>`.
+    #[serde(serialize_with = "redact")]
+    pub bearer_token: Option<SecretString>,
 }
 
 /// Outbound webhook delivery (run by the background worker).
@@ -250,6 +269,7 @@ impl Default for Settings {
             cors: CorsSettings::default(),
             worker: WorkerSettings::default(),
             webhooks: WebhookSettings::default(),
+            metrics: MetricsSettings::default(),
             audit: AuditSettings::default(),
         }
     }

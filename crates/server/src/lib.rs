@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod files;
 pub mod keys;
+pub mod metrics;
 pub mod seed;
 pub mod setup;
 pub mod startup;

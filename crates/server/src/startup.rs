@@ -17,6 +17,7 @@ use sanctuary_persistence::{Store, StoreOptions};
 use crate::config::Settings;
 use crate::demo::{self, SigningKey, TOKEN_LIFETIME};
 use crate::files::{create_private_dir, create_private_file, restrict_to_owner};
+use crate::metrics::MetricsServer;
 use crate::worker::Worker;
 
 /// A demo token, for the start-up banner.
@@ -33,6 +34,7 @@ pub struct Application {
     store: Store,
     /// The background jobs, when this process runs them (`worker.enabled`).
     worker: Option<Worker>,
+    metrics: Option<MetricsServer>,
     pub demo_tokens: Vec<DemoToken>,
 }
 
@@ -139,6 +141,14 @@ impl Application {
         };
         let server = sanctuary_http::server(state, listener, &server_settings, extra)
             .map_err(|e| anyhow!(e))?;
+        let metrics = match &settings.metrics.bind {
+            Some(bind) => Some(MetricsServer::start(
+                bind,
+                store.clone(),
+                settings.metrics.bearer_token.clone(),
+            )?),
+            None => None,
+        };
         let worker = settings
             .worker
             .enabled
@@ -148,8 +158,14 @@ impl Application {
             server,
             store,
             worker,
+            metrics,
             demo_tokens,
         })
+    }
+
+    /// The port `/metrics` is served on, if it is.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|m| m.port)
     }
 
     pub fn port(&self) -> u16 {
@@ -170,6 +186,9 @@ impl Application {
         let served = self.server.await;
         if let Some(worker) = self.worker {
             worker.stop().await;
+        }
+        if let Some(metrics) = self.metrics {
+            metrics.stop().await;
         }
         served
     }

@@ -1,6 +1,6 @@
 //! Background work: periodic jobs that call use cases, run beside the HTTP server (see
 //! `startup::Application`) or on their own (`sanctuary worker`): retention with the
-//! purge of old events, and webhook delivery (`sanctuary_webhooks`). The audit writer
+//! purge of old events, the clock scheduler, and webhook delivery (`sanctuary_webhooks`). The audit writer
 //! runs with the use cases (`sanctuary_app::App`).
 //!
 //! Stopping is graceful: asked to stop, the worker finishes the job in hand (each is
@@ -36,6 +36,16 @@ impl Worker {
             kept,
             stopped.clone(),
         ))];
+        if settings.clocks_every_seconds > 0 {
+            let every = Duration::from_secs(settings.clocks_every_seconds);
+            let soon = time::Duration::hours(i64::from(settings.clock_due_soon_hours));
+            tasks.push(tokio::spawn(clocks(
+                store.clone(),
+                every,
+                soon,
+                stopped.clone(),
+            )));
+        }
         if let Some(delivery) = delivery {
             tasks.push(tokio::spawn(sanctuary_webhooks::DeliveryWorker::run(
                 store, delivery, stopped,
@@ -72,6 +82,36 @@ async fn run(
             biased;
             _ = stop.changed() => break,
             _ = tick.tick() => retention(&store, events_kept).await,
+        }
+    }
+}
+
+/// The clock scheduler: announces clocks falling due or overdue, every `every`.
+async fn clocks(
+    store: Store,
+    every: Duration,
+    soon: time::Duration,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            biased;
+            _ = stop.changed() => break,
+            _ = tick.tick() => {
+                let now = time::OffsetDateTime::now_utc();
+                match sanctuary_app::clocks::announce(&store, now, soon).await {
+                    Ok(a) if a.breached + a.due_soon > 0 => tracing::info!(
+                        breached = a.breached,
+                        due_soon = a.due_soon,
+                        "worker: clocks announced"
+                    ),
+                    Ok(_) => {}
+                    // Tried again at the next tick; a clock is marked only with its event.
+                    Err(e) => tracing::error!(error = %e, "worker: announcing clocks failed"),
+                }
+            }
         }
     }
 }

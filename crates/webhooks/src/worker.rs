@@ -110,7 +110,18 @@ async fn deliver(store: &Store, sender: &Sender, base: Duration, claimed: Claime
     let attempts = u32::try_from(claimed.attempts + 1).unwrap_or(1);
     let base = time::Duration::try_from(base).unwrap_or(time::Duration::seconds(10));
     let retry_in = backoff(attempts, base, jitter);
-    match webhooks::settle(store, &claimed, &attempt, retry_in).await {
+    let settled = webhooks::settle(store, &claimed, &attempt, retry_in).await;
+    let outcome = match &settled {
+        Ok(Settled::Delivered) => "delivered",
+        Ok(Settled::Retrying(_)) => "retrying",
+        Ok(Settled::GaveUp) => "gave_up",
+        Ok(Settled::EndpointDisabled) => "endpoint_disabled",
+        Err(_) => "unrecorded",
+    };
+    metrics::counter!("sanctuary_webhook_deliveries_total", "outcome" => outcome).increment(1);
+    metrics::histogram!("sanctuary_webhook_delivery_duration_seconds")
+        .record(outcome_latency(attempt.latency_ms));
+    match settled {
         Ok(Settled::EndpointDisabled) => tracing::warn!(
             endpoint = %claimed.endpoint_id,
             organisation = %claimed.organisation_id,
@@ -125,6 +136,10 @@ async fn deliver(store: &Store, sender: &Sender, base: Duration, claimed: Claime
         // The lease runs out and another attempt is made: at least once.
         Err(e) => tracing::error!(error = %e, "webhooks: recording a delivery failed"),
     }
+}
+
+fn outcome_latency(ms: u32) -> f64 {
+    f64::from(ms) / 1000.0
 }
 
 fn random_u16() -> u16 {

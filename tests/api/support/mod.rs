@@ -96,6 +96,8 @@ pub fn test_settings(db: &TestDb) -> Settings {
 
 pub struct TestApp {
     pub address: String,
+    /// Where `/metrics` is served, when the test turned it on.
+    pub metrics_address: Option<String>,
     pub client: Client,
     pub store: Store,
     pub world: World,
@@ -140,6 +142,7 @@ impl TestApp {
             .await
             .expect("the app starts");
         let address = format!("http://127.0.0.1:{}", app.port());
+        let metrics_address = app.metrics_port().map(|p| format!("http://127.0.0.1:{p}"));
         let store = app.store().clone();
         let handle = app.handle();
         tokio::spawn(app.run_until_stopped());
@@ -152,6 +155,7 @@ impl TestApp {
             .expect("a client");
         TestApp {
             address,
+            metrics_address,
             client,
             store,
             world,

@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod admin;
+pub mod assessment;
 pub mod audit;
 pub mod cases;
 pub mod events;

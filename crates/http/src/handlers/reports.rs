@@ -172,7 +172,7 @@ pub async fn monitoring_report(
             // Inline styles and SVG only: nothing may load or run.
             .insert_header((
                 header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; style-src 'unsafe-inline'",
+                crate::middleware::PRINTABLE_CSP,
             ))
             .body(render::html::report(&body)),
     })

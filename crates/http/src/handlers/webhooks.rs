@@ -100,6 +100,7 @@ pub async fn list_webhooks(
     params(("id" = Uuid, Path, description = "The endpoint's id")),
     responses(
         (status = 200, body = WebhookView, headers(("ETag" = String, description = "The endpoint's version"))),
+        (status = 403, description = "The token holds no role that works on cases.", body = crate::errors::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such endpoint of your organisation's.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
@@ -127,6 +128,7 @@ pub async fn get_webhook(
     request_body = WebhookPatchBody,
     responses(
         (status = 200, body = WebhookView, headers(("ETag" = String, description = "The endpoint's version"))),
+        (status = 403, description = "The token holds no role that works on cases.", body = crate::errors::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such endpoint of your organisation's.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
@@ -167,6 +169,7 @@ pub async fn update_webhook(
     params(("id" = Uuid, Path, description = "The endpoint's id")),
     responses(
         (status = 204, description = "Removed."),
+        (status = 403, description = "The token holds no role that works on cases.", body = crate::errors::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such endpoint of your organisation's.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
@@ -193,6 +196,7 @@ pub async fn delete_webhook(
     ),
     responses(
         (status = 200, body = WebhookSecretView, headers(("ETag" = String, description = "The endpoint's version"))),
+        (status = 403, description = "The token holds no role that works on cases.", body = crate::errors::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such endpoint of your organisation's.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
@@ -225,6 +229,7 @@ pub async fn rotate_webhook_secret(
     params(("id" = Uuid, Path, description = "The endpoint's id"), DeliveriesQueryParams),
     responses(
         (status = 200, body = DeliveryPage),
+        (status = 403, description = "The token holds no role that works on cases.", body = crate::errors::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such endpoint of your organisation's.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
@@ -262,6 +267,7 @@ pub async fn list_deliveries(
     ),
     responses(
         (status = 202, description = "Queued."),
+        (status = 403, description = "The token holds no role that works on cases.", body = crate::errors::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such delivery of your organisation's endpoint.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),

@@ -58,6 +58,15 @@ impl RootSpanBuilder for AccessLog {
             .match_pattern()
             .unwrap_or_else(|| "unmatched".into());
         let status = response.status().as_u16();
+        // Route patterns and statuses only: no path, no query, no organisation.
+        let labels = [
+            ("route", route.to_string()),
+            ("method", request.method().to_string()),
+            ("status", status.to_string()),
+        ];
+        metrics::counter!("sanctuary_http_requests_total", &labels).increment(1);
+        metrics::histogram!("sanctuary_http_request_duration_seconds", &labels[..2])
+            .record(latency_ms / 1000.0);
         tracing::info!(
             parent: &span,
             route = %route,

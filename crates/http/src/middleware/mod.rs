@@ -10,4 +10,4 @@ mod problem;
 pub use access_log::{AccessLog, ActingOrganisation};
 pub use catch_panic::CatchPanic;
 pub use limits::{MAX_HEADER_BYTES, MAX_URI_BYTES, RequestLimits};
-pub use problem::{API_CSP, PROBLEM_JSON, ProblemFinisher, SWAGGER_UI_CSP};
+pub use problem::{API_CSP, PRINTABLE_CSP, PROBLEM_JSON, ProblemFinisher, SWAGGER_UI_CSP};

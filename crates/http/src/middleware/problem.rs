@@ -21,6 +21,9 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// The API serves JSON and CSV, never a page: nothing may load, and nothing may frame it.
 pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+/// The printable pages' policy: their inline styles, nothing fetched, nothing run.
+pub const PRINTABLE_CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 
 /// Swagger UI (vendored, served from `/swagger-ui/`): its scripts, styles and images come
 /// from here, and its stylesheet embeds `data:` SVG icons. No inline script and no eval;
@@ -159,10 +162,14 @@ fn set_common_headers(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(csp),
-    );
+    // A printable page (the report, the assessment copy) sets its own, allowing its
+    // inline styles and nothing else ([`PRINTABLE_CSP`]); everything else gets `csp`.
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        );
+    }
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         header::REFERRER_POLICY,

@@ -13,6 +13,9 @@ use utoipa::openapi::{OpenApi as Doc, RefOr};
 
 use crate::wire::case::MAX_PAGE_SIZE;
 
+/// The printable assessment copy's largest size.
+const MAX_ASSESSMENT_PAGE_BYTES: usize = 512 * 1024;
+
 /// The longest RFC 3339 time the server reads (`2026-12-03T06:18:41.123456789+01:00` is
 /// 35 characters); longer query values are refused by the contract check.
 pub const MAX_DATE_TIME_CHARS: usize = 40;
@@ -24,6 +27,12 @@ pub fn declare_bounds(doc: &mut Doc) {
     // One reporting year's tables, far below a mebibyte.
     bound_text_bodies(doc, "/api/v1/reports/monitoring", MAX_REPORT_BYTES);
     bound_text_bodies(doc, "/problems/{code}", MAX_PROBLEM_PAGE_BYTES);
+    // Findings of 10,000 characters (escaped, at most six bytes each) and the measures.
+    bound_text_bodies(
+        doc,
+        "/api/v1/cases/{id}/assessment",
+        MAX_ASSESSMENT_PAGE_BYTES,
+    );
     if let Some(array) = response_array(doc, "/api/v1/dash-questions") {
         array.max_items = Some(sanctuary_domain::dash::DashQuestion::ALL.len());
     }

@@ -21,6 +21,10 @@ pub struct Model {
     pub due_at: TimeDateTimeWithTimeZone,
     pub stopped_at: Option<TimeDateTimeWithTimeZone>,
     pub state: String,
+    /// When its `case.clock_due_soon` event was written.
+    pub due_soon_announced_at: Option<TimeDateTimeWithTimeZone>,
+    /// When its `case.clock_breached` event was written.
+    pub breach_announced_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
