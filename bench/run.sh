@@ -54,8 +54,9 @@ members() { local inner=${1#\{}; echo "${inner%\}}"; } # a JSON object's inside
 server_pid=""
 start_server() {
   # The rate limit is off: one organisation sends it all.
+  # Webhooks may go to the bench's own receiver on loopback.
   env SANCTUARY_BIND=127.0.0.1:$port SANCTUARY_RATE_LIMIT__PER_MINUTE=0 SANCTUARY_RATE_LIMIT__PER_ADDRESS_PER_MINUTE=0 \
-    SANCTUARY_LOG__LEVEL=warn "$@" "$bin" > "$out/server.txt" 2>&1 &
+    SANCTUARY_WEBHOOKS__ALLOW_HTTP_LOOPBACK=true SANCTUARY_LOG__LEVEL=warn "$@" "$bin" > "$out/server.txt" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 150); do
     curl -fs "http://127.0.0.1:$port/health/ready" > /dev/null && return 0
@@ -145,6 +146,12 @@ run_http() { # the scenarios, recorded; with memory after many requests when ask
   measure_http
   while read -r line; do record http "$(members "$line")" > /dev/null; done < "$out/http.jsonl"
   if [ "${1:-}" = memory ]; then
+    # Webhooks (once per database): referral throughput with three endpoints ÷ without,
+    # and event-to-receiver latency at 50 events/s (bench/src/hooks.rs).
+    "$bench" webhooks --api "http://127.0.0.1:$port" --referrer-token "$(token referrer)" \
+      --coordinator-token "$(token coordinator)" --body-file openapi/examples/referral-minimal.json \
+      --requests "$((requests / 4))" --rate 50 --events "$((requests / 20))" > "$out/hooks.jsonl"
+    while read -r line; do record http "$(members "$line")" > /dev/null; done < "$out/hooks.jsonl"
     # Memory: after big/10 and after big requests (GET case), same server.
     local coordinator rss_small
     coordinator=$(token coordinator)

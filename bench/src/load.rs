@@ -28,6 +28,12 @@ pub struct Load {
 }
 
 pub async fn run(load: Load) -> anyhow::Result<()> {
+    println!("{}", measure(load).await?);
+    Ok(())
+}
+
+/// Sends the load; its figures as JSON.
+pub async fn measure(load: Load) -> anyhow::Result<Value> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(load.concurrency)
         .build()?;
@@ -105,9 +111,7 @@ pub async fn run(load: Load) -> anyhow::Result<()> {
     latencies.sort();
     let at = |p: f64| latencies[((latencies.len() - 1) as f64 * p).round() as usize];
     let ms = |d: Duration| (d.as_secs_f64() * 1e5).round() / 100.0;
-    println!(
-        "{}",
-        json!({
+    Ok(json!({
             "scenario": load.label,
             "requests": load.requests,
             "concurrency": load.concurrency,
@@ -120,7 +124,5 @@ pub async fn run(load: Load) -> anyhow::Result<()> {
             "error_statuses": statuses.lock().unwrap().iter()
                 .map(|(status, n)| (status.to_string(), json!(n)))
                 .collect::<serde_json::Map<_, _>>(),
-        })
-    );
-    Ok(())
+    }))
 }

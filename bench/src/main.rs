@@ -2,6 +2,7 @@
 //! report, write its SQL for the database shell, replicate generated cases, and send
 //! HTTP load.
 
+mod hooks;
 mod load;
 mod replicate;
 mod report;
@@ -66,6 +67,29 @@ enum Command {
         #[arg(long)]
         role: String,
     },
+    /// Referral throughput with three webhook endpoints ÷ without, and event-to-receiver
+    /// latency at a fixed rate (see hooks.rs).
+    Webhooks {
+        /// The API's base URL.
+        #[arg(long)]
+        api: String,
+        #[arg(long)]
+        referrer_token: String,
+        #[arg(long)]
+        coordinator_token: String,
+        /// The referral to post.
+        #[arg(long)]
+        body_file: std::path::PathBuf,
+        /// Referrals per throughput run.
+        #[arg(long, default_value_t = 1000)]
+        requests: u64,
+        /// Events per second for the latency run.
+        #[arg(long, default_value_t = 50.0)]
+        rate: f64,
+        /// Events timed.
+        #[arg(long, default_value_t = 500)]
+        events: u64,
+    },
     /// Send exactly `requests` requests and print throughput and latency as JSON.
     Load {
         #[arg(long)]
@@ -118,6 +142,27 @@ async fn main() -> anyhow::Result<()> {
             times,
         } => replicate::replicate(&database_url, times).await,
         Command::Kid { key_dir } => token::kid(&key_dir),
+        Command::Webhooks {
+            api,
+            referrer_token,
+            coordinator_token,
+            body_file,
+            requests,
+            rate,
+            events,
+        } => {
+            let body = serde_json::from_str(&std::fs::read_to_string(body_file)?)?;
+            hooks::run(hooks::Hooks {
+                api,
+                referrer_token,
+                coordinator_token,
+                body,
+                requests,
+                rate,
+                events,
+            })
+            .await
+        }
         Command::Token {
             key_dir,
             database_url,

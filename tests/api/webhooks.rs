@@ -545,3 +545,84 @@ async fn two_instances_deliver_every_event_and_never_one_endpoint_twice_at_once(
         .collect();
     assert_eq!(order, cases, "in commit order");
 }
+
+#[tokio::test]
+async fn a_mailto_endpoint_gets_a_short_email_per_chosen_event_with_no_personal_data() {
+    use crate::support::smtp::SmtpListener;
+    let smtp = SmtpListener::start().await;
+    let url = smtp.url.clone();
+    let app = TestApp::spawn_configured(None, |s| {
+        s.webhooks.smtp_url = Some(url.into());
+        s.webhooks.email_from = "Sanctuary Scheme <sanctuary@scheme.example>".into();
+    })
+    .await;
+    let w = &app.world;
+    register(
+        &app,
+        &w.contractor,
+        "contractor",
+        json!({"url": "mailto:works@contractor.example", "event_types": ["case.works_ordered"]}),
+    )
+    .await;
+    let canaried = fixtures::Canaries::new();
+    let case = app.refer_ok(&w.harbour, &canaried.body).await;
+    let id = case["id"].as_str().unwrap();
+    for (action, body) in [
+        (
+            "accept",
+            json!({"override_reason": "Checked with the IDVA"}),
+        ),
+        ("assign-assessor", json!({"organisation_id": w.assessor.id})),
+    ] {
+        app.act_ok(&w.council, "coordinator", id, action, Some(body))
+            .await;
+    }
+    let assessment = json!({"visit_date": crate::support::fixtures::today(),
+        "recommended_measures": [{"measure_code": "deadlock", "quantity": 1, "location": "back door"}]});
+    app.act_ok(
+        &w.assessor,
+        "assessor",
+        id,
+        "record-assessment",
+        Some(assessment),
+    )
+    .await;
+    app.act_ok(&w.council, "coordinator", id, "approve-works", None)
+        .await;
+    app.act_ok(
+        &w.council,
+        "coordinator",
+        id,
+        "order-works",
+        Some(json!({"organisation_id": w.contractor.id})),
+    )
+    .await;
+    let mails = smtp.wait_for(1).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(smtp.mails().len(), 1, "only the event asked for");
+    let mail = &mails[0];
+    assert_eq!(mail.to, ["<works@contractor.example>"]);
+    assert_eq!(mail.from, "<sanctuary@scheme.example>");
+    let reference = case["reference"].as_str().unwrap();
+    assert!(
+        mail.data
+            .contains(&format!("Subject: Case {reference}: works ordered")),
+        "{}",
+        mail.data
+    );
+    assert!(mail.data.contains("no personal data"));
+    for value in canaried.values() {
+        assert!(!mail.data.contains(&value), "{value} reached an email");
+    }
+
+    // Without SMTP configured, mailto: is refused at registration.
+    let plain = TestApp::spawn().await;
+    let refused = plain
+        .post("/api/v1/webhooks")
+        .bearer_auth(plain.token(&plain.world.council, &["coordinator"]))
+        .json(&json!({"url": "mailto:team@council.example"}))
+        .send()
+        .await
+        .unwrap();
+    problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+}

@@ -32,6 +32,8 @@ pub struct App {
     audit: AuditWriter,
     /// Webhooks may point at `http://` loopback addresses (demo mode and tests only).
     webhook_loopback_allowed: bool,
+    /// Notification emails are configured (`mailto:` endpoints may be registered).
+    email_enabled: bool,
 }
 
 impl App {
@@ -41,7 +43,18 @@ impl App {
             audit: AuditWriter::start(store.clone()),
             store,
             webhook_loopback_allowed: false,
+            email_enabled: false,
         }
+    }
+
+    /// The same use cases, with notification email configured or not.
+    pub fn with_email(mut self, enabled: bool) -> Self {
+        self.email_enabled = enabled;
+        self
+    }
+
+    pub fn email_enabled(&self) -> bool {
+        self.email_enabled
     }
 
     /// The same use cases, allowing webhooks to `http://` loopback addresses.

@@ -32,7 +32,7 @@ pub struct Registration<'a> {
 }
 
 async fn checked_url(app: &App, url: &str) -> Result<String, AppError> {
-    match check_url(url, app.webhook_loopback_allowed()).await {
+    match check_url(url, app.webhook_loopback_allowed(), app.email_enabled()).await {
         Ok(url) => Ok(url.to_string()),
         Err(e) => {
             let mut v = Violations::new();

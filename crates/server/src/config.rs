@@ -105,6 +105,13 @@ pub struct WebhookSettings {
     /// `timeout_seconds`, so that only a crashed worker's claims run out (and are sent
     /// again by another: at least once).
     pub lease_seconds: u64,
+    /// The SMTP server for notification emails (`mailto:` endpoints), e.g.
+    /// `smtps://user:password@mail.example.org` or `smtp://relay:25?tls=required`.
+    /// Unset: no email, and `mailto:` endpoints are refused.
+    #[serde(serialize_with = "redact")]
+    pub smtp_url: Option<SecretString>,
+    /// The sender of notification emails.
+    pub email_from: String,
 }
 
 impl Default for WebhookSettings {
@@ -116,6 +123,8 @@ impl Default for WebhookSettings {
             retry_base_ms: 10_000,
             poll_ms: 1_000,
             lease_seconds: 60,
+            smtp_url: None,
+            email_from: "Sanctuary Scheme <sanctuary@localhost>".into(),
         }
     }
 }
@@ -463,6 +472,11 @@ impl Settings {
             sender: sanctuary_webhooks::SenderSettings {
                 timeout: std::time::Duration::from_secs(w.timeout_seconds.max(1)),
                 loopback_allowed: self.webhook_loopback_allowed(),
+                mailer: w.smtp_url.as_ref().and_then(|url| {
+                    sanctuary_email::Mailer::new(url.expose_secret(), &w.email_from)
+                        .inspect_err(|e| tracing::error!(error = %e, "webhooks: no email"))
+                        .ok()
+                }),
             },
             ..Default::default()
         })

@@ -120,7 +120,8 @@ impl Application {
         };
         let state = AppState {
             app: App::new(store.clone())
-                .allowing_loopback_webhooks(settings.webhook_loopback_allowed()),
+                .allowing_loopback_webhooks(settings.webhook_loopback_allowed())
+                .with_email(settings.webhooks.smtp_url.is_some()),
             store: store.clone(),
             verifier,
             limiter: RateLimiter::new(

@@ -17,6 +17,8 @@ pub struct SenderSettings {
     pub timeout: Duration,
     /// Allow `http://` to loopback addresses (demo mode and tests only).
     pub loopback_allowed: bool,
+    /// Sends the notification emails of `mailto:` endpoints, where configured.
+    pub mailer: Option<sanctuary_email::Mailer>,
 }
 
 impl Default for SenderSettings {
@@ -24,6 +26,7 @@ impl Default for SenderSettings {
         Self {
             timeout: Duration::from_secs(10),
             loopback_allowed: false,
+            mailer: None,
         }
     }
 }
@@ -81,6 +84,21 @@ impl Sender {
             error: Some(error),
             latency: started.elapsed(),
         };
+        if let Some(address) = url.strip_prefix("mailto:") {
+            let sent = match &self.settings.mailer {
+                Some(mailer) => {
+                    tokio::time::timeout(self.settings.timeout, mailer.send(address, event))
+                        .await
+                        .unwrap_or_else(|_| Err("timed out".into()))
+                }
+                None => Err("this deployment sends no email".into()),
+            };
+            return Outcome {
+                status: None,
+                error: sent.err(),
+                latency: started.elapsed(),
+            };
+        }
         let Ok(url) = Url::parse(url) else {
             return fail(None, "the endpoint URL is not valid".into());
         };

@@ -26,10 +26,28 @@ pub enum UrlError {
     Unresolved,
     #[error("resolves to a {} address, which the service does not connect to", .0.as_str())]
     Refused(Unreachable),
+    #[error("is a mailto: address, but this deployment sends no email (webhooks.smtp_url)")]
+    NoMail,
+    #[error("is not a mailto: email address")]
+    BadAddress,
 }
 
-/// Checks `url` for registration: its form, then every address its host resolves to.
-pub async fn check_url(url: &str, loopback_allowed: bool) -> Result<Url, UrlError> {
+/// Checks `url` for registration: its form, then every address its host resolves to;
+/// a `mailto:` address (email notifications) only where email is configured.
+pub async fn check_url(
+    url: &str,
+    loopback_allowed: bool,
+    mail_allowed: bool,
+) -> Result<Url, UrlError> {
+    if let Some(address) = url.strip_prefix("mailto:") {
+        if !mail_allowed {
+            return Err(UrlError::NoMail);
+        }
+        if !sanctuary_email::is_address(address) {
+            return Err(UrlError::BadAddress);
+        }
+        return Url::parse(url).map_err(|_| UrlError::BadAddress);
+    }
     let parsed = Url::parse(url).map_err(|_| UrlError::Malformed)?;
     let host = parsed.host_str().ok_or(UrlError::Malformed)?.to_owned();
     if !parsed.username().is_empty() || parsed.password().is_some() {
@@ -146,17 +164,55 @@ mod tests {
             ("https://localhost/hook", E::Refused(Unreachable::Loopback)),
         ];
         for (url, expected) in cases {
-            assert_eq!(check_url(url, false).await.unwrap_err(), expected, "{url}");
+            assert_eq!(
+                check_url(url, false, false).await.unwrap_err(),
+                expected,
+                "{url}"
+            );
         }
     }
 
     #[tokio::test]
     async fn loopback_http_only_when_allowed() {
-        assert!(check_url("http://127.0.0.1:9/hook", true).await.is_ok());
-        assert!(check_url("http://localhost:9/hook", true).await.is_ok());
+        assert!(
+            check_url("http://127.0.0.1:9/hook", true, false)
+                .await
+                .is_ok()
+        );
+        assert!(
+            check_url("http://localhost:9/hook", true, false)
+                .await
+                .is_ok()
+        );
         assert_eq!(
-            check_url("http://10.0.0.1/hook", true).await.unwrap_err(),
+            check_url("http://10.0.0.1/hook", true, false)
+                .await
+                .unwrap_err(),
             UrlError::NotHttps
         );
+    }
+
+    #[tokio::test]
+    async fn mailto_only_where_email_is_configured_and_only_addresses() {
+        assert_eq!(
+            check_url("mailto:team@council.example", false, false)
+                .await
+                .unwrap_err(),
+            UrlError::NoMail
+        );
+        assert!(
+            check_url("mailto:team@council.example", false, true)
+                .await
+                .is_ok()
+        );
+        for bad in [
+            "mailto:not-an-address",
+            "mailto:Team <team@council.example>",
+        ] {
+            assert_eq!(
+                check_url(bad, false, true).await.unwrap_err(),
+                UrlError::BadAddress
+            );
+        }
     }
 }

@@ -6,6 +6,7 @@ pub mod fixtures;
 pub mod http;
 pub mod logs;
 pub mod receiver;
+pub mod smtp;
 pub mod tokens;
 mod world;
 

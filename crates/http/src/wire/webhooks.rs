@@ -89,7 +89,9 @@ pub struct WebhookSecretView {
 }
 
 /// An endpoint to register. Production accepts only `https://` URLs whose host
-/// resolves to public addresses; demo mode also `http://` to loopback.
+/// resolves to public addresses; demo mode also `http://` to loopback. Where the
+/// deployment sends email, `mailto:team@example.org` gets a short notification email
+/// per event instead.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"url": "http://127.0.0.1:9000/hooks/sanctuary",

@@ -1,0 +1,209 @@
+//! `sanctuary-bench webhooks`: what webhooks cost and how fast they arrive. Posts
+//! referrals as fast as 16 clients can with no endpoint registered, then registers
+//! three endpoints on a receiver started here and posts as many again (the throughput
+//! ratio), then posts referrals at a fixed rate and times each event from the moment
+//! its referral was sent to its arrival at each endpoint (p50/p99).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+use crate::load::{self, Load};
+
+pub struct Hooks {
+    pub api: String,
+    pub referrer_token: String,
+    pub coordinator_token: String,
+    pub body: Value,
+    pub requests: u64,
+    pub rate: f64,
+    pub events: u64,
+}
+
+/// Arrivals: (endpoint path, case id) → when.
+type Arrivals = Arc<Mutex<HashMap<(String, String), Instant>>>;
+
+pub async fn run(h: Hooks) -> anyhow::Result<()> {
+    let referral = |label: &str, requests, rate| Load {
+        url: format!("{}/api/v1/referrals", h.api),
+        token: Some(h.referrer_token.clone()),
+        body: Some(h.body.clone()),
+        unique: Some("/external_reference".into()),
+        requests,
+        concurrency: 16,
+        rate,
+        label: label.to_owned(),
+    };
+    // A first run warms the server (connections, caches) so the two measured runs
+    // differ only in the endpoints.
+    load::measure(referral("warm_up", h.requests, None)).await?;
+    let plain = load::measure(referral("post_referral_no_hooks", h.requests, None)).await?;
+    println!("{plain}");
+
+    let arrivals: Arrivals = Arc::default();
+    let port = receive(arrivals.clone()).await?;
+    let client = reqwest::Client::new();
+    for path in ["a", "b", "c"] {
+        let response = client
+            .post(format!("{}/api/v1/webhooks", h.api))
+            .bearer_auth(&h.coordinator_token)
+            .json(&json!({"url": format!("http://127.0.0.1:{port}/{path}"),
+                          "event_types": ["case.referral_received"]}))
+            .send()
+            .await?;
+        anyhow::ensure!(
+            response.status().is_success(),
+            "registering an endpoint: {}",
+            response.text().await?
+        );
+    }
+    let hooked = load::measure(referral("post_referral_3_hooks", h.requests, None)).await?;
+    println!("{hooked}");
+    let ratio = hooked["throughput"].as_f64().unwrap_or(0.0)
+        / plain["throughput"].as_f64().unwrap_or(1.0).max(1.0);
+    // Let the backlog of that burst drain before timing single events.
+    let burst = h.requests as usize * 3;
+    wait_until(&arrivals, burst, Duration::from_secs(300)).await;
+    let drained = arrivals.lock().unwrap().len();
+
+    // Latency: referrals at a fixed rate, each timed from the moment its POST was sent
+    // (an upper bound on commit-to-arrival) to its arrival at each endpoint.
+    let acked: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
+    let began = Instant::now();
+    let mut tasks = Vec::new();
+    for n in 0..h.events {
+        tokio::time::sleep_until((began + Duration::from_secs_f64(n as f64 / h.rate)).into()).await;
+        let (client, acked, api, token) = (
+            client.clone(),
+            acked.clone(),
+            h.api.clone(),
+            h.referrer_token.clone(),
+        );
+        let mut body = h.body.clone();
+        body["external_reference"] = json!(format!("hooks-{}-{n}", std::process::id()));
+        tasks.push(tokio::spawn(async move {
+            let at = Instant::now();
+            let response = client
+                .post(format!("{api}/api/v1/referrals"))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await?;
+            let case: Value = response.json().await?;
+            let id = case["id"].as_str().context("no case id")?.to_owned();
+            acked.lock().unwrap().insert(id, at);
+            anyhow::Ok(())
+        }));
+    }
+    for task in tasks {
+        task.await??;
+    }
+    let expected = drained + h.events as usize * 3;
+    wait_until(&arrivals, expected, Duration::from_secs(120)).await;
+    let acked = acked.lock().unwrap().clone();
+    let arrivals = arrivals.lock().unwrap().clone();
+    let mut latencies: Vec<Duration> = arrivals
+        .iter()
+        .filter_map(|((_, case), at)| {
+            acked
+                .get(case)
+                .map(|ack| at.saturating_duration_since(*ack))
+        })
+        .collect();
+    anyhow::ensure!(!latencies.is_empty(), "no timed event arrived");
+    latencies.sort();
+    let at = |p: f64| latencies[((latencies.len() - 1) as f64 * p).round() as usize];
+    let ms = |d: Duration| (d.as_secs_f64() * 1e5).round() / 100.0;
+    println!(
+        "{}",
+        json!({
+            "scenario": "event_to_receiver",
+            "rate": h.rate,
+            "events": h.events,
+            "endpoints": 3,
+            "deliveries_timed": latencies.len(),
+            "deliveries_expected": h.events * 3,
+            "p50_ms": ms(at(0.5)),
+            "p99_ms": ms(at(0.99)),
+            "max_ms": ms(*latencies.last().unwrap()),
+            "throughput_ratio_3_hooks": (ratio * 1000.0).round() / 1000.0,
+        })
+    );
+    Ok(())
+}
+
+async fn wait_until(arrivals: &Arrivals, count: usize, limit: Duration) {
+    let began = Instant::now();
+    while arrivals.lock().unwrap().len() < count && began.elapsed() < limit {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A minimal HTTP/1.1 receiver (keep-alive, Content-Length bodies) that notes when
+/// each `case.referral_received` reached which path; answers 200 at once.
+async fn receive(arrivals: Arrivals) -> anyhow::Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let port = listener.local_addr()?.port();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let arrivals = arrivals.clone();
+            tokio::spawn(async move {
+                let mut buffer = Vec::new();
+                let mut chunk = [0u8; 16384];
+                loop {
+                    let Some(head_end) = find(&buffer, b"\r\n\r\n") else {
+                        match socket.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                        }
+                        continue;
+                    };
+                    let head = String::from_utf8_lossy(&buffer[..head_end]).to_string();
+                    let length: usize = head
+                        .lines()
+                        .find_map(|l| {
+                            let (name, value) = l.split_once(':')?;
+                            name.eq_ignore_ascii_case("content-length")
+                                .then(|| value.trim().parse().ok())?
+                        })
+                        .unwrap_or(0);
+                    while buffer.len() < head_end + 4 + length {
+                        match socket.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let arrived = Instant::now();
+                    let path = head.split(' ').nth(1).unwrap_or_default().to_owned();
+                    let body = &buffer[head_end + 4..head_end + 4 + length];
+                    if let Ok(event) = serde_json::from_slice::<Value>(body)
+                        && let Some(case) = event["data"]["case_id"].as_str()
+                    {
+                        arrivals
+                            .lock()
+                            .unwrap()
+                            .insert((path, case.to_owned()), arrived);
+                    }
+                    buffer.drain(..head_end + 4 + length);
+                    if socket
+                        .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")
+                        .await
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    Ok(port)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
