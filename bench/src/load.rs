@@ -67,7 +67,7 @@ pub async fn measure(load: Load) -> anyhow::Result<Value> {
                 Some(body) => {
                     let mut body = body.clone();
                     if let Some(pointer) = &load.unique {
-                        let key = format!("bench-{run_id}-{n}");
+                        let key = format!("bench-{run_id}-{}-{n}", load.label);
                         if let Some(slot) = body.pointer_mut(pointer) {
                             *slot = json!(key);
                         }

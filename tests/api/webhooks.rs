@@ -626,3 +626,70 @@ async fn a_mailto_endpoint_gets_a_short_email_per_chosen_event_with_no_personal_
         .unwrap();
     problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
 }
+
+#[tokio::test]
+async fn redirects_are_not_followed_and_an_event_is_given_up_after_72_hours() {
+    use sanctuary_persistence::entities::webhook_delivery;
+    use sea_orm::{EntityTrait, sea_query::Expr};
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let receiver = Receiver::start().await;
+    receiver.script(&[Answer::Status(302), Answer::Status(500)]);
+    let (endpoint, _) = register(
+        &app,
+        &w.council,
+        "coordinator",
+        json!({"url": receiver.url}),
+    )
+    .await;
+    refer(&app, "REDIRECT-1").await;
+    let got = receiver
+        .wait_for("a second attempt", |r| r.len() >= 2)
+        .await;
+    assert_eq!(got[0].answered, 302);
+    assert_eq!(
+        got[1].header("webhook-id"),
+        got[0].header("webhook-id"),
+        "retried, not followed"
+    );
+    // The event has been failing for more than 72 hours: the next failure gives it up.
+    receiver.script(&[Answer::Status(500); 10]);
+    webhook_delivery::Entity::update_many()
+        .col_expr(
+            webhook_delivery::Column::CreatedAt,
+            Expr::value(time::OffsetDateTime::now_utc() - time::Duration::hours(73)),
+        )
+        .exec(app.store.connection())
+        .await
+        .unwrap();
+    let path = format!(
+        "/api/v1/webhooks/{}/deliveries",
+        endpoint["id"].as_str().unwrap()
+    );
+    let started = std::time::Instant::now();
+    let record = loop {
+        let page: Value = app
+            .get_as(&w.council, &["coordinator"], &path)
+            .await
+            .json()
+            .await
+            .unwrap();
+        if page["items"][0]["status"] == "failed" {
+            break page["items"][0].clone();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "never given up: {page:#}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(record["last_status"], 500);
+    assert!(record["next_attempt_at"].is_null());
+    let attempts = receiver.received().len();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(
+        receiver.received().len(),
+        attempts,
+        "no attempt after giving up"
+    );
+}

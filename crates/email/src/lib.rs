@@ -138,7 +138,10 @@ mod tests {
         assert!(body.starts_with(
             "Case DAR-2026-0012 (scheme darlington): works ordered, at 2026-12-03T10:15:00Z."
         ));
-        let (subject, _) = message(&event(EventType::ClockBreached, Some(ClockKind::Assessment)));
+        let (subject, _) = message(&event(
+            EventType::ClockBreached,
+            Some(ClockKind::Assessment),
+        ));
         assert_eq!(subject, "Case DAR-2026-0012: clock breached (assessment)");
     }
 

@@ -173,6 +173,10 @@ async fn answer_with(
     };
     received.answered = status;
     inner.lock().unwrap().received.push(received);
-    HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap())
-        .body("a receiver's answer, ignored")
+    let mut response = HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap());
+    if (300..400).contains(&status) {
+        // Somewhere a sender must not follow to.
+        response.insert_header(("Location", "http://127.0.0.1:9/elsewhere"));
+    }
+    response.body("a receiver's answer, ignored")
 }
