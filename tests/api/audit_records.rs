@@ -318,13 +318,29 @@ async fn measure_changes_and_report_notes_are_audited_by_field_name() {
             )
         );
     }
-    // Names, never values.
-    let text = app
+    // Names, never values (looked for outside the ids and times, whose random hex
+    // digits could spell a number by chance).
+    let mut page: serde_json::Value = app
         .get_as(&w.auditor, &["auditor"], "/api/v1/audit")
         .await
-        .text()
+        .json()
         .await
         .unwrap();
+    for item in page["items"].as_array_mut().unwrap() {
+        let item = item.as_object_mut().unwrap();
+        for key in [
+            "id",
+            "seq",
+            "at",
+            "request_id",
+            "organisation_id",
+            "case_id",
+            "actor",
+        ] {
+            item.remove(key);
+        }
+    }
+    let text = page["items"].to_string();
     for value in ["High Street", "12345", "77777", "9900"] {
         assert!(!text.contains(value), "{value} is in the audit trail");
     }
