@@ -629,18 +629,3 @@ pub async fn retry(
         .map_err(StoreError::db("retrying a webhook delivery"))?;
     Ok(updated.rows_affected == 1)
 }
-
-/// When the oldest pending delivery was due (the outbox lag), if any is pending.
-pub async fn oldest_pending(
-    db: &impl ConnectionTrait,
-) -> Result<Option<OffsetDateTime>, StoreError> {
-    delivery::Entity::find()
-        .select_only()
-        .column(delivery::Column::NextAttemptAt)
-        .filter(delivery::Column::Status.eq(PENDING))
-        .order_by_asc(delivery::Column::NextAttemptAt)
-        .into_tuple::<OffsetDateTime>()
-        .one(db)
-        .await
-        .map_err(StoreError::db("reading webhook deliveries"))
-}

@@ -120,7 +120,7 @@ async fn deliver(store: &Store, sender: &Sender, base: Duration, claimed: Claime
     };
     metrics::counter!("sanctuary_webhook_deliveries_total", "outcome" => outcome).increment(1);
     metrics::histogram!("sanctuary_webhook_delivery_duration_seconds")
-        .record(outcome_latency(attempt.latency_ms));
+        .record(f64::from(attempt.latency_ms) / 1000.0);
     match settled {
         Ok(Settled::EndpointDisabled) => tracing::warn!(
             endpoint = %claimed.endpoint_id,
@@ -136,10 +136,6 @@ async fn deliver(store: &Store, sender: &Sender, base: Duration, claimed: Claime
         // The lease runs out and another attempt is made: at least once.
         Err(e) => tracing::error!(error = %e, "webhooks: recording a delivery failed"),
     }
-}
-
-fn outcome_latency(ms: u32) -> f64 {
-    f64::from(ms) / 1000.0
 }
 
 fn random_u16() -> u16 {
