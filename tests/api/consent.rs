@@ -332,3 +332,115 @@ async fn the_coordinator_exports_everything_held_about_the_client() {
         &("export_case".to_owned(), "allowed".to_owned())
     );
 }
+
+/// Reported by an outside test: after information sharing was withdrawn, the referrer
+/// still read the DASH score and MARAC date through the case's history.
+#[tokio::test]
+async fn withdrawn_sharing_closes_every_read_behind_the_status() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let id = app.case_with_works(true).await;
+    app.act_ok(
+        &w.council,
+        "coordinator",
+        &id,
+        "consents",
+        Some(change("information_sharing", "withdrawn")),
+    )
+    .await;
+    for path in ["timeline", "risk-assessments", "assessment"] {
+        for (org, role) in [(&w.harbour, "referrer"), (&w.assessor, "assessor")] {
+            let response = app
+                .get_as(org, &[role], &format!("/api/v1/cases/{id}/{path}"))
+                .await;
+            let body = problem(response, StatusCode::FORBIDDEN).await;
+            let text = body.to_string();
+            assert!(!text.contains("dash") && !text.contains("marac"), "{text}");
+        }
+        let coordinator = app
+            .get_as(
+                &w.council,
+                &["coordinator"],
+                &format!("/api/v1/cases/{id}/{path}"),
+            )
+            .await;
+        assert_eq!(coordinator.status(), StatusCode::OK, "{path}");
+    }
+    // The list shows the referrer the status only, as the case does.
+    let list: Value = app
+        .get_as(&w.harbour, &["referrer"], "/api/v1/cases?limit=100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let listed = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id.as_str())
+        .cloned()
+        .unwrap();
+    assert!(listed.get("referral").is_none(), "{listed:#}");
+    assert!(!listed.to_string().contains("dash_score"), "{listed:#}");
+}
+
+/// Reported by an outside test: the referrer re-gave a consent the coordinator had
+/// recorded as withdrawn.
+#[tokio::test]
+async fn a_withdrawn_consent_is_re_given_only_by_who_recorded_the_withdrawal_or_the_coordinator() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let case = app.refer_ok(&w.harbour, &eligible()).await;
+    let id = case["id"].as_str().unwrap();
+    app.act_ok(
+        &w.council,
+        "coordinator",
+        id,
+        "consents",
+        Some(change("information_sharing", "withdrawn")),
+    )
+    .await;
+    let (_, etag) = app.read(&w.harbour, "referrer", id).await;
+    let response = app
+        .act(
+            &w.harbour,
+            "referrer",
+            id,
+            "consents",
+            &etag,
+            Some(change("information_sharing", "given")),
+        )
+        .await;
+    problem(response, StatusCode::FORBIDDEN).await;
+    let (still, _) = app.read(&w.harbour, "referrer", id).await;
+    assert_eq!(still["view"], "status");
+    // The coordinator may; so may the referrer for a withdrawal it recorded itself.
+    let (back, _) = app
+        .act_ok(
+            &w.council,
+            "coordinator",
+            id,
+            "consents",
+            Some(change("information_sharing", "given")),
+        )
+        .await;
+    assert_eq!(back["view"], "full");
+    app.act_ok(
+        &w.harbour,
+        "referrer",
+        id,
+        "consents",
+        Some(change("information_sharing", "withdrawn")),
+    )
+    .await;
+    let (again, _) = app
+        .act_ok(
+            &w.harbour,
+            "referrer",
+            id,
+            "consents",
+            Some(change("information_sharing", "given")),
+        )
+        .await;
+    assert_eq!(again["view"], "full");
+}

@@ -173,7 +173,7 @@ async fn withdrawn_sharing_tells_those_who_lose_the_case_once_then_nothing() {
     // of nothing after it.
     assert_eq!(
         types_for(&app, &w.fire_service, "fire_service", &id).await,
-        ["case.works_completed", "case.consent_recorded"]
+        ["case.works_completed", "case.consent_withdrawn"]
     );
     let council = types_for(&app, &w.council, "coordinator", &id).await;
     assert_eq!(council.last().unwrap(), "case.contact_recorded");

@@ -8,12 +8,13 @@
 //! event and audit record under the version the caller saw. `seed-demo` calls [`act`]
 //! as the scheme's own members.
 
+use sanctuary_domain::consent::{self, ConsentStatus};
 use sanctuary_domain::organisation::Role;
-use sanctuary_domain::policy::{Action, View};
+use sanctuary_domain::policy::{self, Action, View};
 use sanctuary_domain::violation::{ViolationCode, Violations};
 use sanctuary_domain::workflow::{self, Command, Effects};
 use sanctuary_persistence::cases::{self, CaseRecord, CaseSummary};
-use sanctuary_persistence::events::Actor;
+use sanctuary_persistence::events::{self, Actor};
 use sanctuary_persistence::workflow::{CommitError, Loaded, commit, load};
 use sanctuary_persistence::{Store, organisations, schemes};
 use time::OffsetDateTime;
@@ -53,6 +54,12 @@ pub async fn authorise(
         let refusal = AppError::Forbidden(forbidden().into());
         return Err(refuse(app, caller, action, &summary, refusal).await);
     };
+    if !policy::view_allows(view, action) {
+        let refusal = AppError::Forbidden(
+            "The consent in force no longer lets your organisation see this case's details.".into(),
+        );
+        return Err(refuse(app, caller, action, &summary, refusal).await);
+    }
     Ok(Authorised {
         summary,
         scope,
@@ -91,6 +98,19 @@ pub async fn take_action(
             resource: "case",
             current: loaded.case.version,
         });
+    }
+    if let Command::RecordConsent(change) = &command
+        && change.status == ConsentStatus::Given
+        && loaded.snapshot.consents.status(change.purpose) == ConsentStatus::Withdrawn
+    {
+        let by = events::withdrawn_by(store.connection(), id, change.purpose).await?;
+        if !consent::may_give_again(by, caller.organisation.id, role == Role::Coordinator) {
+            let refusal = AppError::Forbidden(
+                "Only the organisation that recorded the withdrawal, or the coordinator, can record that the client gave this consent again."
+                    .into(),
+            );
+            return Err(refuse(app, caller, action, &summary, refusal).await);
+        }
     }
     let actor = Actor {
         subject: caller.subject.clone(),

@@ -53,6 +53,18 @@ impl From<ConsentDecision> for ConsentStatus {
     }
 }
 
+/// Whether `organisation` may record that the client gave again a consent they had
+/// withdrawn, when `withdrawn_by` recorded the withdrawal. Only that organisation (the
+/// client told it) or the scheme's coordinator may: no one else undoes what the client
+/// said to someone else.
+pub fn may_give_again(
+    withdrawn_by: Option<uuid::Uuid>,
+    organisation: uuid::Uuid,
+    as_coordinator: bool,
+) -> bool {
+    as_coordinator || withdrawn_by == Some(organisation)
+}
+
 /// The consents in force on a case: the referral's, as changed since.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsentsInForce {
@@ -114,5 +126,20 @@ impl IntakeConsents {
 
     pub fn given(&self, purpose: ConsentPurpose) -> bool {
         self.decision(purpose) == ConsentDecision::Given
+    }
+}
+
+#[cfg(test)]
+mod giving_again {
+    use super::may_give_again;
+    use uuid::Uuid;
+
+    #[test]
+    fn only_who_recorded_the_withdrawal_or_the_coordinator_gives_a_consent_again() {
+        let (referrer, other) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        assert!(may_give_again(Some(referrer), referrer, false));
+        assert!(!may_give_again(Some(referrer), other, false));
+        assert!(may_give_again(Some(referrer), other, true));
+        assert!(!may_give_again(None, referrer, false));
     }
 }

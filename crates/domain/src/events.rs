@@ -27,6 +27,9 @@ vocabulary! {
         FollowUpContactRecorded = "case.follow_up_contact_recorded",
         RiskReassessed = "case.risk_reassessed",
         ConsentRecorded = "case.consent_recorded",
+        /// The client withdrew a consent (which one is not said: fetch the case). Those
+        /// whose access rested on it get this event, then nothing more.
+        ConsentWithdrawn = "case.consent_withdrawn",
         LegalHoldChanged = "case.legal_hold_changed",
         ReferralRectified = "case.referral_rectified",
         Held = "case.held",
@@ -89,6 +92,15 @@ pub struct EventData {
 }
 
 impl EventType {
+    /// The event a consent change produces: a withdrawal has its own type, so a
+    /// receiver that loses the case knows why without being told more.
+    pub fn of_consent_change(status: crate::consent::ConsentStatus) -> Self {
+        match status {
+            crate::consent::ConsentStatus::Withdrawn => Self::ConsentWithdrawn,
+            _ => Self::ConsentRecorded,
+        }
+    }
+
     /// The event a case action produces; `None` for actions that change no case.
     pub fn of_action(action: Action) -> Option<Self> {
         use Action as A;

@@ -269,6 +269,19 @@ pub fn view_without_sharing(
     }
 }
 
+/// Whether `view` lets its holder take `action` at all. An organisation left with the
+/// status view (the client withdrew consent to share information) sees the case's
+/// reference and status and nothing behind them: not its history (the timeline, the
+/// risk assessments with their DASH scores and MARAC dates), not the assessment copy,
+/// not an export.
+pub fn view_allows(view: View, action: Action) -> bool {
+    let behind_the_status = matches!(
+        action,
+        Action::ViewTimeline | Action::ViewAssessment | Action::ExportCase
+    );
+    !(view == View::Status && behind_the_status)
+}
+
 pub fn view_for(roles: &[Role], relations: &[Relation]) -> Option<View> {
     let through = |relation: Relation| {
         relations.contains(&relation) && roles.iter().any(|r| permits(*r, ViewCase, relation))
@@ -287,6 +300,17 @@ pub fn view_for(roles: &[Role], relations: &[Relation]) -> Option<View> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_status_view_shows_nothing_behind_the_status() {
+        for action in [ViewTimeline, ViewAssessment, ExportCase] {
+            assert!(!view_allows(View::Status, action), "{action}");
+            assert!(view_allows(View::Full, action), "{action}");
+        }
+        assert!(view_allows(View::Status, ViewCase));
+        assert!(view_allows(View::Status, RecordConsent));
+        assert!(view_allows(View::Contractor, ViewAssessment));
+    }
 
     #[test]
     fn referrers_see_only_what_they_referred() {

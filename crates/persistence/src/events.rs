@@ -2,6 +2,7 @@
 //! values; free text goes to `case_notes`, linked to its event).
 
 use sanctuary_domain::case::CaseStatus;
+use sanctuary_domain::consent::ConsentStatus;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::Action;
 use sanctuary_domain::workflow::Note;
@@ -94,7 +95,15 @@ pub(crate) async fn append(
         .await
         .map_err(StoreError::db("recording a note"))?;
     }
-    if let Some(event_type) = EventType::of_action(e.action) {
+    let consent_withdrawn = e.action == Action::RecordConsent
+        && e.data
+            .iter()
+            .any(|(k, v)| *k == "decision" && v == ConsentStatus::Withdrawn.as_str());
+    let event_type = match consent_withdrawn {
+        true => Some(EventType::of_consent_change(ConsentStatus::Withdrawn)),
+        false => EventType::of_action(e.action),
+    };
+    if let Some(event_type) = event_type {
         let change = CaseChange {
             event_type,
             at: e.at,
@@ -121,6 +130,33 @@ pub struct TimelineEntry {
     pub organisation_name: String,
     pub role: Role,
     pub data: Value,
+}
+
+/// The organisation that recorded the latest change of consent `purpose` on the case,
+/// if that change was a withdrawal (from the timeline: a case has a handful of consent
+/// changes, found by `idx` on the case).
+pub async fn withdrawn_by(
+    db: &impl ConnectionTrait,
+    case_id: Uuid,
+    purpose: sanctuary_domain::consent::ConsentPurpose,
+) -> Result<Option<Uuid>, StoreError> {
+    let rows = case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(case_id))
+        .filter(case_event::Column::Action.eq(Action::RecordConsent.as_str()))
+        .order_by_desc(case_event::Column::Id)
+        .all(db)
+        .await
+        .map_err(StoreError::db("reading consent changes"))?;
+    for row in rows {
+        let data: Value = serde_json::from_str(&row.data).map_err(|_| StoreError::Corrupt {
+            column: "case_events.data",
+        })?;
+        if data["purpose"] == purpose.as_str() {
+            let withdrawn = data["decision"] == "withdrawn";
+            return Ok(withdrawn.then_some(row.organisation_id));
+        }
+    }
+    Ok(None)
 }
 
 /// A case's timeline, oldest first.
