@@ -45,13 +45,15 @@ for db in sorted({r["db"] for r in rows}):
             ratio = get_wrk["throughput"] / health_wrk["throughput"]
             line(f"GET case / health at {n:,}, by wrk ({get_wrk['throughput']:.0f} / "
                  f"{health_wrk['throughput']:.0f} per s)", f"{ratio:.3f}", ">= 0.35", ratio >= 0.35)
-    plain = pick(db, "http", small, "post_referral_no_hooks")
-    hooked = pick(db, "http", small, "post_referral_3_hooks")
     latency = pick(db, "http", small, "event_to_receiver")
-    if plain and hooked:
-        ratio = hooked["throughput"] / plain["throughput"]
-        line(f"POST referral with 3 webhook endpoints / without ({hooked['throughput']:.0f} / "
-             f"{plain['throughput']:.0f} per s)", f"{ratio:.2f}", ">= 0.9", ratio >= 0.9)
+    if latency and "throughput_median_3_hooks" in latency:
+        # The median of rounds' ratios, each round without then with the endpoints.
+        hooked, plain = latency["throughput_median_3_hooks"], latency["throughput_median_no_hooks"]
+        ratio = latency["throughput_ratio_3_hooks"]
+        line(f"POST referral with 3 webhook endpoints / without (median of "
+             f"{latency['rounds']} rounds {latency.get('round_ratios')}; medians "
+             f"{hooked:.0f} / {plain:.0f} per s)", f"{ratio:.2f}",
+             ">= 0.9", ratio >= 0.9)
     if latency:
         line(f"event to receiver at {latency['rate']:.0f}/s, 3 endpoints "
              f"({latency['deliveries_timed']}/{latency['deliveries_expected']} timed): p50 "

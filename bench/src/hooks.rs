@@ -1,8 +1,8 @@
-//! `sanctuary-bench webhooks`: what webhooks cost and how fast they arrive. Posts
-//! referrals as fast as 16 clients can with no endpoint registered, then registers
-//! three endpoints on a receiver started here and posts as many again (the throughput
-//! ratio), then posts referrals at a fixed rate and times each event from the moment
-//! its referral was sent to its arrival at each endpoint (p50/p99).
+//! `sanctuary-bench webhooks`: what webhooks cost and how fast they arrive. Registers
+//! three endpoints on a receiver started here, then posts referrals as fast as 16
+//! clients can in rounds with the endpoints disabled and enabled (the throughput ratio:
+//! the median of the rounds'), then posts referrals at a fixed rate and times each event from the
+//! moment its referral was sent to its arrival at each endpoint (p50/p99).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -25,6 +25,49 @@ pub struct Hooks {
     pub events: u64,
 }
 
+/// Measured rounds without and with endpoints.
+const ROUNDS: usize = 3;
+
+async fn enable(
+    client: &reqwest::Client,
+    h: &Hooks,
+    endpoints: &[String],
+    enabled: bool,
+) -> anyhow::Result<()> {
+    for id in endpoints {
+        let url = format!("{}/api/v1/webhooks/{id}", h.api);
+        let current = client
+            .get(&url)
+            .bearer_auth(&h.coordinator_token)
+            .send()
+            .await?;
+        let etag = current
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let response = client
+            .patch(&url)
+            .bearer_auth(&h.coordinator_token)
+            .header("If-Match", etag)
+            .json(&json!({ "enabled": enabled }))
+            .send()
+            .await?;
+        anyhow::ensure!(
+            response.status().is_success(),
+            "switching an endpoint: {}",
+            response.text().await?
+        );
+    }
+    Ok(())
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
+
 /// Arrivals: (endpoint path, case id) → when.
 type Arrivals = Arc<Mutex<HashMap<(String, String), Instant>>>;
 
@@ -39,15 +82,13 @@ pub async fn run(h: Hooks) -> anyhow::Result<()> {
         rate,
         label: label.to_owned(),
     };
-    // A first run warms the server (connections, caches) so the two measured runs
-    // differ only in the endpoints.
+    // A first run warms the server (connections, caches).
     load::measure(referral("warm_up", h.requests, None)).await?;
-    let plain = load::measure(referral("post_referral_no_hooks", h.requests, None)).await?;
-    println!("{plain}");
 
     let arrivals: Arrivals = Arc::default();
     let port = receive(arrivals.clone()).await?;
     let client = reqwest::Client::new();
+    let mut endpoints = Vec::new();
     for path in ["a", "b", "c"] {
         let response = client
             .post(format!("{}/api/v1/webhooks", h.api))
@@ -61,17 +102,50 @@ pub async fn run(h: Hooks) -> anyhow::Result<()> {
             "registering an endpoint: {}",
             response.text().await?
         );
+        let endpoint: Value = response.json().await?;
+        endpoints.push(
+            endpoint["webhook"]["id"]
+                .as_str()
+                .context("no endpoint id")?
+                .to_owned(),
+        );
     }
-    let hooked = load::measure(referral("post_referral_3_hooks", h.requests, None)).await?;
-    println!("{hooked}");
-    let ratio = hooked["throughput"].as_f64().unwrap_or(0.0)
-        / plain["throughput"].as_f64().unwrap_or(1.0).max(1.0);
-    // Let the backlog of that burst drain before timing single events; how long the
-    // deliveries trailed the burst is part of the cost.
+    // Rounds alternate without and with the three endpoints enabled, so drift in the
+    // machine's speed falls on both sides of each pair.
+    let (mut plain, mut hooked) = (Vec::new(), Vec::new());
+    let mut drain_seconds = Vec::new();
+    for round in 0..ROUNDS {
+        enable(&client, &h, &endpoints, false).await?;
+        // Each round's label is its own, so its referrals (and idempotency keys) are new.
+        let label = format!("post_referral_no_hooks_{round}");
+        let without = load::measure(referral(&label, h.requests, None)).await?;
+        println!("{without}");
+        plain.push(without["throughput"].as_f64().unwrap_or(0.0));
+        enable(&client, &h, &endpoints, true).await?;
+        let label = format!("post_referral_3_hooks_{round}");
+        let with = load::measure(referral(&label, h.requests, None)).await?;
+        println!("{with}");
+        hooked.push(with["throughput"].as_f64().unwrap_or(0.0));
+        // How long the deliveries trailed the burst is part of the cost.
+        let ended = Instant::now();
+        let expected = (round + 1) * h.requests as usize * 3;
+        wait_until(&arrivals, expected, Duration::from_secs(120)).await;
+        drain_seconds.push(ended.elapsed().as_secs_f64());
+    }
+    // Each round's ratio is of two runs a few seconds apart; the median of those is
+    // the figure (drift between rounds cancels within a pair).
+    let mut ratios: Vec<f64> = hooked
+        .iter()
+        .zip(&plain)
+        .map(|(h, p)| h / p.max(1.0))
+        .collect();
+    let round_ratios: Vec<f64> = ratios
+        .iter()
+        .map(|r| (r * 1000.0).round() / 1000.0)
+        .collect();
+    let ratio = median(&mut ratios);
     let burst = h.requests as usize * 3;
-    let burst_ended = Instant::now();
-    wait_until(&arrivals, burst, Duration::from_secs(120)).await;
-    let drain_seconds = burst_ended.elapsed().as_secs_f64();
+    let drain_seconds = median(&mut drain_seconds);
     let drained = arrivals.lock().unwrap().len();
 
     // Latency: referrals at a fixed rate, each timed from the moment its POST was sent
@@ -135,6 +209,10 @@ pub async fn run(h: Hooks) -> anyhow::Result<()> {
             "p99_ms": ms(at(0.99)),
             "max_ms": ms(*latencies.last().unwrap()),
             "throughput_ratio_3_hooks": (ratio * 1000.0).round() / 1000.0,
+            "rounds": ROUNDS,
+            "round_ratios": round_ratios,
+            "throughput_median_no_hooks": median(&mut plain),
+            "throughput_median_3_hooks": median(&mut hooked),
             "burst_deliveries": burst,
             "burst_drained_seconds_after": (drain_seconds * 100.0).round() / 100.0,
         })

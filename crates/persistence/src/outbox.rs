@@ -21,7 +21,7 @@ use crate::codec::{parse, parse_opt};
 use crate::entities::{
     organisation, outbox_event, outbox_head, outbox_recipient, scheme_membership,
 };
-use crate::{Store, StoreError, webhooks};
+use crate::{Store, StoreError};
 
 /// An event as stored: what changed, never to whom it happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,7 +141,6 @@ pub async fn append_case(
         .await
         .map_err(StoreError::db("addressing an event"))?;
     }
-    webhooks::enqueue(db, seq, change.event_type, &recipients, change.at).await?;
     Ok(seq)
 }
 
@@ -180,7 +179,6 @@ pub(crate) async fn append_endpoint_disabled(
     .exec_without_returning(db)
     .await
     .map_err(StoreError::db("addressing an event"))?;
-    webhooks::enqueue(db, seq, event_type, &[organisation_id], at).await?;
     Ok(seq)
 }
 
@@ -320,7 +318,9 @@ pub struct Backlog {
     /// Events written so far (the outbox's last sequence number).
     pub events_written: i64,
     pub pending_deliveries: u64,
-    /// Seconds since the oldest pending delivery fell due (0 if none): the outbox lag.
+    /// Seconds since the oldest pending delivery fell due, or since the oldest event not
+    /// yet made into deliveries was written, whichever is longer (0 if none): the outbox
+    /// lag.
     pub delivery_lag_seconds: f64,
     /// Seconds since the oldest overdue clock not yet announced fell due (0 if none):
     /// the clock scheduler's lag.
@@ -331,7 +331,7 @@ pub async fn backlog(
     db: &impl ConnectionTrait,
     now: OffsetDateTime,
 ) -> Result<Backlog, StoreError> {
-    use crate::entities::{case_clock, webhook_delivery};
+    use crate::entities::{case_clock, webhook_delivery, webhook_fanout};
     use sea_orm::PaginatorTrait;
     let pending = || {
         webhook_delivery::Entity::find()
@@ -346,6 +346,22 @@ pub async fn backlog(
         .column(webhook_delivery::Column::NextAttemptAt)
         .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
         .order_by_asc(webhook_delivery::Column::NextAttemptAt)
+        .into_tuple()
+        .one(db)
+        .await
+        .map_err(StoreError::db("reading the delivery backlog"))?;
+    let fanned_out: Option<i64> = webhook_fanout::Entity::find_by_id(1)
+        .select_only()
+        .column(webhook_fanout::Column::Seq)
+        .into_tuple()
+        .one(db)
+        .await
+        .map_err(StoreError::db("reading the delivery backlog"))?;
+    let oldest_unfanned: Option<OffsetDateTime> = outbox_event::Entity::find()
+        .select_only()
+        .column(outbox_event::Column::At)
+        .filter(outbox_event::Column::Seq.gt(fanned_out.unwrap_or(0)))
+        .order_by_asc(outbox_event::Column::Seq)
         .into_tuple()
         .one(db)
         .await
@@ -365,7 +381,7 @@ pub async fn backlog(
     Ok(Backlog {
         events_written: last_seq(db).await?,
         pending_deliveries,
-        delivery_lag_seconds: age(oldest_due),
+        delivery_lag_seconds: age(oldest_due).max(age(oldest_unfanned)),
         clock_lag_seconds: age(oldest_clock),
     })
 }

@@ -1,15 +1,17 @@
 //! Webhook endpoints and their deliveries.
 //!
 //! An endpoint belongs to one organisation; every function here that reads or changes
-//! one takes that organisation and finds nothing of another's. Deliveries are queued in
-//! the transaction that writes their event ([`enqueue`]), claimed by workers under a
-//! lease ([`claim`]) and settled with the attempt's outcome ([`settle`]).
+//! one takes that organisation and finds nothing of another's. Deliveries are made from
+//! the outbox by the worker ([`fan_out`]), claimed by workers under a lease ([`claim`])
+//! and settled with the attempt's outcome ([`settle`]).
 
 use sanctuary_domain::events::EventType;
 use sanctuary_domain::webhooks::{
     DISABLE_AFTER, DeliveryStatus, DisabledReason, GIVE_UP_AFTER, ROTATION_GRACE,
 };
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockBehavior, LockType, Query};
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, LockBehavior, LockType, Order, Query, SelectStatement,
+};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -18,7 +20,10 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::crypto::{Keyring, WEBHOOK_PREVIOUS_SECRET, WEBHOOK_SECRET};
-use crate::entities::{webhook_delivery as delivery, webhook_endpoint as endpoint};
+use crate::entities::{
+    outbox_event, outbox_recipient, webhook_delivery as delivery, webhook_endpoint as endpoint,
+    webhook_fanout as fanout,
+};
 use crate::outbox::{self, OutboxEvent};
 use crate::store::Backend;
 use crate::{Store, StoreError};
@@ -260,55 +265,121 @@ pub async fn delete(store: &Store, organisation_id: Uuid, id: Uuid) -> Result<bo
     Ok(deleted.rows_affected == 1)
 }
 
-/// Queues `event_type` event `seq` for every enabled endpoint of `recipients` that
-/// subscribes to it, in the caller's transaction (the event's).
-pub(crate) async fn enqueue(
-    db: &impl ConnectionTrait,
-    seq: i64,
-    event_type: EventType,
-    recipients: &[Uuid],
-    at: OffsetDateTime,
-) -> Result<(), StoreError> {
-    if recipients.is_empty() {
-        return Ok(());
+/// How many events one fan-out turns into deliveries.
+pub const FAN_OUT_BATCH: u64 = 500;
+
+/// Turns the events written since the last fan-out (up to [`FAN_OUT_BATCH`], oldest
+/// first) into deliveries: one per enabled endpoint of each event's recipients that
+/// subscribes to its type and existed when it happened. Returns how many events it took.
+/// The cursor row is locked for the transaction (`FOR UPDATE` on PostgreSQL; SQLite has
+/// one writer), so instances never fan an event out twice; event numbers are commit-
+/// ordered, so none is passed over. Looks before it writes.
+pub async fn fan_out(store: &Store) -> Result<u64, StoreError> {
+    let cursor = |db| async move {
+        fanout::Entity::find_by_id(1)
+            .one(db)
+            .await
+            .map_err(StoreError::db("reading the webhook fan-out"))?
+            .map(|c| c.seq)
+            .ok_or(StoreError::Corrupt {
+                column: "webhook_fanout.seq",
+            })
+    };
+    let read = store.connection();
+    if cursor(read).await? >= outbox::last_seq(read).await? {
+        return Ok(0);
     }
-    let endpoints: Vec<(Uuid, String)> = endpoint::Entity::find()
+    let tx = store.begin_write().await?;
+    let mut locked = fanout::Entity::find_by_id(1);
+    if store.backend() == Backend::Postgres {
+        locked = locked.lock(LockType::Update);
+    }
+    let from = locked
+        .one(&*tx)
+        .await
+        .map_err(StoreError::db("reading the webhook fan-out"))?
+        .map(|c| c.seq)
+        .ok_or(StoreError::Corrupt {
+            column: "webhook_fanout.seq",
+        })?;
+    let events: Vec<(i64, String, OffsetDateTime)> = outbox_event::Entity::find()
+        .select_only()
+        .column(outbox_event::Column::Seq)
+        .column(outbox_event::Column::EventType)
+        .column(outbox_event::Column::At)
+        .filter(outbox_event::Column::Seq.gt(from))
+        .order_by_asc(outbox_event::Column::Seq)
+        .limit(FAN_OUT_BATCH)
+        .into_tuple()
+        .all(&*tx)
+        .await
+        .map_err(StoreError::db("reading events to deliver"))?;
+    let Some(&(last, _, _)) = events.last() else {
+        return Ok(0);
+    };
+    let seqs: Vec<i64> = events.iter().map(|e| e.0).collect();
+    let recipients: Vec<(i64, Uuid)> = outbox_recipient::Entity::find()
+        .select_only()
+        .column(outbox_recipient::Column::Seq)
+        .column(outbox_recipient::Column::OrganisationId)
+        .filter(outbox_recipient::Column::Seq.is_in(seqs))
+        .into_tuple()
+        .all(&*tx)
+        .await
+        .map_err(StoreError::db("reading events to deliver"))?;
+    let recipients: std::collections::HashSet<(i64, Uuid)> = recipients.into_iter().collect();
+    let endpoints: Vec<(Uuid, Uuid, String, OffsetDateTime)> = endpoint::Entity::find()
         .select_only()
         .column(endpoint::Column::Id)
+        .column(endpoint::Column::OrganisationId)
         .column(endpoint::Column::EventTypes)
-        .filter(endpoint::Column::OrganisationId.is_in(recipients.iter().copied()))
+        .column(endpoint::Column::CreatedAt)
         .filter(endpoint::Column::Enabled.eq(true))
         .into_tuple()
-        .all(db)
+        .all(&*tx)
         .await
         .map_err(StoreError::db("finding webhooks"))?;
-    let wanted: Vec<delivery::ActiveModel> = endpoints
-        .into_iter()
-        .filter(|(_, types)| types.is_empty() || types.split(',').any(|t| t == event_type.as_str()))
-        .map(|(endpoint_id, _)| delivery::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            endpoint_id: Set(endpoint_id),
-            event_seq: Set(seq),
-            status: Set(PENDING.to_owned()),
-            attempts: Set(0),
-            next_attempt_at: Set(at),
-            claimed_until: Set(None),
-            last_attempt_at: Set(None),
-            last_status: Set(None),
-            last_error: Set(None),
-            last_latency_ms: Set(None),
-            delivered_at: Set(None),
-            created_at: Set(at),
-        })
-        .collect();
-    if wanted.is_empty() {
-        return Ok(());
+    let mut wanted = Vec::new();
+    for (seq, event_type, at) in &events {
+        for (endpoint_id, organisation_id, types, created_at) in &endpoints {
+            let addressed = recipients.contains(&(*seq, *organisation_id));
+            let subscribed = types.is_empty() || types.split(',').any(|t| t == event_type.as_str());
+            if addressed && subscribed && created_at <= at {
+                wanted.push(delivery::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    endpoint_id: Set(*endpoint_id),
+                    event_seq: Set(*seq),
+                    status: Set(PENDING.to_owned()),
+                    attempts: Set(0),
+                    next_attempt_at: Set(*at),
+                    claimed_until: Set(None),
+                    last_attempt_at: Set(None),
+                    last_status: Set(None),
+                    last_error: Set(None),
+                    last_latency_ms: Set(None),
+                    delivered_at: Set(None),
+                    created_at: Set(*at),
+                });
+            }
+        }
     }
-    delivery::Entity::insert_many(wanted)
-        .exec_without_returning(db)
+    // Within the database's limit on a statement's parameters (13 columns each).
+    for chunk in wanted.chunks(2000) {
+        delivery::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&*tx)
+            .await
+            .map_err(StoreError::db("queueing webhook deliveries"))?;
+    }
+    fanout::Entity::update_many()
+        .col_expr(fanout::Column::Seq, Expr::value(last))
+        .filter(fanout::Column::Id.eq(1))
+        .exec(&*tx)
+        .await
+        .map_err(StoreError::db("advancing the webhook fan-out"))?;
+    tx.commit()
         .await
         .map_err(StoreError::db("queueing webhook deliveries"))?;
-    Ok(())
+    Ok(events.len() as u64)
 }
 
 /// A delivery a worker holds: where to send what, signed with which secrets.
@@ -325,51 +396,147 @@ pub struct Claimed {
     pub created_at: OffsetDateTime,
 }
 
-/// Claims up to `limit` deliveries due at `now` for `lease`: for each endpoint only the
-/// oldest pending event (so an endpoint receives its events in order, one at a time),
-/// and none another worker holds. On PostgreSQL the candidates are locked `FOR UPDATE
-/// SKIP LOCKED`, so workers on several instances never claim the same delivery; SQLite
-/// has one writer.
-pub async fn claim(
-    store: &Store,
-    now: OffsetDateTime,
-    lease: Duration,
-    limit: u64,
-) -> Result<Vec<Claimed>, StoreError> {
-    let keys = store.keys()?;
-    let tx = store.begin_write().await?;
-    let ahead = Alias::new("ahead");
-    let earlier_pending = Query::select()
-        .expr(Expr::val(1))
-        .from_as(delivery::Entity, ahead.clone())
+/// Each enabled endpoint's head: the id of its pending delivery with the lowest event sequence.
+/// Only a head is ever sent, so an endpoint receives its events in order, one at a time.
+/// One probe of `idx_webhook_deliveries_queue` per endpoint (the queue's length does not
+/// matter), with a plan no generic prepared statement can spoil.
+fn heads(endpoint_id: Option<Uuid>) -> SelectStatement {
+    let head = Alias::new("head");
+    let first_pending = Query::select()
+        .column((head.clone(), delivery::Column::Id))
+        .from_as(delivery::Entity, head.clone())
+        .and_where(Expr::col((head.clone(), delivery::Column::Status)).eq(PENDING))
         .and_where(
-            Expr::col((ahead.clone(), delivery::Column::EndpointId))
-                .equals((delivery::Entity, delivery::Column::EndpointId)),
+            Expr::col((head.clone(), delivery::Column::EndpointId))
+                .equals((endpoint::Entity, endpoint::Column::Id)),
         )
-        .and_where(Expr::col((ahead.clone(), delivery::Column::Status)).eq(PENDING))
-        .and_where(
-            Expr::col((ahead, delivery::Column::EventSeq))
-                .lt(Expr::col((delivery::Entity, delivery::Column::EventSeq))),
-        )
+        .order_by((head, delivery::Column::EventSeq), Order::Asc)
+        .limit(1)
         .to_owned();
-    let mut select = delivery::Entity::find()
-        .filter(delivery::Column::Status.eq(PENDING))
+    // A disabled endpoint is sent nothing, its retries included, until it is enabled.
+    let mut heads = Query::select()
+        .expr(Expr::SubQuery(None, Box::new(first_pending.into())))
+        .from(endpoint::Entity)
+        .and_where(Expr::col((endpoint::Entity, endpoint::Column::Enabled)).eq(true))
+        .to_owned();
+    if let Some(id) = endpoint_id {
+        heads.and_where(Expr::col((endpoint::Entity, endpoint::Column::Id)).eq(id));
+    }
+    heads
+}
+
+/// Heads due at `now` and held by no worker, oldest due first; locked `FOR UPDATE SKIP
+/// LOCKED` on PostgreSQL, so workers on several instances never claim the same one.
+fn claimable(
+    backend: Backend,
+    endpoint_id: Option<Uuid>,
+    now: OffsetDateTime,
+    limit: u64,
+) -> sea_orm::Select<delivery::Entity> {
+    let select = delivery::Entity::find()
+        .filter(delivery::Column::Id.in_subquery(heads(endpoint_id)))
         .filter(delivery::Column::NextAttemptAt.lte(now))
         .filter(
             delivery::Column::ClaimedUntil
                 .is_null()
                 .or(delivery::Column::ClaimedUntil.lt(now)),
         )
-        .filter(Expr::exists(earlier_pending).not())
         .order_by_asc(delivery::Column::NextAttemptAt)
         .limit(limit);
-    if store.backend() == Backend::Postgres {
-        select = select.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    match backend {
+        Backend::Postgres => select.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked),
+        Backend::Sqlite => select,
     }
-    let rows = select
+}
+
+/// How many of an endpoint's deliveries a worker holds at once: sent one after another,
+/// in order, and settled in one transaction, so a busy endpoint costs a write per run,
+/// not per event.
+pub const RUN: u64 = 20;
+
+/// Up to `limit` endpoints' runs of deliveries due at `now`, claimed for `lease`: each
+/// run starts at an endpoint's head and goes on through the deliveries queued after it
+/// (at most [`RUN`]), none that another worker holds. Looks before it writes, so an idle
+/// worker's wake-ups cost a read, not a turn at SQLite's single writer.
+pub async fn claim(
+    store: &Store,
+    now: OffsetDateTime,
+    lease: Duration,
+    limit: u64,
+) -> Result<Vec<Vec<Claimed>>, StoreError> {
+    let due = claimable(Backend::Sqlite, None, now, 1)
+        .one(store.connection())
+        .await
+        .map_err(StoreError::db("looking for webhook deliveries"))?;
+    if due.is_none() {
+        return Ok(Vec::new());
+    }
+    let tx = store.begin_write().await?;
+    let heads = claimable(store.backend(), None, now, limit)
         .all(&*tx)
         .await
         .map_err(StoreError::db("claiming webhook deliveries"))?;
+    let rows = runs_from(&*tx, store.backend(), heads, now).await?;
+    let claimed = hold(&*tx, store.keys()?, rows, now, lease).await?;
+    tx.commit()
+        .await
+        .map_err(StoreError::db("claiming webhook deliveries"))?;
+    Ok(by_endpoint(claimed))
+}
+
+/// Each head followed by the deliveries queued after it for its endpoint, in event
+/// order, while they are due and unheld (up to [`RUN`] in all).
+async fn runs_from(
+    db: &impl ConnectionTrait,
+    backend: Backend,
+    heads: Vec<delivery::Model>,
+    now: OffsetDateTime,
+) -> Result<Vec<delivery::Model>, StoreError> {
+    let mut rows = Vec::with_capacity(heads.len());
+    for head in heads {
+        let mut after = delivery::Entity::find()
+            .filter(delivery::Column::Status.eq(PENDING))
+            .filter(delivery::Column::EndpointId.eq(head.endpoint_id))
+            .filter(delivery::Column::EventSeq.gt(head.event_seq))
+            .order_by_asc(delivery::Column::EventSeq)
+            .limit(RUN - 1);
+        // Whoever holds the head holds the run: no other worker waits on these rows,
+        // and none may be skipped (a gap would break the order).
+        if backend == Backend::Postgres {
+            after = after.lock(LockType::Update);
+        }
+        let after = after
+            .all(db)
+            .await
+            .map_err(StoreError::db("claiming webhook deliveries"))?;
+        rows.push(head);
+        rows.extend(after.into_iter().take_while(|d| {
+            d.next_attempt_at <= now && d.claimed_until.is_none_or(|until| until < now)
+        }));
+    }
+    Ok(rows)
+}
+
+/// Claimed deliveries grouped by endpoint, each group in event order.
+fn by_endpoint(claimed: Vec<Claimed>) -> Vec<Vec<Claimed>> {
+    let mut runs: Vec<Vec<Claimed>> = Vec::new();
+    for c in claimed {
+        match runs.iter_mut().find(|r| r[0].endpoint_id == c.endpoint_id) {
+            Some(run) => run.push(c),
+            None => runs.push(vec![c]),
+        }
+    }
+    runs
+}
+
+/// Marks `rows` held until `now + lease` and gathers what sending them needs.
+async fn hold(
+    db: &impl ConnectionTrait,
+    keys: &Keyring,
+    rows: Vec<delivery::Model>,
+    now: OffsetDateTime,
+    lease: Duration,
+) -> Result<Vec<Claimed>, StoreError> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -380,20 +547,17 @@ pub async fn claim(
             Expr::value(Some(now + lease)),
         )
         .filter(delivery::Column::Id.is_in(ids))
-        .exec(&*tx)
+        .exec(db)
         .await
         .map_err(StoreError::db("claiming webhook deliveries"))?;
     let endpoint_ids: Vec<Uuid> = rows.iter().map(|r| r.endpoint_id).collect();
     let endpoints = endpoint::Entity::find()
         .filter(endpoint::Column::Id.is_in(endpoint_ids))
-        .all(&*tx)
+        .all(db)
         .await
         .map_err(StoreError::db("reading webhooks"))?;
     let seqs: Vec<i64> = rows.iter().map(|r| r.event_seq).collect();
-    let events = outbox::by_seq(&*tx, &seqs).await?;
-    tx.commit()
-        .await
-        .map_err(StoreError::db("claiming webhook deliveries"))?;
+    let events = outbox::by_seq(db, &seqs).await?;
     let mut claimed = Vec::with_capacity(rows.len());
     for row in rows {
         let (Some(e), Some(event)) = (
@@ -454,16 +618,67 @@ pub enum Settled {
     EndpointDisabled,
 }
 
-/// Records the attempt on `claimed`: delivered, or retried after `retry_in`, or given
-/// up; an endpoint failing for [`DISABLE_AFTER`] is disabled (in the same transaction
-/// as the event telling its organisation).
+/// What [`settle`] did, and the endpoint's next deliveries if it claimed them.
+#[derive(Debug, Clone)]
+pub struct Settlement {
+    pub outcome: Settled,
+    /// The endpoint's next run, if this outcome asked for it and one was due.
+    pub next: Vec<Claimed>,
+}
+
+/// One attempt to settle: the delivery, how the attempt went, when to retry a failure,
+/// and, if the worker goes on with the endpoint, the lease for its next run.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub claimed: Claimed,
+    pub attempt: Attempt,
+    pub retry_in: Duration,
+    pub next_lease: Option<Duration>,
+}
+
+/// Records each outcome, in one transaction (a worker settles what finished together at
+/// once: on SQLite every transaction is a turn at the single writer). Each delivery is
+/// delivered, or retried after `retry_in`, or given up; an endpoint failing for
+/// [`DISABLE_AFTER`] is disabled (with the event telling its organisation). With
+/// `next_lease`, the endpoint's next run is claimed in the same transaction, so a worker
+/// working through a backlog writes once per run.
+/// `released`: deliveries claimed but not sent (a run stopped at a failure, or the
+/// worker is stopping), handed back to the queue untouched.
 pub async fn settle(
     store: &Store,
-    claimed: &Claimed,
-    attempt: &Attempt,
-    retry_in: Duration,
-) -> Result<Settled, StoreError> {
+    outcomes: &[Outcome],
+    released: &[Uuid],
+) -> Result<Vec<Settlement>, StoreError> {
     let tx = store.begin_write().await?;
+    let keys = store.keys()?;
+    if !released.is_empty() {
+        delivery::Entity::update_many()
+            .col_expr(
+                delivery::Column::ClaimedUntil,
+                Expr::value(None::<OffsetDateTime>),
+            )
+            .filter(delivery::Column::Id.is_in(released.iter().copied()))
+            .exec(&*tx)
+            .await
+            .map_err(StoreError::db("releasing webhook deliveries"))?;
+    }
+    let mut settled = Vec::with_capacity(outcomes.len());
+    for o in outcomes {
+        settled.push(settle_one(&tx, store.backend(), keys, o).await?);
+    }
+    tx.commit()
+        .await
+        .map_err(StoreError::db("recording a webhook delivery"))?;
+    Ok(settled)
+}
+
+async fn settle_one(
+    tx: &sea_orm::DatabaseTransaction,
+    backend: Backend,
+    keys: &Keyring,
+    o: &Outcome,
+) -> Result<Settlement, StoreError> {
+    let (claimed, attempt, retry_in) = (&o.claimed, &o.attempt, o.retry_in);
     let ok = attempt.error.is_none();
     let at = attempt.at;
     let give_up = !ok && at + retry_in > claimed.created_at + GIVE_UP_AFTER;
@@ -502,7 +717,7 @@ pub async fn settle(
             Expr::value(if ok { at } else { at + retry_in }),
         )
         .filter(delivery::Column::Id.eq(claimed.delivery_id))
-        .exec(&*tx)
+        .exec(tx)
         .await
         .map_err(StoreError::db("recording a webhook delivery"))?;
     let mut outcome = settled;
@@ -513,12 +728,13 @@ pub async fn settle(
                 Expr::value(None::<OffsetDateTime>),
             )
             .filter(endpoint::Column::Id.eq(claimed.endpoint_id))
-            .exec(&*tx)
+            .filter(endpoint::Column::FailingSince.is_not_null())
+            .exec(tx)
             .await
             .map_err(StoreError::db("recording a webhook delivery"))?;
     } else {
         let e = endpoint::Entity::find_by_id(claimed.endpoint_id)
-            .one(&*tx)
+            .one(tx)
             .await
             .map_err(StoreError::db("reading a webhook"))?;
         if let Some(e) = e {
@@ -533,18 +749,26 @@ pub async fn settle(
                 m.updated_at = Set(at);
                 outcome = Settled::EndpointDisabled;
             }
-            m.update(&*tx)
+            m.update(tx)
                 .await
                 .map_err(StoreError::db("recording a webhook failure"))?;
             if outcome == Settled::EndpointDisabled {
-                outbox::append_endpoint_disabled(&*tx, e.organisation_id, e.id, at).await?;
+                outbox::append_endpoint_disabled(tx, e.organisation_id, e.id, at).await?;
             }
         }
     }
-    tx.commit()
-        .await
-        .map_err(StoreError::db("recording a webhook delivery"))?;
-    Ok(outcome)
+    let next = match o.next_lease {
+        Some(lease) => {
+            let head = claimable(backend, Some(claimed.endpoint_id), at, 1)
+                .all(tx)
+                .await
+                .map_err(StoreError::db("claiming webhook deliveries"))?;
+            let rows = runs_from(tx, backend, head, at).await?;
+            hold(tx, keys, rows, at, lease).await?
+        }
+        None => Vec::new(),
+    };
+    Ok(Settlement { outcome, next })
 }
 
 /// A delivery as its endpoint's organisation sees it.

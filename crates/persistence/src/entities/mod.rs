@@ -26,4 +26,5 @@ pub mod scheme_reference_counter;
 pub mod scheme_settings_version;
 pub mod webhook_delivery;
 pub mod webhook_endpoint;
+pub mod webhook_fanout;
 pub mod works_item;
