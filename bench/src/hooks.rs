@@ -184,13 +184,14 @@ pub async fn run(h: Hooks) -> anyhow::Result<()> {
     let acked = acked.lock().unwrap().clone();
     let began = Instant::now();
     while began.elapsed() < Duration::from_secs(120) {
-        let arrived = arrivals.lock().unwrap();
-        let all = acked.keys().all(|case| {
-            ["/a", "/b", "/c"]
-                .iter()
-                .all(|path| arrived.contains_key(&((*path).to_owned(), case.clone())))
-        });
-        drop(arrived);
+        let all = {
+            let arrived = arrivals.lock().unwrap();
+            acked.keys().all(|case| {
+                ["/a", "/b", "/c"]
+                    .iter()
+                    .all(|path| arrived.contains_key(&((*path).to_owned(), case.clone())))
+            })
+        };
         if all {
             break;
         }
