@@ -265,6 +265,22 @@ pub async fn delete(store: &Store, organisation_id: Uuid, id: Uuid) -> Result<bo
     Ok(deleted.rows_affected == 1)
 }
 
+/// The last event sequence number fanned out, read under `lock` if given.
+async fn fanned_out(db: &impl ConnectionTrait, lock: Option<LockType>) -> Result<i64, StoreError> {
+    let mut select = fanout::Entity::find_by_id(1);
+    if let Some(lock) = lock {
+        select = select.lock(lock);
+    }
+    select
+        .one(db)
+        .await
+        .map_err(StoreError::db("reading the webhook fan-out"))?
+        .map(|c| c.seq)
+        .ok_or(StoreError::Corrupt {
+            column: "webhook_fanout.seq",
+        })
+}
+
 /// How many events one fan-out turns into deliveries.
 pub const FAN_OUT_BATCH: u64 = 500;
 
@@ -275,33 +291,13 @@ pub const FAN_OUT_BATCH: u64 = 500;
 /// one writer), so instances never fan an event out twice; event numbers are commit-
 /// ordered, so none is passed over. Looks before it writes.
 pub async fn fan_out(store: &Store) -> Result<u64, StoreError> {
-    let cursor = |db| async move {
-        fanout::Entity::find_by_id(1)
-            .one(db)
-            .await
-            .map_err(StoreError::db("reading the webhook fan-out"))?
-            .map(|c| c.seq)
-            .ok_or(StoreError::Corrupt {
-                column: "webhook_fanout.seq",
-            })
-    };
     let read = store.connection();
-    if cursor(read).await? >= outbox::last_seq(read).await? {
+    if fanned_out(read, None).await? >= outbox::last_seq(read).await? {
         return Ok(0);
     }
     let tx = store.begin_write().await?;
-    let mut locked = fanout::Entity::find_by_id(1);
-    if store.backend() == Backend::Postgres {
-        locked = locked.lock(LockType::Update);
-    }
-    let from = locked
-        .one(&*tx)
-        .await
-        .map_err(StoreError::db("reading the webhook fan-out"))?
-        .map(|c| c.seq)
-        .ok_or(StoreError::Corrupt {
-            column: "webhook_fanout.seq",
-        })?;
+    let lock = (store.backend() == Backend::Postgres).then_some(LockType::Update);
+    let from = fanned_out(&*tx, lock).await?;
     let events: Vec<(i64, String, OffsetDateTime)> = outbox_event::Entity::find()
         .select_only()
         .column(outbox_event::Column::Seq)
