@@ -105,6 +105,10 @@ pub struct WebhookSettings {
     /// `timeout_seconds`, so that only a crashed worker's claims run out (and are sent
     /// again by another: at least once).
     pub lease_seconds: u64,
+    /// The least time between a busy worker's turns at the queue, in milliseconds: each
+    /// turn is one transaction (on SQLite, a turn at the single writer the referrals
+    /// wait for). Longer spares the writer; shorter delivers sooner under load.
+    pub turn_interval_ms: u64,
     /// The SMTP server for notification emails (`mailto:` endpoints), e.g.
     /// `smtps://user:password@mail.example.org` or `smtp://relay:25?tls=required`.
     /// Unset: no email, and `mailto:` endpoints are refused.
@@ -123,6 +127,7 @@ impl Default for WebhookSettings {
             retry_base_ms: 10_000,
             poll_ms: 1_000,
             lease_seconds: 60,
+            turn_interval_ms: 100,
             smtp_url: None,
             email_from: "Sanctuary Scheme <sanctuary@localhost>".into(),
         }
@@ -469,6 +474,7 @@ impl Settings {
             retry_base: std::time::Duration::from_millis(w.retry_base_ms.max(1)),
             // Never shorter than a send may take.
             lease: std::time::Duration::from_secs(w.lease_seconds.max(w.timeout_seconds + 1)),
+            interval: std::time::Duration::from_millis(w.turn_interval_ms),
             sender: sanctuary_webhooks::SenderSettings {
                 timeout: std::time::Duration::from_secs(w.timeout_seconds.max(1)),
                 loopback_allowed: self.webhook_loopback_allowed(),

@@ -1,18 +1,23 @@
-//! The delivery worker: turns new events into deliveries (the fan-out), claims due
-//! deliveries from the database, sends each, settles it. Any number of workers (in any number of instances) share the queue: a claim is a
-//! lease in the database, and an endpoint's next event is claimable only once the one
-//! before it is settled, so each endpoint gets its events in order, one at a time.
-//! One settler records finished attempts, those that finished together in one
-//! transaction, and claims each endpoint's next delivery in it, so a task works through
-//! an endpoint's backlog with one write per delivery at most.
+//! The delivery worker: in turns, each one transaction ([`webhooks::turn`]), it records
+//! the attempts finished since the last turn, turns new events into deliveries and
+//! claims the deliveries due; tasks send each endpoint's run in order. Any number of
+//! workers (in any number of instances) share the queue: a claim is a lease in the
+//! database, and an endpoint's next event is claimable only once the one before it is
+//! settled, so each endpoint gets its events in order, one at a time.
+//!
+//! Turns are paced: a woken worker gathers for a moment, and while busy it takes at most
+//! one turn per `interval` (unless a run came back full, a backlog to work through). On
+//! SQLite every turn is a turn at the single writer the referrals also wait for; paced,
+//! a busy worker costs the writer ten transactions a second, not one per event.
 
 use std::time::Duration;
 
 use sanctuary_domain::webhooks::backoff;
 use sanctuary_persistence::Store;
-use sanctuary_persistence::webhooks::{self, Attempt, Claimed, Outcome, Settled};
-use tokio::sync::{mpsc, oneshot, watch};
+use sanctuary_persistence::webhooks::{self, Attempt, Claimed, Outcome, RUN, Settled};
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
+use tokio::time::Instant;
 
 use crate::client::{Sender, SenderSettings};
 
@@ -28,8 +33,10 @@ pub struct WorkerSettings {
     pub lease: Duration,
     /// Deliveries in flight at once.
     pub concurrency: usize,
-    /// How long a woken worker waits for more commits before it looks.
+    /// How long a woken worker waits for more commits and finished sends before its turn.
     pub gather: Duration,
+    /// The least time between a busy worker's turns.
+    pub interval: Duration,
     pub sender: SenderSettings,
 }
 
@@ -40,7 +47,8 @@ impl Default for WorkerSettings {
             retry_base: Duration::from_secs(10),
             lease: Duration::from_secs(60),
             concurrency: 32,
-            gather: Duration::from_millis(25),
+            gather: Duration::from_millis(10),
+            interval: Duration::from_millis(100),
             sender: SenderSettings::default(),
         }
     }
@@ -48,8 +56,15 @@ impl Default for WorkerSettings {
 
 pub struct DeliveryWorker;
 
+/// What a task hands back: the attempts it made, and the deliveries it held but did not
+/// send.
+struct Finished {
+    outcomes: Vec<Outcome>,
+    released: Vec<uuid::Uuid>,
+}
+
 impl DeliveryWorker {
-    /// Delivers until `stop` turns true, then finishes the sends in flight.
+    /// Delivers until `stop` turns true, then finishes the sends in flight and records them.
     pub async fn run(store: Store, settings: WorkerSettings, mut stop: watch::Receiver<bool>) {
         let sender = match Sender::new(settings.sender.clone()) {
             Ok(s) => s,
@@ -58,120 +73,124 @@ impl DeliveryWorker {
                 return;
             }
         };
-        let (queue, settling) = mpsc::channel(settings.concurrency.max(1));
-        let settler = tokio::spawn(settler(store.clone(), settling));
+        let (done, mut finished) = mpsc::unbounded_channel::<Finished>();
         let mut commits = store.commits();
         let mut in_flight: JoinSet<()> = JoinSet::new();
+        let mut came_back: Vec<Finished> = Vec::new();
         loop {
-            if *stop.borrow() {
+            let stopping = *stop.borrow();
+            if stopping {
                 while in_flight.join_next().await.is_some() {}
-                // The last sends are settled before the worker returns.
-                drop(queue);
-                let _ = settler.await;
-                return;
+            }
+            while in_flight.try_join_next().is_some() {}
+            while let Ok(f) = finished.try_recv() {
+                came_back.push(f);
             }
             commits.borrow_and_update();
-            if let Err(e) = webhooks::fan_out(&store).await {
-                tracing::error!(error = %e, "webhooks: queueing deliveries failed");
-            }
-            let room = settings.concurrency.saturating_sub(in_flight.len());
-            let claimed = if room > 0 {
-                claim(&store, &settings, room as u64).await
+            let room = if stopping {
+                0
             } else {
-                Vec::new()
+                settings.concurrency.saturating_sub(in_flight.len())
             };
-            let found = !claimed.is_empty();
-            for run in claimed {
-                let (sender, queue) = (sender.clone(), queue.clone());
+            let runs = take_turn(&store, &settings, came_back.drain(..), room as u64).await;
+            if stopping {
+                return;
+            }
+            let turn_at = Instant::now();
+            let backlog = runs.iter().any(|r| r.len() as u64 >= RUN);
+            for run in runs {
+                let (sender, done) = (sender.clone(), done.clone());
                 let (settings, stop) = (settings.clone(), stop.clone());
                 in_flight.spawn(async move {
-                    work_through(&sender, &queue, &settings, &stop, run).await
+                    let f = send_run(&sender, &settings, &stop, run).await;
+                    let _ = done.send(f);
                 });
             }
-            if found {
-                continue;
+            tokio::select! {
+                _ = stop.changed() => continue,
+                _ = commits.changed() => {}
+                Some(f) = finished.recv() => came_back.push(f),
+                _ = tokio::time::sleep(settings.poll) => {}
+            }
+            // What else arrives in a moment joins this turn; busy, at most one turn per
+            // interval, unless an endpoint has a backlog to work through.
+            let mut ready = Instant::now() + settings.gather;
+            if !backlog {
+                ready = ready.max(turn_at + settings.interval);
             }
             tokio::select! {
                 _ = stop.changed() => {}
-                // Commits come in bursts under load: gathering them for a moment makes
-                // one fan-out and one claim of many events instead of one each.
-                _ = commits.changed() => tokio::time::sleep(settings.gather).await,
-                _ = tokio::time::sleep(settings.poll) => {}
-                Some(_) = in_flight.join_next(), if !in_flight.is_empty() => {}
+                _ = tokio::time::sleep_until(ready) => {}
             }
         }
     }
-}
-
-/// A run's finished attempts waiting to be recorded, the deliveries it did not send,
-/// and where to hand the endpoint's next run if settling claimed one.
-struct ToSettle {
-    outcomes: Vec<Outcome>,
-    released: Vec<uuid::Uuid>,
-    next: oneshot::Sender<Vec<Claimed>>,
 }
 
 fn lease(settings: &WorkerSettings) -> time::Duration {
     time::Duration::try_from(settings.lease).unwrap_or(time::Duration::MINUTE)
 }
 
-async fn claim(store: &Store, settings: &WorkerSettings, limit: u64) -> Vec<Vec<Claimed>> {
-    let now = time::OffsetDateTime::now_utc();
-    match webhooks::claim(store, now, lease(settings), limit).await {
-        Ok(claimed) => claimed,
+/// One turn: records what came back, fans out, claims up to `room` runs, which it returns.
+async fn take_turn(
+    store: &Store,
+    settings: &WorkerSettings,
+    came_back: impl Iterator<Item = Finished>,
+    room: u64,
+) -> Vec<Vec<Claimed>> {
+    let mut outcomes = Vec::new();
+    let mut released = Vec::new();
+    for f in came_back {
+        outcomes.extend(f.outcomes);
+        released.extend(f.released);
+    }
+    match webhooks::turn(store, &outcomes, &released, lease(settings), room).await {
+        Ok(turn) => {
+            for (outcome, settled) in outcomes.iter().zip(turn.settled) {
+                record(outcome, Some(settled));
+            }
+            turn.claimed
+        }
+        // The leases run out and other attempts are made: at least once.
         Err(e) => {
-            tracing::error!(error = %e, "webhooks: claiming deliveries failed");
+            tracing::error!(error = %e, "webhooks: the delivery queue could not be updated");
+            for outcome in &outcomes {
+                record(outcome, None);
+            }
             Vec::new()
         }
     }
 }
 
-/// Sends a run of one endpoint's deliveries in order, stopping at the first failure
-/// (the rest go back to the queue, behind the retry); then each next run that settling
-/// claims, until the endpoint has nothing due or the worker is stopping.
-async fn work_through(
+/// Sends a run of one endpoint's deliveries in order, stopping at the first failure,
+/// when the worker is stopping, or when another send could outlast the lease (the rest
+/// go back to the queue, behind the retry).
+async fn send_run(
     sender: &Sender,
-    queue: &mpsc::Sender<ToSettle>,
     settings: &WorkerSettings,
     stop: &watch::Receiver<bool>,
     run: Vec<Claimed>,
-) {
-    let mut run = run;
-    while !run.is_empty() {
-        let mut outcomes = Vec::with_capacity(run.len());
-        let mut unsent = run.into_iter();
-        for claimed in unsent.by_ref() {
-            let outcome = attempt(sender, settings.retry_base, claimed, None).await;
-            let failed = outcome.attempt.error.is_some();
-            outcomes.push(outcome);
-            if failed || *stop.borrow() {
-                break;
-            }
+) -> Finished {
+    let started = Instant::now();
+    let mut outcomes = Vec::with_capacity(run.len());
+    let mut unsent = run.into_iter().peekable();
+    while let Some(claimed) = unsent.next_if(|_| {
+        !*stop.borrow() && started.elapsed() + settings.sender.timeout < settings.lease
+    }) {
+        let outcome = attempt(sender, settings.retry_base, claimed).await;
+        let failed = outcome.attempt.error.is_some();
+        outcomes.push(outcome);
+        if failed {
+            break;
         }
-        let released = unsent.map(|c| c.delivery_id).collect();
-        if let Some(last) = outcomes.last_mut() {
-            last.next_lease = (!*stop.borrow()).then(|| lease(settings));
-        }
-        let (reply, answer) = oneshot::channel();
-        let batch = ToSettle {
-            outcomes,
-            released,
-            next: reply,
-        };
-        if queue.send(batch).await.is_err() {
-            return;
-        }
-        run = answer.await.unwrap_or_default();
+    }
+    Finished {
+        outcomes,
+        released: unsent.map(|c| c.delivery_id).collect(),
     }
 }
 
 /// Sends one delivery; the outcome to settle.
-async fn attempt(
-    sender: &Sender,
-    base: Duration,
-    claimed: Claimed,
-    next_lease: Option<time::Duration>,
-) -> Outcome {
+async fn attempt(sender: &Sender, base: Duration, claimed: Claimed) -> Outcome {
     let sent = sender
         .send(&claimed.url, &claimed.secrets, &claimed.event.to_event())
         .await;
@@ -188,47 +207,6 @@ async fn attempt(
         retry_in: backoff(attempts, base, jitter),
         claimed,
         attempt,
-        next_lease,
-    }
-}
-
-/// Records finished attempts: whatever has queued up while the last transaction ran
-/// goes into the next one, so runs that finish together cost one write.
-async fn settler(store: Store, mut queue: mpsc::Receiver<ToSettle>) {
-    let mut batch = Vec::new();
-    while queue.recv_many(&mut batch, 64).await > 0 {
-        let mut outcomes = Vec::new();
-        let mut released = Vec::new();
-        let mut replies = Vec::new();
-        for item in batch.drain(..) {
-            // Which outcome ends each run: its settlement carries the next run.
-            replies.push((outcomes.len() + item.outcomes.len(), item.next));
-            outcomes.extend(item.outcomes);
-            released.extend(item.released);
-        }
-        match webhooks::settle(&store, &outcomes, &released).await {
-            Ok(settled) => {
-                let mut next: Vec<Vec<Claimed>> = Vec::with_capacity(settled.len());
-                for (outcome, settlement) in outcomes.iter().zip(settled) {
-                    record(outcome, Some(settlement.outcome));
-                    next.push(settlement.next);
-                }
-                for (end, reply) in replies {
-                    let run = end.checked_sub(1).map(|i| std::mem::take(&mut next[i]));
-                    let _ = reply.send(run.unwrap_or_default());
-                }
-            }
-            // The leases run out and other attempts are made: at least once.
-            Err(e) => {
-                tracing::error!(error = %e, "webhooks: recording deliveries failed");
-                for outcome in &outcomes {
-                    record(outcome, None);
-                }
-                for (_, reply) in replies {
-                    let _ = reply.send(Vec::new());
-                }
-            }
-        }
     }
 }
 

@@ -1,24 +1,19 @@
-//! Webhook endpoints and their deliveries.
-//!
-//! An endpoint belongs to one organisation; every function here that reads or changes
-//! one takes that organisation and finds nothing of another's. Deliveries are made from
-//! the outbox by the worker ([`fan_out`]), claimed by workers under a lease ([`claim`])
-//! and settled with the attempt's outcome ([`settle`]).
+//! The delivery queue. A worker takes one turn at a time ([`turn`]): it records the
+//! attempts it made, turns new events into deliveries (the fan-out, from the outbox) and
+//! claims the deliveries now due under a lease, all in one transaction.
 
-use sanctuary_domain::events::EventType;
-use sanctuary_domain::webhooks::{
-    DISABLE_AFTER, DeliveryStatus, DisabledReason, GIVE_UP_AFTER, ROTATION_GRACE,
-};
+use sanctuary_domain::webhooks::{DISABLE_AFTER, GIVE_UP_AFTER};
 use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, LockBehavior, LockType, Order, Query, SelectStatement,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
+use super::{DELIVERED, DISABLED_FAILING, FAILED, PENDING};
 use crate::crypto::{Keyring, WEBHOOK_PREVIOUS_SECRET, WEBHOOK_SECRET};
 use crate::entities::{
     outbox_event, outbox_recipient, webhook_delivery as delivery, webhook_endpoint as endpoint,
@@ -27,243 +22,6 @@ use crate::entities::{
 use crate::outbox::{self, OutboxEvent};
 use crate::store::Backend;
 use crate::{Store, StoreError};
-
-/// An endpoint as its organisation sees it (never its secrets).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Endpoint {
-    pub id: Uuid,
-    pub organisation_id: Uuid,
-    pub url: String,
-    pub description: Option<String>,
-    /// Empty: every type the organisation receives.
-    pub event_types: Vec<EventType>,
-    pub enabled: bool,
-    pub disabled_at: Option<OffsetDateTime>,
-    pub disabled_reason: Option<DisabledReason>,
-    pub failing_since: Option<OffsetDateTime>,
-    /// Until when the secret rotated out still signs.
-    pub previous_secret_until: Option<OffsetDateTime>,
-    pub created_at: OffsetDateTime,
-    pub updated_at: OffsetDateTime,
-    pub version: i64,
-}
-
-const DISABLED_BY_OWNER: &str = DisabledReason::DisabledByOwner.as_str();
-const DISABLED_FAILING: &str = DisabledReason::FailingFor5Days.as_str();
-const PENDING: &str = DeliveryStatus::Pending.as_str();
-const DELIVERED: &str = DeliveryStatus::Delivered.as_str();
-const FAILED: &str = DeliveryStatus::Failed.as_str();
-
-fn types_column(types: &[EventType]) -> String {
-    types
-        .iter()
-        .map(|t| t.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-impl TryFrom<endpoint::Model> for Endpoint {
-    type Error = StoreError;
-
-    fn try_from(m: endpoint::Model) -> Result<Self, StoreError> {
-        let event_types = m
-            .event_types
-            .split(',')
-            .filter(|t| !t.is_empty())
-            .map(|t| crate::codec::parse(t, "webhook_endpoints.event_types"))
-            .collect::<Result<_, _>>()?;
-        Ok(Self {
-            id: m.id,
-            organisation_id: m.organisation_id,
-            url: m.url,
-            description: m.description,
-            event_types,
-            enabled: m.enabled,
-            disabled_at: m.disabled_at,
-            disabled_reason: crate::codec::parse_opt(
-                m.disabled_reason.as_deref(),
-                "webhook_endpoints.disabled_reason",
-            )?,
-            failing_since: m.failing_since,
-            previous_secret_until: m.previous_secret_until,
-            created_at: m.created_at,
-            updated_at: m.updated_at,
-            version: m.version,
-        })
-    }
-}
-
-/// A new endpoint.
-pub struct NewEndpoint<'a> {
-    pub organisation_id: Uuid,
-    pub url: &'a str,
-    pub description: Option<&'a str>,
-    pub event_types: &'a [EventType],
-    pub secret: &'a str,
-    pub at: OffsetDateTime,
-}
-
-pub async fn create(store: &Store, new: NewEndpoint<'_>) -> Result<Endpoint, StoreError> {
-    let keys = store.keys()?;
-    let id = Uuid::now_v7();
-    let model = endpoint::ActiveModel {
-        id: Set(id),
-        organisation_id: Set(new.organisation_id),
-        url: Set(new.url.to_owned()),
-        description: Set(new.description.map(str::to_owned)),
-        event_types: Set(types_column(new.event_types)),
-        secret: Set(keys.seal(WEBHOOK_SECRET, id, new.secret)),
-        previous_secret: Set(None),
-        previous_secret_until: Set(None),
-        enabled: Set(true),
-        disabled_at: Set(None),
-        disabled_reason: Set(None),
-        failing_since: Set(None),
-        created_at: Set(new.at),
-        updated_at: Set(new.at),
-        version: Set(1),
-    };
-    let tx = store.begin_write().await?;
-    let saved = model
-        .insert(&*tx)
-        .await
-        .map_err(StoreError::db("registering a webhook"))?;
-    tx.commit()
-        .await
-        .map_err(StoreError::db("registering a webhook"))?;
-    saved.try_into()
-}
-
-/// The organisation's endpoints, oldest first.
-pub async fn list(
-    db: &impl ConnectionTrait,
-    organisation_id: Uuid,
-) -> Result<Vec<Endpoint>, StoreError> {
-    endpoint::Entity::find()
-        .filter(endpoint::Column::OrganisationId.eq(organisation_id))
-        .order_by_asc(endpoint::Column::Id)
-        .all(db)
-        .await
-        .map_err(StoreError::db("reading webhooks"))?
-        .into_iter()
-        .map(Endpoint::try_from)
-        .collect()
-}
-
-/// The organisation's endpoint `id` (none if it is another's).
-pub async fn find(
-    db: &impl ConnectionTrait,
-    organisation_id: Uuid,
-    id: Uuid,
-) -> Result<Option<Endpoint>, StoreError> {
-    endpoint::Entity::find_by_id(id)
-        .filter(endpoint::Column::OrganisationId.eq(organisation_id))
-        .one(db)
-        .await
-        .map_err(StoreError::db("reading a webhook"))?
-        .map(Endpoint::try_from)
-        .transpose()
-}
-
-/// Changes to an endpoint; `None` leaves a field as it is.
-#[derive(Debug, Default)]
-pub struct EndpointChanges<'a> {
-    pub url: Option<&'a str>,
-    pub description: Option<Option<&'a str>>,
-    pub event_types: Option<&'a [EventType]>,
-    pub enabled: Option<bool>,
-    /// A new signing secret; the current one keeps signing for [`ROTATION_GRACE`].
-    pub secret: Option<&'a str>,
-}
-
-/// The outcome of a versioned change.
-#[derive(Debug)]
-pub enum Changed {
-    Done(Endpoint),
-    NotFound,
-    Stale { current: i64 },
-}
-
-/// Applies `changes` to the organisation's endpoint `id` if it is at `version`.
-pub async fn update(
-    store: &Store,
-    organisation_id: Uuid,
-    id: Uuid,
-    version: i64,
-    changes: EndpointChanges<'_>,
-    at: OffsetDateTime,
-) -> Result<Changed, StoreError> {
-    let keys = store.keys()?;
-    let tx = store.begin_write().await?;
-    let Some(current) = endpoint::Entity::find_by_id(id)
-        .filter(endpoint::Column::OrganisationId.eq(organisation_id))
-        .one(&*tx)
-        .await
-        .map_err(StoreError::db("reading a webhook"))?
-    else {
-        return Ok(Changed::NotFound);
-    };
-    if current.version != version {
-        return Ok(Changed::Stale {
-            current: current.version,
-        });
-    }
-    let mut m: endpoint::ActiveModel = current.clone().into();
-    if let Some(url) = changes.url {
-        m.url = Set(url.to_owned());
-    }
-    if let Some(description) = changes.description {
-        m.description = Set(description.map(str::to_owned));
-    }
-    if let Some(types) = changes.event_types {
-        m.event_types = Set(types_column(types));
-    }
-    match changes.enabled {
-        Some(true) if !current.enabled => {
-            m.enabled = Set(true);
-            m.disabled_at = Set(None);
-            m.disabled_reason = Set(None);
-            m.failing_since = Set(None);
-        }
-        Some(false) if current.enabled => {
-            m.enabled = Set(false);
-            m.disabled_at = Set(Some(at));
-            m.disabled_reason = Set(Some(DISABLED_BY_OWNER.to_owned()));
-        }
-        _ => {}
-    }
-    if let Some(secret) = changes.secret {
-        let old = keys.open(WEBHOOK_SECRET, id, &current.secret)?;
-        m.previous_secret = Set(Some(keys.seal(WEBHOOK_PREVIOUS_SECRET, id, &old)));
-        m.previous_secret_until = Set(Some(at + ROTATION_GRACE));
-        m.secret = Set(keys.seal(WEBHOOK_SECRET, id, secret));
-    }
-    m.updated_at = Set(at);
-    m.version = Set(current.version + 1);
-    let saved = m
-        .update(&*tx)
-        .await
-        .map_err(StoreError::db("changing a webhook"))?;
-    tx.commit()
-        .await
-        .map_err(StoreError::db("changing a webhook"))?;
-    Ok(Changed::Done(saved.try_into()?))
-}
-
-/// Deletes the organisation's endpoint `id` and its deliveries; false if there was none.
-pub async fn delete(store: &Store, organisation_id: Uuid, id: Uuid) -> Result<bool, StoreError> {
-    let tx = store.begin_write().await?;
-    let deleted = endpoint::Entity::delete_many()
-        .filter(endpoint::Column::Id.eq(id))
-        .filter(endpoint::Column::OrganisationId.eq(organisation_id))
-        .exec(&*tx)
-        .await
-        .map_err(StoreError::db("deleting a webhook"))?;
-    tx.commit()
-        .await
-        .map_err(StoreError::db("deleting a webhook"))?;
-    Ok(deleted.rows_affected == 1)
-}
 
 /// The last event sequence number fanned out, read under `lock` if given.
 async fn fanned_out(db: &impl ConnectionTrait, lock: Option<LockType>) -> Result<i64, StoreError> {
@@ -289,15 +47,13 @@ pub const FAN_OUT_BATCH: u64 = 500;
 /// subscribes to its type and existed when it happened. Returns how many events it took.
 /// The cursor row is locked for the transaction (`FOR UPDATE` on PostgreSQL; SQLite has
 /// one writer), so instances never fan an event out twice; event numbers are commit-
-/// ordered, so none is passed over. Looks before it writes.
-pub async fn fan_out(store: &Store) -> Result<u64, StoreError> {
-    let read = store.connection();
-    if fanned_out(read, None).await? >= outbox::last_seq(read).await? {
+/// ordered, so none is passed over. Locks nothing when there is nothing new.
+async fn fan_out(tx: &DatabaseTransaction, backend: Backend) -> Result<u64, StoreError> {
+    if fanned_out(tx, None).await? >= outbox::last_seq(tx).await? {
         return Ok(0);
     }
-    let tx = store.begin_write().await?;
-    let lock = (store.backend() == Backend::Postgres).then_some(LockType::Update);
-    let from = fanned_out(&*tx, lock).await?;
+    let lock = (backend == Backend::Postgres).then_some(LockType::Update);
+    let from = fanned_out(tx, lock).await?;
     let events: Vec<(i64, String, OffsetDateTime)> = outbox_event::Entity::find()
         .select_only()
         .column(outbox_event::Column::Seq)
@@ -307,7 +63,7 @@ pub async fn fan_out(store: &Store) -> Result<u64, StoreError> {
         .order_by_asc(outbox_event::Column::Seq)
         .limit(FAN_OUT_BATCH)
         .into_tuple()
-        .all(&*tx)
+        .all(tx)
         .await
         .map_err(StoreError::db("reading events to deliver"))?;
     let Some(&(last, _, _)) = events.last() else {
@@ -320,7 +76,7 @@ pub async fn fan_out(store: &Store) -> Result<u64, StoreError> {
         .column(outbox_recipient::Column::OrganisationId)
         .filter(outbox_recipient::Column::Seq.is_in(seqs))
         .into_tuple()
-        .all(&*tx)
+        .all(tx)
         .await
         .map_err(StoreError::db("reading events to deliver"))?;
     let recipients: std::collections::HashSet<(i64, Uuid)> = recipients.into_iter().collect();
@@ -332,7 +88,7 @@ pub async fn fan_out(store: &Store) -> Result<u64, StoreError> {
         .column(endpoint::Column::CreatedAt)
         .filter(endpoint::Column::Enabled.eq(true))
         .into_tuple()
-        .all(&*tx)
+        .all(tx)
         .await
         .map_err(StoreError::db("finding webhooks"))?;
     let mut wanted = Vec::new();
@@ -362,19 +118,16 @@ pub async fn fan_out(store: &Store) -> Result<u64, StoreError> {
     // Within the database's limit on a statement's parameters (13 columns each).
     for chunk in wanted.chunks(2000) {
         delivery::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&*tx)
+            .exec_without_returning(tx)
             .await
             .map_err(StoreError::db("queueing webhook deliveries"))?;
     }
     fanout::Entity::update_many()
         .col_expr(fanout::Column::Seq, Expr::value(last))
         .filter(fanout::Column::Id.eq(1))
-        .exec(&*tx)
+        .exec(tx)
         .await
         .map_err(StoreError::db("advancing the webhook fan-out"))?;
-    tx.commit()
-        .await
-        .map_err(StoreError::db("queueing webhook deliveries"))?;
     Ok(events.len() as u64)
 }
 
@@ -396,7 +149,7 @@ pub struct Claimed {
 /// Only a head is ever sent, so an endpoint receives its events in order, one at a time.
 /// One probe of `idx_webhook_deliveries_queue` per endpoint (the queue's length does not
 /// matter), with a plan no generic prepared statement can spoil.
-fn heads(endpoint_id: Option<Uuid>) -> SelectStatement {
+fn heads() -> SelectStatement {
     let head = Alias::new("head");
     let first_pending = Query::select()
         .column((head.clone(), delivery::Column::Id))
@@ -410,27 +163,22 @@ fn heads(endpoint_id: Option<Uuid>) -> SelectStatement {
         .limit(1)
         .to_owned();
     // A disabled endpoint is sent nothing, its retries included, until it is enabled.
-    let mut heads = Query::select()
+    Query::select()
         .expr(Expr::SubQuery(None, Box::new(first_pending.into())))
         .from(endpoint::Entity)
         .and_where(Expr::col((endpoint::Entity, endpoint::Column::Enabled)).eq(true))
-        .to_owned();
-    if let Some(id) = endpoint_id {
-        heads.and_where(Expr::col((endpoint::Entity, endpoint::Column::Id)).eq(id));
-    }
-    heads
+        .to_owned()
 }
 
 /// Heads due at `now` and held by no worker, oldest due first; locked `FOR UPDATE SKIP
 /// LOCKED` on PostgreSQL, so workers on several instances never claim the same one.
 fn claimable(
     backend: Backend,
-    endpoint_id: Option<Uuid>,
     now: OffsetDateTime,
     limit: u64,
 ) -> sea_orm::Select<delivery::Entity> {
     let select = delivery::Entity::find()
-        .filter(delivery::Column::Id.in_subquery(heads(endpoint_id)))
+        .filter(delivery::Column::Id.in_subquery(heads()))
         .filter(delivery::Column::NextAttemptAt.lte(now))
         .filter(
             delivery::Column::ClaimedUntil
@@ -447,38 +195,9 @@ fn claimable(
 
 /// How many of an endpoint's deliveries a worker holds at once: sent one after another,
 /// in order, and settled in one transaction, so a busy endpoint costs a write per run,
-/// not per event.
-pub const RUN: u64 = 20;
-
-/// Up to `limit` endpoints' runs of deliveries due at `now`, claimed for `lease`: each
-/// run starts at an endpoint's head and goes on through the deliveries queued after it
-/// (at most [`RUN`]), none that another worker holds. Looks before it writes, so an idle
-/// worker's wake-ups cost a read, not a turn at SQLite's single writer.
-pub async fn claim(
-    store: &Store,
-    now: OffsetDateTime,
-    lease: Duration,
-    limit: u64,
-) -> Result<Vec<Vec<Claimed>>, StoreError> {
-    let due = claimable(Backend::Sqlite, None, now, 1)
-        .one(store.connection())
-        .await
-        .map_err(StoreError::db("looking for webhook deliveries"))?;
-    if due.is_none() {
-        return Ok(Vec::new());
-    }
-    let tx = store.begin_write().await?;
-    let heads = claimable(store.backend(), None, now, limit)
-        .all(&*tx)
-        .await
-        .map_err(StoreError::db("claiming webhook deliveries"))?;
-    let rows = runs_from(&*tx, store.backend(), heads, now).await?;
-    let claimed = hold(&*tx, store.keys()?, rows, now, lease).await?;
-    tx.commit()
-        .await
-        .map_err(StoreError::db("claiming webhook deliveries"))?;
-    Ok(by_endpoint(claimed))
-}
+/// not per event. Enough for a tenth of a second of a busy scheme's events (a turn's
+/// worth); the worker stops a run early rather than outlast its lease.
+pub const RUN: u64 = 50;
 
 /// Each head followed by the deliveries queued after it for its endpoint, in event
 /// order, while they are due and unheld (up to [`RUN`] in all).
@@ -614,39 +333,46 @@ pub enum Settled {
     EndpointDisabled,
 }
 
-/// What [`settle`] did, and the endpoint's next deliveries if it claimed them.
-#[derive(Debug, Clone)]
-pub struct Settlement {
-    pub outcome: Settled,
-    /// The endpoint's next run, if this outcome asked for it and one was due.
-    pub next: Vec<Claimed>,
-}
-
-/// One attempt to settle: the delivery, how the attempt went, when to retry a failure,
-/// and, if the worker goes on with the endpoint, the lease for its next run.
+/// One attempt to settle: the delivery, how the attempt went, when to retry a failure.
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub claimed: Claimed,
     pub attempt: Attempt,
     pub retry_in: Duration,
-    pub next_lease: Option<Duration>,
 }
 
-/// Records each outcome, in one transaction (a worker settles what finished together at
-/// once: on SQLite every transaction is a turn at the single writer). Each delivery is
-/// delivered, or retried after `retry_in`, or given up; an endpoint failing for
-/// [`DISABLE_AFTER`] is disabled (with the event telling its organisation). With
-/// `next_lease`, the endpoint's next run is claimed in the same transaction, so a worker
-/// working through a backlog writes once per run.
-/// `released`: deliveries claimed but not sent (a run stopped at a failure, or the
-/// worker is stopping), handed back to the queue untouched.
-pub async fn settle(
+/// What a worker's turn did.
+#[derive(Debug, Default)]
+pub struct Turn {
+    /// One per outcome handed in, in its order.
+    pub settled: Vec<Settled>,
+    /// Events made into deliveries.
+    pub fanned_out: u64,
+    /// The runs claimed, one per endpoint, each in event order.
+    pub claimed: Vec<Vec<Claimed>>,
+}
+
+/// A worker's turn at the queue, in one transaction: records the attempts it made
+/// (`outcomes`) and hands back what it claimed but did not send (`released`: a run
+/// stopped at a failure, or the worker is stopping); turns the events written since the
+/// last turn into deliveries; and claims, for `lease`, up to `limit` endpoints' runs of
+/// deliveries now due. Each run starts at an endpoint's head and goes on through the
+/// deliveries queued after it (at most [`RUN`]), none that another worker holds.
+/// On SQLite every transaction is a turn at the single writer and a sync to disk, so a
+/// busy worker costs one per turn, however many events and endpoints it serves; an idle
+/// one looks before it writes and costs a read.
+pub async fn turn(
     store: &Store,
     outcomes: &[Outcome],
     released: &[Uuid],
-) -> Result<Vec<Settlement>, StoreError> {
+    lease: Duration,
+    limit: u64,
+) -> Result<Turn, StoreError> {
+    if outcomes.is_empty() && released.is_empty() && !work_waiting(store, limit).await? {
+        return Ok(Turn::default());
+    }
+    let backend = store.backend();
     let tx = store.begin_write().await?;
-    let keys = store.keys()?;
     if !released.is_empty() {
         delivery::Entity::update_many()
             .col_expr(
@@ -660,20 +386,50 @@ pub async fn settle(
     }
     let mut settled = Vec::with_capacity(outcomes.len());
     for o in outcomes {
-        settled.push(settle_one(&tx, store.backend(), keys, o).await?);
+        settled.push(settle(&tx, o).await?);
     }
+    let fanned_out = fan_out(&tx, backend).await?;
+    let claimed = if limit > 0 {
+        // After the fan-out, so the deliveries it made are due.
+        let now = OffsetDateTime::now_utc();
+        let heads = claimable(backend, now, limit)
+            .all(&*tx)
+            .await
+            .map_err(StoreError::db("claiming webhook deliveries"))?;
+        let rows = runs_from(&*tx, backend, heads, now).await?;
+        by_endpoint(hold(&*tx, store.keys()?, rows, now, lease).await?)
+    } else {
+        Vec::new()
+    };
     tx.commit()
         .await
-        .map_err(StoreError::db("recording a webhook delivery"))?;
-    Ok(settled)
+        .map_err(StoreError::db("recording webhook deliveries"))?;
+    Ok(Turn {
+        settled,
+        fanned_out,
+        claimed,
+    })
 }
 
-async fn settle_one(
-    tx: &sea_orm::DatabaseTransaction,
-    backend: Backend,
-    keys: &Keyring,
-    o: &Outcome,
-) -> Result<Settlement, StoreError> {
+/// Whether there are events to fan out, or (with room to claim) a delivery due.
+async fn work_waiting(store: &Store, limit: u64) -> Result<bool, StoreError> {
+    let read = store.connection();
+    if fanned_out(read, None).await? < outbox::last_seq(read).await? {
+        return Ok(true);
+    }
+    if limit == 0 {
+        return Ok(false);
+    }
+    let due = claimable(Backend::Sqlite, OffsetDateTime::now_utc(), 1)
+        .one(read)
+        .await
+        .map_err(StoreError::db("looking for webhook deliveries"))?;
+    Ok(due.is_some())
+}
+
+/// Records one attempt: delivered, retried after `retry_in`, or given up; an endpoint
+/// failing for [`DISABLE_AFTER`] is disabled, with the event telling its organisation.
+async fn settle(tx: &DatabaseTransaction, o: &Outcome) -> Result<Settled, StoreError> {
     let (claimed, attempt, retry_in) = (&o.claimed, &o.attempt, o.retry_in);
     let ok = attempt.error.is_none();
     let at = attempt.at;
@@ -753,99 +509,5 @@ async fn settle_one(
             }
         }
     }
-    let next = match o.next_lease {
-        Some(lease) => {
-            let head = claimable(backend, Some(claimed.endpoint_id), at, 1)
-                .all(tx)
-                .await
-                .map_err(StoreError::db("claiming webhook deliveries"))?;
-            let rows = runs_from(tx, backend, head, at).await?;
-            hold(tx, keys, rows, at, lease).await?
-        }
-        None => Vec::new(),
-    };
-    Ok(Settlement { outcome, next })
-}
-
-/// A delivery as its endpoint's organisation sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeliveryRecord {
-    pub id: Uuid,
-    pub event_id: Uuid,
-    pub event_type: EventType,
-    pub status: DeliveryStatus,
-    pub attempts: i32,
-    pub next_attempt_at: Option<OffsetDateTime>,
-    pub last_attempt_at: Option<OffsetDateTime>,
-    pub last_status: Option<i32>,
-    pub last_error: Option<String>,
-    pub last_latency_ms: Option<i32>,
-    pub delivered_at: Option<OffsetDateTime>,
-    pub created_at: OffsetDateTime,
-}
-
-/// Endpoint `endpoint_id`'s deliveries, newest first, before `before` (a delivery id).
-pub async fn deliveries(
-    db: &impl ConnectionTrait,
-    endpoint_id: Uuid,
-    before: Option<Uuid>,
-    limit: u64,
-) -> Result<Vec<DeliveryRecord>, StoreError> {
-    let mut select = delivery::Entity::find().filter(delivery::Column::EndpointId.eq(endpoint_id));
-    if let Some(before) = before {
-        select = select.filter(delivery::Column::Id.lt(before));
-    }
-    let rows = select
-        .order_by_desc(delivery::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await
-        .map_err(StoreError::db("reading webhook deliveries"))?;
-    let seqs: Vec<i64> = rows.iter().map(|r| r.event_seq).collect();
-    let events = outbox::by_seq(db, &seqs).await?;
-    rows.into_iter()
-        .filter_map(|r| {
-            let event = events.iter().find(|e| e.seq == r.event_seq)?;
-            Some(Ok(DeliveryRecord {
-                id: r.id,
-                event_id: event.id,
-                event_type: event.event_type,
-                next_attempt_at: (r.status == PENDING).then_some(r.next_attempt_at),
-                status: match crate::codec::parse(&r.status, "webhook_deliveries.status") {
-                    Ok(s) => s,
-                    Err(e) => return Some(Err(e)),
-                },
-                attempts: r.attempts,
-                last_attempt_at: r.last_attempt_at,
-                last_status: r.last_status,
-                last_error: r.last_error,
-                last_latency_ms: r.last_latency_ms,
-                delivered_at: r.delivered_at,
-                created_at: r.created_at,
-            }))
-        })
-        .collect()
-}
-
-/// Queues delivery `id` of endpoint `endpoint_id` to be sent again now (whatever its
-/// state); false if there is no such delivery.
-pub async fn retry(
-    store: &Store,
-    endpoint_id: Uuid,
-    id: Uuid,
-    now: OffsetDateTime,
-) -> Result<bool, StoreError> {
-    let tx = store.begin_write().await?;
-    let updated = delivery::Entity::update_many()
-        .col_expr(delivery::Column::Status, Expr::value(PENDING))
-        .col_expr(delivery::Column::NextAttemptAt, Expr::value(now))
-        .filter(delivery::Column::Id.eq(id))
-        .filter(delivery::Column::EndpointId.eq(endpoint_id))
-        .exec(&*tx)
-        .await
-        .map_err(StoreError::db("retrying a webhook delivery"))?;
-    tx.commit()
-        .await
-        .map_err(StoreError::db("retrying a webhook delivery"))?;
-    Ok(updated.rows_affected == 1)
+    Ok(outcome)
 }
