@@ -287,7 +287,9 @@ fn allowed(operation: &str) -> Option<Allowed> {
         | "hold"
         | "resume"
         | "set_legal_hold" => COORDINATOR,
-        "rectify_referral" | "withdraw" | "record_consent" => REFERRER_OR_COORDINATOR,
+        "rectify_referral" | "withdraw" | "record_consent" | "record_referral_made" => {
+            REFERRER_OR_COORDINATOR
+        }
         "record_assessment" => Allowed::Only(&[("assessor", &[Own])]),
         "start_works" | "complete_works" => Allowed::Only(&[("contractor", &[Own])]),
         "record_fire_check" => {
@@ -379,6 +381,7 @@ fn body(operation: &str, app: &TestApp, unique: &str, reference: &str) -> Option
         }
         "rectify_referral" => fixtures::eligible(reference),
         "record_risk_assessment" => json!({"dash": {"completed": true, "score": 20}}),
+        "record_referral_made" => json!({"type": "idva", "referred_on": "2026-01-05"}),
         "accept" => json!({}),
         "decline" => json!({"reason": "out_of_area"}),
         "assign_assessor" => json!({"organisation_id": w.assessor.id}),

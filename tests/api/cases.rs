@@ -44,7 +44,12 @@ async fn the_referrer_and_the_coordinator_read_a_case_and_everyone_else_gets_the
         (
             &w.harbour,
             "referrer",
-            json!(["record_risk_assessment", "withdraw", "record_consent"]),
+            json!([
+                "record_risk_assessment",
+                "record_referral_made",
+                "withdraw",
+                "record_consent"
+            ]),
         ),
         (
             &w.council,
@@ -54,6 +59,7 @@ async fn the_referrer_and_the_coordinator_read_a_case_and_everyone_else_gets_the
                 "decline",
                 "record_contact",
                 "record_risk_assessment",
+                "record_referral_made",
                 "hold",
                 "withdraw",
                 "record_consent",

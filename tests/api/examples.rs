@@ -246,6 +246,7 @@ async fn every_example_of_the_served_contract_succeeds_on_a_fresh_demo_in_pathwa
     .await;
     for (who, action) in [
         (COORDINATOR, "record-contact"),
+        (COORDINATOR, "record-referral-made"),
         (COORDINATOR, "accept"),
         (COORDINATOR, "assign-assessor"),
         (ASSESSOR, "record-assessment"),

@@ -33,6 +33,7 @@ mod problems;
 mod rate_limit;
 mod rectify;
 mod referrals;
+mod referrals_made;
 mod repeat_matching;
 mod report;
 mod report_check;

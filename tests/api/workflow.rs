@@ -84,6 +84,7 @@ async fn a_case_runs_from_referral_to_closed_with_every_organisation_playing_its
             "assign_assessor",
             "record_contact",
             "record_risk_assessment",
+            "record_referral_made",
             "cancel",
             "hold",
             "withdraw",
@@ -378,6 +379,7 @@ async fn a_case_on_hold_pauses_its_clocks_and_resumes_where_it_was() {
         [
             "record_contact",
             "record_risk_assessment",
+            "record_referral_made",
             "cancel",
             "resume",
             "withdraw",
@@ -436,6 +438,7 @@ async fn cancelling_records_the_reason_and_ends_the_clocks() {
             "decline",
             "record_contact",
             "record_risk_assessment",
+            "record_referral_made",
             "hold",
             "withdraw",
             "record_consent",

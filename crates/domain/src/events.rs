@@ -26,6 +26,8 @@ vocabulary! {
         FollowUpVisitRecorded = "case.follow_up_visit_recorded",
         FollowUpContactRecorded = "case.follow_up_contact_recorded",
         RiskReassessed = "case.risk_reassessed",
+        /// The client was referred on (MARAC, safeguarding, ...): which, not to whom.
+        ReferralMade = "case.referral_made",
         ConsentRecorded = "case.consent_recorded",
         /// The client withdrew a consent (which one is not said: fetch the case). Those
         /// whose access rested on it get this event, then nothing more.
@@ -119,6 +121,7 @@ impl EventType {
             A::RecordFollowUpVisit => Self::FollowUpVisitRecorded,
             A::RecordFollowUpContact => Self::FollowUpContactRecorded,
             A::RecordRiskAssessment => Self::RiskReassessed,
+            A::RecordReferralMade => Self::ReferralMade,
             A::RecordConsent => Self::ConsentRecorded,
             A::SetLegalHold => Self::LegalHoldChanged,
             A::RectifyReferral => Self::ReferralRectified,

@@ -32,6 +32,7 @@ pub fn intake_flags(
         marac_referred: safety.marac.as_ref().is_some_and(|m| m.referred),
         marac_date: safety.marac.as_ref().and_then(|m| m.meeting_date),
         care_and_support_needs: referral.support_needs.care_and_support_needs == Some(true),
+        safeguarding_referred: false,
         incidents_last_12_months: None,
         new_incident: false,
     };

@@ -71,6 +71,8 @@ vocabulary! {
         RecordFollowUpVisit = "record_follow_up_visit",
         RecordFollowUpContact = "record_follow_up_contact",
         RecordRiskAssessment = "record_risk_assessment",
+        /// Record that the client was referred on (MARAC, safeguarding, IDVA, ...).
+        RecordReferralMade = "record_referral_made",
         Close = "close",
         Cancel = "cancel",
         Hold = "hold",
@@ -148,6 +150,10 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Contractor, ViewAssessment, WorksContractor),
     (R::Referrer, RecordRiskAssessment, ReferringOrganisation),
     (R::Referrer, Withdraw, ReferringOrganisation),
+    // The referrer (often the IDVA service) makes the MARAC referral as often as the
+    // coordinator does.
+    (R::Referrer, RecordReferralMade, ReferringOrganisation),
+    (R::Coordinator, RecordReferralMade, SchemeCoordinator),
     // Withdrawing consent is as easy as giving it: the referrer can record it too.
     (R::Referrer, RecordConsent, ReferringOrganisation),
     (R::Coordinator, ViewCase, SchemeCoordinator),

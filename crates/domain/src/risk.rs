@@ -91,6 +91,8 @@ pub struct RiskFlagFacts {
     pub marac_referred: bool,
     pub marac_date: Option<Date>,
     pub care_and_support_needs: bool,
+    /// A referral to adult safeguarding is already recorded.
+    pub safeguarding_referred: bool,
     pub incidents_last_12_months: Option<u32>,
     pub new_incident: bool,
 }
@@ -119,7 +121,7 @@ pub fn risk_flags(escalation_incidents: u32, f: &RiskFlagFacts, today: Date) -> 
             CaseFlag::RepeatMaracReferralNeeded,
         ),
         (
-            f.care_and_support_needs && f.score.unwrap_or(0) >= 1,
+            f.care_and_support_needs && f.score.unwrap_or(0) >= 1 && !f.safeguarding_referred,
             CaseFlag::SafeguardingReferralNeeded,
         ),
     ];

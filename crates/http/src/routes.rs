@@ -37,6 +37,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(actions::start_works)
             .service(actions::complete_works)
             .service(actions::record_contact)
+            .service(actions::record_referral_made)
             .service(actions::record_fire_check)
             .service(actions::record_follow_up_visit)
             .service(actions::record_follow_up_contact)

@@ -61,6 +61,7 @@ pub(crate) async fn load(
             marac_referred: case.marac_referred,
             marac_date: case.marac_date,
             care_and_support_needs: case.care_and_support_needs,
+            safeguarding_referred: case.safeguarding_referred_on.is_some(),
         },
         flags: split(&case.flags, "cases.flags")?,
     };

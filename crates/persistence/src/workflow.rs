@@ -199,6 +199,9 @@ fn case_changes(fx: &Effects, at: OffsetDateTime) -> case::ActiveModel {
     if let Some(v) = c.marac_date {
         m.marac_date = Set(Some(v));
     }
+    if let Some(v) = c.safeguarding_referred_on {
+        m.safeguarding_referred_on = Set(Some(v));
+    }
     if let Some(flags) = &fx.flags {
         m.flags = Set(join(flags));
     }

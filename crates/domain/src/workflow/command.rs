@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::vocabulary::{
     CancelReason, CloseReason, ContactMethod, ContactOutcome, DeclineReason, FeelsSafer,
-    FireCheckOutcome, HoldReason,
+    FireCheckOutcome, HoldReason, ReferralType,
 };
 use super::works::{Recommendation, WorksItem};
 use crate::case::{CaseFlag, CaseStatus};
@@ -27,6 +27,8 @@ pub struct RiskFacts {
     pub marac_referred: Option<bool>,
     pub marac_date: Option<Date>,
     pub care_and_support_needs: bool,
+    /// A referral to adult safeguarding has been recorded.
+    pub safeguarding_referred: bool,
 }
 
 /// What an action needs to know about the case.
@@ -169,6 +171,13 @@ pub enum Command {
         note: Option<String>,
     },
     RecordRiskAssessment(RiskInput),
+    /// The scheme referred the client on (MARAC, safeguarding, ...).
+    RecordReferralMade {
+        referral_type: ReferralType,
+        referred_on: Date,
+        /// To whom, and their reference: free text, sealed with the notes.
+        details: Option<String>,
+    },
 }
 
 impl Command {
@@ -194,6 +203,7 @@ impl Command {
             Command::RecordConsent(_) => Action::RecordConsent,
             Command::SetLegalHold { .. } => Action::SetLegalHold,
             Command::RecordRiskAssessment(_) => Action::RecordRiskAssessment,
+            Command::RecordReferralMade { .. } => Action::RecordReferralMade,
         }
     }
 }

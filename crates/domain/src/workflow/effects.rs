@@ -38,6 +38,7 @@ pub struct CaseChanges {
     pub dash_score: Option<Option<u8>>,
     pub marac_referred: Option<bool>,
     pub marac_date: Option<Date>,
+    pub safeguarding_referred_on: Option<Date>,
 }
 
 /// Free text, kept apart from everything else (it may say anything about anyone).
@@ -67,6 +68,8 @@ vocabulary! {
         ConsentEvidence = "consent_evidence",
         /// Why a legal hold was placed or lifted.
         LegalHold = "legal_hold",
+        /// To whom the client was referred on, and their reference.
+        ReferralMade = "referral_made",
     }
 }
 

@@ -28,6 +28,6 @@ pub use refusal::{ActionError, Conflict};
 pub use transitions::{IllegalTransition, next_status, possible_actions};
 pub use vocabulary::{
     CancelReason, CloseReason, ContactMethod, ContactOutcome, DeclineReason, FeelsSafer,
-    FireCheckOutcome, HoldReason,
+    FireCheckOutcome, HoldReason, ReferralType,
 };
 pub use works::{ItemOutcome, Recommendation, WorksItem};

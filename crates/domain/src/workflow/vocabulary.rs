@@ -1,6 +1,8 @@
 //! The workflow's words: reasons for ending or holding a case, how a contact went,
 //! what a fire check found, how the client feels at follow-up.
 
+use crate::case::CaseFlag;
+
 vocabulary! {
     /// Why the coordinator declined a referral.
     pub enum DeclineReason {
@@ -80,6 +82,42 @@ vocabulary! {
     pub enum FireCheckOutcome {
         Satisfactory = "satisfactory",
         ActionsRequired = "actions_required",
+    }
+}
+
+vocabulary! {
+    /// Where the scheme referred the client on (seed 004: safeguarding referrals; seed
+    /// 001: MARAC for high risk). Recording one clears the flag that asked for it.
+    pub enum ReferralType {
+        /// Multi-agency risk assessment conference: clears `high_risk_without_marac` and
+        /// `repeat_marac_referral_needed`.
+        Marac = "marac",
+        /// The local authority's adult safeguarding team: clears
+        /// `safeguarding_referral_needed`.
+        AdultSafeguarding = "adult_safeguarding",
+        ChildrensServices = "childrens_services",
+        /// An independent domestic violence adviser.
+        Idva = "idva",
+        HousingOptions = "housing_options",
+        Police = "police",
+    }
+}
+
+impl ReferralType {
+    /// The flags this referral answers: recorded, they come off the case (the timeline
+    /// keeps which were cleared, and when).
+    pub fn clears(self) -> &'static [CaseFlag] {
+        match self {
+            ReferralType::Marac => &[
+                CaseFlag::HighRiskWithoutMarac,
+                CaseFlag::RepeatMaracReferralNeeded,
+            ],
+            ReferralType::AdultSafeguarding => &[CaseFlag::SafeguardingReferralNeeded],
+            ReferralType::ChildrensServices
+            | ReferralType::Idva
+            | ReferralType::HousingOptions
+            | ReferralType::Police => &[],
+        }
     }
 }
 

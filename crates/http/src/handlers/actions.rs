@@ -190,6 +190,17 @@ action_endpoint! {
     record_contact, "/cases/{id}/record-contact", RecordContactBody
 }
 action_endpoint! {
+    /// Record that the client was referred on.
+    ///
+    /// Coordinator or the referring organisation, while the case is open: a MARAC,
+    /// adult safeguarding, children's services, IDVA, housing options or police
+    /// referral. The flag that asked for it comes off the case (`marac` clears
+    /// `high_risk_without_marac` and `repeat_marac_referral_needed`; `adult_safeguarding`
+    /// clears `safeguarding_referral_needed`, and a reassessment no longer raises it);
+    /// the timeline keeps the type, the date and the flags cleared.
+    record_referral_made, "/cases/{id}/record-referral-made", RecordReferralMadeBody
+}
+action_endpoint! {
     /// Record the fire safety check.
     ///
     /// The scheme's fire service, or the coordinator. Required before closing when a

@@ -8,7 +8,7 @@ use sanctuary_domain::violation::{ViolationCode, Violations};
 use sanctuary_domain::workflow::{
     CancelReason, CloseReason, Command, ConsentChange, ContactMethod, ContactOutcome,
     DeclineReason, FeelsSafer, FireCheckOutcome, HoldReason, ItemApproval, ItemRef, ItemResult,
-    Recommendation, RiskInput,
+    Recommendation, ReferralType, RiskInput,
 };
 use serde::Deserialize;
 use time::Date;
@@ -151,6 +151,24 @@ pub struct RecordContactBody {
     pub outcome: ContactOutcome,
     #[schema(max_length = 2000)]
     pub notes: Option<String>,
+}
+
+/// The client was referred on.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"type": "marac", "referred_on": "2026-12-01", "details": "Darlington MARAC, ref M-2026-118"}))]
+pub struct RecordReferralMadeBody {
+    /// `marac` clears `high_risk_without_marac` and `repeat_marac_referral_needed`;
+    /// `adult_safeguarding` clears `safeguarding_referral_needed`.
+    #[serde(rename = "type")]
+    pub referral_type: ReferralType,
+    /// Not in the future.
+    #[serde(with = "sanctuary_domain::iso_date")]
+    #[schema(value_type = String, format = Date)]
+    pub referred_on: Date,
+    /// To whom, and their reference (sealed; never in the timeline or an event).
+    #[schema(max_length = 2000)]
+    pub details: Option<String>,
 }
 
 /// The fire service's safety check.
@@ -387,6 +405,16 @@ impl CompleteWorksBody {
             return Err(v);
         }
         Ok(Command::CompleteWorks { results })
+    }
+}
+
+impl RecordReferralMadeBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::RecordReferralMade {
+            referral_type: self.referral_type,
+            referred_on: self.referred_on,
+            details: self.details,
+        })
     }
 }
 

@@ -73,6 +73,8 @@ pub struct Model {
     pub eligibility_warnings: String,
     pub marac_date: Option<TimeDate>,
     pub care_and_support_needs: bool,
+    /// When the client was referred to adult safeguarding (`record-referral-made`).
+    pub safeguarding_referred_on: Option<TimeDate>,
     pub client_match_key: String,
     pub address_match_key: String,
     pub repeat_of_case_id: Option<Uuid>,

@@ -13,9 +13,11 @@ use super::command::{CaseSnapshot, Command, FOLLOW_UP_MILESTONES};
 use super::effects::{Effects, NoteKind, Record};
 use super::refusal::{ActionError, Conflict, invalid, not_in_future, other_text};
 use super::transitions::next_status;
-use super::vocabulary::{CancelReason, CloseReason, ContactOutcome, DeclineReason, HoldReason};
+use super::vocabulary::{
+    CancelReason, CloseReason, ContactOutcome, DeclineReason, HoldReason, ReferralType,
+};
 use crate::calendar::{Calendar, london};
-use crate::case::CaseStatus;
+use crate::case::{CaseFlag, CaseStatus};
 use crate::clock::{ClockEvent, Starting, start_clocks};
 use crate::consent::{ConsentPurpose, ConsentStatus};
 use crate::violation::ViolationCode;
@@ -265,6 +267,38 @@ pub fn apply(
         }
         Command::RecordRiskAssessment(input) => {
             reassess(case, input, at, &mut fx)?;
+            None
+        }
+        Command::RecordReferralMade {
+            referral_type,
+            referred_on,
+            details,
+        } => {
+            not_in_future("/referred_on", referred_on, at)?;
+            fx.data("referral_type", referral_type);
+            fx.data("referred_on", referred_on);
+            let cleared = referral_type.clears();
+            let kept: Vec<CaseFlag> = case
+                .flags
+                .iter()
+                .copied()
+                .filter(|f| !cleared.contains(f))
+                .collect();
+            for flag in case.flags.iter().filter(|f| cleared.contains(f)) {
+                fx.data("cleared_flag", flag);
+            }
+            if kept.len() != case.flags.len() {
+                fx.flags = Some(kept);
+            }
+            // The MARAC's meeting date is not the referral's: it stays as recorded.
+            match referral_type {
+                ReferralType::Marac => fx.changes.marac_referred = Some(true),
+                ReferralType::AdultSafeguarding => {
+                    fx.changes.safeguarding_referred_on = Some(referred_on)
+                }
+                _ => {}
+            }
+            fx.note(NoteKind::ReferralMade, details);
             None
         }
         Command::RecordConsent(change) => {

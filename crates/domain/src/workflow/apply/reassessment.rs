@@ -44,6 +44,7 @@ pub(super) fn reassess(
         marac_referred,
         marac_date,
         care_and_support_needs: case.risk.care_and_support_needs,
+        safeguarding_referred: case.risk.safeguarding_referred,
         incidents_last_12_months: input.incidents_last_12_months,
         new_incident: input.new_incident,
     };

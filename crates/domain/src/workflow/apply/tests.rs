@@ -879,3 +879,99 @@ fn every_ending_records_when_the_case_ended() {
     .unwrap();
     assert_eq!(fx.changes.ended_at, None);
 }
+
+#[test]
+fn a_referral_made_clears_the_flag_that_asked_for_it_and_keeps_it_cleared() {
+    let mut c = case(CaseStatus::Accepted);
+    c.risk.care_and_support_needs = true;
+    c.flags = vec![
+        CaseFlag::ArsonRisk,
+        CaseFlag::HighRiskWithoutMarac,
+        CaseFlag::SafeguardingReferralNeeded,
+    ];
+    let referral = |referral_type, referred_on| Command::RecordReferralMade {
+        referral_type,
+        referred_on,
+        details: Some("Darlington MARAC, ref M-118".into()),
+    };
+    let err = apply(
+        &c,
+        referral(ReferralType::Marac, date!(2026 - 11 - 24)),
+        T0,
+        &cal(),
+    )
+    .unwrap_err();
+    assert_eq!(pointers(err), ["/referred_on"], "not in the future");
+
+    // A referral that answers no flag records itself and clears nothing.
+    let fx = step(
+        &mut c,
+        referral(ReferralType::Idva, date!(2026 - 11 - 20)),
+        T0,
+    );
+    assert_eq!(fx.flags, None);
+    assert_eq!(fx.status, CaseStatus::Accepted);
+
+    let fx = step(
+        &mut c,
+        referral(ReferralType::Marac, date!(2026 - 11 - 22)),
+        T0,
+    );
+    assert_eq!(
+        c.flags,
+        [CaseFlag::ArsonRisk, CaseFlag::SafeguardingReferralNeeded]
+    );
+    assert_eq!(fx.changes.marac_referred, Some(true));
+    assert_eq!(
+        fx.changes.marac_date, None,
+        "the meeting date is not the referral's"
+    );
+    assert!(
+        fx.event_data
+            .contains(&("cleared_flag", "high_risk_without_marac".into()))
+    );
+    assert_eq!(fx.notes[0].kind, NoteKind::ReferralMade);
+    assert!(
+        !fx.event_data.iter().any(|(_, v)| v.contains("M-118")),
+        "to whom stays in the sealed note"
+    );
+
+    let fx = step(
+        &mut c,
+        referral(ReferralType::AdultSafeguarding, date!(2026 - 11 - 22)),
+        T0,
+    );
+    assert_eq!(c.flags, [CaseFlag::ArsonRisk]);
+    assert_eq!(
+        fx.changes.safeguarding_referred_on,
+        Some(date!(2026 - 11 - 22))
+    );
+
+    // A reassessment does not raise again what the referrals answered.
+    c.risk.marac_referred = Some(true);
+    c.risk.safeguarding_referred = true;
+    step(
+        &mut c,
+        Command::RecordRiskAssessment(RiskInput {
+            dash: Dash::new(true, Some(16), None).unwrap(),
+            judgement: None,
+            incidents_last_12_months: None,
+            marac: None,
+            new_incident: false,
+            notes: None,
+        }),
+        T0,
+    );
+    assert_eq!(c.flags, [CaseFlag::ArsonRisk]);
+
+    for status in [CaseStatus::Closed, CaseStatus::Withdrawn] {
+        let err = apply(
+            &case(status),
+            referral(ReferralType::Police, date!(2026 - 11 - 20)),
+            T0,
+            &cal(),
+        )
+        .unwrap_err();
+        assert!(matches!(err, ActionError::Illegal(_)), "{status}: {err:?}");
+    }
+}
