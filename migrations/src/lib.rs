@@ -23,6 +23,7 @@ mod m20261203_000016_webhooks;
 mod m20261203_000017_clock_announcements;
 mod m20261203_000018_webhook_fanout;
 mod m20261204_000019_safeguarding_referral;
+mod m20261204_000020_safeguarding_decisions;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 /// The statement that backfills `ended_at` (its test runs it on a legacy row).
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000017_clock_announcements::Migration),
             Box::new(m20261203_000018_webhook_fanout::Migration),
             Box::new(m20261204_000019_safeguarding_referral::Migration),
+            Box::new(m20261204_000020_safeguarding_decisions::Migration),
         ]
     }
 }

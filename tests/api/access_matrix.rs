@@ -265,7 +265,7 @@ fn allowed(operation: &str) -> Option<Allowed> {
             // Only once works are completed (the own case is).
             ("fire_service", &[Own]),
         ]),
-        "timeline" | "risk_assessments" | "record_risk_assessment" => FOLLOWERS,
+        "timeline" | "risk_assessments" | "record_risk_assessment" | "case_consents" => FOLLOWERS,
         // Only a case with an assessment has a copy (the other organisation's has none).
         "get_assessment" => Allowed::Only(&[
             ("referrer", &[Own]),
@@ -286,7 +286,8 @@ fn allowed(operation: &str) -> Option<Allowed> {
         | "cancel"
         | "hold"
         | "resume"
-        | "set_legal_hold" => COORDINATOR,
+        | "set_legal_hold"
+        | "record_safeguarding_decision" => COORDINATOR,
         "rectify_referral" | "withdraw" | "record_consent" | "record_referral_made" => {
             REFERRER_OR_COORDINATOR
         }
@@ -382,6 +383,13 @@ fn body(operation: &str, app: &TestApp, unique: &str, reference: &str) -> Option
         "rectify_referral" => fixtures::eligible(reference),
         "record_risk_assessment" => json!({"dash": {"completed": true, "score": 20}}),
         "record_referral_made" => json!({"type": "idva", "referred_on": "2026-01-05"}),
+        "record_safeguarding_decision" => json!({
+            "purpose": "landlord_contact",
+            "lawful_basis": "uk_gdpr_6_1_e_public_task",
+            "reason": "Landlord must fit the door; client at risk",
+            "deciding_officer": "Safeguarding lead",
+            "review_on": "2099-01-01"
+        }),
         "accept" => json!({}),
         "decline" => json!({"reason": "out_of_area"}),
         "assign_assessor" => json!({"organisation_id": w.assessor.id}),

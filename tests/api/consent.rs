@@ -444,3 +444,101 @@ async fn a_withdrawn_consent_is_re_given_only_by_who_recorded_the_withdrawal_or_
         .await;
     assert_eq!(again["view"], "full");
 }
+
+#[tokio::test]
+async fn the_case_shows_the_consents_in_force_and_who_changed_them() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let case = app.refer_ok(&w.harbour, &eligible()).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    assert_eq!(case["workflow"]["consents"]["information_sharing"], "given");
+    assert_eq!(case["workflow"]["consents"]["landlord_contact"], "refused");
+
+    // The referrer records a follow-up withdrawal; the coordinator a sharing withdrawal.
+    app.act_ok(
+        &w.harbour,
+        "referrer",
+        &id,
+        "consents",
+        Some(change("follow_up_contact", "withdrawn")),
+    )
+    .await;
+    let mut body = change("information_sharing", "withdrawn");
+    body["evidence_note"] = json!("CANARY-EVIDENCE client rang the council");
+    let (case, _) = app
+        .act_ok(&w.council, "coordinator", &id, "consents", Some(body))
+        .await;
+    let consents = &case["workflow"]["consents"];
+    assert_eq!(consents["information_sharing"], "withdrawn");
+    assert_eq!(consents["follow_up_contact"], "withdrawn");
+    assert_eq!(consents["installation"], "given");
+    // The form as given is kept apart, unchanged.
+    assert_eq!(case["referral"]["consents"]["information_sharing"], "given");
+    assert_eq!(
+        case["blocked_by"],
+        json!(["information_sharing_consent_refused"])
+    );
+    assert_eq!(case["can_progress"], false);
+
+    let path = format!("/api/v1/cases/{id}/consents");
+    let response = app.get_as(&w.council, &["coordinator"], &path).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let view: Value = response.json().await.unwrap();
+    assert_eq!(view["in_force"], case["workflow"]["consents"]);
+    let history = view["history"].as_array().unwrap();
+    assert_eq!(
+        history.len(),
+        6,
+        "four form answers and two changes: {history:#?}"
+    );
+    assert!(history[..4].iter().all(|h| h["recorded_at"].is_null()));
+    assert_eq!(history[4]["purpose"], "follow_up_contact");
+    assert_eq!(
+        history[4]["recorded_by_organisation_id"],
+        json!(w.harbour.id)
+    );
+    assert_eq!(
+        history[4]["evidence_note"],
+        "Client phoned the IDVA service"
+    );
+    assert_eq!(history[5]["purpose"], "information_sharing");
+    assert_eq!(history[5]["decision"], "withdrawn");
+    assert_eq!(
+        history[5]["recorded_by_organisation_id"],
+        json!(w.council.id)
+    );
+    assert_eq!(
+        history[5]["evidence_note"],
+        "CANARY-EVIDENCE client rang the council"
+    );
+    // With the status view left, the referrer does not read the history.
+    let referrer = app.get_as(&w.harbour, &["referrer"], &path).await;
+    problem(referrer, StatusCode::FORBIDDEN).await;
+}
+
+#[tokio::test]
+async fn only_the_coordinator_reads_the_evidence_of_a_consent_change() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let case = app.refer_ok(&w.harbour, &eligible()).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    app.act_ok(
+        &w.harbour,
+        "referrer",
+        &id,
+        "consents",
+        Some(change("follow_up_contact", "withdrawn")),
+    )
+    .await;
+    let path = format!("/api/v1/cases/{id}/consents");
+    let text = app
+        .get_as(&w.harbour, &["referrer"], &path)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let view: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(view["history"][4]["decision"], "withdrawn");
+    assert!(view["history"][4]["evidence_note"].is_null());
+    assert!(!text.contains("IDVA service"), "{text}");
+}

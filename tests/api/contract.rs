@@ -239,10 +239,10 @@ fn every_operation_is_tagged_summarised_and_documents_its_errors() {
             }
         }
     }
-    // Referrals, cases (list, read, timeline, risk history, export, rectify), 21 actions
+    // Referrals, cases (list, read, timeline, consents, risk history, export, rectify), 22 actions
     // (with consents and legal hold), measures (2), DASH questions, health (2);
     // holidays, scheme reads (3), administration (13), audit; problem types.
-    assert_eq!(operations, 64);
+    assert_eq!(operations, 66);
     for scheme in ["bearer", "admin_bearer"] {
         let declared = &spec["components"]["securitySchemes"][scheme];
         assert_eq!(declared["scheme"], "bearer");

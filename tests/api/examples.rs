@@ -247,6 +247,7 @@ async fn every_example_of_the_served_contract_succeeds_on_a_fresh_demo_in_pathwa
     for (who, action) in [
         (COORDINATOR, "record-contact"),
         (COORDINATOR, "record-referral-made"),
+        (COORDINATOR, "record-safeguarding-decision"),
         (COORDINATOR, "accept"),
         (COORDINATOR, "assign-assessor"),
         (ASSESSOR, "record-assessment"),

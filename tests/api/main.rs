@@ -38,6 +38,7 @@ mod repeat_matching;
 mod report;
 mod report_check;
 mod retention;
+mod safeguarding;
 mod scale_out;
 mod seed_demo;
 mod settings;

@@ -11,6 +11,7 @@ use crate::case::CaseStatus;
 use crate::consent::ConsentStatus;
 use crate::organisation::Role;
 use crate::policy::{self, Relation, View};
+use crate::safeguarding::{Safeguarding, SharingRole};
 
 /// The facts about a case that decide who may read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +25,8 @@ pub struct CaseTies {
     pub information_sharing: ConsentStatus,
     /// Without that consent, whether works in progress may be finished.
     pub works_may_continue: bool,
+    /// The roles a safeguarding decision shares the case with, consent or not.
+    pub shared_by_decision: Vec<SharingRole>,
     /// Its identifiers and free text were destroyed (retention).
     pub anonymised: bool,
 }
@@ -53,16 +56,30 @@ pub fn relations(case: &CaseTies, org: Uuid, holds: impl Fn(Role) -> bool) -> Ve
 }
 
 /// The view `roles` through `relations` get of `case`; `None`: it must look missing.
-/// Once the client has withdrawn consent to share information, the view narrows.
-/// (Refused on the referral form, the case cannot be accepted: only the referrer that
-/// sent it and the coordinator ever see it.)
+/// Without consent to share information the view narrows, except for the roles a
+/// safeguarding decision shares the case with. Refused on the referral form, the
+/// referrer that sent it and the coordinator still see it whole (the referrer wrote it);
+/// withdrawn later, only the coordinator does.
 pub fn view(case: &CaseTies, roles: &[Role], relations: &[Relation]) -> Option<View> {
     if case.anonymised {
         return None;
     }
     let view = policy::view_for(roles, relations)?;
-    if case.information_sharing != ConsentStatus::Withdrawn {
-        return Some(view);
+    let sent_or_coordinates = relations.iter().any(|r| {
+        matches!(
+            r,
+            Relation::SchemeCoordinator | Relation::ReferringOrganisation
+        )
+    });
+    let decided = Safeguarding {
+        sharing_with: case.shared_by_decision.clone(),
+        landlord_contact: false,
+    };
+    match case.information_sharing {
+        ConsentStatus::Given => return Some(view),
+        ConsentStatus::Refused if sent_or_coordinates => return Some(view),
+        _ if decided.shares_with(relations) => return Some(view),
+        _ => {}
     }
     let works_underway = matches!(
         case.status,
@@ -130,6 +147,7 @@ mod tests {
             works_completed: false,
             information_sharing: ConsentStatus::Given,
             works_may_continue: false,
+            shared_by_decision: Vec::new(),
             anonymised: false,
         }
     }
@@ -192,5 +210,68 @@ mod tests {
         let mut case = received();
         case.anonymised = true;
         assert!(readers(&case, &members()).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod sharing_without_consent {
+    use super::*;
+
+    const REFERRER: u128 = 1;
+    const COUNCIL: u128 = 2;
+    const ASSESSOR: u128 = 3;
+    const CONTRACTOR: u128 = 4;
+
+    fn case(sharing: ConsentStatus, decided: Vec<SharingRole>) -> CaseTies {
+        CaseTies {
+            status: CaseStatus::WorksOrdered,
+            referring_organisation_id: Uuid::from_u128(REFERRER),
+            assessor_organisation_id: Some(Uuid::from_u128(ASSESSOR)),
+            contractor_organisation_id: Some(Uuid::from_u128(CONTRACTOR)),
+            works_completed: false,
+            information_sharing: sharing,
+            works_may_continue: false,
+            shared_by_decision: decided,
+            anonymised: false,
+        }
+    }
+
+    fn view_of(case: &CaseTies, org: u128, role: Role) -> Option<View> {
+        let relations = relations(case, Uuid::from_u128(org), |r| r == role);
+        view(case, &[role], &relations)
+    }
+
+    #[test]
+    fn a_decision_shares_with_the_roles_it_names_and_no_others() {
+        for sharing in [ConsentStatus::Refused, ConsentStatus::Withdrawn] {
+            let none = case(sharing, vec![]);
+            assert_eq!(view_of(&none, ASSESSOR, Role::Assessor), Some(View::Status));
+            assert_eq!(view_of(&none, CONTRACTOR, Role::Contractor), None);
+            let decided = case(sharing, vec![SharingRole::Assessor]);
+            assert_eq!(
+                view_of(&decided, ASSESSOR, Role::Assessor),
+                Some(View::Full)
+            );
+            assert_eq!(
+                view_of(&decided, CONTRACTOR, Role::Contractor),
+                None,
+                "{sharing}"
+            );
+            assert_eq!(
+                view_of(&decided, COUNCIL, Role::Coordinator),
+                Some(View::Full)
+            );
+        }
+        // Refused on the form, the referrer still reads what it sent; withdrawn, not.
+        let refused = case(ConsentStatus::Refused, vec![SharingRole::Assessor]);
+        assert_eq!(
+            view_of(&refused, REFERRER, Role::Referrer),
+            Some(View::Full)
+        );
+        let withdrawn = case(ConsentStatus::Withdrawn, vec![SharingRole::Assessor]);
+        assert_eq!(
+            view_of(&withdrawn, REFERRER, Role::Referrer),
+            Some(View::Status)
+        );
     }
 }

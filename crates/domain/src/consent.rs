@@ -100,6 +100,18 @@ impl ConsentsInForce {
     pub fn given(&self, purpose: ConsentPurpose) -> bool {
         self.status(purpose) == ConsentStatus::Given
     }
+
+    /// These consents with `purpose` changed to `status`.
+    pub fn with(&self, purpose: ConsentPurpose, status: ConsentStatus) -> Self {
+        let mut next = self.clone();
+        *match purpose {
+            ConsentPurpose::Installation => &mut next.installation,
+            ConsentPurpose::LandlordContact => &mut next.landlord_contact,
+            ConsentPurpose::InformationSharing => &mut next.information_sharing,
+            ConsentPurpose::FollowUpContact => &mut next.follow_up_contact,
+        } = status;
+        next
+    }
 }
 
 /// The consents recorded on the referral form, all four answered.

@@ -28,6 +28,8 @@ vocabulary! {
         RiskReassessed = "case.risk_reassessed",
         /// The client was referred on (MARAC, safeguarding, ...): which, not to whom.
         ReferralMade = "case.referral_made",
+        /// The coordinator decided to share without consent (a person is at risk).
+        SafeguardingDecisionRecorded = "case.safeguarding_decision_recorded",
         ConsentRecorded = "case.consent_recorded",
         /// The client withdrew a consent (which one is not said: fetch the case). Those
         /// whose access rested on it get this event, then nothing more.
@@ -122,6 +124,7 @@ impl EventType {
             A::RecordFollowUpContact => Self::FollowUpContactRecorded,
             A::RecordRiskAssessment => Self::RiskReassessed,
             A::RecordReferralMade => Self::ReferralMade,
+            A::RecordSafeguardingDecision => Self::SafeguardingDecisionRecorded,
             A::RecordConsent => Self::ConsentRecorded,
             A::SetLegalHold => Self::LegalHoldChanged,
             A::RectifyReferral => Self::ReferralRectified,

@@ -27,6 +27,7 @@ pub mod postcode;
 pub mod referral;
 pub mod report;
 pub mod risk;
+pub mod safeguarding;
 pub mod scheme;
 pub mod settings;
 pub mod violation;

@@ -73,6 +73,8 @@ vocabulary! {
         RecordRiskAssessment = "record_risk_assessment",
         /// Record that the client was referred on (MARAC, safeguarding, IDVA, ...).
         RecordReferralMade = "record_referral_made",
+        /// Record a decision to share without consent because a person is at risk.
+        RecordSafeguardingDecision = "record_safeguarding_decision",
         Close = "close",
         Cancel = "cancel",
         Hold = "hold",
@@ -154,6 +156,12 @@ const RULES: &[(Role, Action, Relation)] = &[
     // coordinator does.
     (R::Referrer, RecordReferralMade, ReferringOrganisation),
     (R::Coordinator, RecordReferralMade, SchemeCoordinator),
+    // Sharing without consent is the coordinator's decision alone.
+    (
+        R::Coordinator,
+        RecordSafeguardingDecision,
+        SchemeCoordinator,
+    ),
     // Withdrawing consent is as easy as giving it: the referrer can record it too.
     (R::Referrer, RecordConsent, ReferringOrganisation),
     (R::Coordinator, ViewCase, SchemeCoordinator),

@@ -12,8 +12,8 @@ use crate::handlers::admin::{
     holidays as admin_holidays, log, members, organisations, revocation, schemes as admin_schemes,
 };
 use crate::handlers::{
-    actions, assessment, audit, cases, events, export, health, holidays, measures, problems,
-    rectify, reference, referrals, reports, schemes, timeline, webhooks,
+    actions, assessment, audit, cases, consents, events, export, health, holidays, measures,
+    problems, rectify, reference, referrals, reports, schemes, timeline, webhooks,
 };
 
 /// Every API operation. Only what is registered here exists, and it is in the spec.
@@ -38,6 +38,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(actions::complete_works)
             .service(actions::record_contact)
             .service(actions::record_referral_made)
+            .service(actions::record_safeguarding_decision)
+            .service(consents::case_consents)
             .service(actions::record_fire_check)
             .service(actions::record_follow_up_visit)
             .service(actions::record_follow_up_contact)

@@ -6,12 +6,12 @@ use sanctuary_domain::case::CaseFlag;
 use sanctuary_domain::clock::ClockState;
 use sanctuary_domain::policy::{Action, View};
 use sanctuary_domain::workflow::{ItemOutcome, WorksItem};
-use sanctuary_persistence::cases::{CaseRecord, CaseSummary};
+use sanctuary_persistence::cases::{CaseDetail, CaseRecord, CaseSummary};
 use time::OffsetDateTime;
 
 use crate::wire::case::{
-    CaseSummaryView, CaseView, ClockView, ItemOutcomeView, OrganisationRef, PropertyView,
-    WorkflowView, WorksItemView, WorksView,
+    CaseSummaryView, CaseView, ClockView, ConsentsInForceView, ItemOutcomeView, OrganisationRef,
+    PropertyView, WorkflowView, WorksItemView, WorksView,
 };
 use crate::wire::links::ActionLink;
 use crate::wire::referral::{AddressSection, InstallationSection, ReferralForm};
@@ -137,6 +137,20 @@ fn workflow(r: &CaseRecord, shows_repeat: bool) -> WorkflowView {
         assessor_organisation_id: r.summary.assessor_organisation_id,
         contractor_organisation_id: r.summary.contractor_organisation_id,
         repeat_of_case_id: r.summary.repeat_of_case_id.filter(|_| shows_repeat),
+        consents: consents_in_force(d),
+    }
+}
+
+/// The consents in force, with the safeguarding decisions standing in for one.
+pub fn consents_in_force(d: &CaseDetail) -> ConsentsInForceView {
+    ConsentsInForceView {
+        installation: d.consents.installation,
+        landlord_contact: d.consents.landlord_contact,
+        information_sharing: d.consents.information_sharing,
+        follow_up_contact: d.consents.follow_up_contact,
+        works_may_continue: d.consents.works_may_continue,
+        shared_by_safeguarding_decision: d.safeguarding.sharing_with.clone(),
+        landlord_contact_by_safeguarding_decision: d.safeguarding.landlord_contact,
     }
 }
 

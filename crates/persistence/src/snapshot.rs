@@ -2,6 +2,7 @@
 
 use sanctuary_domain::calendar::Calendar;
 use sanctuary_domain::consent::ConsentsInForce;
+use sanctuary_domain::safeguarding::Safeguarding;
 use sanctuary_domain::workflow::{CaseSnapshot, RiskFacts};
 use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
@@ -64,6 +65,7 @@ pub(crate) async fn load(
             safeguarding_referred: case.safeguarding_referred_on.is_some(),
         },
         flags: split(&case.flags, "cases.flags")?,
+        safeguarding: safeguarding_of(&case)?,
     };
     Ok(Some(Loaded {
         case,
@@ -75,7 +77,7 @@ pub(crate) async fn load(
 }
 
 /// The consents as they stand: the case's columns (the referral's, as changed since).
-fn consents_in_force(case: &case::Model) -> Result<ConsentsInForce, StoreError> {
+pub(crate) fn consents_in_force(case: &case::Model) -> Result<ConsentsInForce, StoreError> {
     Ok(ConsentsInForce {
         installation: parse(&case.consent_installation, "cases.consent_installation")?,
         landlord_contact: parse(
@@ -91,5 +93,16 @@ fn consents_in_force(case: &case::Model) -> Result<ConsentsInForce, StoreError> 
             "cases.consent_follow_up_contact",
         )?,
         works_may_continue: case.works_may_continue,
+    })
+}
+
+/// The safeguarding decisions standing on the case, from its columns.
+pub(crate) fn safeguarding_of(case: &case::Model) -> Result<Safeguarding, StoreError> {
+    Ok(Safeguarding {
+        sharing_with: split(
+            &case.safeguarding_sharing_with,
+            "cases.safeguarding_sharing_with",
+        )?,
+        landlord_contact: case.safeguarding_landlord_contact,
     })
 }

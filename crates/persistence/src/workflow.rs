@@ -205,6 +205,13 @@ fn case_changes(fx: &Effects, at: OffsetDateTime) -> case::ActiveModel {
     if let Some(flags) = &fx.flags {
         m.flags = Set(join(flags));
     }
+    if let Some(s) = &fx.safeguarding {
+        m.safeguarding_sharing_with = Set(join(&s.sharing_with));
+        m.safeguarding_landlord_contact = Set(s.landlord_contact);
+    }
+    if let Some(blocks) = &fx.progress_blocks {
+        m.progress_blocks = Set(join(blocks));
+    }
     if let Some((purpose, status)) = fx.consent {
         let status = Set(status.as_str().to_owned());
         match purpose {

@@ -17,6 +17,7 @@ use crate::measures::Measure;
 use crate::policy::Action;
 use crate::referral::Marac;
 use crate::risk::RiskLevel;
+use crate::safeguarding::{DecisionPurpose, LawfulBasis, Safeguarding, SharingRole};
 use crate::settings::SchemeSettings;
 
 /// The risk facts a reassessment builds on.
@@ -49,6 +50,8 @@ pub struct CaseSnapshot {
     pub first_contact_at: Option<OffsetDateTime>,
     pub risk: RiskFacts,
     pub flags: Vec<CaseFlag>,
+    /// The safeguarding decisions standing on the case.
+    pub safeguarding: Safeguarding,
 }
 
 /// A change of one consent.
@@ -62,6 +65,21 @@ pub struct ConsentChange {
     /// Information sharing withdrawn: the client agreed that works already in progress
     /// be finished.
     pub works_may_continue: bool,
+}
+
+/// A decision to share without consent because a person is at risk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SafeguardingDecision {
+    pub purpose: DecisionPurpose,
+    /// For information sharing: with whom (at least one).
+    pub share_with: Vec<SharingRole>,
+    pub lawful_basis: LawfulBasis,
+    /// Why (sealed).
+    pub reason: String,
+    /// Who decided (sealed).
+    pub deciding_officer: String,
+    /// When the decision is to be looked at again (after today).
+    pub review_on: Date,
 }
 
 /// Approval of works: which recommended items (all of them if `None`).
@@ -171,6 +189,8 @@ pub enum Command {
         note: Option<String>,
     },
     RecordRiskAssessment(RiskInput),
+    /// The coordinator decided to share without the client's consent.
+    RecordSafeguardingDecision(SafeguardingDecision),
     /// The scheme referred the client on (MARAC, safeguarding, ...).
     RecordReferralMade {
         referral_type: ReferralType,
@@ -204,6 +224,7 @@ impl Command {
             Command::SetLegalHold { .. } => Action::SetLegalHold,
             Command::RecordRiskAssessment(_) => Action::RecordRiskAssessment,
             Command::RecordReferralMade { .. } => Action::RecordReferralMade,
+            Command::RecordSafeguardingDecision(_) => Action::RecordSafeguardingDecision,
         }
     }
 }

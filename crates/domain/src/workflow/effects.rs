@@ -8,11 +8,12 @@ use super::vocabulary::{
     FireCheckOutcome, HoldReason,
 };
 use super::works::WorksItem;
-use crate::case::{CaseFlag, CaseStatus};
+use crate::case::{CaseFlag, CaseStatus, ProgressBlock};
 use crate::clock::Clock;
 use crate::consent::{ConsentPurpose, ConsentStatus};
 use crate::dash::Dash;
 use crate::risk::RiskLevel;
+use crate::safeguarding::Safeguarding;
 
 /// The case's columns an action sets (`Some` = set to this value).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -70,6 +71,10 @@ vocabulary! {
         LegalHold = "legal_hold",
         /// To whom the client was referred on, and their reference.
         ReferralMade = "referral_made",
+        /// Why the coordinator decided to share without consent.
+        SafeguardingReason = "safeguarding_reason",
+        /// The officer who took a safeguarding decision.
+        DecidingOfficer = "deciding_officer",
     }
 }
 
@@ -129,6 +134,10 @@ pub struct Effects {
     pub works_may_continue: Option<bool>,
     /// A legal hold placed (`true`) or lifted.
     pub legal_hold: Option<bool>,
+    /// The safeguarding decisions standing after the action, if it added one.
+    pub safeguarding: Option<Safeguarding>,
+    /// What stops the case progressing, if the action changed it (consent in force).
+    pub progress_blocks: Option<Vec<ProgressBlock>>,
     /// What the timeline shows: codes, dates, ids and amounts, never personal values.
     pub event_data: Vec<(&'static str, String)>,
 }
@@ -148,6 +157,8 @@ impl Effects {
             consent: None,
             works_may_continue: None,
             legal_hold: None,
+            safeguarding: None,
+            progress_blocks: None,
             event_data: Vec::new(),
         }
     }

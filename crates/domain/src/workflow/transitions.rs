@@ -45,7 +45,13 @@ pub fn next_status(
         (A::Resume, S::OnHold) => held_from.ok_or_else(illegal)?,
         (A::Withdraw, s) if s.is_open() => S::Withdrawn,
         // Recording without moving the case. A consent can change at any time.
-        (A::RecordContact | A::RecordRiskAssessment | A::RecordReferralMade, s) if s.is_open() => s,
+        (
+            A::RecordContact
+            | A::RecordRiskAssessment
+            | A::RecordReferralMade
+            | A::RecordSafeguardingDecision,
+            s,
+        ) if s.is_open() => s,
         (A::RecordConsent | A::SetLegalHold, s) => s,
         (A::RecordFireCheck | A::RecordFollowUpContact, s @ (S::WorksCompleted | S::FollowUp)) => s,
         _ => return Err(illegal()),
@@ -109,7 +115,12 @@ mod tests {
             {
                 Some(S::Cancelled)
             }
-            A::RecordContact | A::RecordRiskAssessment | A::RecordReferralMade if open => {
+            A::RecordContact
+            | A::RecordRiskAssessment
+            | A::RecordReferralMade
+            | A::RecordSafeguardingDecision
+                if open =>
+            {
                 Some(status)
             }
             A::RecordConsent | A::SetLegalHold => Some(status),

@@ -190,6 +190,19 @@ action_endpoint! {
     record_contact, "/cases/{id}/record-contact", RecordContactBody
 }
 action_endpoint! {
+    /// Record a decision to share without the client's consent.
+    ///
+    /// Coordinator, while the case is open (seed 004: consent to share is not needed
+    /// where a person is at risk). `information_sharing` shares the case with the roles
+    /// named in `share_with` whatever the client's consent to share (refused or
+    /// withdrawn), and lets `accept` proceed where that consent was the only block;
+    /// `landlord_contact` lets the case wait for the landlord without that consent. No
+    /// decision stands in for consent to installation. The timeline keeps the purpose,
+    /// roles, lawful basis and review date; the reason and the deciding officer are
+    /// sealed (in the subject access export only). Decisions add up.
+    record_safeguarding_decision, "/cases/{id}/record-safeguarding-decision", RecordSafeguardingDecisionBody
+}
+action_endpoint! {
     /// Record that the client was referred on.
     ///
     /// Coordinator or the referring organisation, while the case is open: a MARAC,

@@ -2,13 +2,11 @@
 
 use actix_web::get;
 use actix_web::web::{Data, Json, Path};
-use sanctuary_domain::consent::{ConsentMethod, ConsentPurpose, ConsentStatus};
 use sanctuary_domain::policy::Action;
 use sanctuary_persistence::audit::{self, AuditQuery};
 use sanctuary_persistence::{calendars, cases, events};
-use serde_json::Value;
-use time::Date;
 
+use super::consents::{consent_change, form_consents};
 use super::timeline::{risk_assessments_of, timeline_of};
 use super::{Authorised, authorise, now_micros};
 use crate::audit as audit_trail;
@@ -17,8 +15,7 @@ use crate::errors::ApiError;
 use crate::state::AppState;
 use crate::views;
 use crate::wire::audit::AuditRecordView;
-use crate::wire::export::{CaseExport, ConsentHistoryEntry, NoteView};
-use crate::wire::history::TimelineEntryView;
+use crate::wire::export::{CaseExport, NoteView};
 
 /// The most access records an export carries (a case has far fewer).
 const ACCESS_LOG_LIMIT: u64 = 100_000;
@@ -67,7 +64,7 @@ pub async fn export_case(
     let repeats = scope.repeat_links_shown(store, &[&record.summary]).await?;
     let case = views::case(&record, view, allowed, now, &calendar, !repeats.is_empty());
     let timeline = timeline_of(&state, id).await?;
-    let mut consent_history = intake_consents(&record.referral.consents);
+    let mut consent_history = form_consents(&record.referral.consents);
     consent_history.extend(timeline.iter().filter_map(consent_change));
     let notes = events::notes(store, id)
         .await?
@@ -100,38 +97,4 @@ pub async fn export_case(
         risk_assessments: risk_assessments_of(&state, id).await?,
         access_log,
     }))
-}
-
-fn intake_consents(c: &sanctuary_domain::consent::IntakeConsents) -> Vec<ConsentHistoryEntry> {
-    ConsentPurpose::ALL
-        .iter()
-        .map(|purpose| ConsentHistoryEntry {
-            purpose: *purpose,
-            decision: c.decision(*purpose).into(),
-            method: c.method,
-            on: c.obtained_on,
-            recorded_at: None,
-            recorded_by_organisation_id: None,
-        })
-        .collect()
-}
-
-/// A consent change, from its timeline entry.
-fn consent_change(entry: &TimelineEntryView) -> Option<ConsentHistoryEntry> {
-    if entry.action != Action::RecordConsent {
-        return None;
-    }
-    let text = |key: &str| entry.data.get(key).and_then(Value::as_str);
-    Some(ConsentHistoryEntry {
-        purpose: text("purpose")?.parse::<ConsentPurpose>().ok()?,
-        decision: text("decision")?.parse::<ConsentStatus>().ok()?,
-        method: text("method")?.parse::<ConsentMethod>().ok()?,
-        on: Date::parse(
-            text("on")?,
-            &time::format_description::well_known::Iso8601::DATE,
-        )
-        .ok()?,
-        recorded_at: Some(entry.at),
-        recorded_by_organisation_id: Some(entry.actor.organisation.id),
-    })
 }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod assessment;
 pub mod audit;
 pub mod cases;
+pub mod consents;
 pub mod events;
 pub mod export;
 pub mod health;

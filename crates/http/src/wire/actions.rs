@@ -4,11 +4,12 @@ use sanctuary_domain::consent::{ConsentMethod, ConsentPurpose, ConsentStatus};
 use sanctuary_domain::dash::Dash;
 use sanctuary_domain::referral::Marac;
 use sanctuary_domain::risk::RiskLevel;
+use sanctuary_domain::safeguarding::{DecisionPurpose, LawfulBasis, SharingRole};
 use sanctuary_domain::violation::{ViolationCode, Violations};
 use sanctuary_domain::workflow::{
     CancelReason, CloseReason, Command, ConsentChange, ContactMethod, ContactOutcome,
     DeclineReason, FeelsSafer, FireCheckOutcome, HoldReason, ItemApproval, ItemRef, ItemResult,
-    Recommendation, ReferralType, RiskInput,
+    Recommendation, ReferralType, RiskInput, SafeguardingDecision,
 };
 use serde::Deserialize;
 use time::Date;
@@ -151,6 +152,37 @@ pub struct RecordContactBody {
     pub outcome: ContactOutcome,
     #[schema(max_length = 2000)]
     pub notes: Option<String>,
+}
+
+/// A decision to share without the client's consent because a person is at risk.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "purpose": "information_sharing",
+    "share_with": ["assessor", "contractor"],
+    "lawful_basis": "uk_gdpr_9_2_g_dpa_2018_sch_1_para_18",
+    "reason": "High risk, adult with care and support needs; client too frightened to agree to sharing",
+    "deciding_officer": "J. Patel, Safeguarding Lead",
+    "review_on": "2027-03-01"
+}))]
+pub struct RecordSafeguardingDecisionBody {
+    /// `information_sharing` (name `share_with`) or `landlord_contact`.
+    pub purpose: DecisionPurpose,
+    /// For information sharing, the roles the case is shared with (at least one).
+    #[serde(default)]
+    #[schema(max_items = 3)]
+    pub share_with: Vec<SharingRole>,
+    pub lawful_basis: LawfulBasis,
+    /// Why (sealed; in the subject access export, never in the timeline or an event).
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+    /// Who decided, name and post (sealed like the reason).
+    #[schema(min_length = 1, max_length = 200)]
+    pub deciding_officer: String,
+    /// When the decision is looked at again (after today).
+    #[serde(with = "sanctuary_domain::iso_date")]
+    #[schema(value_type = String, format = Date)]
+    pub review_on: Date,
 }
 
 /// The client was referred on.
@@ -405,6 +437,19 @@ impl CompleteWorksBody {
             return Err(v);
         }
         Ok(Command::CompleteWorks { results })
+    }
+}
+
+impl RecordSafeguardingDecisionBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::RecordSafeguardingDecision(SafeguardingDecision {
+            purpose: self.purpose,
+            share_with: self.share_with,
+            lawful_basis: self.lawful_basis,
+            reason: self.reason,
+            deciding_officer: self.deciding_officer,
+            review_on: self.review_on,
+        }))
     }
 }
 

@@ -5,10 +5,12 @@
 
 use sanctuary_domain::case::{CaseFlag, CaseStatus, ProgressBlock};
 use sanctuary_domain::clock::{ClockKind, ClockState, ClockUnit};
+use sanctuary_domain::consent::ConsentStatus;
 use sanctuary_domain::eligibility::EligibilityWarning;
 use sanctuary_domain::measures::ReportRow;
 use sanctuary_domain::organisation::ReferralSource;
 use sanctuary_domain::policy::View;
+use sanctuary_domain::safeguarding::SharingRole;
 
 use crate::wire::links::ActionLink;
 use sanctuary_domain::risk::RiskLevel;
@@ -137,6 +139,25 @@ pub struct WorkflowView {
     /// Shown only to callers who can see that earlier case; for anyone else it is null,
     /// as if there were none.
     pub repeat_of_case_id: Option<Uuid>,
+    /// The consents in force now (`referral.consents` is the form as it was given);
+    /// who recorded each change, when and how: `GET /api/v1/cases/{id}/consents`.
+    pub consents: ConsentsInForceView,
+}
+
+/// Each consent as it stands, with the safeguarding decisions that stand in for one.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ConsentsInForceView {
+    pub installation: ConsentStatus,
+    pub landlord_contact: ConsentStatus,
+    pub information_sharing: ConsentStatus,
+    pub follow_up_contact: ConsentStatus,
+    /// Information sharing refused or withdrawn: the client agreed that works in
+    /// progress be finished.
+    pub works_may_continue: bool,
+    /// The roles a safeguarding decision shares the case with, consent or not.
+    pub shared_by_safeguarding_decision: Vec<SharingRole>,
+    /// A safeguarding decision lets the landlord be contacted without consent.
+    pub landlord_contact_by_safeguarding_decision: bool,
 }
 
 /// An SLA clock on the case.

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::audit::AuditRecordView;
-use super::case::CaseView;
+use super::case::{CaseView, ConsentsInForceView};
 use super::history::{RiskAssessmentView, TimelineEntryView};
 
 /// One consent decision: from the referral form, or a later change.
@@ -25,6 +25,18 @@ pub struct ConsentHistoryEntry {
     #[schema(value_type = Option<String>, format = DateTime)]
     pub recorded_at: Option<OffsetDateTime>,
     pub recorded_by_organisation_id: Option<Uuid>,
+    /// How the change was evidenced (the coordinator's reads; null otherwise and on the
+    /// form).
+    #[schema(max_length = 2000)]
+    pub evidence_note: Option<String>,
+}
+
+/// The consents in force on a case and every decision that made them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CaseConsentsView {
+    pub in_force: ConsentsInForceView,
+    /// From the referral form on, oldest first.
+    pub history: Vec<ConsentHistoryEntry>,
 }
 
 /// A free-text note on the case.

@@ -10,10 +10,12 @@ use sanctuary_domain::access::CaseTies;
 use sanctuary_domain::case::{CaseFlag, CaseStatus, ProgressBlock};
 use sanctuary_domain::clock::Clock;
 use sanctuary_domain::consent::ConsentStatus;
+use sanctuary_domain::consent::ConsentsInForce;
 use sanctuary_domain::eligibility::EligibilityWarning;
 use sanctuary_domain::organisation::ReferralSource;
 use sanctuary_domain::referral::Referral;
 use sanctuary_domain::risk::RiskLevel;
+use sanctuary_domain::safeguarding::{Safeguarding, SharingRole};
 use sanctuary_domain::scheme::Nation;
 use sanctuary_domain::workflow::{CancelReason, CloseReason, DeclineReason, HoldReason, WorksItem};
 use sea_orm::{
@@ -55,6 +57,8 @@ pub struct CaseSummary {
     pub information_sharing: ConsentStatus,
     /// Without that consent, whether works in progress may be finished.
     pub works_may_continue: bool,
+    /// The roles a safeguarding decision shares the case with, consent or not.
+    pub shared_by_decision: Vec<SharingRole>,
     /// Kept from anonymisation whatever its age.
     pub legal_hold: bool,
     /// Its identifiers and free text were destroyed (retention): nobody reads it.
@@ -75,6 +79,7 @@ impl CaseSummary {
             works_completed: self.works_completed_at.is_some(),
             information_sharing: self.information_sharing,
             works_may_continue: self.works_may_continue,
+            shared_by_decision: self.shared_by_decision.clone(),
             anonymised: self.anonymised,
         }
     }
@@ -107,6 +112,10 @@ pub struct CaseDetail {
     pub eligibility_warnings: Vec<EligibilityWarning>,
     /// The scheme's nation (for its working-day calendar).
     pub nation: Nation,
+    /// The consents as they stand now (the referral's, as changed since).
+    pub consents: ConsentsInForce,
+    /// The safeguarding decisions standing on the case.
+    pub safeguarding: Safeguarding,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -133,6 +142,7 @@ struct SummaryRow {
     works_completed_at: Option<OffsetDateTime>,
     consent_information_sharing: String,
     works_may_continue: bool,
+    safeguarding_sharing_with: String,
     legal_hold: bool,
     anonymised_at: Option<OffsetDateTime>,
     repeat_of_case_id: Option<Uuid>,
@@ -168,6 +178,10 @@ impl TryFrom<SummaryRow> for CaseSummary {
                 "cases.consent_information_sharing",
             )?,
             works_may_continue: r.works_may_continue,
+            shared_by_decision: split(
+                &r.safeguarding_sharing_with,
+                "cases.safeguarding_sharing_with",
+            )?,
             legal_hold: r.legal_hold,
             anonymised: r.anonymised_at.is_some(),
             repeat_of_case_id: r.repeat_of_case_id,
@@ -201,6 +215,7 @@ fn summary_select() -> Select<case::Entity> {
             C::WorksCompletedAt,
             C::ConsentInformationSharing,
             C::WorksMayContinue,
+            C::SafeguardingSharingWith,
             C::LegalHold,
             C::AnonymisedAt,
             C::RepeatOfCaseId,
@@ -271,6 +286,10 @@ pub async fn with_referral(store: &Store, summary: CaseSummary) -> Result<CaseRe
         .pop()
         .ok_or(corrupt("cases.id"))?;
     let scheme = scheme.ok_or(corrupt("cases.scheme_id"))?;
+    let (consents, safeguarding) = (
+        crate::snapshot::consents_in_force(&row)?,
+        crate::snapshot::safeguarding_of(&row)?,
+    );
     let detail = CaseDetail {
         hold_reason: parse_opt(row.hold_reason.as_deref(), "cases.hold_reason")?,
         decided_at: row.decided_at,
@@ -285,6 +304,8 @@ pub async fn with_referral(store: &Store, summary: CaseSummary) -> Result<CaseRe
         first_contact_at: row.first_contact_at,
         eligibility_warnings: split(&row.eligibility_warnings, "cases.eligibility_warnings")?,
         nation: parse(&scheme.nation, "schemes.nation")?,
+        consents,
+        safeguarding,
     };
     let clocks = clocks_of(db, summary.id).await?;
     let works = works_of(db, keys, summary.id).await?;

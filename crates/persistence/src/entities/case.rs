@@ -75,6 +75,10 @@ pub struct Model {
     pub care_and_support_needs: bool,
     /// When the client was referred to adult safeguarding (`record-referral-made`).
     pub safeguarding_referred_on: Option<TimeDate>,
+    /// Roles a safeguarding decision shares the case with (comma-separated).
+    pub safeguarding_sharing_with: String,
+    /// A safeguarding decision lets the landlord be contacted without consent.
+    pub safeguarding_landlord_contact: bool,
     pub client_match_key: String,
     pub address_match_key: String,
     pub repeat_of_case_id: Option<Uuid>,

@@ -7,6 +7,7 @@ use super::super::effects::{Effects, NoteKind};
 use super::super::refusal::{ActionError, invalid, not_in_future};
 use crate::clock::{Clock, ClockCondition};
 use crate::consent::{ConsentPurpose, ConsentStatus};
+use crate::safeguarding::progress_blocks;
 use crate::violation::ViolationCode;
 
 pub(super) fn record_consent(
@@ -41,6 +42,11 @@ pub(super) fn record_consent(
         ));
     }
     fx.consent = Some((change.purpose, change.status));
+    // The case shows what stops it now, not what the form said.
+    fx.progress_blocks = Some(progress_blocks(
+        &case.consents.with(change.purpose, change.status),
+        &case.safeguarding,
+    ));
     if change.purpose == ConsentPurpose::InformationSharing {
         fx.works_may_continue = Some(change.works_may_continue);
     }

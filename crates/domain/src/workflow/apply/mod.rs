@@ -5,6 +5,7 @@
 
 mod consent;
 mod reassessment;
+mod safeguarding;
 mod works;
 
 use time::OffsetDateTime;
@@ -24,6 +25,7 @@ use crate::violation::ViolationCode;
 
 use consent::record_consent;
 use reassessment::reassess;
+use safeguarding::decide;
 pub use works::estimated_total;
 use works::{approve, complete, recommend};
 
@@ -55,12 +57,14 @@ pub fn apply(
     let mut clocks = case.clocks.clone();
     let event = match command {
         Command::Accept { override_reason } => {
+            // A safeguarding decision may stand in for consent to share, never for
+            // consent to installation.
             let missing: Vec<&str> = [
                 ConsentPurpose::Installation,
                 ConsentPurpose::InformationSharing,
             ]
             .into_iter()
-            .filter(|p| !case.consents.given(*p))
+            .filter(|p| !case.consents.given(*p) && !case.safeguarding.stands_in_for(*p))
             .map(ConsentPurpose::as_str)
             .collect();
             if !missing.is_empty() {
@@ -246,6 +250,9 @@ pub fn apply(
         Command::Hold { reason, note } => {
             if reason == HoldReason::WaitingForLandlord
                 && !case.consents.given(ConsentPurpose::LandlordContact)
+                && !case
+                    .safeguarding
+                    .stands_in_for(ConsentPurpose::LandlordContact)
             {
                 return Err(ActionError::Conflict {
                     code: Conflict::ConsentRequired,
@@ -303,6 +310,10 @@ pub fn apply(
         }
         Command::RecordConsent(change) => {
             record_consent(case, change, at, &mut fx, &mut clocks)?;
+            None
+        }
+        Command::RecordSafeguardingDecision(decision) => {
+            decide(case, decision, at, &mut fx)?;
             None
         }
         Command::SetLegalHold { held, reason } => {

@@ -65,6 +65,7 @@ fn case(status: CaseStatus) -> CaseSnapshot {
         first_contact_at: None,
         risk: RiskFacts::default(),
         flags: Vec::new(),
+        safeguarding: Default::default(),
     }
 }
 
@@ -974,4 +975,121 @@ fn a_referral_made_clears_the_flag_that_asked_for_it_and_keeps_it_cleared() {
         .unwrap_err();
         assert!(matches!(err, ActionError::Illegal(_)), "{status}: {err:?}");
     }
+}
+
+fn sharing_decision(share_with: Vec<crate::safeguarding::SharingRole>) -> Command {
+    Command::RecordSafeguardingDecision(SafeguardingDecision {
+        purpose: crate::safeguarding::DecisionPurpose::InformationSharing,
+        share_with,
+        lawful_basis: crate::safeguarding::LawfulBasis::SafeguardingIndividualsAtRisk,
+        reason: "Adult at risk; too frightened to agree".into(),
+        deciding_officer: "J. Patel, Safeguarding Lead".into(),
+        review_on: date!(2027 - 03 - 01),
+    })
+}
+
+#[test]
+fn a_safeguarding_decision_lets_a_refused_sharing_case_be_accepted_never_a_refused_installation() {
+    use crate::case::ProgressBlock;
+    use crate::safeguarding::SharingRole;
+    let mut c = case(CaseStatus::Received);
+    c.consents.information_sharing = ConsentStatus::Refused;
+    let refused = apply(
+        &c,
+        Command::Accept {
+            override_reason: None,
+        },
+        T0,
+        &cal(),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        refused,
+        ActionError::Conflict {
+            code: Conflict::ConsentRequired,
+            ..
+        }
+    ));
+
+    let err = apply(&c, sharing_decision(vec![]), T0, &cal()).unwrap_err();
+    assert_eq!(pointers(err), ["/share_with"]);
+    let mut today = sharing_decision(vec![SharingRole::Assessor]);
+    if let Command::RecordSafeguardingDecision(d) = &mut today {
+        d.review_on = date!(2026 - 11 - 23);
+    }
+    assert_eq!(
+        pointers(apply(&c, today, T0, &cal()).unwrap_err()),
+        ["/review_on"]
+    );
+
+    let fx = apply(
+        &c,
+        sharing_decision(vec![SharingRole::Assessor]),
+        T0,
+        &cal(),
+    )
+    .unwrap();
+    assert_eq!(fx.status, CaseStatus::Received);
+    assert_eq!(fx.progress_blocks, Some(vec![]));
+    let standing = fx.safeguarding.clone().unwrap();
+    assert_eq!(standing.sharing_with, [SharingRole::Assessor]);
+    assert!(fx.event_data.contains(&(
+        "lawful_basis",
+        "uk_gdpr_9_2_g_dpa_2018_sch_1_para_18".into()
+    )));
+    assert!(
+        !fx.event_data
+            .iter()
+            .any(|(_, v)| v.contains("Patel") || v.contains("frightened")),
+        "the reason and the officer are sealed notes"
+    );
+    assert_eq!(
+        fx.notes.iter().map(|n| n.kind).collect::<Vec<_>>(),
+        [NoteKind::SafeguardingReason, NoteKind::DecidingOfficer]
+    );
+    c.safeguarding = standing;
+    let accepted = apply(
+        &c,
+        Command::Accept {
+            override_reason: None,
+        },
+        T0,
+        &cal(),
+    )
+    .unwrap();
+    assert_eq!(accepted.status, CaseStatus::Accepted);
+
+    // Installation refused: no decision lets the case in.
+    let mut no_works = case(CaseStatus::Received);
+    no_works.consents.installation = ConsentStatus::Refused;
+    no_works.consents.information_sharing = ConsentStatus::Refused;
+    let fx = apply(
+        &no_works,
+        sharing_decision(vec![SharingRole::Assessor]),
+        T0,
+        &cal(),
+    )
+    .unwrap();
+    assert_eq!(
+        fx.progress_blocks,
+        Some(vec![ProgressBlock::InstallationConsentRefused])
+    );
+    no_works.safeguarding = fx.safeguarding.unwrap();
+    let err = apply(
+        &no_works,
+        Command::Accept {
+            override_reason: None,
+        },
+        T0,
+        &cal(),
+    )
+    .unwrap_err();
+    let ActionError::Conflict { code, message } = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(code, Conflict::ConsentRequired);
+    assert_eq!(
+        message,
+        "the case cannot be accepted without consent to: installation"
+    );
 }
