@@ -24,6 +24,7 @@ mod m20261203_000017_clock_announcements;
 mod m20261203_000018_webhook_fanout;
 mod m20261204_000019_safeguarding_referral;
 mod m20261204_000020_safeguarding_decisions;
+mod m20261204_000021_fire_check_measures;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 /// The statement that backfills `ended_at` (its test runs it on a legacy row).
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000018_webhook_fanout::Migration),
             Box::new(m20261204_000019_safeguarding_referral::Migration),
             Box::new(m20261204_000020_safeguarding_decisions::Migration),
+            Box::new(m20261204_000021_fire_check_measures::Migration),
         ]
     }
 }

@@ -109,10 +109,15 @@ async fn the_copy_goes_whole_to_commissioner_referrer_and_assessor_and_in_part_t
     assert_eq!(measures.len(), 1, "the approved measure only");
     assert_eq!(measures[0]["measure_code"], "deadlock");
     assert!(measures[0]["estimated_cost_pence"].is_null());
+    // The fire service reads the case (it records an arson risk), not the copy.
+    problem(
+        get(&app, &w.fire_service, "fire_service", &id).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     // Anyone else: the case does not exist for them.
     for (org, role) in [
         (&w.other_contractor, "contractor"),
-        (&w.fire_service, "fire_service"),
         (&w.housing, "referrer"),
         (&w.tees_council, "coordinator"),
     ] {

@@ -60,7 +60,7 @@ async fn each_change_goes_to_exactly_the_organisations_that_can_read_the_case() 
     assert_eq!(types_for(&app, &w.harbour, "referrer", &id).await, all);
     assert_eq!(types_for(&app, &w.council, "coordinator", &id).await, all);
     // Each joins when the case reaches it: the assessor at assignment, the contractor
-    // at the order, the fire service when the works are complete.
+    // at the order, the fire service at acceptance (the referral records an arson risk).
     assert_eq!(
         types_for(&app, &w.assessor, "assessor", &id).await,
         all[2..]
@@ -71,7 +71,7 @@ async fn each_change_goes_to_exactly_the_organisations_that_can_read_the_case() 
     );
     assert_eq!(
         types_for(&app, &w.fire_service, "fire_service", &id).await,
-        all[7..]
+        all[1..]
     );
     for (org, role) in [
         (&w.other_contractor, "contractor"),
@@ -173,7 +173,16 @@ async fn withdrawn_sharing_tells_those_who_lose_the_case_once_then_nothing() {
     // of nothing after it.
     assert_eq!(
         types_for(&app, &w.fire_service, "fire_service", &id).await,
-        ["case.works_completed", "case.consent_withdrawn"]
+        [
+            "case.accepted",
+            "case.assessor_assigned",
+            "case.assessment_recorded",
+            "case.works_approved",
+            "case.works_ordered",
+            "case.works_started",
+            "case.works_completed",
+            "case.consent_withdrawn"
+        ]
     );
     let council = types_for(&app, &w.council, "coordinator", &id).await;
     assert_eq!(council.last().unwrap(), "case.contact_recorded");

@@ -23,6 +23,7 @@ mod crash;
 mod demo_mode;
 mod events;
 mod examples;
+mod fire_service;
 mod hostile;
 mod http_behaviour;
 mod idempotency;

@@ -128,7 +128,7 @@ impl Scope {
                     self.organisation_id,
                     self.schemes_as(Role::Contractor),
                 )),
-                Relation::SchemeFireService => Some(Visibility::WorksCompletedIn(
+                Relation::SchemeFireService => Some(Visibility::FireServiceIn(
                     self.schemes_as(Role::FireService),
                 )),
                 Relation::SchemeReferrer

@@ -20,7 +20,12 @@ pub struct CaseTies {
     pub referring_organisation_id: Uuid,
     pub assessor_organisation_id: Option<Uuid>,
     pub contractor_organisation_id: Option<Uuid>,
-    pub works_completed: bool,
+    /// Where an on-hold case returns (a case held before acceptance is not yet worked).
+    pub held_from: Option<CaseStatus>,
+    /// The referral records a risk of arson.
+    pub arson_risk: bool,
+    /// A recommended, approved or fitted measure needs a fire check.
+    pub fire_check_measures: bool,
     /// Whether the client (still) consents to sharing information.
     pub information_sharing: ConsentStatus,
     /// Without that consent, whether works in progress may be finished.
@@ -49,10 +54,24 @@ pub fn relations(case: &CaseTies, org: Uuid, holds: impl Fn(Role) -> bool) -> Ve
     if case.contractor_organisation_id == Some(org) && holds(Role::Contractor) {
         relations.push(Relation::WorksContractor);
     }
-    if case.works_completed && holds(Role::FireService) {
+    if concerns_fire_service(case) && holds(Role::FireService) {
         relations.push(Relation::SchemeFireService);
     }
     relations
+}
+
+/// Whether the scheme's fire service has a part in the case: its measures need a fire
+/// check, or the referral records an arson risk (seed 002: fire services prioritise
+/// these homes; seed 000: the fire check after a safe room is fitted). From acceptance
+/// — the arson risk is highest before the works — while the case is open; a case that
+/// needs neither is none of the fire service's business.
+pub fn concerns_fire_service(case: &CaseTies) -> bool {
+    let accepted = match case.status {
+        CaseStatus::Received => false,
+        CaseStatus::OnHold => case.held_from.is_some_and(|s| s != CaseStatus::Received),
+        s => s.is_open(),
+    };
+    accepted && (case.arson_risk || case.fire_check_measures)
 }
 
 /// The view `roles` through `relations` get of `case`; `None`: it must look missing.
@@ -144,7 +163,9 @@ mod tests {
             referring_organisation_id: org(REFERRER),
             assessor_organisation_id: None,
             contractor_organisation_id: None,
-            works_completed: false,
+            held_from: None,
+            arson_risk: false,
+            fire_check_measures: false,
             information_sharing: ConsentStatus::Given,
             works_may_continue: false,
             shared_by_decision: Vec::new(),
@@ -170,7 +191,7 @@ mod tests {
         case.status = CaseStatus::WorksOrdered;
         assert!(readers(&case, &members()).contains(&org(CONTRACTOR)));
         assert!(!readers(&case, &members()).contains(&org(FIRE)));
-        case.works_completed = true;
+        case.fire_check_measures = true;
         assert_eq!(
             readers(&case, &members()),
             [
@@ -197,12 +218,41 @@ mod tests {
     #[test]
     fn withdrawn_sharing_leaves_the_fire_service_out() {
         let mut case = received();
-        case.works_completed = true;
+        case.fire_check_measures = true;
         case.status = CaseStatus::FollowUp;
         case.information_sharing = ConsentStatus::Withdrawn;
         let readers = readers(&case, &members());
         assert!(!readers.contains(&org(FIRE)));
         assert!(readers.contains(&org(COUNCIL)));
+    }
+
+    #[test]
+    fn the_fire_service_reads_only_accepted_open_cases_that_need_it() {
+        let fire = |case: &CaseTies| readers(case, &members()).contains(&org(FIRE));
+        let mut case = received();
+        case.arson_risk = true;
+        assert!(!fire(&case), "not before acceptance");
+        case.status = CaseStatus::OnHold;
+        case.held_from = Some(CaseStatus::Received);
+        assert!(!fire(&case), "held before acceptance");
+        case.held_from = Some(CaseStatus::Accepted);
+        assert!(fire(&case), "held after acceptance");
+        case.held_from = None;
+        case.status = CaseStatus::Accepted;
+        assert!(fire(&case), "arson risk: from acceptance, before any works");
+        case.arson_risk = false;
+        case.status = CaseStatus::WorksCompleted;
+        assert!(!fire(&case), "works that need no fire check");
+        case.fire_check_measures = true;
+        assert!(fire(&case));
+        for ended in [
+            CaseStatus::Closed,
+            CaseStatus::Cancelled,
+            CaseStatus::Withdrawn,
+        ] {
+            case.status = ended;
+            assert!(!fire(&case), "{ended}");
+        }
     }
 
     #[test]
@@ -228,7 +278,9 @@ mod sharing_without_consent {
             referring_organisation_id: Uuid::from_u128(REFERRER),
             assessor_organisation_id: Some(Uuid::from_u128(ASSESSOR)),
             contractor_organisation_id: Some(Uuid::from_u128(CONTRACTOR)),
-            works_completed: false,
+            held_from: None,
+            arson_risk: false,
+            fire_check_measures: false,
             information_sharing: sharing,
             works_may_continue: false,
             shared_by_decision: decided,

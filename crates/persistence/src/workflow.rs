@@ -209,6 +209,7 @@ fn case_changes(fx: &Effects, at: OffsetDateTime) -> case::ActiveModel {
         m.safeguarding_sharing_with = Set(join(&s.sharing_with));
         m.safeguarding_landlord_contact = Set(s.landlord_contact);
     }
+    m.fire_check_measures = Set(fx.fire_check_measures);
     if let Some(blocks) = &fx.progress_blocks {
         m.progress_blocks = Set(join(blocks));
     }

@@ -138,6 +138,8 @@ pub struct Effects {
     pub safeguarding: Option<Safeguarding>,
     /// What stops the case progressing, if the action changed it (consent in force).
     pub progress_blocks: Option<Vec<ProgressBlock>>,
+    /// Whether the case's measures need a fire check, after the action.
+    pub fire_check_measures: bool,
     /// What the timeline shows: codes, dates, ids and amounts, never personal values.
     pub event_data: Vec<(&'static str, String)>,
 }
@@ -159,6 +161,7 @@ impl Effects {
             legal_hold: None,
             safeguarding: None,
             progress_blocks: None,
+            fire_check_measures: false,
             event_data: Vec::new(),
         }
     }

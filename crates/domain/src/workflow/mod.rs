@@ -30,4 +30,4 @@ pub use vocabulary::{
     CancelReason, CloseReason, ContactMethod, ContactOutcome, DeclineReason, FeelsSafer,
     FireCheckOutcome, HoldReason, ReferralType,
 };
-pub use works::{ItemOutcome, Recommendation, WorksItem};
+pub use works::{ItemOutcome, Recommendation, WorksItem, needs_fire_check};

@@ -20,6 +20,18 @@ pub struct WorksItem {
     pub outcome: Option<ItemOutcome>,
 }
 
+/// Whether the case's measures need a fire check: one recommended (before approval),
+/// approved (once approved) or fitted needs one; one left out at approval or not
+/// installed does not.
+pub fn needs_fire_check(works: &[WorksItem]) -> bool {
+    let approval_made = works.iter().any(|w| w.approved);
+    works.iter().any(|w| {
+        w.requires_fire_check
+            && w.outcome != Some(ItemOutcome::NotInstalled)
+            && (w.approved || !approval_made)
+    })
+}
+
 /// What the contractor did with an approved item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemOutcome {

@@ -25,8 +25,9 @@ pub enum Visibility {
     /// Cases whose works are ordered from the organisation, in these schemes (where it
     /// is still a contractor).
     ContractedTo(Uuid, Vec<Uuid>),
-    /// Cases in these schemes whose works are complete (the fire service's).
-    WorksCompletedIn(Vec<Uuid>),
+    /// Cases in these schemes the fire service has a part in (arson risk, or measures
+    /// that need a fire check), accepted and open.
+    FireServiceIn(Vec<Uuid>),
 }
 
 /// A clock filter for lists.
@@ -74,6 +75,18 @@ impl Default for CaseOrder {
     }
 }
 
+/// Open statuses past acceptance, other than on hold.
+const WORKED_OPEN: [CaseStatus; 8] = [
+    CaseStatus::Accepted,
+    CaseStatus::Assessment,
+    CaseStatus::Assessed,
+    CaseStatus::WorksApproved,
+    CaseStatus::WorksOrdered,
+    CaseStatus::WorksInProgress,
+    CaseStatus::WorksCompleted,
+    CaseStatus::FollowUp,
+];
+
 fn scope(visibility: &[Visibility]) -> Option<Condition> {
     let mut scope = Condition::any();
     let mut any = false;
@@ -91,15 +104,29 @@ fn scope(visibility: &[Visibility]) -> Option<Condition> {
             Visibility::InSchemes(ids) if !ids.is_empty() => {
                 Condition::all().add(case::Column::SchemeId.is_in(ids.iter().copied()))
             }
-            Visibility::WorksCompletedIn(ids) if !ids.is_empty() => Condition::all()
+            // `access::concerns_fire_service`, as SQL.
+            Visibility::FireServiceIn(ids) if !ids.is_empty() => Condition::all()
                 .add(case::Column::SchemeId.is_in(ids.iter().copied()))
-                .add(case::Column::WorksCompletedAt.is_not_null()),
+                .add(
+                    Condition::any()
+                        .add(case::Column::ArsonRisk.eq(true))
+                        .add(case::Column::FireCheckMeasures.eq(true)),
+                )
+                .add(
+                    Condition::any()
+                        .add(case::Column::Status.is_in(WORKED_OPEN.iter().map(|s| s.as_str())))
+                        .add(
+                            Condition::all()
+                                .add(case::Column::Status.eq(CaseStatus::OnHold.as_str()))
+                                .add(case::Column::HeldFrom.ne(CaseStatus::Received.as_str())),
+                        ),
+                ),
             // No scheme in which the relation still counts: it adds nothing.
             Visibility::ReferredBy(..)
             | Visibility::AssessedBy(..)
             | Visibility::ContractedTo(..)
             | Visibility::InSchemes(_)
-            | Visibility::WorksCompletedIn(_) => continue,
+            | Visibility::FireServiceIn(_) => continue,
         };
         scope = scope.add(condition);
         any = true;

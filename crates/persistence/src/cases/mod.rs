@@ -53,6 +53,10 @@ pub struct CaseSummary {
     pub assessor_organisation_id: Option<Uuid>,
     pub contractor_organisation_id: Option<Uuid>,
     pub works_completed_at: Option<OffsetDateTime>,
+    /// The referral records a risk of arson.
+    pub arson_risk: bool,
+    /// A recommended, approved or fitted measure needs a fire check.
+    pub fire_check_measures: bool,
     /// Whether the client (still) consents to sharing information.
     pub information_sharing: ConsentStatus,
     /// Without that consent, whether works in progress may be finished.
@@ -76,7 +80,9 @@ impl CaseSummary {
             referring_organisation_id: self.referring_organisation_id,
             assessor_organisation_id: self.assessor_organisation_id,
             contractor_organisation_id: self.contractor_organisation_id,
-            works_completed: self.works_completed_at.is_some(),
+            held_from: self.held_from,
+            arson_risk: self.arson_risk,
+            fire_check_measures: self.fire_check_measures,
             information_sharing: self.information_sharing,
             works_may_continue: self.works_may_continue,
             shared_by_decision: self.shared_by_decision.clone(),
@@ -140,6 +146,8 @@ struct SummaryRow {
     assessor_organisation_id: Option<Uuid>,
     contractor_organisation_id: Option<Uuid>,
     works_completed_at: Option<OffsetDateTime>,
+    arson_risk: bool,
+    fire_check_measures: bool,
     consent_information_sharing: String,
     works_may_continue: bool,
     safeguarding_sharing_with: String,
@@ -173,6 +181,8 @@ impl TryFrom<SummaryRow> for CaseSummary {
             assessor_organisation_id: r.assessor_organisation_id,
             contractor_organisation_id: r.contractor_organisation_id,
             works_completed_at: r.works_completed_at,
+            arson_risk: r.arson_risk,
+            fire_check_measures: r.fire_check_measures,
             information_sharing: parse(
                 &r.consent_information_sharing,
                 "cases.consent_information_sharing",
@@ -213,6 +223,8 @@ fn summary_select() -> Select<case::Entity> {
             C::AssessorOrganisationId,
             C::ContractorOrganisationId,
             C::WorksCompletedAt,
+            C::ArsonRisk,
+            C::FireCheckMeasures,
             C::ConsentInformationSharing,
             C::WorksMayContinue,
             C::SafeguardingSharingWith,

@@ -79,6 +79,8 @@ pub struct Model {
     pub safeguarding_sharing_with: String,
     /// A safeguarding decision lets the landlord be contacted without consent.
     pub safeguarding_landlord_contact: bool,
+    /// A recommended, approved or fitted measure needs a fire check.
+    pub fire_check_measures: bool,
     pub client_match_key: String,
     pub address_match_key: String,
     pub repeat_of_case_id: Option<Uuid>,

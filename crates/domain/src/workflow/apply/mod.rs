@@ -23,6 +23,7 @@ use crate::clock::{ClockEvent, Starting, start_clocks};
 use crate::consent::{ConsentPurpose, ConsentStatus};
 use crate::violation::ViolationCode;
 
+use super::works::{WorksItem, needs_fire_check};
 use consent::record_consent;
 use reassessment::reassess;
 use safeguarding::decide;
@@ -330,6 +331,22 @@ pub fn apply(
             None
         }
     };
+
+    // The works as they are after this action decide whether the fire service has a
+    // part in the case.
+    let mut works_after: Vec<WorksItem> = case
+        .works
+        .iter()
+        .map(|w| {
+            fx.works_changed
+                .iter()
+                .find(|c| c.id == w.id)
+                .unwrap_or(w)
+                .clone()
+        })
+        .collect();
+    works_after.extend(fx.works_added.iter().cloned());
+    fx.fire_check_measures = needs_fire_check(&works_after);
 
     // Every case that ends (declined, cancelled, withdrawn, closed) records when it
     // ended: retention counts from then.
