@@ -25,6 +25,7 @@ mod m20261203_000018_webhook_fanout;
 mod m20261204_000019_safeguarding_referral;
 mod m20261204_000020_safeguarding_decisions;
 mod m20261204_000021_fire_check_measures;
+mod m20261204_000022_contractor_access;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 /// The statement that backfills `ended_at` (its test runs it on a legacy row).
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000019_safeguarding_referral::Migration),
             Box::new(m20261204_000020_safeguarding_decisions::Migration),
             Box::new(m20261204_000021_fire_check_measures::Migration),
+            Box::new(m20261204_000022_contractor_access::Migration),
         ]
     }
 }

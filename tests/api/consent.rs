@@ -542,3 +542,111 @@ async fn only_the_coordinator_reads_the_evidence_of_a_consent_change() {
     assert!(view["history"][4]["evidence_note"].is_null());
     assert!(!text.contains("IDVA service"), "{text}");
 }
+
+/// Every read of a case in the contract (`GET /api/v1/cases/{id}…`), so a read path
+/// added later is covered without being named here.
+fn case_reads() -> Vec<String> {
+    let spec = serde_json::to_value(sanctuary_http::openapi()).unwrap();
+    spec["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(path, item)| path.starts_with("/api/v1/cases/{id}") && item.get("get").is_some())
+        .map(|(path, _)| path.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_withdrawal_of_sharing_is_applied_on_every_read_of_the_case() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let id = app.case_with_works(false).await;
+    app.act_ok(
+        &w.council,
+        "coordinator",
+        &id,
+        "consents",
+        Some(change("information_sharing", "withdrawn")),
+    )
+    .await;
+    let reads = case_reads();
+    assert!(reads.len() >= 6, "{reads:?}");
+    for read in &reads {
+        let path = read.replace("{id}", &id);
+        // The coordinator still reads everything.
+        let response = app.get_as(&w.council, &["coordinator"], &path).await;
+        assert_eq!(response.status(), StatusCode::OK, "coordinator {read}");
+        // The referrer and the assessor keep the case's status and nothing behind it.
+        for (org, role) in [(&w.harbour, "referrer"), (&w.assessor, "assessor")] {
+            let response = app.get_as(org, &[role], &path).await;
+            if read == "/api/v1/cases/{id}" {
+                assert_eq!(response.status(), StatusCode::OK);
+                let case: Value = response.json().await.unwrap();
+                assert_eq!(case["view"], "status", "{role}");
+                assert!(case.get("referral").is_none() && case.get("property").is_none());
+            } else {
+                let status = response.status();
+                assert!(
+                    status == StatusCode::FORBIDDEN,
+                    "{role} {read}: {status} {}",
+                    response.text().await.unwrap()
+                );
+            }
+        }
+        // The contractor (no agreement to finish the works) and the fire service lose
+        // the case altogether: it answers as a missing one.
+        for (org, role) in [
+            (&w.contractor, "contractor"),
+            (&w.fire_service, "fire_service"),
+        ] {
+            let response = app.get_as(org, &[role], &path).await;
+            problem(response, StatusCode::NOT_FOUND).await;
+        }
+    }
+    // Lists agree, and no later event reaches those who lost the case.
+    for (org, role) in [
+        (&w.contractor, "contractor"),
+        (&w.fire_service, "fire_service"),
+    ] {
+        let page: Value = app
+            .get_as(org, &[role], "/api/v1/cases?limit=100")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            page["items"].as_array().unwrap().is_empty(),
+            "{role}: {page}"
+        );
+    }
+    let before = app
+        .get_as(
+            &w.contractor,
+            &["contractor"],
+            "/api/v1/events?after=0&limit=100",
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    app.act_ok(
+        &w.council,
+        "coordinator",
+        &id,
+        "record-contact",
+        Some(json!({"method": "phone", "outcome": "no_answer"})),
+    )
+    .await;
+    let after = app
+        .get_as(
+            &w.contractor,
+            &["contractor"],
+            "/api/v1/events?after=0&limit=100",
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(before, after, "nothing more reaches the contractor");
+    assert!(before.contains("case.consent_withdrawn"));
+}

@@ -18,6 +18,7 @@ mod clock_rules;
 mod concurrency;
 mod consent;
 mod contract;
+mod contractor_access;
 mod cors;
 mod crash;
 mod demo_mode;

@@ -26,6 +26,9 @@ pub struct CaseTies {
     pub arson_risk: bool,
     /// A recommended, approved or fitted measure needs a fire check.
     pub fire_check_measures: bool,
+    /// The contractor's time with the case ran out (works completed or the case ended,
+    /// the scheme's number of days ago).
+    pub contractor_access_ended: bool,
     /// Whether the client (still) consents to sharing information.
     pub information_sharing: ConsentStatus,
     /// Without that consent, whether works in progress may be finished.
@@ -51,7 +54,10 @@ pub fn relations(case: &CaseTies, org: Uuid, holds: impl Fn(Role) -> bool) -> Ve
     if case.assessor_organisation_id == Some(org) && holds(Role::Assessor) {
         relations.push(Relation::AssignedAssessor);
     }
-    if case.contractor_organisation_id == Some(org) && holds(Role::Contractor) {
+    if case.contractor_organisation_id == Some(org)
+        && !case.contractor_access_ended
+        && holds(Role::Contractor)
+    {
         relations.push(Relation::WorksContractor);
     }
     if concerns_fire_service(case) && holds(Role::FireService) {
@@ -166,6 +172,7 @@ mod tests {
             held_from: None,
             arson_risk: false,
             fire_check_measures: false,
+            contractor_access_ended: false,
             information_sharing: ConsentStatus::Given,
             works_may_continue: false,
             shared_by_decision: Vec::new(),
@@ -256,6 +263,16 @@ mod tests {
     }
 
     #[test]
+    fn the_contractor_reads_the_case_until_its_time_runs_out() {
+        let mut case = received();
+        case.contractor_organisation_id = Some(org(CONTRACTOR));
+        case.status = CaseStatus::WorksCompleted;
+        assert!(readers(&case, &members()).contains(&org(CONTRACTOR)));
+        case.contractor_access_ended = true;
+        assert!(!readers(&case, &members()).contains(&org(CONTRACTOR)));
+    }
+
+    #[test]
     fn an_anonymised_case_has_no_readers() {
         let mut case = received();
         case.anonymised = true;
@@ -281,6 +298,7 @@ mod sharing_without_consent {
             held_from: None,
             arson_risk: false,
             fire_check_measures: false,
+            contractor_access_ended: false,
             information_sharing: sharing,
             works_may_continue: false,
             shared_by_decision: decided,

@@ -44,6 +44,10 @@ pub struct SchemeSettings {
     /// The end of the working day (UK time, `HH:MM`): a working-day clock started after
     /// it counts from the next working day. `null`: the whole day counts.
     pub working_day_ends_at: Option<WorkingDayEnd>,
+    /// Days the contractor keeps its view of a case after the works are completed or
+    /// its order ends with the case (a new order restores it).
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 365))]
+    pub contractor_access_days: u32,
 }
 
 impl Default for SchemeSettings {
@@ -59,6 +63,7 @@ impl Default for SchemeSettings {
             retention_years: 6,
             follow_up_contact_months: vec![3, 6, 12],
             working_day_ends_at: None,
+            contractor_access_days: 30,
         }
     }
 }

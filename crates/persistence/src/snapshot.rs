@@ -66,6 +66,7 @@ pub(crate) async fn load(
         },
         flags: split(&case.flags, "cases.flags")?,
         safeguarding: safeguarding_of(&case)?,
+        contractor_access_until: case.contractor_access_until,
     };
     Ok(Some(Loaded {
         case,

@@ -210,6 +210,9 @@ fn case_changes(fx: &Effects, at: OffsetDateTime) -> case::ActiveModel {
         m.safeguarding_landlord_contact = Set(s.landlord_contact);
     }
     m.fire_check_measures = Set(fx.fire_check_measures);
+    if let Some(v) = c.contractor_access_until {
+        m.contractor_access_until = Set(v);
+    }
     if let Some(blocks) = &fx.progress_blocks {
         m.progress_blocks = Set(join(blocks));
     }

@@ -52,6 +52,8 @@ pub struct CaseSnapshot {
     pub flags: Vec<CaseFlag>,
     /// The safeguarding decisions standing on the case.
     pub safeguarding: Safeguarding,
+    /// Until when the contractor keeps its view, once its works are done or its order ended.
+    pub contractor_access_until: Option<OffsetDateTime>,
 }
 
 /// A change of one consent.

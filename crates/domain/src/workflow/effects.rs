@@ -40,6 +40,9 @@ pub struct CaseChanges {
     pub marac_referred: Option<bool>,
     pub marac_date: Option<Date>,
     pub safeguarding_referred_on: Option<Date>,
+    /// Until when the contractor keeps its view (`Some(None)`: for as long as it holds
+    /// the order).
+    pub contractor_access_until: Option<Option<OffsetDateTime>>,
 }
 
 /// Free text, kept apart from everything else (it may say anything about anyone).

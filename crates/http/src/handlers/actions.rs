@@ -58,6 +58,7 @@ macro_rules! action_endpoint {
             responses(
                 (status = 200, description = "The case after the action.", body = crate::wire::case::CaseView,
                     headers(("ETag" = String, description = "The case's new version"))),
+                (status = 204, description = "Done, and the action took the case out of your sight (a contractor completing works when the scheme gives it no days after them)."),
                 (status = 403, description = "Your role may not take this action.", body = crate::errors::Problem, content_type = "application/problem+json"),
                 (status = 409, description = "Not possible in the case's status, or the case's facts forbid it.", body = crate::errors::Problem, content_type = "application/problem+json"),
             ),
@@ -92,6 +93,7 @@ macro_rules! bare_action_endpoint {
             responses(
                 (status = 200, description = "The case after the action.", body = crate::wire::case::CaseView,
                     headers(("ETag" = String, description = "The case's new version"))),
+                (status = 204, description = "Done, and the action took the case out of your sight (a contractor completing works when the scheme gives it no days after them)."),
                 (status = 403, description = "Your role may not take this action.", body = crate::errors::Problem, content_type = "application/problem+json"),
                 (status = 409, description = "Not possible in the case's status.", body = crate::errors::Problem, content_type = "application/problem+json"),
             ),

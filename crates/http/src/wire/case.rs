@@ -155,6 +155,7 @@ pub struct ConsentsInForceView {
     /// progress be finished.
     pub works_may_continue: bool,
     /// The roles a safeguarding decision shares the case with, consent or not.
+    #[schema(max_items = 3)]
     pub shared_by_safeguarding_decision: Vec<SharingRole>,
     /// A safeguarding decision lets the landlord be contacted without consent.
     pub landlord_contact_by_safeguarding_decision: bool,

@@ -36,6 +36,7 @@ pub struct ConsentHistoryEntry {
 pub struct CaseConsentsView {
     pub in_force: ConsentsInForceView,
     /// From the referral form on, oldest first.
+    #[schema(max_items = 10000)]
     pub history: Vec<ConsentHistoryEntry>,
 }
 

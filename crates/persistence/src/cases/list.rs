@@ -98,9 +98,16 @@ fn scope(visibility: &[Visibility]) -> Option<Condition> {
             Visibility::AssessedBy(org, ids) if !ids.is_empty() => Condition::all()
                 .add(case::Column::AssessorOrganisationId.eq(*org))
                 .add(case::Column::SchemeId.is_in(ids.iter().copied())),
+            // The time left is checked again per row (`CaseSummary::ties`): cases from
+            // before the column count from their works' completion.
             Visibility::ContractedTo(org, ids) if !ids.is_empty() => Condition::all()
                 .add(case::Column::ContractorOrganisationId.eq(*org))
-                .add(case::Column::SchemeId.is_in(ids.iter().copied())),
+                .add(case::Column::SchemeId.is_in(ids.iter().copied()))
+                .add(
+                    Condition::any()
+                        .add(case::Column::ContractorAccessUntil.is_null())
+                        .add(case::Column::ContractorAccessUntil.gt(OffsetDateTime::now_utc())),
+                ),
             Visibility::InSchemes(ids) if !ids.is_empty() => {
                 Condition::all().add(case::Column::SchemeId.is_in(ids.iter().copied()))
             }

@@ -57,6 +57,8 @@ pub struct CaseSummary {
     pub arson_risk: bool,
     /// A recommended, approved or fitted measure needs a fire check.
     pub fire_check_measures: bool,
+    /// Until when the contractor keeps its view (none: while it holds the order).
+    pub contractor_access_until: Option<OffsetDateTime>,
     /// Whether the client (still) consents to sharing information.
     pub information_sharing: ConsentStatus,
     /// Without that consent, whether works in progress may be finished.
@@ -72,7 +74,19 @@ pub struct CaseSummary {
     pub repeat_of_case_id: Option<Uuid>,
 }
 
+/// How long a contractor kept its view of works completed before the scheme setting
+/// existed (cases completed then carry no `contractor_access_until`).
+const LEGACY_CONTRACTOR_ACCESS: time::Duration = time::Duration::days(30);
+
 impl CaseSummary {
+    /// Whether the contractor's time with the case ran out by `now`.
+    pub fn contractor_access_ended(&self, now: OffsetDateTime) -> bool {
+        let until = self.contractor_access_until.or(self
+            .works_completed_at
+            .map(|at| at + LEGACY_CONTRACTOR_ACCESS));
+        until.is_some_and(|until| until <= now)
+    }
+
     /// What decides who may read the case.
     pub fn ties(&self) -> CaseTies {
         CaseTies {
@@ -83,6 +97,7 @@ impl CaseSummary {
             held_from: self.held_from,
             arson_risk: self.arson_risk,
             fire_check_measures: self.fire_check_measures,
+            contractor_access_ended: self.contractor_access_ended(OffsetDateTime::now_utc()),
             information_sharing: self.information_sharing,
             works_may_continue: self.works_may_continue,
             shared_by_decision: self.shared_by_decision.clone(),
@@ -148,6 +163,7 @@ struct SummaryRow {
     works_completed_at: Option<OffsetDateTime>,
     arson_risk: bool,
     fire_check_measures: bool,
+    contractor_access_until: Option<OffsetDateTime>,
     consent_information_sharing: String,
     works_may_continue: bool,
     safeguarding_sharing_with: String,
@@ -183,6 +199,7 @@ impl TryFrom<SummaryRow> for CaseSummary {
             works_completed_at: r.works_completed_at,
             arson_risk: r.arson_risk,
             fire_check_measures: r.fire_check_measures,
+            contractor_access_until: r.contractor_access_until,
             information_sharing: parse(
                 &r.consent_information_sharing,
                 "cases.consent_information_sharing",
@@ -225,6 +242,7 @@ fn summary_select() -> Select<case::Entity> {
             C::WorksCompletedAt,
             C::ArsonRisk,
             C::FireCheckMeasures,
+            C::ContractorAccessUntil,
             C::ConsentInformationSharing,
             C::WorksMayContinue,
             C::SafeguardingSharingWith,

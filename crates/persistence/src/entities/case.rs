@@ -81,6 +81,8 @@ pub struct Model {
     pub safeguarding_landlord_contact: bool,
     /// A recommended, approved or fitted measure needs a fire check.
     pub fire_check_measures: bool,
+    /// Until when the contractor keeps its view (null: while it holds the order).
+    pub contractor_access_until: Option<TimeDateTimeWithTimeZone>,
     pub client_match_key: String,
     pub address_match_key: String,
     pub repeat_of_case_id: Option<Uuid>,

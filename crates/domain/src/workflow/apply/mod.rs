@@ -348,6 +348,17 @@ pub fn apply(
     works_after.extend(fx.works_added.iter().cloned());
     fx.fire_check_measures = needs_fire_check(&works_after);
 
+    // The contractor's view lasts while it holds an order, then a scheme-set number of
+    // days after the works are completed or the case ends; a new order restores it.
+    let access_days = time::Duration::days(i64::from(case.settings.contractor_access_days));
+    if action == crate::policy::Action::OrderWorks {
+        fx.changes.contractor_access_until = Some(None);
+    } else if fx.changes.works_completed_at.is_some()
+        || (next.is_terminal() && case.status.is_open() && case.contractor_access_until.is_none())
+    {
+        fx.changes.contractor_access_until = Some(Some(at + access_days));
+    }
+
     // Every case that ends (declined, cancelled, withdrawn, closed) records when it
     // ended: retention counts from then.
     if next.is_terminal() && case.status.is_open() {

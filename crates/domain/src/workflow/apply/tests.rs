@@ -66,6 +66,7 @@ fn case(status: CaseStatus) -> CaseSnapshot {
         risk: RiskFacts::default(),
         flags: Vec::new(),
         safeguarding: Default::default(),
+        contractor_access_until: None,
     }
 }
 
@@ -1092,4 +1093,59 @@ fn a_safeguarding_decision_lets_a_refused_sharing_case_be_accepted_never_a_refus
         message,
         "the case cannot be accepted without consent to: installation"
     );
+}
+
+#[test]
+fn the_contractor_keeps_its_view_for_the_schemes_days_after_its_works_end() {
+    let days = time::Duration::days(30);
+    let order = |c: &CaseSnapshot| {
+        apply(
+            c,
+            Command::OrderWorks {
+                organisation_id: Uuid::from_u128(4),
+            },
+            T0,
+            &cal(),
+        )
+        .unwrap()
+    };
+    let mut c = case(CaseStatus::WorksApproved);
+    c.contractor_access_until = Some(T0);
+    assert_eq!(
+        order(&c).changes.contractor_access_until,
+        Some(None),
+        "a new order restores it"
+    );
+
+    let c = case(CaseStatus::WorksOrdered);
+    let fx = apply(
+        &c,
+        Command::Cancel {
+            reason: CancelReason::ClientMoved,
+            other: None,
+        },
+        T0,
+        &cal(),
+    )
+    .unwrap();
+    assert_eq!(
+        fx.changes.contractor_access_until,
+        Some(Some(T0 + days)),
+        "the case ended"
+    );
+
+    // Closed after the works: the days already run from their completion.
+    let mut done = case(CaseStatus::WorksCompleted);
+    done.contractor_access_until = Some(T0);
+    let fx = apply(
+        &done,
+        Command::Close {
+            reason: CloseReason::Completed,
+            other: None,
+        },
+        T0 + days,
+        &cal(),
+    )
+    .unwrap();
+    assert_eq!(fx.changes.contractor_access_until, None);
 }
