@@ -650,3 +650,55 @@ async fn a_withdrawal_of_sharing_is_applied_on_every_read_of_the_case() {
     assert_eq!(before, after, "nothing more reaches the contractor");
     assert!(before.contains("case.consent_withdrawn"));
 }
+
+#[tokio::test]
+async fn withdrawing_installation_stops_the_works_and_tells_the_contractor() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let id = app.case_with_works(false).await;
+    let (case, _) = app.read(&w.contractor, "contractor", &id).await;
+    assert_eq!(case["status"], "works_in_progress");
+    let (case, _) = app
+        .act_ok(
+            &w.harbour,
+            "referrer",
+            &id,
+            "consents",
+            Some(change("installation", "withdrawn")),
+        )
+        .await;
+    // DOMAIN: withdrawal stops the case.
+    assert_eq!(case["status"], "withdrawn");
+    let (_, etag) = app.read(&w.contractor, "contractor", &id).await;
+    let results = json!({"results": []});
+    let refused = app
+        .act(
+            &w.contractor,
+            "contractor",
+            &id,
+            "complete-works",
+            &etag,
+            Some(results),
+        )
+        .await;
+    problem(refused, StatusCode::CONFLICT).await;
+    let (_, etag) = app.read(&w.contractor, "contractor", &id).await;
+    let refused = app
+        .act(&w.contractor, "contractor", &id, "start-works", &etag, None)
+        .await;
+    let p = problem(refused, StatusCode::CONFLICT).await;
+    assert_eq!(p["code"], "consent_required");
+    // The contractor was told (no detail of which consent).
+    let feed = app
+        .get_as(
+            &w.contractor,
+            &["contractor"],
+            "/api/v1/events?after=0&limit=100",
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(feed.contains("case.consent_withdrawn"), "{feed}");
+    assert!(!feed.contains("installation"), "{feed}");
+}

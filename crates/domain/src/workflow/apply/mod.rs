@@ -38,6 +38,18 @@ pub fn apply(
     calendar: &Calendar,
 ) -> Result<Effects, ActionError> {
     let action = command.action();
+    // No works in a home without the client's agreement: said before the status, which
+    // a withdrawal of that consent has already ended.
+    if matches!(
+        action,
+        crate::policy::Action::OrderWorks | crate::policy::Action::StartWorks
+    ) && !case.consents.given(ConsentPurpose::Installation)
+    {
+        return Err(ActionError::Conflict {
+            code: Conflict::ConsentRequired,
+            message: "the client has not consented to the installation".into(),
+        });
+    }
     let next = match &command {
         // Without installation consent the case cannot go on: it ends as withdrawn.
         Command::RecordConsent(c)

@@ -1149,3 +1149,33 @@ fn the_contractor_keeps_its_view_for_the_schemes_days_after_its_works_end() {
     .unwrap();
     assert_eq!(fx.changes.contractor_access_until, None);
 }
+
+#[test]
+fn without_installation_consent_no_works_are_ordered_or_started() {
+    for status in [
+        CaseStatus::WorksApproved,
+        CaseStatus::WorksOrdered,
+        CaseStatus::Withdrawn,
+    ] {
+        let mut c = case(status);
+        c.consents.installation = ConsentStatus::Withdrawn;
+        for command in [
+            Command::OrderWorks {
+                organisation_id: Uuid::from_u128(4),
+            },
+            Command::StartWorks,
+        ] {
+            let err = apply(&c, command, T0, &cal()).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    ActionError::Conflict {
+                        code: Conflict::ConsentRequired,
+                        ..
+                    }
+                ),
+                "{status}: {err:?}"
+            );
+        }
+    }
+}
