@@ -120,6 +120,27 @@ async fn a_decision_lets_a_refused_sharing_case_proceed_for_the_roles_it_names()
         Some(assign),
     )
     .await;
+    // The monitoring data counts the case as progressed under a safeguarding decision.
+    let today = sanctuary_domain::calendar::london::local_date(time::OffsetDateTime::now_utc());
+    let report: Value = app
+        .get_as(
+            &w.council,
+            &["coordinator"],
+            &format!("/api/v1/reports/monitoring?scheme=darlington&year_start={today}"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let row = report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["rows"].as_array().unwrap())
+        .find(|r| r["code"] == "referrals_accepted_under_safeguarding_decision")
+        .unwrap()
+        .clone();
+    assert_eq!(row["total"]["value"], 1, "{row:#}");
     // The assessor named reads the case whole (it could not without the decision).
     let (assessor, _) = app.read(&w.assessor, "assessor", &id).await;
     assert_eq!(assessor["view"], "full");

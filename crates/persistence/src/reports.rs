@@ -64,6 +64,12 @@ fn flow_queries() -> Vec<String> {
             "",
         ),
         by(
+            "decided_at",
+            "'safeguarding_basis' AS dim, 'progressed' AS val",
+            "AND decline_reason IS NULL AND consent_information_sharing <> 'given' \
+             AND safeguarding_sharing_with <> ''",
+        ),
+        by(
             "ended_at",
             "'cancellation' AS dim, CASE WHEN status = 'withdrawn' THEN 'client_withdrew' \
              ELSE COALESCE(cancel_reason, 'other') END AS val",

@@ -328,6 +328,14 @@ pub const SECTIONS: &[SectionSpec] = &[
                 "decision",
                 &["accepted"],
             ),
+            // Not a template row: seed 004's safeguarding basis, counted so the scheme
+            // can show how often it shared without consent.
+            count(
+                "referrals_accepted_under_safeguarding_decision",
+                "Of which progressed under a safeguarding decision (without consent to share)",
+                "safeguarding_basis",
+                &["progressed"],
+            ),
             count(
                 "referrals_not_accepted",
                 "Number of referrals not accepted",
