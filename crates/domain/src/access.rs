@@ -80,6 +80,28 @@ pub fn concerns_fire_service(case: &CaseTies) -> bool {
     accepted && (case.arson_risk || case.fire_check_measures)
 }
 
+/// How long a contractor kept its view of completed works before schemes set it: cases
+/// completed then carry no end date.
+const LEGACY_CONTRACTOR_ACCESS: time::Duration = time::Duration::days(30);
+
+/// Whether the contractor's time with a case ran out by `now`: its end date (set when the
+/// works were completed or the case ended, cleared by a new order) has passed. A case
+/// completed before end dates were kept counts the old 30 days from completion, while
+/// the works stay completed (a new order clears the completion's claim).
+pub fn contractor_access_ended(
+    until: Option<time::OffsetDateTime>,
+    works_completed_at: Option<time::OffsetDateTime>,
+    status: CaseStatus,
+    now: time::OffsetDateTime,
+) -> bool {
+    let completed =
+        matches!(status, CaseStatus::WorksCompleted | CaseStatus::FollowUp) || status.is_terminal();
+    let until = until.or(works_completed_at
+        .filter(|_| completed)
+        .map(|at| at + LEGACY_CONTRACTOR_ACCESS));
+    until.is_some_and(|until| until <= now)
+}
+
 /// The view `roles` through `relations` get of `case`; `None`: it must look missing.
 /// Without consent to share information the view narrows, except for the roles a
 /// safeguarding decision shares the case with. Refused on the referral form, the
@@ -270,6 +292,34 @@ mod tests {
         assert!(readers(&case, &members()).contains(&org(CONTRACTOR)));
         case.contractor_access_ended = true;
         assert!(!readers(&case, &members()).contains(&org(CONTRACTOR)));
+    }
+
+    #[test]
+    fn the_contractors_time_runs_from_its_end_date_or_for_older_cases_from_completion() {
+        use time::macros::datetime;
+        let (t0, day) = (datetime!(2026-11-01 10:00 UTC), time::Duration::DAY);
+        let ended =
+            |until, completed, status, now| contractor_access_ended(until, completed, status, now);
+        assert!(
+            !ended(None, None, CaseStatus::WorksInProgress, t0),
+            "holds the order"
+        );
+        assert!(!ended(Some(t0), None, CaseStatus::Cancelled, t0 - day));
+        assert!(ended(Some(t0), None, CaseStatus::Cancelled, t0));
+        // Completed before end dates were kept: 30 days from completion.
+        let done = CaseStatus::WorksCompleted;
+        assert!(!ended(None, Some(t0), done, t0 + day * 29));
+        assert!(ended(None, Some(t0), done, t0 + day * 30));
+        assert!(ended(None, Some(t0), CaseStatus::Closed, t0 + day * 31));
+        // The end date wins over the old rule.
+        assert!(!ended(Some(t0 + day * 60), Some(t0), done, t0 + day * 31));
+        // Ordered again (a later round of works): no claim from the old completion.
+        assert!(!ended(
+            None,
+            Some(t0),
+            CaseStatus::WorksOrdered,
+            t0 + day * 90
+        ));
     }
 
     #[test]

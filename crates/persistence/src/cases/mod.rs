@@ -6,7 +6,7 @@ pub use list::{CaseOrder, CaseQuery, ClockFilter, Visibility, list};
 
 use crate::Store;
 use crate::mapping::referral_of;
-use sanctuary_domain::access::CaseTies;
+use sanctuary_domain::access::{self, CaseTies};
 use sanctuary_domain::case::{CaseFlag, CaseStatus, ProgressBlock};
 use sanctuary_domain::clock::Clock;
 use sanctuary_domain::consent::ConsentStatus;
@@ -74,17 +74,15 @@ pub struct CaseSummary {
     pub repeat_of_case_id: Option<Uuid>,
 }
 
-/// How long a contractor kept its view of works completed before the scheme setting
-/// existed (cases completed then carry no `contractor_access_until`).
-const LEGACY_CONTRACTOR_ACCESS: time::Duration = time::Duration::days(30);
-
 impl CaseSummary {
     /// Whether the contractor's time with the case ran out by `now`.
     pub fn contractor_access_ended(&self, now: OffsetDateTime) -> bool {
-        let until = self.contractor_access_until.or(self
-            .works_completed_at
-            .map(|at| at + LEGACY_CONTRACTOR_ACCESS));
-        until.is_some_and(|until| until <= now)
+        access::contractor_access_ended(
+            self.contractor_access_until,
+            self.works_completed_at,
+            self.status,
+            now,
+        )
     }
 
     /// What decides who may read the case.
