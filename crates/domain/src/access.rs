@@ -11,7 +11,7 @@ use crate::case::CaseStatus;
 use crate::consent::ConsentStatus;
 use crate::organisation::Role;
 use crate::policy::{self, Relation, View};
-use crate::safeguarding::{Safeguarding, SharingRole};
+use crate::safeguarding::{SharingRole, shares_with};
 
 /// The facts about a case that decide who may read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,14 +118,10 @@ pub fn view(case: &CaseTies, roles: &[Role], relations: &[Relation]) -> Option<V
             Relation::SchemeCoordinator | Relation::ReferringOrganisation
         )
     });
-    let decided = Safeguarding {
-        sharing_with: case.shared_by_decision.clone(),
-        landlord_contact: false,
-    };
     match case.information_sharing {
         ConsentStatus::Given => return Some(view),
         ConsentStatus::Refused if sent_or_coordinates => return Some(view),
-        _ if decided.shares_with(relations) => return Some(view),
+        _ if shares_with(&case.shared_by_decision, relations) => return Some(view),
         _ => {}
     }
     let works_underway = matches!(

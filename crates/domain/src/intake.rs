@@ -10,6 +10,7 @@ use crate::consent::{ConsentPurpose, ConsentsInForce};
 use crate::eligibility::EligibilityWarning;
 use crate::referral::Referral;
 use crate::risk::{RiskFlagFacts, RiskLevel, risk_flags};
+use crate::safeguarding::Safeguarding;
 use crate::settings::SchemeSettings;
 
 /// The flags a referral raises when it arrives.
@@ -71,17 +72,13 @@ pub fn intake_flags(
     flags
 }
 
-/// What stops the case progressing; empty when it can.
+/// What stops the case progressing; empty when it can. The rule of the consents in
+/// force, applied to the form's answers (no safeguarding decision yet).
 pub fn progress_blocks(referral: &Referral) -> Vec<ProgressBlock> {
-    let consents = &referral.consents;
-    let mut blocks = Vec::new();
-    if !consents.given(ConsentPurpose::Installation) {
-        blocks.push(ProgressBlock::InstallationConsentRefused);
-    }
-    if !consents.given(ConsentPurpose::InformationSharing) {
-        blocks.push(ProgressBlock::InformationSharingConsentRefused);
-    }
-    blocks
+    crate::safeguarding::progress_blocks(
+        &ConsentsInForce::from_intake(&referral.consents),
+        &Safeguarding::default(),
+    )
 }
 
 /// What the scheme's rules make of a referral as it arrives: the facts a new case opens

@@ -65,6 +65,11 @@ impl SharingRole {
     }
 }
 
+/// Whether a decision sharing with `roles` covers a reader tied by `relations`.
+pub fn shares_with(roles: &[SharingRole], relations: &[Relation]) -> bool {
+    roles.iter().any(|r| relations.contains(&r.relation()))
+}
+
 /// The safeguarding decisions standing on a case (each adds to the ones before).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Safeguarding {
@@ -88,9 +93,7 @@ impl Safeguarding {
 
     /// Whether a reader tied to the case by `relations` reads it under a decision.
     pub fn shares_with(&self, relations: &[Relation]) -> bool {
-        self.sharing_with
-            .iter()
-            .any(|r| relations.contains(&r.relation()))
+        shares_with(&self.sharing_with, relations)
     }
 
     /// These decisions with one more.

@@ -344,8 +344,8 @@ pub fn apply(
         }
     };
 
-    // The works as they are after this action decide whether the fire service has a
-    // part in the case.
+    // The works as they are after this action: they decide whether the fire service has
+    // a part in the case, and (below) whether a fitted measure starts the fire-check clock.
     let mut works_after: Vec<WorksItem> = case
         .works
         .iter()
@@ -399,11 +399,9 @@ pub fn apply(
         }
     }
     if let Some((event, _)) = event {
-        // The works as they are after this action (a completion records what was fitted).
-        let fire_check_needed = case
-            .works
+        // A completion records what was fitted: the works after this action say.
+        let fire_check_needed = works_after
             .iter()
-            .map(|w| fx.works_changed.iter().find(|c| c.id == w.id).unwrap_or(w))
             .any(|w| w.installed() && w.requires_fire_check);
         let starting = Starting {
             rules: &case.settings.clocks,
