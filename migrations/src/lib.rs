@@ -26,6 +26,7 @@ mod m20261204_000019_safeguarding_referral;
 mod m20261204_000020_safeguarding_decisions;
 mod m20261204_000021_fire_check_measures;
 mod m20261204_000022_contractor_access;
+mod m20261206_000023_register;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 /// The statement that backfills `ended_at` (its test runs it on a legacy row).
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000020_safeguarding_decisions::Migration),
             Box::new(m20261204_000021_fire_check_measures::Migration),
             Box::new(m20261204_000022_contractor_access::Migration),
+            Box::new(m20261206_000023_register::Migration),
         ]
     }
 }

@@ -39,6 +39,7 @@ const CALLERS: &[(&str, &[&str])] = &[
     ("assessor", &["assessor"]),
     ("contractor", &["contractor"]),
     ("fire_service", &["fire_service"]),
+    ("police", &["police"]),
     ("auditor", &["auditor"]),
     ("funder", &["funder"]),
     ("admin", &["admin"]),
@@ -51,6 +52,7 @@ const CALLERS: &[(&str, &[&str])] = &[
             "assessor",
             "contractor",
             "fire_service",
+            "police",
             "funder",
             "auditor",
         ],
@@ -227,6 +229,7 @@ fn organisation<'w>(app: &'w TestApp, former: &'w Former, caller: &str) -> &'w O
         "assessor" => &w.assessor,
         "contractor" => &w.contractor,
         "fire_service" => &w.fire_service,
+        "police" => &w.police,
         "auditor" => &w.auditor,
         "funder" => &w.funder,
         "admin" => &w.operator,
@@ -287,7 +290,9 @@ fn allowed(operation: &str) -> Option<Allowed> {
         | "hold"
         | "resume"
         | "set_legal_hold"
-        | "record_safeguarding_decision" => COORDINATOR,
+        | "record_safeguarding_decision"
+        | "review_register_entry"
+        | "remove_register_entry" => COORDINATOR,
         "rectify_referral" | "withdraw" | "record_consent" | "record_referral_made" => {
             REFERRER_OR_COORDINATOR
         }
@@ -306,6 +311,7 @@ fn allowed(operation: &str) -> Option<Allowed> {
             ("assessor", &[Own]),
             ("contractor", &[Own]),
             ("fire_service", &[Own]),
+            ("police", &[Own]),
             ("auditor", &[Own]),
             ("funder", &[Own]),
             ("admin", &[Own, OtherScheme]),
@@ -339,6 +345,7 @@ fn allowed(operation: &str) -> Option<Allowed> {
             ("assessor", &[Own]),
             ("contractor", &[Own]),
             ("fire_service", &[Own]),
+            ("police", &[Own]),
             ("outsider", &[Own]),
             ("removed_referrer", &[Own]),
             ("removed_assessor", &[Own]),
@@ -354,6 +361,7 @@ fn allowed(operation: &str) -> Option<Allowed> {
             ("assessor", &[Collection]),
             ("contractor", &[Collection]),
             ("fire_service", &[Collection]),
+            ("police", &[Collection]),
             ("outsider", &[Collection]),
             ("removed_referrer", &[Collection]),
             ("removed_assessor", &[Collection]),
@@ -365,6 +373,12 @@ fn allowed(operation: &str) -> Option<Allowed> {
             Allowed::Only(&[("coordinator", &[Collection]), ("funder", &[Collection])])
         }
         "put_report_note" => Allowed::Only(&[("coordinator", &[Own])]),
+        // The register: the coordinator whole, each emergency service its own entries.
+        "list_register" => Allowed::Only(&[
+            ("coordinator", &[Collection]),
+            ("fire_service", &[Collection]),
+            ("police", &[Collection]),
+        ]),
         _ => return None,
     })
 }
@@ -383,6 +397,8 @@ fn body(operation: &str, app: &TestApp, unique: &str, reference: &str) -> Option
         "rectify_referral" => fixtures::eligible(reference),
         "record_risk_assessment" => json!({"dash": {"completed": true, "score": 20}}),
         "record_referral_made" => json!({"type": "idva", "referred_on": "2026-01-05"}),
+        "review_register_entry" => json!({}),
+        "remove_register_entry" => json!({"reason": "client_moved"}),
         "record_safeguarding_decision" => json!({
             "purpose": "landlord_contact",
             "lawful_basis": "uk_gdpr_6_1_e_public_task",
@@ -443,7 +459,7 @@ fn query(operation: &str) -> &'static str {
     match operation {
         "list_holidays" => "?nation=england_and_wales",
         "list_cases" => "?limit=100",
-        "monitoring_report" => "?scheme=darlington",
+        "monitoring_report" | "list_register" => "?scheme=darlington",
         _ => "",
     }
 }
@@ -912,4 +928,143 @@ async fn check_list(
             ));
         }
     }
+}
+
+/// What a caller gets on a case whose client withdrew consent to share information.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Withdrawn {
+    /// Let through (2xx, or a 409 from a state rule), seeing the case's status at most.
+    Allowed,
+    /// 403: the caller still sees the status, and nothing behind it.
+    Forbidden,
+    /// 404, exactly as a missing case.
+    Hidden,
+}
+
+/// Who may do what to a case once the client withdrew consent to share information
+/// (works in progress, no agreement to finish them), declared by hand from "Who sees
+/// what": the coordinator keeps everything; the referrer and the assessor keep the
+/// status and the writes their role allows (recording what the client says, a
+/// reassessment, a correction), nothing behind the status; the contractor, the fire
+/// service and the police lose the case altogether.
+fn when_withdrawn(operation: &str, caller: &str) -> Withdrawn {
+    let before = match allowed(operation) {
+        Some(Allowed::Everyone) => true,
+        Some(Allowed::Only(list)) => list
+            .iter()
+            .any(|(who, targets)| *who == caller && targets.contains(&Own)),
+        None => false,
+    };
+    let behind_the_status = matches!(
+        operation,
+        "timeline" | "risk_assessments" | "get_assessment" | "export_case" | "case_consents"
+    );
+    match caller {
+        "coordinator" if before => Withdrawn::Allowed,
+        "coordinator" => Withdrawn::Forbidden,
+        // A status view: the case, its writes, nothing behind it.
+        "referrer" | "assessor" if before && !behind_the_status => Withdrawn::Allowed,
+        "referrer" | "assessor" => Withdrawn::Forbidden,
+        _ => Withdrawn::Hidden,
+    }
+}
+
+#[tokio::test]
+async fn with_consent_to_share_withdrawn_every_case_operation_follows_the_declared_matrix() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let callers: [(&str, &Org); 6] = [
+        ("referrer", &w.harbour),
+        ("coordinator", &w.council),
+        ("assessor", &w.assessor),
+        ("contractor", &w.contractor),
+        ("fire_service", &w.fire_service),
+        ("police", &w.police),
+    ];
+    let spare = Org {
+        id: Uuid::now_v7(),
+        name: "unused".into(),
+    };
+    let mut cells = 0usize;
+    let mut failures = Vec::new();
+    for op in operations().iter().filter(|op| op.on_case()) {
+        // A fresh case per operation (a write may end it): works under way, the fire
+        // service in (an arson risk), then the client withdraws consent to share.
+        let own = app.case_with_works(false).await;
+        let withdrawal = json!({"purpose": "information_sharing", "decision": "withdrawn",
+                                "method": "verbal", "on": today()});
+        app.act_ok(
+            &w.council,
+            "coordinator",
+            &own,
+            "consents",
+            Some(withdrawal),
+        )
+        .await;
+        let cases = Cases {
+            own: own.clone(),
+            other_org: String::new(),
+            other_scheme: String::new(),
+        };
+        for (label, org) in callers {
+            let expected = when_withdrawn(&op.id, label);
+            let token = app.token(org, &[label]);
+            let mut answers = Vec::new();
+            for target in [Own, Missing] {
+                let (path, etag, reference) =
+                    resolve(&app, op, target, org, &cases, None, &spare).await;
+                let unique = format!("withdrawn-{}", Uuid::now_v7().simple());
+                let mut request = app
+                    .client
+                    .request(op.method.clone(), app.url(&path))
+                    .bearer_auth(&token);
+                if op.if_match {
+                    request = request.header("If-Match", &etag);
+                }
+                if let Some(body) = body(&op.id, &app, &unique, &reference) {
+                    request = request.json(&body);
+                }
+                let response = request.send().await.expect("request sent");
+                let status = response.status();
+                let text = response.text().await.unwrap();
+                cells += 1;
+                let cell = format!("{} {} as {label} on {target:?}", op.method, op.id);
+                let ok = match (target, expected) {
+                    (Missing, _) => status == StatusCode::NOT_FOUND,
+                    (_, Withdrawn::Allowed) => {
+                        status.is_success() || status == StatusCode::CONFLICT
+                    }
+                    (_, Withdrawn::Forbidden) => status == StatusCode::FORBIDDEN,
+                    (_, Withdrawn::Hidden) => status == StatusCode::NOT_FOUND,
+                };
+                if !ok {
+                    failures.push(format!(
+                        "{cell}: expected {expected:?}, got {status}: {text}"
+                    ));
+                }
+                // Whatever it may still do, a status view shows nothing identifying.
+                if target == Own && status.is_success() && label != "coordinator" {
+                    for part in ["\"referral\"", "\"property\"", "\"works\"", "\"clocks\""] {
+                        if text.contains(part) {
+                            failures.push(format!("{cell}: the answer shows {part}"));
+                        }
+                    }
+                }
+                answers.push(without_request_id(&text));
+            }
+            if expected == Withdrawn::Hidden && answers[0] != answers[1] {
+                failures.push(format!(
+                    "{} {} as {label}: the withdrawn case answers unlike a missing one",
+                    op.method, op.id
+                ));
+            }
+        }
+    }
+    eprintln!("access matrix with consent to share withdrawn: {cells} cells");
+    assert!(
+        failures.is_empty(),
+        "{} of {cells} cells broke the matrix:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

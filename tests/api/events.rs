@@ -58,7 +58,19 @@ async fn each_change_goes_to_exactly_the_organisations_that_can_read_the_case() 
         "case.works_completed",
     ];
     assert_eq!(types_for(&app, &w.harbour, "referrer", &id).await, all);
-    assert_eq!(types_for(&app, &w.council, "coordinator", &id).await, all);
+    // Acceptance also put the home on the fire service's and the police's registers:
+    // the coordinator hears of both entries, each service of its own.
+    fn registered<'a>(before: &[&'a str], service_entries: usize) -> Vec<&'a str> {
+        let mut expected = before.to_vec();
+        expected.extend(std::iter::repeat_n("register.entry_added", service_entries));
+        expected
+    }
+    let mut council = registered(&all[..2], 2);
+    council.extend(&all[2..]);
+    assert_eq!(
+        types_for(&app, &w.council, "coordinator", &id).await,
+        council
+    );
     // Each joins when the case reaches it: the assessor at assignment, the contractor
     // at the order, the fire service at acceptance (the referral records an arson risk).
     assert_eq!(
@@ -69,9 +81,16 @@ async fn each_change_goes_to_exactly_the_organisations_that_can_read_the_case() 
         types_for(&app, &w.contractor, "contractor", &id).await,
         all[5..]
     );
+    let mut fire = registered(&all[1..2], 1);
+    fire.extend(&all[2..]);
     assert_eq!(
         types_for(&app, &w.fire_service, "fire_service", &id).await,
-        all[1..]
+        fire
+    );
+    assert_eq!(
+        types_for(&app, &w.police, "police", &id).await,
+        ["register.entry_added"],
+        "the police hear of the register only"
     );
     for (org, role) in [
         (&w.other_contractor, "contractor"),
@@ -143,12 +162,17 @@ async fn an_event_exists_exactly_when_its_change_committed() {
     assert!(refused.status().is_client_error());
     assert_eq!(
         types_for(&app, &w.council, "coordinator", &id).await,
-        ["case.referral_received", "case.accepted"]
+        [
+            "case.referral_received",
+            "case.accepted",
+            "register.entry_added",
+            "register.entry_added"
+        ]
     );
     assert_eq!(
         app.number("SELECT COUNT(*) AS n FROM outbox_events").await,
-        2,
-        "one outbox row per committed change"
+        4,
+        "one outbox row per committed change, and one per register entry it made"
     );
 }
 
@@ -175,13 +199,15 @@ async fn withdrawn_sharing_tells_those_who_lose_the_case_once_then_nothing() {
         types_for(&app, &w.fire_service, "fire_service", &id).await,
         [
             "case.accepted",
+            "register.entry_added",
             "case.assessor_assigned",
             "case.assessment_recorded",
             "case.works_approved",
             "case.works_ordered",
             "case.works_started",
             "case.works_completed",
-            "case.consent_withdrawn"
+            "case.consent_withdrawn",
+            "register.entry_removed"
         ]
     );
     let council = types_for(&app, &w.council, "coordinator", &id).await;

@@ -249,6 +249,7 @@ async fn every_example_of_the_served_contract_succeeds_on_a_fresh_demo_in_pathwa
         (COORDINATOR, "record-referral-made"),
         (COORDINATOR, "record-safeguarding-decision"),
         (COORDINATOR, "accept"),
+        (COORDINATOR, "review-register-entry"),
         (COORDINATOR, "assign-assessor"),
         (ASSESSOR, "record-assessment"),
         (COORDINATOR, "approve-works"),
@@ -280,6 +281,8 @@ async fn every_example_of_the_served_contract_succeeds_on_a_fresh_demo_in_pathwa
     walk.act(COORDINATOR, &minimal[0], "resume").await;
     // Cancelling is for accepted cases.
     walk.act(COORDINATOR, &minimal[0], "accept").await;
+    walk.act(COORDINATOR, &minimal[0], "remove-register-entry")
+        .await;
     walk.act(COORDINATOR, &minimal[0], "cancel").await;
     walk.act(REFERRER, &minimal[1], "consents").await;
     walk.act(COORDINATOR, &minimal[1], "decline").await;
@@ -399,6 +402,22 @@ async fn every_example_of_the_served_contract_succeeds_on_a_fresh_demo_in_pathwa
         None,
     )
     .await;
+
+    // The demo's police control room reads its register: the homes the walk put on it
+    // (and took off again).
+    let police = ("Durham Constabulary Force Control Room", "police");
+    let register: Value = walk
+        .app
+        .request(Method::GET, "/api/v1/register?scheme=darlington")
+        .bearer_auth(walk.app.token(police.0, police.1))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(register["services"], serde_json::json!(["police"]));
+    assert!(!register["items"].as_array().unwrap().is_empty());
 
     // Nothing was left out, and a new example cannot be.
     let all = every_example(&walk.spec);

@@ -36,6 +36,7 @@ mod rate_limit;
 mod rectify;
 mod referrals;
 mod referrals_made;
+mod register;
 mod repeat_matching;
 mod report;
 mod report_check;

@@ -90,7 +90,9 @@ async fn a_case_runs_from_referral_to_closed_with_every_organisation_playing_its
             "hold",
             "withdraw",
             "record_consent",
-            "set_legal_hold"
+            "set_legal_hold",
+            "review_register_entry",
+            "remove_register_entry"
         ]
     );
     let assign = json!({"organisation_id": w.assessor.id});
@@ -386,7 +388,9 @@ async fn a_case_on_hold_pauses_its_clocks_and_resumes_where_it_was() {
             "resume",
             "withdraw",
             "record_consent",
-            "set_legal_hold"
+            "set_legal_hold",
+            "review_register_entry",
+            "remove_register_entry"
         ]
     );
     // Assigning is not possible while on hold.

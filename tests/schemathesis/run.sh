@@ -9,7 +9,7 @@ VERSION=4.32.5
 examples=100
 shallow=10
 bin=$PWD/target/debug/sanctuary
-roles="referrer coordinator assessor contractor fire_service funder auditor admin"
+roles="referrer coordinator assessor contractor fire_service police funder auditor admin"
 parallel=2
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -47,10 +47,11 @@ token() { grep -A1 "^  $1 (" "$work/out.txt" | tail -n1 | tr -d ' '; }
 deep() {
   case "$1" in
     referrer) echo '^(POST /api/v1/referrals|GET /api/v1/cases.*|PATCH /api/v1/cases/\{id\}/referral|POST /api/v1/cases/\{id\}/(withdraw|consents|risk-assessments))$' ;;
-    coordinator) echo '^(GET /api/v1/cases.*|POST /api/v1/cases/.*|PATCH /api/v1/cases/.*|GET /api/v1/(measures|dash-questions|holidays)|PUT /api/v1/schemes/.*|GET /api/v1/schemes/.*|GET /api/v1/reports/.*|GET /health/.*)$' ;;
+    coordinator) echo '^(GET /api/v1/cases.*|POST /api/v1/cases/.*|PATCH /api/v1/cases/.*|GET /api/v1/(measures|dash-questions|holidays|register)|PUT /api/v1/schemes/.*|GET /api/v1/schemes/.*|GET /api/v1/reports/.*|GET /health/.*)$' ;;
     assessor) echo '^(GET /api/v1/cases/\{id\}|POST /api/v1/cases/\{id\}/record-assessment)$' ;;
     contractor) echo '^POST /api/v1/cases/\{id\}/(start-works|complete-works)$' ;;
-    fire_service) echo '^POST /api/v1/cases/\{id\}/record-fire-check$' ;;
+    fire_service) echo '^(POST /api/v1/cases/\{id\}/record-fire-check|GET /api/v1/register)$' ;;
+    police) echo '^GET /api/v1/register$' ;;
     funder) echo '^GET /api/v1/reports/monitoring$' ;;
     auditor) echo '^GET /api/v1/audit$' ;;
     admin) echo '^(GET|POST|PUT|PATCH|DELETE) /api/v1/admin/.*$' ;;

@@ -7,6 +7,7 @@
 use sanctuary_domain::access;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::{self, Action, Relation, View};
+use sanctuary_domain::register;
 use sanctuary_domain::workflow::possible_actions;
 use std::collections::HashSet;
 
@@ -104,6 +105,7 @@ impl Scope {
         let relations = self.relations(case);
         possible_actions(case.status, case.held_from)
             .into_iter()
+            .filter(|a| register::action_applies(*a, case.on_register()))
             .filter(|a| policy::permits_any(&self.roles, *a, &relations))
             .collect()
     }
@@ -132,6 +134,7 @@ impl Scope {
                     self.schemes_as(Role::FireService),
                 )),
                 Relation::SchemeReferrer
+                | Relation::SchemePolice
                 | Relation::SchemeMember
                 | Relation::SchemeAuditor
                 | Relation::SchemeFunder
@@ -154,6 +157,12 @@ impl Scope {
         }
         if self.member_as(scheme_id, Role::Funder) {
             relations.push(Relation::SchemeFunder);
+        }
+        if self.member_as(scheme_id, Role::FireService) {
+            relations.push(Relation::SchemeFireService);
+        }
+        if self.member_as(scheme_id, Role::Police) {
+            relations.push(Relation::SchemePolice);
         }
         if self.operator {
             relations.push(Relation::PlatformOperator);

@@ -13,13 +13,15 @@ use crate::{Acting, App, AppError};
 /// instance on the same database may have.
 const RECHECK: Duration = Duration::from_secs(1);
 
-/// Events reach an organisation because it could read their case, so they are for
-/// the roles that read cases: a token with none of them (a funder's, an auditor's)
-/// reads no events and manages no webhooks.
+/// Events reach an organisation because it could read their case or its register
+/// entry, so they are for the roles that read cases or the register: a token with none
+/// of them (a funder's, an auditor's) reads no events and manages no webhooks.
 pub fn may_receive(caller: &Acting) -> Result<(), AppError> {
-    if policy::relations_permitting(&caller.roles, Action::ViewCase).is_empty() {
+    let reads = |action| !policy::relations_permitting(&caller.roles, action).is_empty();
+    if !reads(Action::ViewCase) && !reads(Action::ViewRegister) {
         return Err(AppError::Forbidden(
-            "Events are for the roles that work on cases; this token holds none of them.".into(),
+            "Events are for the roles that work on cases or read the register; this token holds none of them."
+                .into(),
         ));
     }
     Ok(())
@@ -34,11 +36,7 @@ pub async fn read(
     limit: u64,
     wait: Duration,
 ) -> Result<Vec<OutboxEvent>, AppError> {
-    if policy::relations_permitting(&caller.roles, Action::ViewCase).is_empty() {
-        return Err(AppError::Forbidden(
-            "Events are for the roles that work on cases; this token holds none of them.".into(),
-        ));
-    }
+    may_receive(caller)?;
     let store = app.store();
     let deadline = Instant::now() + wait;
     let mut commits = store.commits();

@@ -14,6 +14,7 @@ pub mod feed;
 pub mod intake;
 pub mod precondition;
 pub mod rectify;
+pub mod register;
 pub mod retention;
 pub mod schemes;
 pub mod webhooks;

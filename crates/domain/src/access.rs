@@ -11,6 +11,7 @@ use crate::case::CaseStatus;
 use crate::consent::ConsentStatus;
 use crate::organisation::Role;
 use crate::policy::{self, Relation, View};
+use crate::register::RegisterPresence;
 use crate::safeguarding::{SharingRole, shares_with};
 
 /// The facts about a case that decide who may read it.
@@ -26,6 +27,8 @@ pub struct CaseTies {
     pub arson_risk: bool,
     /// A recommended, approved or fitted measure needs a fire check.
     pub fire_check_measures: bool,
+    /// The case's entry on the fire service's register: standing, removed, or never made.
+    pub fire_register: Option<RegisterPresence>,
     /// The contractor's time with the case ran out (works completed or the case ended,
     /// the scheme's number of days ago).
     pub contractor_access_ended: bool,
@@ -66,18 +69,26 @@ pub fn relations(case: &CaseTies, org: Uuid, holds: impl Fn(Role) -> bool) -> Ve
     relations
 }
 
-/// Whether the scheme's fire service has a part in the case: its measures need a fire
-/// check, or the referral records an arson risk (seed 002: fire services prioritise
-/// these homes; seed 000: the fire check after a safe room is fitted). From acceptance
-/// — the arson risk is highest before the works — while the case is open; a case that
-/// needs neither is none of the fire service's business.
+/// Whether the scheme's fire service has a part in the case (its home fire-safety visit
+/// and fire check): its measures need a fire check, or the referral records an arson
+/// risk (seed 002: fire services prioritise these homes; seed 000: the fire check after
+/// a safe room is fitted). From acceptance — the arson risk is highest before the works
+/// — while the case is open or its entry on the fire service's register stands (the
+/// scheme may keep it some months after the case ends); never once that entry is
+/// removed. A case that needs neither is none of the fire service's business.
 pub fn concerns_fire_service(case: &CaseTies) -> bool {
-    let accepted = match case.status {
+    let needed = case.arson_risk || case.fire_check_measures;
+    let accepted_open = match case.status {
         CaseStatus::Received => false,
         CaseStatus::OnHold => case.held_from.is_some_and(|s| s != CaseStatus::Received),
         s => s.is_open(),
     };
-    accepted && (case.arson_risk || case.fire_check_measures)
+    needed
+        && match case.fire_register {
+            Some(RegisterPresence::Removed) => false,
+            Some(RegisterPresence::Active) => true,
+            None => accepted_open,
+        }
 }
 
 /// How long a contractor kept its view of completed works before schemes set it: cases
@@ -190,6 +201,7 @@ mod tests {
             held_from: None,
             arson_risk: false,
             fire_check_measures: false,
+            fire_register: None,
             contractor_access_ended: false,
             information_sharing: ConsentStatus::Given,
             works_may_continue: false,
@@ -281,6 +293,28 @@ mod tests {
     }
 
     #[test]
+    fn the_fire_services_view_ends_with_its_register_entry() {
+        let fire = |case: &CaseTies| readers(case, &members()).contains(&org(FIRE));
+        let mut case = received();
+        case.arson_risk = true;
+        case.status = CaseStatus::Assessment;
+        case.fire_register = Some(RegisterPresence::Active);
+        assert!(fire(&case));
+        case.fire_register = Some(RegisterPresence::Removed);
+        assert!(!fire(&case), "removed while the case is open");
+        // Kept on the register after the case closed: the view lasts as long.
+        case.status = CaseStatus::Closed;
+        case.fire_register = Some(RegisterPresence::Active);
+        assert!(fire(&case));
+        case.fire_register = Some(RegisterPresence::Removed);
+        assert!(!fire(&case));
+        // On the register but with nothing for the fire service to check: no view.
+        case.arson_risk = false;
+        case.fire_register = Some(RegisterPresence::Active);
+        assert!(!fire(&case));
+    }
+
+    #[test]
     fn the_contractor_reads_the_case_until_its_time_runs_out() {
         let mut case = received();
         case.contractor_organisation_id = Some(org(CONTRACTOR));
@@ -344,6 +378,7 @@ mod sharing_without_consent {
             held_from: None,
             arson_risk: false,
             fire_check_measures: false,
+            fire_register: None,
             contractor_access_ended: false,
             information_sharing: sharing,
             works_may_continue: false,

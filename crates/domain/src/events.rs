@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::case::CaseStatus;
 use crate::clock::ClockKind;
 use crate::policy::Action;
+use crate::register::EmergencyService;
 
 vocabulary! {
     /// The kind of change an event reports.
@@ -51,6 +52,13 @@ vocabulary! {
         /// One of the organisation's webhook endpoints failed every delivery for five
         /// days and was disabled (to that organisation only).
         WebhookEndpointDisabled = "webhook.endpoint_disabled",
+        /// A home went on a service's emergency-services register (to the coordinator
+        /// and that service's organisations; `data.register_entry_id` names the entry).
+        RegisterEntryAdded = "register.entry_added",
+        /// The coordinator reviewed a register entry: it stays, with a new review date.
+        RegisterEntryReviewed = "register.entry_reviewed",
+        /// A home came off a service's register: take it off the call-out system.
+        RegisterEntryRemoved = "register.entry_removed",
     }
 }
 
@@ -93,9 +101,22 @@ pub struct EventData {
     pub clock: Option<ClockKind>,
     /// For webhook events, the endpoint concerned.
     pub endpoint_id: Option<Uuid>,
+    /// For register events, the entry concerned (read it from `GET /api/v1/register`).
+    pub register_entry_id: Option<Uuid>,
+    /// For register events, whose register.
+    pub service: Option<EmergencyService>,
 }
 
 impl EventType {
+    /// Register events are addressed to the register's readers (the coordinator and the
+    /// service whose entry changed), one per entry, not to the case's readers.
+    pub fn is_register(self) -> bool {
+        matches!(
+            self,
+            Self::RegisterEntryAdded | Self::RegisterEntryReviewed | Self::RegisterEntryRemoved
+        )
+    }
+
     /// The event a consent change produces: a withdrawal has its own type, so a
     /// receiver that loses the case knows why without being told more.
     pub fn of_consent_change(status: crate::consent::ConsentStatus) -> Self {
@@ -125,6 +146,8 @@ impl EventType {
             A::RecordRiskAssessment => Self::RiskReassessed,
             A::RecordReferralMade => Self::ReferralMade,
             A::RecordSafeguardingDecision => Self::SafeguardingDecisionRecorded,
+            A::ReviewRegisterEntry => Self::RegisterEntryReviewed,
+            A::RemoveRegisterEntry => Self::RegisterEntryRemoved,
             A::RecordConsent => Self::ConsentRecorded,
             A::SetLegalHold => Self::LegalHoldChanged,
             A::RectifyReferral => Self::ReferralRectified,
@@ -144,7 +167,8 @@ impl EventType {
             | A::WriteReportNotes
             | A::Administer
             | A::ExportCase
-            | A::ViewAssessment => return None,
+            | A::ViewAssessment
+            | A::ViewRegister => return None,
         })
     }
 }
@@ -175,7 +199,8 @@ mod tests {
     fn types_are_dotted_snake_case() {
         for t in EventType::ALL {
             let (prefix, name) = t.as_str().split_once('.').unwrap();
-            assert!(["case", "webhook"].contains(&prefix), "{t}");
+            assert!(["case", "webhook", "register"].contains(&prefix), "{t}");
+            assert_eq!(prefix == "register", t.is_register(), "{t}");
             assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
         }
     }

@@ -25,6 +25,7 @@ pub mod organisation;
 pub mod policy;
 pub mod postcode;
 pub mod referral;
+pub mod register;
 pub mod report;
 pub mod risk;
 pub mod safeguarding;

@@ -28,8 +28,12 @@ vocabulary! {
         Assessor = "assessor",
         /// Installs approved measures.
         Contractor = "contractor",
-        /// Carries out fire safety checks after works.
+        /// Carries out fire safety checks after works; reads the emergency-services
+        /// register for its call-out system.
         FireService = "fire_service",
+        /// A police control room or safeguarding hub: reads the emergency-services
+        /// register (never a case).
+        Police = "police",
         /// Sees anonymised aggregates only.
         Funder = "funder",
         /// Reads the audit trail.

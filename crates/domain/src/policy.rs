@@ -23,8 +23,12 @@ vocabulary! {
         AssignedAssessor = "assigned_assessor",
         /// The organisation holds the case's works order.
         WorksContractor = "works_contractor",
-        /// The scheme's fire service, once the case's works are complete.
+        /// The scheme's fire service: to a case, while it has a part in it
+        /// (`access::concerns_fire_service`); to the scheme, as a register reader.
         SchemeFireService = "scheme_fire_service",
+        /// The scheme's police control room or safeguarding hub (the police role): reads
+        /// the emergency-services register.
+        SchemePolice = "scheme_police",
         /// The organisation belongs to the scheme, in any role.
         SchemeMember = "scheme_member",
         /// The organisation audits the scheme (holds the auditor role in it).
@@ -90,6 +94,13 @@ vocabulary! {
         ExportCase = "export_case",
         /// Read the assessment copy (the recorded assessment, in the reader's view).
         ViewAssessment = "view_assessment",
+        /// Read the scheme's emergency-services register (the entries for the services
+        /// the caller may read).
+        ViewRegister = "view_register",
+        /// Record that the case's register entries were reviewed and stay.
+        ReviewRegisterEntry = "review_register_entry",
+        /// Take the case off the register (one service, or both).
+        RemoveRegisterEntry = "remove_register_entry",
     }
 }
 
@@ -112,6 +123,7 @@ impl Action {
                 | Action::ViewAssessment
                 | Action::RectifyReferral
                 | Action::Administer
+                | Action::ViewRegister
         )
     }
 
@@ -198,12 +210,20 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Contractor, CompleteWorks, WorksContractor),
     (R::FireService, ViewCase, SchemeFireService),
     (R::FireService, RecordFireCheck, SchemeFireService),
+    // The emergency-services register: the coordinator keeps it; the fire service and
+    // the police read their entries (register::services_readable says which).
+    (R::Coordinator, ViewRegister, SchemeCoordinator),
+    (R::FireService, ViewRegister, SchemeFireService),
+    (R::Police, ViewRegister, SchemePolice),
+    (R::Coordinator, ReviewRegisterEntry, SchemeCoordinator),
+    (R::Coordinator, RemoveRegisterEntry, SchemeCoordinator),
     // Schemes: every member reads the basics; the coordinator also its settings.
     (R::Referrer, ViewScheme, SchemeMember),
     (R::Coordinator, ViewScheme, SchemeMember),
     (R::Assessor, ViewScheme, SchemeMember),
     (R::Contractor, ViewScheme, SchemeMember),
     (R::FireService, ViewScheme, SchemeMember),
+    (R::Police, ViewScheme, SchemeMember),
     (R::Funder, ViewScheme, SchemeMember),
     (R::Auditor, ViewScheme, SchemeMember),
     (R::Coordinator, ViewSchemeSettings, SchemeCoordinator),

@@ -43,6 +43,9 @@ vocabulary! {
         Assessor = "assessor",
         Contractor = "contractor",
         FireService = "fire_service",
+        /// The scheme's police control room or safeguarding hub: a decision naming it
+        /// puts the home on the police's register (it never reads the case).
+        Police = "police",
     }
 }
 
@@ -52,6 +55,7 @@ impl SharingRole {
             SharingRole::Assessor => Role::Assessor,
             SharingRole::Contractor => Role::Contractor,
             SharingRole::FireService => Role::FireService,
+            SharingRole::Police => Role::Police,
         }
     }
 
@@ -61,6 +65,7 @@ impl SharingRole {
             SharingRole::Assessor => Relation::AssignedAssessor,
             SharingRole::Contractor => Relation::WorksContractor,
             SharingRole::FireService => Relation::SchemeFireService,
+            SharingRole::Police => Relation::SchemePolice,
         }
     }
 }

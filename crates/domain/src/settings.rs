@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::clock::{ClockEvent, ClockRule, ClockUnit, WorkingDayEnd, default_policy};
 use crate::dash::MAX_SCORE;
 use crate::eligibility::EligibilityRules;
+use crate::register::RegisterSettings;
 use crate::risk::RiskBands;
 use crate::violation::{ViolationCode, Violations};
 
@@ -48,6 +49,10 @@ pub struct SchemeSettings {
     /// its order ends with the case (a new order restores it).
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 365))]
     pub contractor_access_days: u32,
+    /// The emergency-services register: when homes go on it, how often they are
+    /// reviewed, how long after a case ends they stay, and the 24-hour contact shown
+    /// with them. Applied as it stands now, to every case.
+    pub register: RegisterSettings,
 }
 
 impl Default for SchemeSettings {
@@ -64,6 +69,7 @@ impl Default for SchemeSettings {
             follow_up_contact_months: vec![3, 6, 12],
             working_day_ends_at: None,
             contractor_access_days: 30,
+            register: RegisterSettings::default(),
         }
     }
 }
@@ -147,6 +153,22 @@ impl SchemeSettings {
                     ),
                 );
             }
+            if !rule.kind.in_clock_table() {
+                v.add(
+                    at("kind"),
+                    ViolationCode::InvalidValue,
+                    "the register review runs on register.review_months, not in the clock table",
+                );
+            }
+            for (field, event) in [("start", rule.start), ("stop", rule.stop)] {
+                if !event.in_clock_table() {
+                    v.add(
+                        at(field),
+                        ViolationCode::InvalidValue,
+                        "register events drive the register review only",
+                    );
+                }
+            }
             if rule.start == rule.stop {
                 v.add(
                     at("stop"),
@@ -200,6 +222,14 @@ impl SchemeSettings {
                 "list distinct months between 1 and 36",
             );
         }
+        if self.contractor_access_days > 365 {
+            v.add(
+                "/contractor_access_days",
+                ViolationCode::OutOfRange,
+                "must be between 0 and 365",
+            );
+        }
+        v.absorb("/register", self.register.violations());
         v
     }
 
@@ -216,6 +246,8 @@ impl SchemeSettings {
             self.retention_years != other.retention_years,
             self.follow_up_contact_months != other.follow_up_contact_months,
             self.working_day_ends_at != other.working_day_ends_at,
+            self.contractor_access_days != other.contractor_access_days,
+            self.register != other.register,
         ];
         SETTINGS_KEYS
             .into_iter()
@@ -227,7 +259,7 @@ impl SchemeSettings {
 }
 
 /// The top-level settings, in the order `changed_keys` compares them.
-pub const SETTINGS_KEYS: [&str; 10] = [
+pub const SETTINGS_KEYS: [&str; 12] = [
     "risk_bands",
     "escalation_incidents",
     "eligibility",
@@ -238,6 +270,8 @@ pub const SETTINGS_KEYS: [&str; 10] = [
     "retention_years",
     "follow_up_contact_months",
     "working_day_ends_at",
+    "contractor_access_days",
+    "register",
 ];
 
 #[cfg(test)]

@@ -96,6 +96,16 @@ fn describe(event: &Event) -> String {
                 .unwrap_or_default();
             format!("webhook endpoint {id} disabled after five days of failed deliveries")
         }
+        t if t.is_register() => {
+            let service = event
+                .data
+                .service
+                .map_or("emergency services".to_owned(), |s| {
+                    s.as_str().replace('_', " ")
+                });
+            let change = t.as_str().trim_start_matches("register.").replace('_', " ");
+            format!("{service} register: {change}")
+        }
         t => {
             let name = t.as_str().trim_start_matches("case.").replace('_', " ");
             match event.data.clock {
@@ -127,6 +137,8 @@ mod tests {
                 acting_organisation_id: None,
                 clock,
                 endpoint_id: None,
+                register_entry_id: None,
+                service: None,
             },
         }
     }
@@ -143,6 +155,12 @@ mod tests {
             Some(ClockKind::Assessment),
         ));
         assert_eq!(subject, "Case DAR-2026-0012: clock breached (assessment)");
+        let mut added = event(EventType::RegisterEntryAdded, None);
+        added.data.service = Some(sanctuary_domain::register::EmergencyService::FireService);
+        assert_eq!(
+            message(&added).0,
+            "Case DAR-2026-0012: fire service register: entry added"
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::handlers::admin::{
 };
 use crate::handlers::{
     actions, assessment, audit, cases, consents, events, export, health, holidays, measures,
-    problems, rectify, reference, referrals, reports, schemes, timeline, webhooks,
+    problems, rectify, reference, referrals, register, reports, schemes, timeline, webhooks,
 };
 
 /// Every API operation. Only what is registered here exists, and it is in the spec.
@@ -39,6 +39,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(actions::record_contact)
             .service(actions::record_referral_made)
             .service(actions::record_safeguarding_decision)
+            .service(actions::review_register_entry)
+            .service(actions::remove_register_entry)
             .service(consents::case_consents)
             .service(actions::record_fire_check)
             .service(actions::record_follow_up_visit)
@@ -81,6 +83,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(webhooks::rotate_webhook_secret)
             .service(webhooks::list_deliveries)
             .service(webhooks::retry_delivery)
+            .service(register::list_register)
             .service(reports::monitoring_report)
             .service(reports::put_report_note),
     )

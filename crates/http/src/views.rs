@@ -15,6 +15,7 @@ use crate::wire::case::{
 };
 use crate::wire::links::ActionLink;
 use crate::wire::referral::{AddressSection, InstallationSection, ReferralForm};
+use crate::wire::register::{CaseRegisterEntryView, RegisterReviewView};
 
 /// What lists show of a case; `shows_repeat`: whether the caller may see that it
 /// repeats an earlier case ([`crate::access::Scope::repeat_links_shown`]).
@@ -112,13 +113,7 @@ pub fn case(
 }
 
 fn address(r: &CaseRecord) -> AddressSection {
-    let a = &r.referral.client.address;
-    AddressSection {
-        line1: Some(a.line1.clone()),
-        line2: a.line2.clone(),
-        town: Some(a.town.clone()),
-        postcode: Some(a.postcode.to_string()),
-    }
+    AddressSection::from(&r.referral.client.address)
 }
 
 fn workflow(r: &CaseRecord, shows_repeat: bool) -> WorkflowView {
@@ -138,6 +133,29 @@ fn workflow(r: &CaseRecord, shows_repeat: bool) -> WorkflowView {
         contractor_organisation_id: r.summary.contractor_organisation_id,
         repeat_of_case_id: r.summary.repeat_of_case_id.filter(|_| shows_repeat),
         consents: consents_in_force(d),
+        register: r
+            .register
+            .iter()
+            .map(|(e, reviews)| CaseRegisterEntryView {
+                id: e.id,
+                service: e.service,
+                status: e.presence(),
+                basis: e.basis,
+                added_at: e.added_at,
+                review_due: e.review_due,
+                removed_at: e.removed_at,
+                removal_reason: e.removal_reason,
+                reviews: reviews
+                    .iter()
+                    .map(|v| RegisterReviewView {
+                        reviewed_at: v.reviewed_at,
+                        organisation_id: v.organisation_id,
+                        was_due: v.was_due,
+                        next_due: v.next_due,
+                    })
+                    .collect(),
+            })
+            .collect(),
     }
 }
 

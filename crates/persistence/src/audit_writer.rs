@@ -40,21 +40,36 @@ impl AuditWriter {
 
     /// Appends `new` and returns once it is committed (or the commit failed).
     pub async fn record(&self, new: &NewAudit<'_>) -> Result<(), StoreError> {
-        let (done, committed) = oneshot::channel();
-        let job = Job {
-            record: Pending::from(new),
-            done,
-        };
-        self.queue.send(job).await.map_err(|_| stopped())?;
-        match committed.await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(message)) => Err(StoreError::Database {
-                context: "committing an audit record",
-                message,
-                source: None,
-            }),
-            Err(_) => Err(stopped()),
+        self.record_all(std::slice::from_ref(new)).await
+    }
+
+    /// Appends every record of `news` (queued together, so they share commits) and
+    /// returns once all are committed, or the first failure.
+    pub async fn record_all(&self, news: &[NewAudit<'_>]) -> Result<(), StoreError> {
+        let mut waiting = Vec::with_capacity(news.len());
+        for new in news {
+            let (done, committed) = oneshot::channel();
+            let job = Job {
+                record: Pending::from(new),
+                done,
+            };
+            self.queue.send(job).await.map_err(|_| stopped())?;
+            waiting.push(committed);
         }
+        for committed in waiting {
+            match committed.await {
+                Ok(Ok(())) => {}
+                Ok(Err(message)) => {
+                    return Err(StoreError::Database {
+                        context: "committing an audit record",
+                        message,
+                        source: None,
+                    });
+                }
+                Err(_) => return Err(stopped()),
+            }
+        }
+        Ok(())
     }
 }
 

@@ -103,7 +103,9 @@ pub(crate) async fn append(
         true => Some(EventType::of_consent_change(ConsentStatus::Withdrawn)),
         false => EventType::of_action(e.action),
     };
-    if let Some(event_type) = event_type {
+    // A register action's events are one per entry, to the register's readers: written
+    // with the entries (`register::write`).
+    if let Some(event_type) = event_type.filter(|t| !t.is_register()) {
         let change = CaseChange {
             event_type,
             at: e.at,

@@ -26,6 +26,7 @@ pub mod measures;
 pub mod organisations;
 pub mod outbox;
 pub mod rectify;
+pub mod register;
 pub mod rekey;
 pub mod reports;
 pub mod retention;

@@ -50,6 +50,21 @@ pub(crate) fn clock_state(c: &Clock) -> case_clock::ActiveModel {
     }
 }
 
+/// Every column of a clock started again in its row (the register review's next
+/// period): its start and rule as well as its state, and nothing announced yet.
+pub(crate) fn clock_restarted(c: &Clock) -> case_clock::ActiveModel {
+    case_clock::ActiveModel {
+        stop_event: Set(c.stop.as_str().to_owned()),
+        unit: Set(c.unit.as_str().to_owned()),
+        amount: Set(i32::try_from(c.amount).unwrap_or(i32::MAX)),
+        started_at: Set(c.started_at),
+        counts_from: Set(Some(c.counts_from)),
+        due_soon_announced_at: Set(None),
+        breach_announced_at: Set(None),
+        ..clock_state(c)
+    }
+}
+
 pub(crate) fn new_clock(case_id: Uuid, scheme_id: Uuid, c: &Clock) -> case_clock::ActiveModel {
     case_clock::ActiveModel {
         id: Set(Uuid::now_v7()),

@@ -7,6 +7,7 @@ use sanctuary_domain::case::CaseStatus;
 use sanctuary_domain::clock::{ClockKind, ClockState};
 use sanctuary_domain::events::{Event, EventData, EventType};
 use sanctuary_domain::organisation::Role;
+use sanctuary_domain::register::EmergencyService;
 use sanctuary_domain::webhooks::DeliveryStatus;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -41,6 +42,9 @@ pub struct OutboxEvent {
     pub clock_kind: Option<ClockKind>,
     /// For webhook events, the endpoint concerned.
     pub endpoint_id: Option<Uuid>,
+    /// For register events, the entry concerned and whose register.
+    pub register_entry_id: Option<Uuid>,
+    pub service: Option<EmergencyService>,
 }
 
 /// What a case change tells: its type, when, who acted, the status it left and reached.
@@ -126,6 +130,94 @@ pub async fn append_case(
         organisation_id: sea_orm::Set(change.acting_organisation),
         clock_kind: sea_orm::Set(change.clock_kind.map(|k| k.as_str().to_owned())),
         endpoint_id: sea_orm::Set(None),
+        register_entry_id: sea_orm::Set(None),
+        service: sea_orm::Set(None),
+    })
+    .exec_without_returning(db)
+    .await
+    .map_err(StoreError::db("writing an event"))?;
+    if !recipients.is_empty() {
+        outbox_recipient::Entity::insert_many(recipients.iter().map(|org| {
+            outbox_recipient::ActiveModel {
+                organisation_id: sea_orm::Set(*org),
+                seq: sea_orm::Set(seq),
+            }
+        }))
+        .exec_without_returning(db)
+        .await
+        .map_err(StoreError::db("addressing an event"))?;
+    }
+    Ok(seq)
+}
+
+/// A change to one register entry, to tell the register's readers.
+pub struct RegisterNotice {
+    pub case_id: Uuid,
+    pub entry_id: Uuid,
+    pub service: EmergencyService,
+    pub event_type: EventType,
+    pub at: OffsetDateTime,
+    pub acting_organisation: Option<Uuid>,
+}
+
+/// The active organisations of `scheme_id` that read `service`'s register: its
+/// coordinator and the holders of the service's role.
+async fn register_readers(
+    db: &impl ConnectionTrait,
+    scheme_id: Uuid,
+    service: EmergencyService,
+) -> Result<Vec<Uuid>, StoreError> {
+    let roles = [Role::Coordinator.as_str(), service.role().as_str()];
+    let mut readers: Vec<Uuid> = scheme_membership::Entity::find()
+        .select_only()
+        .column(scheme_membership::Column::OrganisationId)
+        .join(
+            JoinType::InnerJoin,
+            scheme_membership::Relation::Organisation.def(),
+        )
+        .filter(scheme_membership::Column::SchemeId.eq(scheme_id))
+        .filter(scheme_membership::Column::Role.is_in(roles))
+        .filter(organisation::Column::Active.eq(true))
+        .order_by_asc(scheme_membership::Column::CreatedAt)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(StoreError::db("reading who reads the register"))?;
+    let mut seen = std::collections::HashSet::new();
+    readers.retain(|org| seen.insert(*org));
+    Ok(readers)
+}
+
+/// Appends the event for a change to a register entry, in the caller's transaction, to
+/// the register's readers for that service (never to the case's: a police control room
+/// reads no case, and a referrer keeps no call-out system).
+pub(crate) async fn append_register(
+    db: &impl ConnectionTrait,
+    n: RegisterNotice,
+) -> Result<i64, StoreError> {
+    let case = cases::find_summary(db, n.case_id)
+        .await?
+        .ok_or(StoreError::Corrupt {
+            column: "register_entries.case_id",
+        })?;
+    let recipients = register_readers(db, case.scheme_id, n.service).await?;
+    let seq = next_seq(db).await?;
+    outbox_event::Entity::insert(outbox_event::ActiveModel {
+        seq: sea_orm::Set(seq),
+        id: sea_orm::Set(Uuid::now_v7()),
+        event_type: sea_orm::Set(n.event_type.as_str().to_owned()),
+        at: sea_orm::Set(n.at),
+        case_id: sea_orm::Set(Some(n.case_id)),
+        reference: sea_orm::Set(Some(case.reference.clone())),
+        scheme_id: sea_orm::Set(Some(case.scheme_id)),
+        scheme_code: sea_orm::Set(Some(case.scheme_code.clone())),
+        from_status: sea_orm::Set(None),
+        to_status: sea_orm::Set(None),
+        organisation_id: sea_orm::Set(n.acting_organisation),
+        clock_kind: sea_orm::Set(None),
+        endpoint_id: sea_orm::Set(None),
+        register_entry_id: sea_orm::Set(Some(n.entry_id)),
+        service: sea_orm::Set(Some(n.service.as_str().to_owned())),
     })
     .exec_without_returning(db)
     .await
@@ -168,6 +260,8 @@ pub(crate) async fn append_endpoint_disabled(
         organisation_id: sea_orm::Set(None),
         clock_kind: sea_orm::Set(None),
         endpoint_id: sea_orm::Set(Some(endpoint_id)),
+        register_entry_id: sea_orm::Set(None),
+        service: sea_orm::Set(None),
     })
     .exec_without_returning(db)
     .await
@@ -285,6 +379,8 @@ impl OutboxEvent {
                 acting_organisation_id: self.organisation_id,
                 clock: self.clock_kind,
                 endpoint_id: self.endpoint_id,
+                register_entry_id: self.register_entry_id,
+                service: self.service,
             },
         }
     }
@@ -307,6 +403,8 @@ impl TryFrom<outbox_event::Model> for OutboxEvent {
             organisation_id: e.organisation_id,
             clock_kind: parse_opt(e.clock_kind.as_deref(), "outbox_events.clock_kind")?,
             endpoint_id: e.endpoint_id,
+            register_entry_id: e.register_entry_id,
+            service: parse_opt(e.service.as_deref(), "outbox_events.service")?,
         })
     }
 }

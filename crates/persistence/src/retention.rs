@@ -110,6 +110,18 @@ async fn anonymise(
     if claimed.rows_affected != 1 {
         return Ok(false);
     }
+    // Whatever the scheme's months on the register after the end, an anonymised case's
+    // home comes off it now.
+    let keys = store.keys()?;
+    crate::register::ending::take_off(
+        &*tx,
+        keys,
+        scheme_id,
+        case_id,
+        now,
+        "sanctuary retention run",
+    )
+    .await?;
     case_referral::Entity::delete_many()
         .filter(case_referral::Column::CaseId.eq(case_id))
         .exec(&*tx)

@@ -67,6 +67,12 @@ pub(crate) async fn load(
         flags: split(&case.flags, "cases.flags")?,
         safeguarding: safeguarding_of(&case)?,
         contractor_access_until: case.contractor_access_until,
+        urgent: case.urgent,
+        accepted: case.decided_at.is_some() && case.decline_reason.is_none(),
+        works_completed: case.works_completed_at.is_some(),
+        register: crate::register::standing(db, case_id).await?,
+        // The scheme's arrangement with its emergency services as it stands now.
+        register_settings: scheme.settings.register.clone(),
     };
     Ok(Some(Loaded {
         case,

@@ -13,12 +13,13 @@ use crate::codec::join;
 use crate::entities::{case, case_clock, case_record, risk_assessment, works_item};
 use crate::events::{self, Actor, NewEvent};
 use crate::intake::answers_json;
-use crate::mapping::{clock_state, new_clock, works_row};
-use crate::outbox;
+use crate::mapping::{clock_restarted, clock_state, new_clock, works_row};
 pub use crate::snapshot::Loaded;
 use crate::{Store, StoreError};
+use crate::{outbox, register};
 use sanctuary_domain::audit::AuditOutcome;
 use sanctuary_domain::consent::ConsentPurpose;
+use sanctuary_domain::register::{EmergencyService, RegisterChange, RegisterPresence};
 
 /// Reads a case for an action.
 pub async fn load(store: &Store, case_id: Uuid) -> Result<Option<Loaded>, StoreError> {
@@ -96,9 +97,15 @@ pub async fn commit(
     };
     audit::append(&*tx, keys, &record).await?;
     for clock in &fx.clocks {
-        if loaded.snapshot.clocks.iter().any(|c| c.kind == clock.kind) {
+        if let Some(was) = loaded.snapshot.clocks.iter().find(|c| c.kind == clock.kind) {
+            // A clock started again (the register review) is a new period: its start,
+            // rule and announcements begin afresh.
+            let state = match was.started_at == clock.started_at {
+                true => clock_state(clock),
+                false => clock_restarted(clock),
+            };
             case_clock::Entity::update_many()
-                .set(clock_state(clock))
+                .set(state)
                 .filter(case_clock::Column::CaseId.eq(case_id))
                 .filter(case_clock::Column::Kind.eq(clock.kind.as_str()))
                 .exec(&*tx)
@@ -126,6 +133,18 @@ pub async fn commit(
     for record in &fx.records {
         insert_record(&*tx, case_id, event_id, actor.organisation_id, at, record).await?;
     }
+    register::write(
+        &*tx,
+        register::Change {
+            case_id,
+            scheme_id: loaded.case.scheme_id,
+            at,
+            organisation_id: Some(actor.organisation_id),
+            review_due: fx.register_review_due,
+            changes: &fx.register,
+        },
+    )
+    .await?;
     tx.commit()
         .await
         .map_err(StoreError::db("committing an action"))?;
@@ -212,6 +231,18 @@ fn case_changes(fx: &Effects, at: OffsetDateTime) -> case::ActiveModel {
     m.fire_check_measures = Set(fx.fire_check_measures);
     if let Some(v) = c.contractor_access_until {
         m.contractor_access_until = Set(v);
+    }
+    for change in &fx.register {
+        let presence = match change {
+            RegisterChange::Added { .. } => RegisterPresence::Active,
+            RegisterChange::Removed { .. } => RegisterPresence::Removed,
+            RegisterChange::Rebased { .. } | RegisterChange::Reviewed { .. } => continue,
+        };
+        let value = Set(Some(presence.as_str().to_owned()));
+        match change.service() {
+            EmergencyService::FireService => m.fire_register = value,
+            EmergencyService::Police => m.police_register = value,
+        }
     }
     if let Some(blocks) = &fx.progress_blocks {
         m.progress_blocks = Set(join(blocks));

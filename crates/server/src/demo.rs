@@ -32,7 +32,7 @@ const DEMO_SETUP: &str = include_str!("../../../deploy/darlington.toml");
 /// The demo organisations' fixed ids, so the contract's examples (an assessor to
 /// assign, a contractor to order works from) name organisations that exist in every
 /// demo. Listed in the README.
-pub const DEMO_ORGANISATION_IDS: [(&str, &str); 8] = [
+pub const DEMO_ORGANISATION_IDS: [(&str, &str); 9] = [
     (
         "Sanctuary Platform Operators",
         "01a20ab8-29b0-7a01-9c3e-5d2f10a4b001",
@@ -64,6 +64,10 @@ pub const DEMO_ORGANISATION_IDS: [(&str, &str); 8] = [
     (
         "Darlington Borough Council Information Governance",
         "01a20ab8-29c8-7012-a5b7-1f3e9d2c4b68",
+    ),
+    (
+        "Durham Constabulary Force Control Room",
+        "01a20ab8-29ca-7b3e-8d14-6c2f0e9a5d71",
     ),
 ];
 

@@ -1,6 +1,7 @@
 //! Background work: periodic jobs that call use cases, run beside the HTTP server (see
 //! `startup::Application`) or on their own (`sanctuary worker`): retention with the
-//! purge of old events, the clock scheduler, and webhook delivery (`sanctuary_webhooks`). The audit writer
+//! purge of old events, the clock scheduler (with the register's removals after a case
+//! ends), and webhook delivery (`sanctuary_webhooks`). The audit writer
 //! runs with the use cases (`sanctuary_app::App`).
 //!
 //! Stopping is graceful: asked to stop, the worker finishes the job in hand (each is
@@ -86,7 +87,8 @@ async fn run(
     }
 }
 
-/// The clock scheduler: announces clocks falling due or overdue, every `every`.
+/// The clock scheduler: announces clocks falling due or overdue, and takes off the
+/// register the homes whose time after their case ended is up, every `every`.
 async fn clocks(
     store: Store,
     every: Duration,
@@ -110,6 +112,12 @@ async fn clocks(
                     Ok(_) => {}
                     // Tried again at the next tick; a clock is marked only with its event.
                     Err(e) => tracing::error!(error = %e, "worker: announcing clocks failed"),
+                }
+                // Homes whose time on the register after their case ended is up.
+                match sanctuary_app::register::take_off_ended(&store, now).await {
+                    Ok(0) => {}
+                    Ok(cases) => tracing::info!(cases, "worker: register entries taken off"),
+                    Err(e) => tracing::error!(error = %e, "worker: taking register entries off failed"),
                 }
             }
         }

@@ -367,11 +367,16 @@ impl TestApp {
     /// A case taken as far as `works_completed` (or `works_in_progress`), with a safe room fitted in the ground-floor
     /// bedroom and window locks approved but not fitted.
     pub async fn case_with_works(&self, complete: bool) -> String {
-        let app = self;
-        let w = &app.world;
         // Unique, so a test can walk several cases.
         let body = fixtures::eligible(&format!("W-{}", uuid::Uuid::now_v7().simple()));
-        let id = app.refer_ok(&w.harbour, &body).await["id"]
+        self.case_with_works_from(&body, complete).await
+    }
+
+    /// [`TestApp::case_with_works`] from the referral `body`.
+    pub async fn case_with_works_from(&self, body: &Value, complete: bool) -> String {
+        let app = self;
+        let w = &app.world;
+        let id = app.refer_ok(&w.harbour, body).await["id"]
             .as_str()
             .unwrap()
             .to_owned();

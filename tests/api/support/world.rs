@@ -40,6 +40,8 @@ pub struct World {
     pub other_contractor: Org,
     /// Darlington's fire service.
     pub fire_service: Org,
+    /// Darlington's police control room (reads the register, never a case).
+    pub police: Org,
     /// Teesside's assessor (not Darlington's).
     pub tees_assessor: Org,
     /// Operates the deployment (`is_administrator`); a member of no scheme.
@@ -103,6 +105,7 @@ impl World {
         )
         .await;
         let tees_assessor = org("Cleveland Police CPO", OrganisationKind::Police).await;
+        let police = org("Durham Police Control Room", OrganisationKind::Police).await;
         let auditor = org(
             "Darlington Information Governance",
             OrganisationKind::Council,
@@ -124,6 +127,7 @@ impl World {
             (darlington, &contractor, Role::Contractor),
             (darlington, &other_contractor, Role::Contractor),
             (darlington, &fire_service, Role::FireService),
+            (darlington, &police, Role::Police),
             (teesside, &tees_assessor, Role::Assessor),
             (darlington, &auditor, Role::Auditor),
             (darlington, &funder, Role::Funder),
@@ -160,6 +164,7 @@ impl World {
             contractor,
             other_contractor,
             fire_service,
+            police,
             tees_assessor,
             operator,
             auditor,

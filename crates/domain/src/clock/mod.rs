@@ -45,6 +45,9 @@ vocabulary! {
         FollowUpContact3Months = "follow_up_contact_3_months",
         FollowUpContact6Months = "follow_up_contact_6_months",
         FollowUpContact12Months = "follow_up_contact_12_months",
+        /// The case's emergency-services register entries are reviewed (the scheme's
+        /// `register.review_months`; started again at each review).
+        RegisterReview = "register_review",
     }
 }
 
@@ -72,6 +75,34 @@ vocabulary! {
         FollowUpVisitRecorded = "follow_up_visit_recorded",
         /// Stops the follow-up contact clock of the same milestone (3, 6 or 12 months).
         FollowUpContactRecorded = "follow_up_contact_recorded",
+        /// The case went on the emergency-services register (starts its review clock).
+        RegisterEntryAdded = "register_entry_added",
+        /// The coordinator reviewed the case's register entries.
+        RegisterReviewed = "register_reviewed",
+    }
+}
+
+impl ClockKind {
+    /// Whether a hold pauses the clock. The register review does not wait: the home
+    /// stays flagged with the emergency services while the case is on hold.
+    pub fn pauses_on_hold(self) -> bool {
+        self != ClockKind::RegisterReview
+    }
+
+    /// Whether the scheme's clock table may hold the kind: the register review runs on
+    /// the register's own setting (`register.review_months`).
+    pub fn in_clock_table(self) -> bool {
+        self != ClockKind::RegisterReview
+    }
+}
+
+impl ClockEvent {
+    /// Whether the scheme's clock table may start or stop a clock on the event.
+    pub fn in_clock_table(self) -> bool {
+        !matches!(
+            self,
+            ClockEvent::RegisterEntryAdded | ClockEvent::RegisterReviewed
+        )
     }
 }
 

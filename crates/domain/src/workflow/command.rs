@@ -16,6 +16,7 @@ use crate::eligibility::EligibilityWarning;
 use crate::measures::Measure;
 use crate::policy::Action;
 use crate::referral::Marac;
+use crate::register::{ActiveEntry, EmergencyService, RegisterSettings, RemovalReason};
 use crate::risk::RiskLevel;
 use crate::safeguarding::{DecisionPurpose, LawfulBasis, Safeguarding, SharingRole};
 use crate::settings::SchemeSettings;
@@ -54,6 +55,17 @@ pub struct CaseSnapshot {
     pub safeguarding: Safeguarding,
     /// Until when the contractor keeps its view, once its works are done or its order ended.
     pub contractor_access_until: Option<OffsetDateTime>,
+    /// The referral asked for urgent action.
+    pub urgent: bool,
+    /// The coordinator accepted the case (whatever happened since).
+    pub accepted: bool,
+    /// The works were completed (whatever happened since).
+    pub works_completed: bool,
+    /// The case's emergency-services register entries standing now.
+    pub register: Vec<ActiveEntry>,
+    /// The scheme's register settings as they stand now (not the case's policy version:
+    /// they are the scheme's arrangement with its emergency services).
+    pub register_settings: RegisterSettings,
 }
 
 /// A change of one consent.
@@ -193,6 +205,16 @@ pub enum Command {
     RecordRiskAssessment(RiskInput),
     /// The coordinator decided to share without the client's consent.
     RecordSafeguardingDecision(SafeguardingDecision),
+    /// The coordinator reviewed the case's register entries (one service's, or all):
+    /// they stay, with a new review date.
+    ReviewRegisterEntry {
+        service: Option<EmergencyService>,
+    },
+    /// The coordinator took the case off the register (one service's, or all).
+    RemoveRegisterEntry {
+        service: Option<EmergencyService>,
+        reason: RemovalReason,
+    },
     /// The scheme referred the client on (MARAC, safeguarding, ...).
     RecordReferralMade {
         referral_type: ReferralType,
@@ -227,6 +249,8 @@ impl Command {
             Command::RecordRiskAssessment(_) => Action::RecordRiskAssessment,
             Command::RecordReferralMade { .. } => Action::RecordReferralMade,
             Command::RecordSafeguardingDecision(_) => Action::RecordSafeguardingDecision,
+            Command::ReviewRegisterEntry { .. } => Action::ReviewRegisterEntry,
+            Command::RemoveRegisterEntry { .. } => Action::RemoveRegisterEntry,
         }
     }
 }

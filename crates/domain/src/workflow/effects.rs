@@ -12,6 +12,7 @@ use crate::case::{CaseFlag, CaseStatus, ProgressBlock};
 use crate::clock::Clock;
 use crate::consent::{ConsentPurpose, ConsentStatus};
 use crate::dash::Dash;
+use crate::register::RegisterChange;
 use crate::risk::RiskLevel;
 use crate::safeguarding::Safeguarding;
 
@@ -143,6 +144,11 @@ pub struct Effects {
     pub progress_blocks: Option<Vec<ProgressBlock>>,
     /// Whether the case's measures need a fire check, after the action.
     pub fire_check_measures: bool,
+    /// The case's emergency-services register entries added, rebased, reviewed or
+    /// removed, in order.
+    pub register: Vec<RegisterChange>,
+    /// The review date of the entries this action added or reviewed.
+    pub register_review_due: Option<OffsetDateTime>,
     /// What the timeline shows: codes, dates, ids and amounts, never personal values.
     pub event_data: Vec<(&'static str, String)>,
 }
@@ -165,6 +171,8 @@ impl Effects {
             safeguarding: None,
             progress_blocks: None,
             fire_check_measures: false,
+            register: Vec::new(),
+            register_review_due: None,
             event_data: Vec::new(),
         }
     }

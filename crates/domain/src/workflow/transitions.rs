@@ -52,7 +52,12 @@ pub fn next_status(
             | A::RecordSafeguardingDecision,
             s,
         ) if s.is_open() => s,
-        (A::RecordConsent | A::SetLegalHold, s) => s,
+        // The register outlives the case by the scheme's months: whether an entry
+        // stands is the register's rule (`register::action_applies`), not the status's.
+        (
+            A::RecordConsent | A::SetLegalHold | A::ReviewRegisterEntry | A::RemoveRegisterEntry,
+            s,
+        ) => s,
         (A::RecordFireCheck | A::RecordFollowUpContact, s @ (S::WorksCompleted | S::FollowUp)) => s,
         _ => return Err(illegal()),
     };
@@ -123,7 +128,10 @@ mod tests {
             {
                 Some(status)
             }
-            A::RecordConsent | A::SetLegalHold => Some(status),
+            A::RecordConsent
+            | A::SetLegalHold
+            | A::ReviewRegisterEntry
+            | A::RemoveRegisterEntry => Some(status),
             A::RecordFireCheck | A::RecordFollowUpContact
                 if matches!(status, S::WorksCompleted | S::FollowUp) =>
             {
@@ -162,11 +170,16 @@ mod tests {
     }
 
     #[test]
-    fn terminal_cases_allow_nothing_but_recording_consent() {
+    fn terminal_cases_allow_nothing_but_recording_consent_and_the_register() {
         for status in [S::Declined, S::Closed, S::Cancelled, S::Withdrawn] {
             assert_eq!(
                 possible_actions(status, None),
-                [A::RecordConsent, A::SetLegalHold],
+                [
+                    A::RecordConsent,
+                    A::SetLegalHold,
+                    A::ReviewRegisterEntry,
+                    A::RemoveRegisterEntry
+                ],
                 "{status}"
             );
         }

@@ -96,6 +96,9 @@ error_codes! {
     /// The client did not consent to follow-up contact, so none may be recorded;
     /// record a follow-up visit instead, or the consent if the client gives it.
     FollowUpConsentRequired = ("follow_up_consent_required", 409, "Follow-up contact consent required"),
+    /// The case has no entry standing on the emergency-services register (for the
+    /// service named) to review or remove: read the case's `workflow.register`.
+    NoRegisterEntry = ("no_register_entry", 409, "No register entry"),
     /// The resource changed since the `If-Match` ETag was read: fetch it again, check
     /// the action still makes sense, and retry with the new `ETag`.
     PreconditionFailed = ("precondition_failed", 412, "The resource has changed"),

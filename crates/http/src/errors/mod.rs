@@ -295,6 +295,7 @@ impl From<sanctuary_app::AppError> for ApiError {
                         Conflict::ConsentRequired => ErrorCode::ConsentRequired,
                         Conflict::FireCheckRequired => ErrorCode::FireCheckRequired,
                         Conflict::FollowUpConsentRequired => ErrorCode::FollowUpConsentRequired,
+                        Conflict::NoRegisterEntry => ErrorCode::NoRegisterEntry,
                     };
                     Self::new(code, message)
                 }

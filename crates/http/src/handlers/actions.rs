@@ -205,6 +205,27 @@ action_endpoint! {
     record_safeguarding_decision, "/cases/{id}/record-safeguarding-decision", RecordSafeguardingDecisionBody
 }
 action_endpoint! {
+    /// Review the case's entries on the emergency-services register.
+    ///
+    /// Coordinator, while an entry stands (409 `no_register_entry` otherwise), in any
+    /// status (the scheme may keep entries some months after the case ends). The
+    /// entries stay, reviewed again in the scheme's `register.review_months`: the
+    /// `register_review` clock stops (met or breached) and starts its next period. The
+    /// fire service and police are told (`register.entry_reviewed`).
+    review_register_entry, "/cases/{id}/review-register-entry", crate::wire::register::ReviewRegisterEntryBody
+}
+action_endpoint! {
+    /// Take the case off the emergency-services register.
+    ///
+    /// Coordinator, while an entry stands: one service's (`service`) or every one, with
+    /// the reason. The service's control room is told (`register.entry_removed`) and
+    /// reads the entry as removed; the fire service's view of the case ends with its
+    /// entry. Entries also come off by themselves: when the client withdraws consent to
+    /// share (and no safeguarding decision names the service), and when the case ends
+    /// (or the scheme's `register.keep_months_after_end` later).
+    remove_register_entry, "/cases/{id}/remove-register-entry", crate::wire::register::RemoveRegisterEntryBody
+}
+action_endpoint! {
     /// Record that the client was referred on.
     ///
     /// Coordinator or the referring organisation, while the case is open: a MARAC,

@@ -156,15 +156,15 @@ pub async fn list_cases(
 
 /// Where a page ends: the last case's id, and in `updated_since` order its
 /// `updated_at` too (16 bytes, or 8 + 16, URL-safe base64: 22 or 32 characters).
-struct Cursor {
-    id: Uuid,
-    updated_at: Option<OffsetDateTime>,
+pub(crate) struct Cursor {
+    pub id: Uuid,
+    pub updated_at: Option<OffsetDateTime>,
 }
 
 /// No case was updated before this; earlier instants read as it.
-const EARLIEST: OffsetDateTime = time::macros::datetime!(2000-01-01 0:00 UTC);
+pub(crate) const EARLIEST: OffsetDateTime = time::macros::datetime!(2000-01-01 0:00 UTC);
 
-fn encode_cursor(cursor: Cursor) -> String {
+pub(crate) fn encode_cursor(cursor: Cursor) -> String {
     let mut bytes = Vec::with_capacity(24);
     if let Some(at) = cursor.updated_at {
         let micros = (at.unix_timestamp_nanos() / 1_000) as i64;
@@ -174,7 +174,7 @@ fn encode_cursor(cursor: Cursor) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn decode_cursor(cursor: &str) -> Result<Cursor, ApiError> {
+pub(crate) fn decode_cursor(cursor: &str) -> Result<Cursor, ApiError> {
     let invalid = || {
         ApiError::invalid_parameters(vec![(
             "cursor".into(),

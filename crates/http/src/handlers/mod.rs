@@ -15,6 +15,7 @@ pub mod problems;
 pub mod rectify;
 pub mod reference;
 pub mod referrals;
+pub mod register;
 pub mod reports;
 pub mod schemes;
 pub mod timeline;

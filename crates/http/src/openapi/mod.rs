@@ -62,6 +62,7 @@ Validation errors list every invalid field at once in `errors`, by JSON pointer.
         (name = "referrals", description = "Partner agencies refer a client into a scheme: every field of the referral form, validated at once. Start here."),
         (name = "cases", description = "The cases opened from referrals, as each organisation may see them: lists and queues, a case, its timeline, risk history and export."),
         (name = "case actions", description = "Moves a case along the pathway (contact, accept, assess, approve, order, works, fire check, follow-up, close) or off it (hold, decline, cancel, withdraw). Each needs `If-Match` with the case's ETag; a case lists the actions its reader can take now in `allowed_actions`."),
+        (name = "register", description = "The emergency-services register: the homes the scheme's fire service and police flag on their call-out systems, with what an emergency call needs of each and nothing more."),
         (name = "reports", description = "The quarterly monitoring report (JSON, CSV, HTML): in full for the coordinator, disclosure-controlled for funders."),
         (name = "reference", description = "Reference data for building requests: the measures catalogue, DASH questions, bank holidays."),
         (name = "schemes", description = "A scheme as its members see it: members and roles, settings and their versions."),

@@ -142,6 +142,10 @@ pub struct WorkflowView {
     /// The consents in force now (`referral.consents` is the form as it was given);
     /// who recorded each change, when and how: `GET /api/v1/cases/{id}/consents`.
     pub consents: ConsentsInForceView,
+    /// The case's entries on the emergency-services register (fire service, police),
+    /// standing and removed, oldest first, each with its reviews.
+    #[schema(max_items = 100)]
+    pub register: Vec<crate::wire::register::CaseRegisterEntryView>,
 }
 
 /// Each consent as it stands, with the safeguarding decisions that stand in for one.

@@ -13,6 +13,7 @@ pub mod links;
 pub mod measure;
 pub mod organisation;
 pub mod referral;
+pub mod register;
 pub mod report;
 pub mod scheme;
 pub mod webhooks;

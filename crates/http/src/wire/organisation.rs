@@ -88,7 +88,7 @@ pub struct MemberView {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"roles": ["referrer"]}))]
 pub struct MemberRolesBody {
-    #[schema(max_items = 7, value_type = Vec<SchemeRole>)]
+    #[schema(max_items = 8, value_type = Vec<SchemeRole>)]
     pub roles: Vec<Role>,
 }
 
@@ -103,6 +103,8 @@ pub enum SchemeRole {
     Assessor,
     Contractor,
     FireService,
+    /// A police control room or safeguarding hub: reads the emergency-services register.
+    Police,
     Funder,
     Auditor,
 }
@@ -198,6 +200,7 @@ mod tests {
             SchemeRole::Assessor,
             SchemeRole::Contractor,
             SchemeRole::FireService,
+            SchemeRole::Police,
             SchemeRole::Funder,
             SchemeRole::Auditor,
         ]

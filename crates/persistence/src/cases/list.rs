@@ -2,6 +2,7 @@
 
 use sanctuary_domain::case::CaseStatus;
 use sanctuary_domain::clock::ClockState;
+use sanctuary_domain::register::RegisterPresence;
 use sanctuary_domain::risk::RiskLevel;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -111,23 +112,34 @@ fn scope(visibility: &[Visibility]) -> Option<Condition> {
             Visibility::InSchemes(ids) if !ids.is_empty() => {
                 Condition::all().add(case::Column::SchemeId.is_in(ids.iter().copied()))
             }
-            // `access::concerns_fire_service`, as SQL.
-            Visibility::FireServiceIn(ids) if !ids.is_empty() => Condition::all()
-                .add(case::Column::SchemeId.is_in(ids.iter().copied()))
-                .add(
-                    Condition::any()
-                        .add(case::Column::ArsonRisk.eq(true))
-                        .add(case::Column::FireCheckMeasures.eq(true)),
-                )
-                .add(
-                    Condition::any()
-                        .add(case::Column::Status.is_in(WORKED_OPEN.iter().map(|s| s.as_str())))
-                        .add(
-                            Condition::all()
-                                .add(case::Column::Status.eq(CaseStatus::OnHold.as_str()))
-                                .add(case::Column::HeldFrom.ne(CaseStatus::Received.as_str())),
-                        ),
-                ),
+            // `access::concerns_fire_service`, as SQL: a standing entry on the fire
+            // service's register keeps the case, a removed one ends it, and without one
+            // the case must be accepted and open.
+            Visibility::FireServiceIn(ids) if !ids.is_empty() => {
+                let active = RegisterPresence::Active.as_str();
+                Condition::all()
+                    .add(case::Column::SchemeId.is_in(ids.iter().copied()))
+                    .add(
+                        Condition::any()
+                            .add(case::Column::ArsonRisk.eq(true))
+                            .add(case::Column::FireCheckMeasures.eq(true)),
+                    )
+                    .add(
+                        Condition::any()
+                            .add(case::Column::FireRegister.is_null())
+                            .add(case::Column::FireRegister.eq(active)),
+                    )
+                    .add(
+                        Condition::any()
+                            .add(case::Column::FireRegister.eq(active))
+                            .add(case::Column::Status.is_in(WORKED_OPEN.iter().map(|s| s.as_str())))
+                            .add(
+                                Condition::all()
+                                    .add(case::Column::Status.eq(CaseStatus::OnHold.as_str()))
+                                    .add(case::Column::HeldFrom.ne(CaseStatus::Received.as_str())),
+                            ),
+                    )
+            }
             // No scheme in which the relation still counts: it adds nothing.
             Visibility::ReferredBy(..)
             | Visibility::AssessedBy(..)

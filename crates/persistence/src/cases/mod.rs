@@ -6,6 +6,7 @@ pub use list::{CaseOrder, CaseQuery, ClockFilter, Visibility, list};
 
 use crate::Store;
 use crate::mapping::referral_of;
+use crate::register::{RegisterEntry, RegisterReview};
 use sanctuary_domain::access::{self, CaseTies};
 use sanctuary_domain::case::{CaseFlag, CaseStatus, ProgressBlock};
 use sanctuary_domain::clock::Clock;
@@ -14,6 +15,7 @@ use sanctuary_domain::consent::ConsentsInForce;
 use sanctuary_domain::eligibility::EligibilityWarning;
 use sanctuary_domain::organisation::ReferralSource;
 use sanctuary_domain::referral::Referral;
+use sanctuary_domain::register::RegisterPresence;
 use sanctuary_domain::risk::RiskLevel;
 use sanctuary_domain::safeguarding::{Safeguarding, SharingRole};
 use sanctuary_domain::scheme::Nation;
@@ -59,6 +61,9 @@ pub struct CaseSummary {
     pub fire_check_measures: bool,
     /// Until when the contractor keeps its view (none: while it holds the order).
     pub contractor_access_until: Option<OffsetDateTime>,
+    /// Where the case stands with the fire service's register, and the police's.
+    pub fire_register: Option<RegisterPresence>,
+    pub police_register: Option<RegisterPresence>,
     /// Whether the client (still) consents to sharing information.
     pub information_sharing: ConsentStatus,
     /// Without that consent, whether works in progress may be finished.
@@ -75,6 +80,11 @@ pub struct CaseSummary {
 }
 
 impl CaseSummary {
+    /// Whether any of the case's register entries stands.
+    pub fn on_register(&self) -> bool {
+        [self.fire_register, self.police_register].contains(&Some(RegisterPresence::Active))
+    }
+
     /// Whether the contractor's time with the case ran out by `now`.
     pub fn contractor_access_ended(&self, now: OffsetDateTime) -> bool {
         access::contractor_access_ended(
@@ -95,6 +105,7 @@ impl CaseSummary {
             held_from: self.held_from,
             arson_risk: self.arson_risk,
             fire_check_measures: self.fire_check_measures,
+            fire_register: self.fire_register,
             contractor_access_ended: self.contractor_access_ended(OffsetDateTime::now_utc()),
             information_sharing: self.information_sharing,
             works_may_continue: self.works_may_continue,
@@ -112,6 +123,8 @@ pub struct CaseRecord {
     pub detail: CaseDetail,
     pub clocks: Vec<Clock>,
     pub works: Vec<WorksItem>,
+    /// Every entry the case has had on the emergency-services register, with reviews.
+    pub register: Vec<(RegisterEntry, Vec<RegisterReview>)>,
 }
 
 /// Decisions and outcomes recorded on a case.
@@ -162,6 +175,8 @@ struct SummaryRow {
     arson_risk: bool,
     fire_check_measures: bool,
     contractor_access_until: Option<OffsetDateTime>,
+    fire_register: Option<String>,
+    police_register: Option<String>,
     consent_information_sharing: String,
     works_may_continue: bool,
     safeguarding_sharing_with: String,
@@ -198,6 +213,8 @@ impl TryFrom<SummaryRow> for CaseSummary {
             arson_risk: r.arson_risk,
             fire_check_measures: r.fire_check_measures,
             contractor_access_until: r.contractor_access_until,
+            fire_register: parse_opt(r.fire_register.as_deref(), "cases.fire_register")?,
+            police_register: parse_opt(r.police_register.as_deref(), "cases.police_register")?,
             information_sharing: parse(
                 &r.consent_information_sharing,
                 "cases.consent_information_sharing",
@@ -241,6 +258,8 @@ fn summary_select() -> Select<case::Entity> {
             C::ArsonRisk,
             C::FireCheckMeasures,
             C::ContractorAccessUntil,
+            C::FireRegister,
+            C::PoliceRegister,
             C::ConsentInformationSharing,
             C::WorksMayContinue,
             C::SafeguardingSharingWith,
@@ -337,11 +356,13 @@ pub async fn with_referral(store: &Store, summary: CaseSummary) -> Result<CaseRe
     };
     let clocks = clocks_of(db, summary.id).await?;
     let works = works_of(db, keys, summary.id).await?;
+    let register = crate::register::history_of(db, summary.id).await?;
     Ok(CaseRecord {
         summary,
         referral,
         detail,
         clocks,
         works,
+        register,
     })
 }

@@ -83,6 +83,10 @@ pub struct Model {
     pub fire_check_measures: bool,
     /// Until when the contractor keeps its view (null: while it holds the order).
     pub contractor_access_until: Option<TimeDateTimeWithTimeZone>,
+    /// The case's standing with the fire service's register (`active`, `removed`;
+    /// null: never on it), and with the police's.
+    pub fire_register: Option<String>,
+    pub police_register: Option<String>,
     pub client_match_key: String,
     pub address_match_key: String,
     pub repeat_of_case_id: Option<Uuid>,

@@ -16,6 +16,8 @@ pub mod organisation;
 pub mod outbox_event;
 pub mod outbox_head;
 pub mod outbox_recipient;
+pub mod register_entry;
+pub mod register_review;
 pub mod report_note;
 pub mod revoked_token;
 pub mod risk_assessment;

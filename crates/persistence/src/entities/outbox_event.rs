@@ -20,6 +20,9 @@ pub struct Model {
     pub organisation_id: Option<Uuid>,
     pub clock_kind: Option<String>,
     pub endpoint_id: Option<Uuid>,
+    /// For register events, the entry and whose register.
+    pub register_entry_id: Option<Uuid>,
+    pub service: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

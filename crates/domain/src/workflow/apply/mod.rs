@@ -5,6 +5,7 @@
 
 mod consent;
 mod reassessment;
+mod register;
 mod safeguarding;
 mod works;
 
@@ -329,6 +330,14 @@ pub fn apply(
             decide(case, decision, at, &mut fx)?;
             None
         }
+        Command::ReviewRegisterEntry { service } => {
+            register::review(case, service, &mut fx)?;
+            None
+        }
+        Command::RemoveRegisterEntry { service, reason } => {
+            register::remove(case, service, reason, &mut fx)?;
+            None
+        }
         Command::SetLegalHold { held, reason } => {
             if held && reason.is_none() {
                 return Err(invalid(
@@ -382,7 +391,12 @@ pub fn apply(
     for clock in &mut clocks {
         let before = clock.clone();
         match next {
-            CaseStatus::OnHold if case.status != CaseStatus::OnHold => clock.pause(at),
+            // The register review does not wait for a hold (`ClockKind::pauses_on_hold`).
+            CaseStatus::OnHold
+                if case.status != CaseStatus::OnHold && clock.kind.pauses_on_hold() =>
+            {
+                clock.pause(at)
+            }
             s if s.is_terminal() => clock.cancel(at),
             _ if case.status == CaseStatus::OnHold && next != CaseStatus::OnHold => {
                 clock.resume(at, calendar)
@@ -413,6 +427,7 @@ pub fn apply(
         fx.clocks
             .extend(start_clocks(&starting, &clocks, event, at));
     }
+    register::follow_register(case, action, next, at, calendar, &mut fx);
     Ok(fx)
 }
 

@@ -67,6 +67,14 @@ fn case(status: CaseStatus) -> CaseSnapshot {
         flags: Vec::new(),
         safeguarding: Default::default(),
         contractor_access_until: None,
+        urgent: false,
+        accepted: !matches!(status, CaseStatus::Received | CaseStatus::Declined),
+        works_completed: matches!(
+            status,
+            CaseStatus::WorksCompleted | CaseStatus::FollowUp | CaseStatus::Closed
+        ),
+        register: Vec::new(),
+        register_settings: Default::default(),
     }
 }
 
@@ -95,6 +103,15 @@ fn step(case: &mut CaseSnapshot, command: Command, at: OffsetDateTime) -> Effect
     }
     if let Some(flags) = &fx.flags {
         case.flags = flags.clone();
+    }
+    case.register = crate::register::standing_after(&case.register, &fx.register);
+    case.accepted |= fx.status == CaseStatus::Accepted;
+    case.works_completed |= fx.changes.works_completed_at.is_some();
+    if let Some((purpose, status)) = fx.consent {
+        case.consents = case.consents.with(purpose, status);
+    }
+    if let Some(s) = &fx.safeguarding {
+        case.safeguarding = s.clone();
     }
     fx
 }
@@ -326,7 +343,11 @@ fn accepting_needs_consent_and_a_reason_to_override_eligibility_warnings() {
     .unwrap();
     assert_eq!(fx.notes[0].kind, NoteKind::AcceptanceOverride);
     assert_eq!(
-        fx.event_data,
+        fx.event_data
+            .iter()
+            .filter(|(k, _)| !k.starts_with("register"))
+            .cloned()
+            .collect::<Vec<_>>(),
         [(
             "overridden_warning",
             "perpetrator_may_live_at_property".to_owned()
@@ -1177,5 +1198,215 @@ fn without_installation_consent_no_works_are_ordered_or_started() {
                 "{status}: {err:?}"
             );
         }
+    }
+}
+
+mod register {
+    use super::*;
+    use crate::register::{
+        ActiveEntry, EmergencyService as Service, RegisterBasis, RegisterChange, RemovalReason,
+    };
+
+    fn accepted() -> (CaseSnapshot, Effects) {
+        let mut c = case(CaseStatus::Received);
+        let fx = step(
+            &mut c,
+            Command::Accept {
+                override_reason: None,
+            },
+            T0,
+        );
+        (c, fx)
+    }
+
+    #[test]
+    fn acceptance_puts_the_home_on_both_registers_and_starts_the_review_clock() {
+        let (c, fx) = accepted();
+        assert_eq!(
+            c.register,
+            [
+                ActiveEntry {
+                    service: Service::FireService,
+                    basis: RegisterBasis::InformationSharingConsent
+                },
+                ActiveEntry {
+                    service: Service::Police,
+                    basis: RegisterBasis::InformationSharingConsent
+                }
+            ]
+        );
+        let review = clock(&c, ClockKind::RegisterReview);
+        assert_eq!(review.state, ClockState::Running);
+        // Six months from 23 November 2026, at the end of that UK day (summer time).
+        assert_eq!(review.due_at, datetime!(2027-05-23 23:00 UTC));
+        assert_eq!(fx.register_review_due, Some(review.due_at));
+    }
+
+    #[test]
+    fn a_hold_does_not_pause_the_review_and_a_review_starts_the_next_period() {
+        let (mut c, _) = accepted();
+        step(
+            &mut c,
+            Command::Hold {
+                reason: HoldReason::WaitingForClient,
+                note: None,
+            },
+            T0 + time::Duration::days(1),
+        );
+        assert_eq!(
+            clock(&c, ClockKind::RegisterReview).state,
+            ClockState::Running
+        );
+        // Reviewed late: the next period runs from the review.
+        let late = T0 + time::Duration::days(200);
+        let fx = step(&mut c, Command::ReviewRegisterEntry { service: None }, late);
+        assert_eq!(
+            fx.register,
+            [
+                RegisterChange::Reviewed {
+                    service: Service::FireService
+                },
+                RegisterChange::Reviewed {
+                    service: Service::Police
+                }
+            ]
+        );
+        assert!(
+            fx.event_data
+                .contains(&("review_on_time", "false".to_owned()))
+        );
+        let review = clock(&c, ClockKind::RegisterReview);
+        assert_eq!(review.started_at, late);
+        assert_eq!(review.state, ClockState::Running);
+        assert_eq!(fx.register_review_due, Some(review.due_at));
+    }
+
+    #[test]
+    fn removing_the_last_entry_cancels_the_review_and_nothing_puts_it_back_unasked() {
+        let (mut c, _) = accepted();
+        let fx = step(
+            &mut c,
+            Command::RemoveRegisterEntry {
+                service: Some(Service::Police),
+                reason: RemovalReason::ClientMoved,
+            },
+            T0,
+        );
+        assert_eq!(fx.register.len(), 1);
+        assert_eq!(
+            clock(&c, ClockKind::RegisterReview).state,
+            ClockState::Running
+        );
+        step(
+            &mut c,
+            Command::RemoveRegisterEntry {
+                service: None,
+                reason: RemovalReason::ReviewDecided,
+            },
+            T0,
+        );
+        assert!(c.register.is_empty());
+        assert_eq!(
+            clock(&c, ClockKind::RegisterReview).state,
+            ClockState::Cancelled
+        );
+        let fx = step(
+            &mut c,
+            Command::AssignAssessor {
+                organisation_id: Uuid::from_u128(3),
+            },
+            T0,
+        );
+        assert!(fx.register.is_empty(), "a removal sticks");
+        // Nothing left to review or remove: 409.
+        for command in [
+            Command::ReviewRegisterEntry { service: None },
+            Command::RemoveRegisterEntry {
+                service: None,
+                reason: RemovalReason::ClientMoved,
+            },
+        ] {
+            let err = apply(&c, command, T0, &cal()).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    ActionError::Conflict {
+                        code: Conflict::NoRegisterEntry,
+                        ..
+                    }
+                ),
+                "{err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_an_ended_case_comes_off_for_its_ending() {
+        let (c, _) = accepted();
+        let err = apply(
+            &c,
+            Command::RemoveRegisterEntry {
+                service: None,
+                reason: RemovalReason::CaseEnded,
+            },
+            T0,
+            &cal(),
+        )
+        .unwrap_err();
+        assert_eq!(pointers(err), ["/reason"]);
+    }
+
+    #[test]
+    fn withdrawing_sharing_removes_what_no_decision_covers_and_the_end_removes_the_rest() {
+        let (mut c, _) = accepted();
+        step(
+            &mut c,
+            Command::RecordSafeguardingDecision(SafeguardingDecision {
+                purpose: crate::safeguarding::DecisionPurpose::InformationSharing,
+                share_with: vec![crate::safeguarding::SharingRole::FireService],
+                lawful_basis: crate::safeguarding::LawfulBasis::VitalInterests,
+                reason: "at risk".into(),
+                deciding_officer: "Lead".into(),
+                review_on: date!(2027 - 01 - 10),
+            }),
+            T0,
+        );
+        let fx = step(
+            &mut c,
+            Command::RecordConsent(ConsentChange {
+                purpose: ConsentPurpose::InformationSharing,
+                status: ConsentStatus::Withdrawn,
+                method: ConsentMethod::Verbal,
+                on: date!(2026 - 11 - 23),
+                evidence: None,
+                works_may_continue: false,
+            }),
+            T0,
+        );
+        assert_eq!(
+            fx.register,
+            [
+                RegisterChange::Rebased {
+                    service: Service::FireService,
+                    basis: RegisterBasis::SafeguardingDecision
+                },
+                RegisterChange::Removed {
+                    service: Service::Police,
+                    reason: RemovalReason::ConsentWithdrawn
+                }
+            ]
+        );
+        let fx = step(&mut c, Command::Withdraw { note: None }, T0);
+        assert_eq!(
+            fx.register,
+            [RegisterChange::Removed {
+                service: Service::FireService,
+                reason: RemovalReason::CaseEnded
+            }]
+        );
+        assert_eq!(
+            clock(&c, ClockKind::RegisterReview).state,
+            ClockState::Cancelled
+        );
     }
 }

@@ -1,8 +1,19 @@
 //! Domain referral → form, for responses.
 
-use sanctuary_domain::referral::Referral;
+use sanctuary_domain::referral::{Address, Referral};
 
 use super::*;
+
+impl From<&Address> for AddressSection {
+    fn from(a: &Address) -> Self {
+        Self {
+            line1: Some(a.line1.clone()),
+            line2: a.line2.clone(),
+            town: Some(a.town.clone()),
+            postcode: Some(a.postcode.to_string()),
+        }
+    }
+}
 
 impl From<&Referral> for ReferralForm {
     fn from(r: &Referral) -> Self {
@@ -24,12 +35,7 @@ impl From<&Referral> for ReferralForm {
             client: Some(ClientSection {
                 name: Some(r.client.name.clone()),
                 date_of_birth: Some(r.client.date_of_birth),
-                address: Some(AddressSection {
-                    line1: Some(r.client.address.line1.clone()),
-                    line2: r.client.address.line2.clone(),
-                    town: Some(r.client.address.town.clone()),
-                    postcode: Some(r.client.address.postcode.to_string()),
-                }),
+                address: Some(AddressSection::from(&r.client.address)),
                 phone: Some(r.client.phone.as_str().to_owned()),
                 unsafe_contact_times: Some(r.client.unsafe_contact_times.clone()),
             }),
