@@ -638,6 +638,25 @@ async fn kept_after_the_case_ends_the_home_comes_off_when_the_schemes_months_are
     let path = format!("/api/v1/cases/{id}");
     let read = app.get_as(&w.fire_service, &["fire_service"], &path).await;
     assert_eq!(read.status(), StatusCode::OK);
+    let fire_list = || async {
+        let page: Value = app
+            .get_as(
+                &w.fire_service,
+                &["fire_service"],
+                "/api/v1/cases?limit=100",
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(fire_list().await, vec![id.clone()], "the list agrees");
     // The coordinator may take it off early, now that the case has ended.
     let (case, _) = app.read(&w.council, "coordinator", &id).await;
     assert!(
@@ -670,6 +689,7 @@ async fn kept_after_the_case_ends_the_home_comes_off_when_the_schemes_months_are
     }
     let read = app.get_as(&w.fire_service, &["fire_service"], &path).await;
     problem(read, StatusCode::NOT_FOUND).await;
+    assert!(fire_list().await.is_empty());
     let again = sanctuary_app::register::take_off_ended(&app.store, now + time::Duration::days(62))
         .await
         .unwrap();
