@@ -27,6 +27,7 @@ mod m20261204_000020_safeguarding_decisions;
 mod m20261204_000021_fire_check_measures;
 mod m20261204_000022_contractor_access;
 mod m20261206_000023_register;
+mod m20261206_000024_register_backfill;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 /// The statement that backfills `ended_at` (its test runs it on a legacy row).
@@ -39,6 +40,14 @@ pub async fn recompute_clocks(
     db: &sea_orm_migration::sea_orm::DatabaseConnection,
 ) -> Result<ClockRecomputation, sea_orm_migration::DbErr> {
     m20261202_000012_recompute_clocks::recompute(&sea_orm_migration::SchemaManager::new(db)).await
+}
+
+/// Puts the open accepted cases not yet on the emergency-services register on it (what
+/// migration m20261206_000024 does once); returns how many; running it again adds nothing.
+pub async fn backfill_register(
+    db: &sea_orm_migration::sea_orm::DatabaseConnection,
+) -> Result<u64, sea_orm_migration::DbErr> {
+    m20261206_000024_register_backfill::backfill(&sea_orm_migration::SchemaManager::new(db)).await
 }
 
 pub struct Migrator;
@@ -70,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000021_fire_check_measures::Migration),
             Box::new(m20261204_000022_contractor_access::Migration),
             Box::new(m20261206_000023_register::Migration),
+            Box::new(m20261206_000024_register_backfill::Migration),
         ]
     }
 }

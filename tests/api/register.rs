@@ -776,3 +776,72 @@ async fn the_review_clock_is_announced_when_overdue_and_a_late_review_is_recorde
     assert_eq!(last["data"]["review_on_time"], "false");
     assert_eq!(last["data"]["register_reviewed"], "fire_service");
 }
+
+#[tokio::test]
+async fn cases_accepted_before_the_register_are_put_on_it_once() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let open = accepted(&app, &fixtures::eligible("REG-OLD-OPEN")).await;
+    let ended = accepted(&app, &fixtures::eligible("REG-OLD-ENDED")).await;
+    app.act_ok(&w.harbour, "referrer", &ended, "withdraw", Some(json!({})))
+        .await;
+    let received = app
+        .refer_ok(&w.harbour, &fixtures::eligible("REG-OLD-NEW"))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // As a database from before the register: no entries, no standing, no review clock.
+    let db = app.store.connection();
+    let backend = sea_orm::ConnectionTrait::get_database_backend(db);
+    for sql in [
+        "DELETE FROM outbox_recipients WHERE seq IN (SELECT seq FROM outbox_events WHERE register_entry_id IS NOT NULL)",
+        "DELETE FROM outbox_events WHERE register_entry_id IS NOT NULL",
+        "DELETE FROM register_reviews",
+        "DELETE FROM register_entries",
+        "DELETE FROM case_clocks WHERE kind = 'register_review'",
+        "UPDATE cases SET fire_register = NULL, police_register = NULL",
+    ] {
+        sea_orm::ConnectionTrait::execute_raw(db, sea_orm::Statement::from_string(backend, sql))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        register(&app, &w.council, "coordinator", "").await["items"],
+        json!([])
+    );
+    let added = sanctuary_migrations::backfill_register(db).await.unwrap();
+    assert_eq!(added, 1, "only the open accepted case");
+    let entries_now = entries(&app, &w.council, "coordinator", &open).await;
+    assert_eq!(entries_now.len(), 2);
+    assert!(entries_now.iter().all(|e| e["status"] == "active"
+        && e["basis"] == "information_sharing_consent"
+        && e["home"]["address"]["postcode"].is_string()));
+    for id in [&ended, &received] {
+        assert!(
+            entries(&app, &w.council, "coordinator", id)
+                .await
+                .is_empty()
+        );
+    }
+    let (case, _) = app.read(&w.council, "coordinator", &open).await;
+    assert_eq!(clock(&case, "register_review")["state"], "running");
+    assert_eq!(
+        clock(&case, "register_review")["due_at"],
+        entries_now[0]["review_due"]
+    );
+    // It works like any entry: the coordinator reviews it.
+    app.act_ok(
+        &w.council,
+        "coordinator",
+        &open,
+        "review-register-entry",
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(
+        sanctuary_migrations::backfill_register(db).await.unwrap(),
+        0,
+        "a second run adds nothing"
+    );
+}
