@@ -1,10 +1,10 @@
 //! The contractor's view of a case lasts while it holds the order, then the scheme's
 //! `contractor_access_days` after the works are completed or the case ends.
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::http::{admin, expect};
+use crate::support::http::change_settings;
 use crate::support::{TestApp, problem};
 
 async fn contractor_reads(app: &TestApp, id: &str) -> bool {
@@ -55,29 +55,10 @@ async fn the_contractor_loses_the_case_when_its_days_run_out() {
     let app = TestApp::spawn().await;
     let w = &app.world;
     // The scheme gives contractors no days after the works: access ends with them.
-    let admin = admin(&app);
-    let (etag, scheme) = expect(
-        &app,
-        Method::GET,
-        "/api/v1/schemes/darlington",
-        &admin,
-        None,
-        None,
-        StatusCode::OK,
-    )
-    .await;
-    assert_eq!(scheme["settings"]["contractor_access_days"], 30);
-    let mut settings = scheme["settings"].clone();
-    settings["contractor_access_days"] = json!(0);
-    expect(
-        &app,
-        Method::PUT,
-        "/api/v1/admin/schemes/darlington/settings",
-        &admin,
-        etag.as_deref(),
-        Some(settings),
-        StatusCode::OK,
-    )
+    change_settings(&app, |settings| {
+        assert_eq!(settings["contractor_access_days"], 30);
+        settings["contractor_access_days"] = json!(0);
+    })
     .await;
 
     let in_progress = app.case_with_works(false).await;

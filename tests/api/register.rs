@@ -7,11 +7,11 @@
 
 use std::collections::BTreeSet;
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::support::fixtures::{self, Canaries, set};
-use crate::support::http::{admin, clock, expect};
+use crate::support::http::{change_settings, clock};
 use crate::support::{Org, TestApp, problem};
 
 const REGISTER: &str = "/api/v1/register?scheme=darlington";
@@ -56,32 +56,13 @@ fn set_of(names: &[&str]) -> BTreeSet<String> {
     names.iter().map(|s| (*s).to_owned()).collect()
 }
 
-/// Changes the scheme's register settings as the administrator.
+/// Changes the scheme's register settings.
 async fn register_settings(app: &TestApp, change: Value) {
-    let admin = admin(app);
-    let (etag, scheme) = expect(
-        app,
-        Method::GET,
-        "/api/v1/schemes/darlington",
-        &admin,
-        None,
-        None,
-        StatusCode::OK,
-    )
-    .await;
-    let mut settings = scheme["settings"].clone();
-    for (key, value) in change.as_object().unwrap() {
-        settings["register"][key] = value.clone();
-    }
-    expect(
-        app,
-        Method::PUT,
-        "/api/v1/admin/schemes/darlington/settings",
-        &admin,
-        etag.as_deref(),
-        Some(settings),
-        StatusCode::OK,
-    )
+    change_settings(app, |settings| {
+        for (key, value) in change.as_object().unwrap() {
+            settings["register"][key] = value.clone();
+        }
+    })
     .await;
 }
 

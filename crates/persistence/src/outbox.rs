@@ -11,8 +11,8 @@ use sanctuary_domain::register::EmergencyService;
 use sanctuary_domain::webhooks::DeliveryStatus;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
-    RelationTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -115,39 +115,18 @@ pub async fn append_case(
             recipients.push(*org);
         }
     }
-    let seq = next_seq(db).await?;
-    outbox_event::Entity::insert(outbox_event::ActiveModel {
-        seq: sea_orm::Set(seq),
-        id: sea_orm::Set(Uuid::now_v7()),
-        event_type: sea_orm::Set(change.event_type.as_str().to_owned()),
-        at: sea_orm::Set(change.at),
-        case_id: sea_orm::Set(Some(case_id)),
-        reference: sea_orm::Set(Some(case.reference.clone())),
-        scheme_id: sea_orm::Set(Some(case.scheme_id)),
-        scheme_code: sea_orm::Set(Some(case.scheme_code.clone())),
-        from_status: sea_orm::Set(change.from.map(|s| s.as_str().to_owned())),
-        to_status: sea_orm::Set(Some(change.to.as_str().to_owned())),
-        organisation_id: sea_orm::Set(change.acting_organisation),
-        clock_kind: sea_orm::Set(change.clock_kind.map(|k| k.as_str().to_owned())),
-        endpoint_id: sea_orm::Set(None),
-        register_entry_id: sea_orm::Set(None),
-        service: sea_orm::Set(None),
-    })
-    .exec_without_returning(db)
-    .await
-    .map_err(StoreError::db("writing an event"))?;
-    if !recipients.is_empty() {
-        outbox_recipient::Entity::insert_many(recipients.iter().map(|org| {
-            outbox_recipient::ActiveModel {
-                organisation_id: sea_orm::Set(*org),
-                seq: sea_orm::Set(seq),
-            }
-        }))
-        .exec_without_returning(db)
-        .await
-        .map_err(StoreError::db("addressing an event"))?;
-    }
-    Ok(seq)
+    let row = outbox_event::ActiveModel {
+        case_id: Set(Some(case_id)),
+        reference: Set(Some(case.reference.clone())),
+        scheme_id: Set(Some(case.scheme_id)),
+        scheme_code: Set(Some(case.scheme_code.clone())),
+        from_status: Set(change.from.map(|s| s.as_str().to_owned())),
+        to_status: Set(Some(change.to.as_str().to_owned())),
+        organisation_id: Set(change.acting_organisation),
+        clock_kind: Set(change.clock_kind.map(|k| k.as_str().to_owned())),
+        ..blank(change.event_type, change.at)
+    };
+    insert(db, row, &recipients).await
 }
 
 /// A change to one register entry, to tell the register's readers.
@@ -201,39 +180,17 @@ pub(crate) async fn append_register(
             column: "register_entries.case_id",
         })?;
     let recipients = register_readers(db, case.scheme_id, n.service).await?;
-    let seq = next_seq(db).await?;
-    outbox_event::Entity::insert(outbox_event::ActiveModel {
-        seq: sea_orm::Set(seq),
-        id: sea_orm::Set(Uuid::now_v7()),
-        event_type: sea_orm::Set(n.event_type.as_str().to_owned()),
-        at: sea_orm::Set(n.at),
-        case_id: sea_orm::Set(Some(n.case_id)),
-        reference: sea_orm::Set(Some(case.reference.clone())),
-        scheme_id: sea_orm::Set(Some(case.scheme_id)),
-        scheme_code: sea_orm::Set(Some(case.scheme_code.clone())),
-        from_status: sea_orm::Set(None),
-        to_status: sea_orm::Set(None),
-        organisation_id: sea_orm::Set(n.acting_organisation),
-        clock_kind: sea_orm::Set(None),
-        endpoint_id: sea_orm::Set(None),
-        register_entry_id: sea_orm::Set(Some(n.entry_id)),
-        service: sea_orm::Set(Some(n.service.as_str().to_owned())),
-    })
-    .exec_without_returning(db)
-    .await
-    .map_err(StoreError::db("writing an event"))?;
-    if !recipients.is_empty() {
-        outbox_recipient::Entity::insert_many(recipients.iter().map(|org| {
-            outbox_recipient::ActiveModel {
-                organisation_id: sea_orm::Set(*org),
-                seq: sea_orm::Set(seq),
-            }
-        }))
-        .exec_without_returning(db)
-        .await
-        .map_err(StoreError::db("addressing an event"))?;
-    }
-    Ok(seq)
+    let row = outbox_event::ActiveModel {
+        case_id: Set(Some(n.case_id)),
+        reference: Set(Some(case.reference.clone())),
+        scheme_id: Set(Some(case.scheme_id)),
+        scheme_code: Set(Some(case.scheme_code.clone())),
+        organisation_id: Set(n.acting_organisation),
+        register_entry_id: Set(Some(n.entry_id)),
+        service: Set(Some(n.service.as_str().to_owned())),
+        ..blank(n.event_type, n.at)
+    };
+    insert(db, row, &recipients).await
 }
 
 /// Tells `organisation_id` that its endpoint `endpoint_id` was disabled, in the
@@ -244,35 +201,59 @@ pub(crate) async fn append_endpoint_disabled(
     endpoint_id: Uuid,
     at: OffsetDateTime,
 ) -> Result<i64, StoreError> {
+    let row = outbox_event::ActiveModel {
+        endpoint_id: Set(Some(endpoint_id)),
+        ..blank(EventType::WebhookEndpointDisabled, at)
+    };
+    insert(db, row, &[organisation_id]).await
+}
+
+/// An event of `event_type` at `at` about nothing yet: the fields that say what it is
+/// about are set by the caller.
+fn blank(event_type: EventType, at: OffsetDateTime) -> outbox_event::ActiveModel {
+    outbox_event::ActiveModel {
+        seq: sea_orm::NotSet,
+        id: Set(Uuid::now_v7()),
+        event_type: Set(event_type.as_str().to_owned()),
+        at: Set(at),
+        case_id: Set(None),
+        reference: Set(None),
+        scheme_id: Set(None),
+        scheme_code: Set(None),
+        from_status: Set(None),
+        to_status: Set(None),
+        organisation_id: Set(None),
+        clock_kind: Set(None),
+        endpoint_id: Set(None),
+        register_entry_id: Set(None),
+        service: Set(None),
+    }
+}
+
+/// Numbers `row`, writes it and addresses it to `recipients`, in the caller's
+/// transaction; returns its sequence number.
+async fn insert(
+    db: &impl ConnectionTrait,
+    mut row: outbox_event::ActiveModel,
+    recipients: &[Uuid],
+) -> Result<i64, StoreError> {
     let seq = next_seq(db).await?;
-    let event_type = EventType::WebhookEndpointDisabled;
-    outbox_event::Entity::insert(outbox_event::ActiveModel {
-        seq: sea_orm::Set(seq),
-        id: sea_orm::Set(Uuid::now_v7()),
-        event_type: sea_orm::Set(event_type.as_str().to_owned()),
-        at: sea_orm::Set(at),
-        case_id: sea_orm::Set(None),
-        reference: sea_orm::Set(None),
-        scheme_id: sea_orm::Set(None),
-        scheme_code: sea_orm::Set(None),
-        from_status: sea_orm::Set(None),
-        to_status: sea_orm::Set(None),
-        organisation_id: sea_orm::Set(None),
-        clock_kind: sea_orm::Set(None),
-        endpoint_id: sea_orm::Set(Some(endpoint_id)),
-        register_entry_id: sea_orm::Set(None),
-        service: sea_orm::Set(None),
-    })
-    .exec_without_returning(db)
-    .await
-    .map_err(StoreError::db("writing an event"))?;
-    outbox_recipient::Entity::insert(outbox_recipient::ActiveModel {
-        organisation_id: sea_orm::Set(organisation_id),
-        seq: sea_orm::Set(seq),
-    })
-    .exec_without_returning(db)
-    .await
-    .map_err(StoreError::db("addressing an event"))?;
+    row.seq = Set(seq);
+    outbox_event::Entity::insert(row)
+        .exec_without_returning(db)
+        .await
+        .map_err(StoreError::db("writing an event"))?;
+    if !recipients.is_empty() {
+        outbox_recipient::Entity::insert_many(recipients.iter().map(|org| {
+            outbox_recipient::ActiveModel {
+                organisation_id: Set(*org),
+                seq: Set(seq),
+            }
+        }))
+        .exec_without_returning(db)
+        .await
+        .map_err(StoreError::db("addressing an event"))?;
+    }
     Ok(seq)
 }
 

@@ -46,6 +46,34 @@ pub async fn expect(
     (tag, json)
 }
 
+/// Changes Darlington's settings as the administrator: `change` edits the settings as
+/// the scheme shows them; the new settings must be accepted.
+pub async fn change_settings(app: &TestApp, change: impl FnOnce(&mut Value)) {
+    let admin = admin(app);
+    let (etag, scheme) = expect(
+        app,
+        Method::GET,
+        "/api/v1/schemes/darlington",
+        &admin,
+        None,
+        None,
+        StatusCode::OK,
+    )
+    .await;
+    let mut settings = scheme["settings"].clone();
+    change(&mut settings);
+    expect(
+        app,
+        Method::PUT,
+        "/api/v1/admin/schemes/darlington/settings",
+        &admin,
+        etag.as_deref(),
+        Some(settings),
+        StatusCode::OK,
+    )
+    .await;
+}
+
 /// A token of the deployment's operators, with the admin role.
 pub fn admin(app: &TestApp) -> String {
     app.token(&app.world.operator, &["admin"])
