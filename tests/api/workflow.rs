@@ -231,23 +231,44 @@ async fn a_case_runs_from_referral_to_closed_with_every_organisation_playing_its
         )
         .await;
     assert_eq!(clock(&case, "follow_up_contact_3_months")["state"], "met");
+    let close = json!({"reason": "completed", "still_living_at_home": "yes",
+                       "feels_safer": "yes", "further_incidents": "no",
+                       "onward_referrals": ["idva", "housing_options", "idva"]});
+    let (case, _) = app
+        .act_ok(&w.council, "coordinator", &id, "close", Some(close))
+        .await;
+    assert_eq!(case["status"], "closed");
+    assert_eq!(case["workflow"]["close_reason"], "completed");
+    assert_eq!(
+        case["workflow"]["close_outcome"],
+        json!({"still_living_at_home": "yes", "feels_safer": "yes", "further_incidents": "no",
+               "onward_referrals": ["idva", "housing_options"]})
+    );
+    // A closed case takes the follow-up contacts the client consented to (their clocks
+    // run on), consent changes and a legal hold; the register entries came off with it.
+    assert_eq!(
+        actions(&case),
+        [
+            "record_follow_up_contact",
+            "record_consent",
+            "set_legal_hold"
+        ]
+    );
+    for kind in ["follow_up_contact_6_months", "follow_up_contact_12_months"] {
+        assert_eq!(clock(&case, kind)["state"], "running", "{kind}");
+    }
+    let six = json!({"contacted_on": today(), "milestone_months": 6, "feels_safer": "yes"});
     let (case, _) = app
         .act_ok(
             &w.council,
             "coordinator",
             &id,
-            "close",
-            Some(json!({"reason": "completed"})),
+            "record-follow-up-contact",
+            Some(six),
         )
         .await;
     assert_eq!(case["status"], "closed");
-    assert_eq!(case["workflow"]["close_reason"], "completed");
-    // An ended case only takes consent changes (and a legal hold).
-    assert_eq!(actions(&case), ["record_consent", "set_legal_hold"]);
-    assert_eq!(
-        clock(&case, "follow_up_contact_12_months")["state"],
-        "cancelled"
-    );
+    assert_eq!(clock(&case, "follow_up_contact_6_months")["state"], "met");
 
     // The timeline has every step, by whom, and no free text.
     let timeline: Value = app
@@ -282,6 +303,7 @@ async fn a_case_runs_from_referral_to_closed_with_every_organisation_playing_its
             "record_follow_up_visit",
             "record_follow_up_contact",
             "close",
+            "record_follow_up_contact",
         ]
     );
     let entries = timeline.as_array().unwrap();

@@ -10,8 +10,8 @@ use sanctuary_persistence::cases::{CaseDetail, CaseRecord, CaseSummary};
 use time::OffsetDateTime;
 
 use crate::wire::case::{
-    CaseSummaryView, CaseView, ClockView, ConsentsInForceView, ItemOutcomeView, OrganisationRef,
-    PropertyView, WorkflowView, WorksItemView, WorksView,
+    CaseSummaryView, CaseView, ClockView, CloseOutcomeView, ConsentsInForceView, ItemOutcomeView,
+    OrganisationRef, PropertyView, WorkflowView, WorksItemView, WorksView,
 };
 use crate::wire::links::ActionLink;
 use crate::wire::referral::{AddressSection, InstallationSection, ReferralForm};
@@ -126,6 +126,12 @@ fn workflow(r: &CaseRecord, shows_repeat: bool) -> WorkflowView {
         decline_reason: d.decline_reason,
         cancel_reason: d.cancel_reason,
         close_reason: d.close_reason,
+        close_outcome: d.close_outcome.as_ref().map(|o| CloseOutcomeView {
+            still_living_at_home: o.still_living_at_home,
+            feels_safer: o.feels_safer,
+            further_incidents: o.further_incidents,
+            onward_referrals: o.onward_referrals.clone(),
+        }),
         ended_at: d.ended_at,
         first_contact_at: d.first_contact_at,
         fire_check_recorded_at: d.fire_check_recorded_at,

@@ -173,6 +173,12 @@ fn case_changes(fx: &Effects, at: OffsetDateTime) -> case::ActiveModel {
     if let Some(v) = c.close_reason {
         m.close_reason = Set(code(&v));
     }
+    if let Some(o) = &c.close_outcome {
+        m.close_still_at_home = Set(code(&o.still_living_at_home));
+        m.close_feels_safer = Set(code(&o.feels_safer));
+        m.close_further_incidents = Set(code(&o.further_incidents));
+        m.close_onward_referrals = Set(Some(join(&o.onward_referrals)));
+    }
     if let Some(v) = c.hold_reason {
         m.hold_reason = Set(v.map(|r| r.as_str().to_owned()));
     }

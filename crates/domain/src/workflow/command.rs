@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::vocabulary::{
     CancelReason, CloseReason, ContactMethod, ContactOutcome, DeclineReason, FeelsSafer,
-    FireCheckOutcome, HoldReason, ReferralType,
+    FireCheckOutcome, HoldReason, ReferralType, YesNoUnknown,
 };
 use super::works::{Recommendation, WorksItem};
 use crate::case::{CaseFlag, CaseStatus};
@@ -94,6 +94,29 @@ pub struct SafeguardingDecision {
     pub deciding_officer: String,
     /// When the decision is to be looked at again (after today).
     pub review_on: Date,
+}
+
+/// What the scheme learnt of the client's situation when it closed the case (the seeds'
+/// outcome questions; each may be unknown).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloseOutcome {
+    pub still_living_at_home: YesNoUnknown,
+    pub feels_safer: FeelsSafer,
+    /// Further incidents since the works.
+    pub further_incidents: YesNoUnknown,
+    /// Where the client was referred on by the time of closing.
+    pub onward_referrals: Vec<ReferralType>,
+}
+
+impl Default for CloseOutcome {
+    fn default() -> Self {
+        Self {
+            still_living_at_home: YesNoUnknown::Unknown,
+            feels_safer: FeelsSafer::NotSaid,
+            further_incidents: YesNoUnknown::Unknown,
+            onward_referrals: Vec::new(),
+        }
+    }
 }
 
 /// Approval of works: which recommended items (all of them if `None`).
@@ -189,6 +212,7 @@ pub enum Command {
     Close {
         reason: CloseReason,
         other: Option<String>,
+        outcome: CloseOutcome,
     },
     Cancel {
         reason: CancelReason,

@@ -44,6 +44,8 @@ pub struct CaseChanges {
     /// Until when the contractor keeps its view (`Some(None)`: for as long as it holds
     /// the order).
     pub contractor_access_until: Option<Option<OffsetDateTime>>,
+    /// What the scheme learnt when it closed the case.
+    pub close_outcome: Option<super::command::CloseOutcome>,
 }
 
 /// Free text, kept apart from everything else (it may say anything about anyone).

@@ -20,14 +20,14 @@ mod works;
 
 pub use apply::{apply, estimated_total};
 pub use command::{
-    CaseSnapshot, Command, ConsentChange, FOLLOW_UP_MILESTONES, ItemApproval, ItemRef, ItemResult,
-    RiskFacts, RiskInput, SafeguardingDecision,
+    CaseSnapshot, CloseOutcome, Command, ConsentChange, FOLLOW_UP_MILESTONES, ItemApproval,
+    ItemRef, ItemResult, RiskFacts, RiskInput, SafeguardingDecision,
 };
 pub use effects::{CaseChanges, Effects, Note, NoteKind, Record};
 pub use refusal::{ActionError, Conflict};
 pub use transitions::{IllegalTransition, next_status, possible_actions};
 pub use vocabulary::{
     CancelReason, CloseReason, ContactMethod, ContactOutcome, DeclineReason, FeelsSafer,
-    FireCheckOutcome, HoldReason, ReferralType,
+    FireCheckOutcome, HoldReason, ReferralType, YesNoUnknown,
 };
 pub use works::{ItemOutcome, Recommendation, WorksItem, needs_fire_check};

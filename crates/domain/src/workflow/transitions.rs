@@ -59,6 +59,8 @@ pub fn next_status(
             s,
         ) => s,
         (A::RecordFireCheck | A::RecordFollowUpContact, s @ (S::WorksCompleted | S::FollowUp)) => s,
+        // The follow-up contacts the client consented to outlive the case.
+        (A::RecordFollowUpContact, S::Closed) => S::Closed,
         _ => return Err(illegal()),
     };
     Ok(next)
@@ -137,6 +139,7 @@ mod tests {
             {
                 Some(status)
             }
+            A::RecordFollowUpContact if status == S::Closed => Some(status),
             _ => None,
         }
     }
@@ -170,8 +173,22 @@ mod tests {
     }
 
     #[test]
+    fn a_closed_case_takes_its_follow_up_contacts() {
+        assert_eq!(
+            possible_actions(S::Closed, None),
+            [
+                A::RecordFollowUpContact,
+                A::RecordConsent,
+                A::SetLegalHold,
+                A::ReviewRegisterEntry,
+                A::RemoveRegisterEntry
+            ]
+        );
+    }
+
+    #[test]
     fn terminal_cases_allow_nothing_but_recording_consent_and_the_register() {
-        for status in [S::Declined, S::Closed, S::Cancelled, S::Withdrawn] {
+        for status in [S::Declined, S::Cancelled, S::Withdrawn] {
             assert_eq!(
                 possible_actions(status, None),
                 [

@@ -129,3 +129,12 @@ vocabulary! {
         NotSaid = "not_said",
     }
 }
+
+vocabulary! {
+    /// An answer the client may not have given.
+    pub enum YesNoUnknown {
+        Yes = "yes",
+        No = "no",
+        Unknown = "unknown",
+    }
+}

@@ -252,13 +252,19 @@ action_endpoint! {
 action_endpoint! {
     /// Record a follow-up contact at 3, 6 or 12 months.
     ///
-    /// Coordinator. Only with the client's follow-up consent.
+    /// Coordinator. Only with the client's follow-up consent; also once the case is
+    /// closed (the contacts outlive it).
     record_follow_up_contact, "/cases/{id}/record-follow-up-contact", RecordFollowUpContactBody
 }
 action_endpoint! {
-    /// Close the case, with a reason.
+    /// Close the case, with a reason and what the scheme learnt.
     ///
-    /// Coordinator. Cancels the clocks still running.
+    /// Coordinator, once the works are completed (and any fire check a fitted measure
+    /// needs is recorded). Records whether the client still lives at home, feels safer,
+    /// has had further incidents since the works, and the onward referrals made (each
+    /// may be left out: unknown). The follow-up contacts the client consented to (3, 6
+    /// and 12 months after the works) go on running and can be recorded on the closed
+    /// case; every other clock still running ends.
     close, "/cases/{id}/close", CloseBody
 }
 action_endpoint! {

@@ -7,9 +7,9 @@ use sanctuary_domain::risk::RiskLevel;
 use sanctuary_domain::safeguarding::{DecisionPurpose, LawfulBasis, SharingRole};
 use sanctuary_domain::violation::{ViolationCode, Violations};
 use sanctuary_domain::workflow::{
-    CancelReason, CloseReason, Command, ConsentChange, ContactMethod, ContactOutcome,
+    CancelReason, CloseOutcome, CloseReason, Command, ConsentChange, ContactMethod, ContactOutcome,
     DeclineReason, FeelsSafer, FireCheckOutcome, HoldReason, ItemApproval, ItemRef, ItemResult,
-    Recommendation, ReferralType, RiskInput, SafeguardingDecision,
+    Recommendation, ReferralType, RiskInput, SafeguardingDecision, YesNoUnknown,
 };
 use serde::Deserialize;
 use time::Date;
@@ -244,15 +244,26 @@ pub struct RecordFollowUpContactBody {
     pub notes: Option<String>,
 }
 
-/// Close the case.
+/// Close the case, with what the scheme learnt of the client's situation (each answer
+/// may be left out: it counts as unknown).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"reason": "completed", "other": null}))]
+#[schema(example = json!({"reason": "completed", "other": null, "still_living_at_home": "yes", "feels_safer": "yes", "further_incidents": "no", "onward_referrals": ["idva"]}))]
 pub struct CloseBody {
     pub reason: CloseReason,
     /// Required when `reason` is `other`.
     #[schema(max_length = 2000)]
     pub other: Option<String>,
+    /// Whether the client still lives at the home (default `unknown`).
+    pub still_living_at_home: Option<YesNoUnknown>,
+    /// Whether the client feels safer (default `not_said`).
+    pub feels_safer: Option<FeelsSafer>,
+    /// Further incidents since the works (default `unknown`).
+    pub further_incidents: Option<YesNoUnknown>,
+    /// Where the client was referred on by the time of closing (default none).
+    #[serde(default)]
+    #[schema(max_items = 6)]
+    pub onward_referrals: Vec<ReferralType>,
 }
 
 /// Cancel the works (before they complete).
@@ -505,9 +516,18 @@ impl RecordFollowUpContactBody {
 
 impl CloseBody {
     pub fn command(self) -> Result<Command, Violations> {
+        let mut onward = self.onward_referrals;
+        onward.sort();
+        onward.dedup();
         Ok(Command::Close {
             reason: self.reason,
             other: self.other,
+            outcome: CloseOutcome {
+                still_living_at_home: self.still_living_at_home.unwrap_or(YesNoUnknown::Unknown),
+                feels_safer: self.feels_safer.unwrap_or(FeelsSafer::NotSaid),
+                further_incidents: self.further_incidents.unwrap_or(YesNoUnknown::Unknown),
+                onward_referrals: onward,
+            },
         })
     }
 }

@@ -14,7 +14,9 @@ use sanctuary_domain::safeguarding::SharingRole;
 
 use crate::wire::links::ActionLink;
 use sanctuary_domain::risk::RiskLevel;
-use sanctuary_domain::workflow::{CancelReason, CloseReason, DeclineReason, HoldReason};
+use sanctuary_domain::workflow::{
+    CancelReason, CloseReason, DeclineReason, FeelsSafer, HoldReason, ReferralType, YesNoUnknown,
+};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use utoipa::{IntoParams, ToSchema};
@@ -124,6 +126,9 @@ pub struct WorkflowView {
     pub decline_reason: Option<DeclineReason>,
     pub cancel_reason: Option<CancelReason>,
     pub close_reason: Option<CloseReason>,
+    /// What the scheme learnt at closing (null while open, and for cases closed before
+    /// it was asked).
+    pub close_outcome: Option<CloseOutcomeView>,
     #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub ended_at: Option<OffsetDateTime>,
@@ -330,4 +335,14 @@ pub struct ListCasesQuery {
     #[validate(range(min = 1, max = 100, message = "must be between 1 and 100"))]
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
+}
+
+/// What the scheme learnt of the client's situation when it closed the case.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CloseOutcomeView {
+    pub still_living_at_home: YesNoUnknown,
+    pub feels_safer: FeelsSafer,
+    pub further_incidents: YesNoUnknown,
+    #[schema(max_items = 6)]
+    pub onward_referrals: Vec<ReferralType>,
 }

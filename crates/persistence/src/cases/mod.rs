@@ -19,7 +19,9 @@ use sanctuary_domain::register::RegisterPresence;
 use sanctuary_domain::risk::RiskLevel;
 use sanctuary_domain::safeguarding::{Safeguarding, SharingRole};
 use sanctuary_domain::scheme::Nation;
-use sanctuary_domain::workflow::{CancelReason, CloseReason, DeclineReason, HoldReason, WorksItem};
+use sanctuary_domain::workflow::{
+    CancelReason, CloseOutcome, CloseReason, DeclineReason, HoldReason, WorksItem,
+};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect,
     RelationTrait, Select,
@@ -135,6 +137,9 @@ pub struct CaseDetail {
     pub decline_reason: Option<DeclineReason>,
     pub cancel_reason: Option<CancelReason>,
     pub close_reason: Option<CloseReason>,
+    /// What the scheme learnt at closing (none for open cases and those closed before it
+    /// was asked).
+    pub close_outcome: Option<CloseOutcome>,
     pub ended_at: Option<OffsetDateTime>,
     pub approved_cost_pence: Option<i64>,
     pub works_cost_pence: Option<i64>,
@@ -319,6 +324,26 @@ pub async fn find(store: &Store, id: Uuid) -> Result<Option<CaseRecord>, StoreEr
     }
 }
 
+/// The outcome recorded at closing, from the case's columns.
+fn close_outcome(row: &case::Model) -> Result<Option<CloseOutcome>, StoreError> {
+    let (Some(home), Some(safer), Some(incidents)) = (
+        row.close_still_at_home.as_deref(),
+        row.close_feels_safer.as_deref(),
+        row.close_further_incidents.as_deref(),
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some(CloseOutcome {
+        still_living_at_home: parse(home, "cases.close_still_at_home")?,
+        feels_safer: parse(safer, "cases.close_feels_safer")?,
+        further_incidents: parse(incidents, "cases.close_further_incidents")?,
+        onward_referrals: split(
+            row.close_onward_referrals.as_deref().unwrap_or_default(),
+            "cases.close_onward_referrals",
+        )?,
+    }))
+}
+
 /// Completes a summary already read (e.g. for an access check) with its referral,
 /// decisions, clocks and works.
 pub async fn with_referral(store: &Store, summary: CaseSummary) -> Result<CaseRecord, StoreError> {
@@ -343,6 +368,7 @@ pub async fn with_referral(store: &Store, summary: CaseSummary) -> Result<CaseRe
         decline_reason: parse_opt(row.decline_reason.as_deref(), "cases.decline_reason")?,
         cancel_reason: parse_opt(row.cancel_reason.as_deref(), "cases.cancel_reason")?,
         close_reason: parse_opt(row.close_reason.as_deref(), "cases.close_reason")?,
+        close_outcome: close_outcome(&row)?,
         ended_at: row.ended_at,
         approved_cost_pence: row.approved_cost_pence,
         works_cost_pence: row.works_cost_pence,

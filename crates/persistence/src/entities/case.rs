@@ -87,6 +87,12 @@ pub struct Model {
     /// null: never on it), and with the police's.
     pub fire_register: Option<String>,
     pub police_register: Option<String>,
+    /// At closing: still living at home, feels safer, further incidents (codes), and
+    /// the onward referrals made (comma-separated codes).
+    pub close_still_at_home: Option<String>,
+    pub close_feels_safer: Option<String>,
+    pub close_further_incidents: Option<String>,
+    pub close_onward_referrals: Option<String>,
     pub client_match_key: String,
     pub address_match_key: String,
     pub repeat_of_case_id: Option<Uuid>,

@@ -8,8 +8,9 @@ use sanctuary_domain::case::CaseFlag;
 use sanctuary_domain::measures::Measure;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::workflow::{
-    CancelReason, CaseSnapshot, Command, ContactMethod, DeclineReason, FeelsSafer,
-    FireCheckOutcome, ItemApproval, ItemRef, ItemResult, Recommendation, estimated_total,
+    CancelReason, CaseSnapshot, CloseOutcome, Command, ContactMethod, DeclineReason, FeelsSafer,
+    FireCheckOutcome, ItemApproval, ItemRef, ItemResult, Recommendation, ReferralType,
+    YesNoUnknown, estimated_total,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -153,6 +154,37 @@ pub fn command(
             Command::Close {
                 reason,
                 other: None,
+                outcome: CloseOutcome {
+                    still_living_at_home: weighted(
+                        rng,
+                        &[
+                            (YesNoUnknown::Yes, 85),
+                            (YesNoUnknown::No, 8),
+                            (YesNoUnknown::Unknown, 7),
+                        ],
+                    ),
+                    feels_safer: weighted(
+                        rng,
+                        &[
+                            (FeelsSafer::Yes, 80),
+                            (FeelsSafer::No, 6),
+                            (FeelsSafer::NotSaid, 14),
+                        ],
+                    ),
+                    further_incidents: weighted(
+                        rng,
+                        &[
+                            (YesNoUnknown::No, 70),
+                            (YesNoUnknown::Yes, 15),
+                            (YesNoUnknown::Unknown, 15),
+                        ],
+                    ),
+                    onward_referrals: match weighted(rng, &[(0u8, 60), (1, 25), (2, 15)]) {
+                        1 => vec![ReferralType::Idva],
+                        2 => vec![ReferralType::Idva, ReferralType::HousingOptions],
+                        _ => Vec::new(),
+                    },
+                },
             },
             coordinator,
         ),

@@ -236,7 +236,11 @@ pub fn apply(
             fx.note(NoteKind::FollowUpContact, notes);
             Some((ClockEvent::FollowUpContactRecorded, Some(milestone_months)))
         }
-        Command::Close { reason, other } => {
+        Command::Close {
+            reason,
+            other,
+            outcome,
+        } => {
             other_text(reason == CloseReason::Other, &other)?;
             let needs_check = case
                 .works
@@ -251,6 +255,13 @@ pub fn apply(
             }
             fx.changes.close_reason = Some(reason);
             fx.data("reason", reason);
+            fx.data("still_living_at_home", outcome.still_living_at_home);
+            fx.data("feels_safer", outcome.feels_safer);
+            fx.data("further_incidents", outcome.further_incidents);
+            for referral in &outcome.onward_referrals {
+                fx.data("onward_referral", referral);
+            }
+            fx.changes.close_outcome = Some(outcome);
             fx.note(NoteKind::CloseDetail, other);
             None
         }
@@ -397,6 +408,9 @@ pub fn apply(
             {
                 clock.pause(at)
             }
+            // Closing leaves the follow-up contacts the client consented to running
+            // (3, 6 and 12 months after the works, whenever the case closes).
+            CaseStatus::Closed if clock.stop == ClockEvent::FollowUpContactRecorded => {}
             s if s.is_terminal() => clock.cancel(at),
             _ if case.status == CaseStatus::OnHold && next != CaseStatus::OnHold => {
                 clock.resume(at, calendar)

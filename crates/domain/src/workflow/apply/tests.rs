@@ -232,6 +232,7 @@ fn the_happy_path_runs_every_clock_and_ends_closed() {
         Command::Close {
             reason: CloseReason::Completed,
             other: None,
+            outcome: CloseOutcome::default(),
         },
         T0,
         &cal(),
@@ -280,19 +281,50 @@ fn the_happy_path_runs_every_clock_and_ends_closed() {
         clock(&c, ClockKind::FollowUpContact6Months).state,
         ClockState::Running
     );
+    let outcome = CloseOutcome {
+        still_living_at_home: YesNoUnknown::Yes,
+        feels_safer: FeelsSafer::Yes,
+        further_incidents: YesNoUnknown::No,
+        onward_referrals: vec![ReferralType::Idva],
+    };
     let fx = step(
         &mut c,
         Command::Close {
             reason: CloseReason::Completed,
             other: None,
+            outcome: outcome.clone(),
         },
         T0,
     );
     assert_eq!(c.status, CaseStatus::Closed);
     assert_eq!(fx.changes.ended_at, Some(T0));
+    assert_eq!(fx.changes.close_outcome, Some(outcome));
+    assert!(
+        fx.event_data
+            .contains(&("onward_referral", "idva".to_owned()))
+    );
+    // The follow-up contacts the client consented to go on after the case closes; the
+    // visit's clock (met) and the rest end with it.
+    for kind in [
+        ClockKind::FollowUpContact6Months,
+        ClockKind::FollowUpContact12Months,
+    ] {
+        assert_eq!(clock(&c, kind).state, ClockState::Running, "{kind}");
+    }
+    step(
+        &mut c,
+        Command::RecordFollowUpContact {
+            contacted_on: date!(2026 - 11 - 23),
+            milestone_months: 6,
+            feels_safer: FeelsSafer::Yes,
+            notes: None,
+        },
+        T0,
+    );
+    assert_eq!(c.status, CaseStatus::Closed);
     assert_eq!(
-        clock(&c, ClockKind::FollowUpContact12Months).state,
-        ClockState::Cancelled
+        clock(&c, ClockKind::FollowUpContact6Months).state,
+        ClockState::Met
     );
 }
 
@@ -1163,6 +1195,7 @@ fn the_contractor_keeps_its_view_for_the_schemes_days_after_its_works_end() {
         Command::Close {
             reason: CloseReason::Completed,
             other: None,
+            outcome: CloseOutcome::default(),
         },
         T0 + days,
         &cal(),
