@@ -224,6 +224,19 @@ async fn every_example_of_the_served_contract_succeeds_on_a_fresh_demo_in_pathwa
         minimal.push(id(&case));
     }
 
+    // A client who phoned the scheme: the coordinator enters it.
+    let own = walk
+        .run(
+            COORDINATOR,
+            "POST",
+            referrals,
+            referrals,
+            Some("self_referral"),
+            None,
+        )
+        .await;
+    assert_eq!(own["referral"]["self_referral"], true);
+
     // The straight road.
     let case = format!("/api/v1/cases/{a}");
     walk.run(

@@ -603,3 +603,88 @@ async fn server_owned_fields_in_a_body_are_refused_and_nothing_changes() {
     assert_eq!(same, etag);
     assert_eq!(after["status"], "received");
 }
+
+#[tokio::test]
+async fn the_coordinator_enters_a_self_referral_and_the_report_counts_it_as_one() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let mut body = fixtures::eligible("SELF-1");
+    set(&mut body, "/self_referral", json!(true));
+    let post = |org: &crate::support::Org, role: &str, body: &Value| {
+        app.post("/api/v1/referrals")
+            .bearer_auth(app.token(org, &[role]))
+            .json(body)
+            .send()
+    };
+    // Only the scheme's coordinator enters one; a partner refers as a referrer.
+    problem(
+        post(&w.harbour, "referrer", &body).await.unwrap(),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    problem(
+        post(&w.tees_council, "coordinator", &body).await.unwrap(),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let mut partner = body.clone();
+    set(&mut partner, "/self_referral", json!(false));
+    problem(
+        post(&w.council, "coordinator", &partner).await.unwrap(),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let response = post(&w.council, "coordinator", &body).await.unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let case: Value = response.json().await.unwrap();
+    assert_eq!(case["referral_source"], "self_referral");
+    assert_eq!(case["referral"]["self_referral"], true);
+    assert_eq!(case["referring_organisation"]["id"], json!(w.council.id));
+    let id = case["id"].as_str().unwrap();
+    // A partner's referral is no self-referral, and a correction cannot make it one.
+    let theirs = app
+        .refer_ok(&w.harbour, &fixtures::eligible("SELF-2"))
+        .await;
+    assert_eq!(theirs["referral"]["self_referral"], false);
+    let (_, etag) = app.read(&w.council, "coordinator", id).await;
+    let mut corrected = body.clone();
+    set(&mut corrected, "/self_referral", json!(false));
+    let refused = app
+        .client
+        .patch(app.url(&format!("/api/v1/cases/{id}/referral")))
+        .bearer_auth(app.token(&w.council, &["coordinator"]))
+        .header("If-Match", etag)
+        .json(&corrected)
+        .send()
+        .await
+        .unwrap();
+    let p = problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(
+        violations(&p),
+        pairs(&[("/self_referral", "contradicts_answer")])
+    );
+
+    let report: Value = app
+        .get_as(
+            &w.council,
+            &["coordinator"],
+            "/api/v1/reports/monitoring?scheme=darlington",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let row = |code: &str| {
+        report["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["rows"].as_array().unwrap())
+            .find(|r| r["code"] == code)
+            .unwrap_or_else(|| panic!("no row {code}"))["total"]["value"]
+            .clone()
+    };
+    assert_eq!(row("source.self_referral"), 1);
+    assert_eq!(row("source.specialist_domestic_abuse_service"), 1);
+    assert_eq!(row("referrals_received"), 2);
+}

@@ -11,22 +11,28 @@ use uuid::Uuid;
 use crate::audit;
 use crate::{Acting, App, AppError};
 
-/// The scheme `code`, if the caller's organisation refers into it: `Forbidden`
-/// otherwise, also for schemes that do not exist (audited).
-pub async fn referring_scheme(app: &App, caller: &Acting, code: &str) -> Result<Scheme, AppError> {
+/// The scheme `code`, if the caller's organisation refers into it as `role` (a
+/// referrer; the coordinator, for a self-referral): `Forbidden` otherwise, also for
+/// schemes that do not exist (audited).
+pub async fn referring_scheme(
+    app: &App,
+    caller: &Acting,
+    code: &str,
+    role: Role,
+) -> Result<Scheme, AppError> {
     let db = app.store().connection();
     let scheme = schemes::find_by_code(db, code).await?;
     let roles = match &scheme {
         Some(s) => schemes::roles_in(db, caller.organisation.id, s.id).await?,
         None => Vec::new(),
     };
-    let relations: &[Relation] = if roles.contains(&Role::Referrer) {
-        &[Relation::SchemeReferrer]
-    } else {
-        &[]
+    let relation = match role {
+        Role::Coordinator => Relation::SchemeCoordinator,
+        _ => Relation::SchemeReferrer,
     };
+    let holds = roles.contains(&role) && caller.roles.contains(&role);
     match scheme {
-        Some(scheme) if policy::permits_any(&caller.roles, Action::CreateReferral, relations) => {
+        Some(scheme) if holds && policy::permits(role, Action::CreateReferral, relation) => {
             Ok(scheme)
         }
         other => {

@@ -51,6 +51,9 @@ vocabulary! {
         PrivateRentedSectorAgency = "private_rented_sector_agency",
         SocialServices = "social_services",
         SpecialistDomesticAbuseService = "specialist_domestic_abuse_service",
+        /// The client came to the scheme directly (phone, walk-in, the council's online
+        /// form) and the coordinator entered the referral.
+        SelfReferral = "self_referral",
         Other = "other",
     }
 }
@@ -75,7 +78,10 @@ mod tests {
 
     #[test]
     fn each_referral_source_has_a_matching_organisation_kind() {
-        for source in ReferralSource::ALL {
+        let by_organisations = ReferralSource::ALL
+            .iter()
+            .filter(|s| **s != ReferralSource::SelfReferral);
+        for source in by_organisations {
             let kind: OrganisationKind = source.as_str().parse().unwrap();
             assert_eq!(ReferralSource::from(kind), *source);
         }

@@ -154,6 +154,8 @@ use Role as R;
 /// Every permission in the product. Anything not listed is refused.
 const RULES: &[(Role, Action, Relation)] = &[
     (R::Referrer, CreateReferral, SchemeReferrer),
+    // A client who comes to the scheme directly: the coordinator enters the referral.
+    (R::Coordinator, CreateReferral, SchemeCoordinator),
     (R::Referrer, ViewCase, ReferringOrganisation),
     (R::Referrer, ViewTimeline, ReferringOrganisation),
     // The assessment copy goes to the commissioner and the referrer (seed 000, step 6),
@@ -379,6 +381,9 @@ mod tests {
                 *role == R::Referrer
             );
         }
+        // Self-referrals: the coordinator of the scheme, no one else through it.
+        assert!(permits(R::Coordinator, CreateReferral, SchemeCoordinator));
+        assert!(!permits(R::Funder, CreateReferral, SchemeCoordinator));
     }
 
     #[test]

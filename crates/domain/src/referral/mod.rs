@@ -30,6 +30,10 @@ pub struct Referral {
     /// The referring organisation's own reference, unique per organisation.
     pub external_reference: Option<String>,
     pub urgent: bool,
+    /// The client came to the scheme directly and the coordinator entered the referral
+    /// (the report's "self-referral" source).
+    #[serde(default)]
+    pub self_referral: bool,
     pub referrer: Referrer,
     pub client: Client,
     pub demographics: Demographics,

@@ -191,6 +191,7 @@ const SOURCES: &[&str] = &[
     "private_rented_sector_agency",
     "social_services",
     "specialist_domestic_abuse_service",
+    "self_referral",
     "other",
 ];
 
@@ -500,6 +501,12 @@ pub const SECTIONS: &[SectionSpec] = &[
                 "Specialist domestic abuse service",
                 "source",
                 &["specialist_domestic_abuse_service"],
+            ),
+            count(
+                "source.self_referral",
+                "Self-referral",
+                "source",
+                &["self_referral"],
             ),
             count("source.other", "Other", "source", &["other"]),
         ],

@@ -38,6 +38,15 @@ fn unchangeable(before: &Value, after: &Value) -> Violations {
             v.add(pointer, ViolationCode::ContradictsAnswer, how);
         }
     }
+    // Who entered it decides its source: absent is false, as on the way in.
+    let self_referral = |form: &Value| form["self_referral"].as_bool().unwrap_or(false);
+    if self_referral(before) != self_referral(after) {
+        v.add(
+            "/self_referral",
+            ViolationCode::ContradictsAnswer,
+            "how the referral came to the scheme cannot change",
+        );
+    }
     v
 }
 

@@ -42,6 +42,23 @@ pub mod examples {
         ))
         .expect("valid example")
     }
+
+    /// A client who phoned the scheme: the coordinator's officer enters the minimal form.
+    pub fn referral_self() -> Value {
+        let mut form = referral_minimal();
+        form["self_referral"] = true.into();
+        form["referrer"] = serde_json::json!({
+            "name": "Jo Patel",
+            "job_title": "Sanctuary Scheme officer",
+            "organisation_name": "Darlington Borough Council Sanctuary Team",
+            "phone": "01632 960 404"
+        });
+        form["client"]["name"] = "Robin Taylor".into();
+        form["client"]["date_of_birth"] = "1990-02-14".into();
+        form["client"]["address"] = serde_json::json!({"line1": "8 Example Terrace", "town": "Darlington", "postcode": "DL1 3XY"});
+        form["client"]["phone"] = "07700 900789".into();
+        form
+    }
 }
 
 #[derive(OpenApi)]
@@ -367,6 +384,11 @@ pub fn add_request_examples(doc: &mut Doc) {
                 "minimal",
                 "Only the mandatory fields",
                 examples::referral_minimal(),
+            ),
+            (
+                "self_referral",
+                "A client who came to the scheme directly, entered by the coordinator",
+                examples::referral_self(),
             ),
         ],
     );

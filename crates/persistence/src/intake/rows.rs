@@ -107,9 +107,13 @@ pub(super) fn case_row(
         // The value itself is in the sealed referral; only its blind index is here.
         external_reference: Set(None),
         external_reference_index: Set(keys.external_reference.clone()),
-        referral_source: Set(ReferralSource::from(new.referring_organisation.kind)
-            .as_str()
-            .into()),
+        referral_source: Set(if r.self_referral {
+            ReferralSource::SelfReferral
+        } else {
+            ReferralSource::from(new.referring_organisation.kind)
+        }
+        .as_str()
+        .into()),
         flags: Set(join(&flags)),
         progress_blocks: Set(join(&intake.progress_blocks)),
         dash_completed: Set(r.safety.dash.completed()),

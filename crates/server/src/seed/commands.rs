@@ -196,7 +196,8 @@ pub fn command(
         Step::Resume => (Command::Resume, coordinator),
         Step::Withdraw { by_referrer } => (
             Command::Withdraw { note: None },
-            if by_referrer {
+            // A self-referral's "referrer" is the coordinator itself.
+            if by_referrer && on_case.referrer != parties.coordinator {
                 (on_case.referrer, Role::Referrer)
             } else {
                 coordinator

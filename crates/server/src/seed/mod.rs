@@ -171,7 +171,10 @@ async fn cast(store: &Store, scheme: &Scheme) -> Result<(Vec<Organisation>, Part
             Ok(found)
         }
     };
-    let referrers: Vec<Organisation> = required(Role::Referrer)?.into_iter().cloned().collect();
+    let mut referrers: Vec<Organisation> = required(Role::Referrer)?.into_iter().cloned().collect();
+    // Last in the list, and drawn for a few referrals only: the clients who came to the
+    // scheme directly, entered by the coordinator (`run::Context::open`).
+    referrers.push(required(Role::Coordinator)?[0].clone());
     let ids = |orgs: Vec<&Organisation>| orgs.iter().map(|o| o.id).collect::<Vec<_>>();
     let parties = Parties {
         coordinator: required(Role::Coordinator)?[0].id,

@@ -35,6 +35,7 @@ pub fn referral(
         scheme: scheme.clone(),
         external_reference: Some(external_reference),
         urgent: chance(rng, if high_risk { 35 } else { 8 }),
+        self_referral: false,
         referrer,
         demographics: people::demographics(rng, gender),
         support_needs: people::support_needs(rng, woman, age),

@@ -38,6 +38,7 @@ pub struct Writes(Mutex<()>);
 pub struct Context<'a> {
     pub store: &'a Store,
     pub scheme: &'a Scheme,
+    /// The scheme's referrers, then its coordinator (who enters self-referrals).
     pub referrers: &'a [Organisation],
     pub parties: &'a Parties,
     pub calendar: &'a Calendar,
@@ -72,17 +73,29 @@ impl Context<'_> {
         mut rng: SeedRng,
         received_at: OffsetDateTime,
     ) -> Result<Opened, SeedError> {
-        let referrer = &self.referrers[rng.random_range(0..self.referrers.len())];
+        // The last "referrer" is the coordinator, entering a client's own referral: one
+        // in twenty.
+        let (partners, coordinator) = self.referrers.split_at(self.referrers.len() - 1);
+        let self_referral = partners.is_empty() || rng.random_range(0..20) == 0;
+        let referrer = match self_referral {
+            true => &coordinator[0],
+            false => &partners[rng.random_range(0..partners.len())],
+        };
         let today = london::local_date(received_at);
         let external = format!("SEED{}-{index:06}", self.seed);
-        let referral =
+        let mut referral =
             referral::referral(&mut rng, &self.scheme.code, &referrer.name, external, today);
+        referral.self_referral = self_referral;
         let violations = referral.violations(today);
         if !violations.is_empty() {
             let pointers: Vec<&str> = violations.iter().map(|v| v.pointer.as_str()).collect();
             return Err(refused(index, pointers.join(", ")));
         }
-        let actor = actor(referrer.id, Role::Referrer);
+        let role = match self_referral {
+            true => Role::Coordinator,
+            false => Role::Referrer,
+        };
+        let actor = actor(referrer.id, role);
         let new = NewCase::new(self.scheme, referrer, &actor, &referral, received_at);
         let id = match intake::open_case(self.store, new).await {
             Ok(id) => id,

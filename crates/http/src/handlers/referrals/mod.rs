@@ -84,10 +84,20 @@ pub async fn create_referral(
     request: HttpRequest,
     body: ContractJson<ReferralForm>,
 ) -> Result<HttpResponse, ApiError> {
-    if !caller.has_role(Role::Referrer) {
-        return Err(ApiError::forbidden(
-            "Your token does not carry the referrer role.",
-        ));
+    // A partner refers as a referrer; a client who came directly is entered by the
+    // scheme's coordinator (`self_referral`).
+    let self_referral = body.body.self_referral == Some(true);
+    let role = if self_referral {
+        Role::Coordinator
+    } else {
+        Role::Referrer
+    };
+    if !caller.has_role(role) {
+        return Err(ApiError::forbidden(if self_referral {
+            "A self-referral is entered by the scheme's coordinator: your token does not carry that role."
+        } else {
+            "Your token does not carry the referrer role."
+        }));
     }
     let key = idempotency_key(&request, &caller, &body.fingerprint)?;
     if let Some(key) = &key {
@@ -102,7 +112,7 @@ pub async fn create_referral(
     // Membership is checked before the body's other fields: no validation oracle for
     // schemes the caller does not refer into.
     let scheme = match body.body.scheme.as_deref() {
-        Some(code) => Some(intake::referring_scheme(&state.app, &caller, code).await?),
+        Some(code) => Some(intake::referring_scheme(&state.app, &caller, code, role).await?),
         None => None,
     };
     let received_at = now_micros();
@@ -159,7 +169,8 @@ pub async fn create_referral(
     created_response(&state, &caller, case_id).await
 }
 
-/// Opens the case ([`sanctuary_app::intake::open_case`]) as the caller, a referrer.
+/// Opens the case ([`sanctuary_app::intake::open_case`]) as the caller: a referrer, or
+/// the coordinator for a self-referral.
 async fn open_case(
     state: &AppState,
     caller: &Caller,
@@ -171,7 +182,11 @@ async fn open_case(
     let actor = Actor {
         subject: caller.subject.clone(),
         organisation_id: caller.organisation.id,
-        role: Role::Referrer,
+        role: if referral.self_referral {
+            Role::Coordinator
+        } else {
+            Role::Referrer
+        },
     };
     let new = NewCase {
         idempotency: key,

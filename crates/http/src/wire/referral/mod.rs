@@ -39,6 +39,11 @@ pub struct ReferralForm {
     pub external_reference: Option<String>,
     /// The referrer considers the need urgent. Defaults to false.
     pub urgent: Option<bool>,
+    /// The client came to the scheme directly (phone, walk-in, the council's online
+    /// form): the scheme's coordinator enters the referral, with its own staff as the
+    /// referrer, and the report counts it as a self-referral. Defaults to false (a
+    /// partner's referral, posted with the referrer role).
+    pub self_referral: Option<bool>,
     #[schema(required = true, nullable = false)]
     pub referrer: Option<ReferrerSection>,
     #[schema(required = true, nullable = false)]
