@@ -65,6 +65,10 @@ const CALLERS: &[(&str, &[&str])] = &[
     ("removed_contractor", &["contractor"]),
     // Referred a case, then kept only the funder role in the scheme.
     ("demoted_referrer", &["referrer"]),
+    // Assessed a case, and held its works order, then were replaced on it (still
+    // members of the scheme).
+    ("replaced_assessor", &["assessor"]),
+    ("replaced_contractor", &["contractor"]),
     // Referred a case, then was deactivated: its tokens are refused outright.
     ("deactivated", &["referrer"]),
 ];
@@ -75,6 +79,10 @@ struct Former {
     assessor: Org,
     contractor: Org,
     demoted: Org,
+    replaced_assessor: Org,
+    replaced_contractor: Org,
+    /// Assessed and ordered by the replaced ones, then given to others.
+    replaced_case: String,
     /// Referred, assessed and fitted by the three removed organisations.
     case: String,
     /// Referred by the demoted referrer.
@@ -179,6 +187,54 @@ impl Former {
         )
         .await;
         let demoted_case = refer(&demoted).await;
+        let replaced_assessor = member(
+            "Matrix Replaced Assessor",
+            OrganisationKind::Council,
+            Role::Assessor,
+        )
+        .await;
+        let replaced_contractor = member(
+            "Matrix Replaced Contractor",
+            OrganisationKind::Contractor,
+            Role::Contractor,
+        )
+        .await;
+        let replaced_case = refer(&w.harbour).await;
+        let on_replaced = |action: &'static str, body: Option<Value>| {
+            app.act_ok(&w.council, "coordinator", &replaced_case, action, body)
+        };
+        on_replaced("accept", None).await;
+        on_replaced(
+            "assign-assessor",
+            Some(json!({"organisation_id": replaced_assessor.id})),
+        )
+        .await;
+        let assessment = json!({"visit_date": today(), "recommended_measures": [
+            {"measure_code": "deadlock", "quantity": 1, "location": "back door"}]});
+        app.act_ok(
+            &replaced_assessor,
+            "assessor",
+            &replaced_case,
+            "record-assessment",
+            Some(assessment),
+        )
+        .await;
+        on_replaced("approve-works", None).await;
+        on_replaced(
+            "order-works",
+            Some(json!({"organisation_id": replaced_contractor.id})),
+        )
+        .await;
+        on_replaced(
+            "reassign-assessor",
+            Some(json!({"organisation_id": w.assessor.id, "reason": "leave"})),
+        )
+        .await;
+        on_replaced(
+            "reassign-contractor",
+            Some(json!({"organisation_id": w.contractor.id, "reason": "closed"})),
+        )
+        .await;
         organisations::set_active(db, w.inactive.id, true)
             .await
             .unwrap();
@@ -199,6 +255,9 @@ impl Former {
             assessor,
             contractor,
             demoted,
+            replaced_assessor,
+            replaced_contractor,
+            replaced_case,
             case,
             demoted_case,
             deactivated_case,
@@ -210,6 +269,7 @@ impl Former {
         match caller {
             "removed_referrer" | "removed_assessor" | "removed_contractor" => Some(&self.case),
             "demoted_referrer" => Some(&self.demoted_case),
+            "replaced_assessor" | "replaced_contractor" => Some(&self.replaced_case),
             "deactivated" => Some(&self.deactivated_case),
             _ => None,
         }
@@ -223,6 +283,8 @@ fn organisation<'w>(app: &'w TestApp, former: &'w Former, caller: &str) -> &'w O
         "removed_assessor" => &former.assessor,
         "removed_contractor" => &former.contractor,
         "demoted_referrer" => &former.demoted,
+        "replaced_assessor" => &former.replaced_assessor,
+        "replaced_contractor" => &former.replaced_contractor,
         "deactivated" => &w.inactive,
         "referrer" => &w.harbour,
         "coordinator" | "council_admin" => &w.council,
@@ -292,7 +354,9 @@ fn allowed(operation: &str) -> Option<Allowed> {
         | "set_legal_hold"
         | "record_safeguarding_decision"
         | "review_register_entry"
-        | "remove_register_entry" => COORDINATOR,
+        | "remove_register_entry"
+        | "reassign_assessor"
+        | "reassign_contractor" => COORDINATOR,
         "rectify_referral" | "withdraw" | "record_consent" | "record_referral_made" => {
             REFERRER_OR_COORDINATOR
         }
@@ -317,6 +381,8 @@ fn allowed(operation: &str) -> Option<Allowed> {
             ("admin", &[Own, OtherScheme]),
             // Still a member (as funder): a scheme's basics are for every member.
             ("demoted_referrer", &[Own]),
+            ("replaced_assessor", &[Own]),
+            ("replaced_contractor", &[Own]),
         ]),
         "settings_versions" | "list_members" => {
             Allowed::Only(&[("coordinator", &[Own]), ("admin", &[Own, OtherScheme])])
@@ -351,6 +417,8 @@ fn allowed(operation: &str) -> Option<Allowed> {
             ("removed_assessor", &[Own]),
             ("removed_contractor", &[Own]),
             ("demoted_referrer", &[Own]),
+            ("replaced_assessor", &[Own]),
+            ("replaced_contractor", &[Own]),
         ]),
         "list_audit" => Allowed::Only(&[("auditor", &[Collection])]),
         // Each organisation reads its own events (filtered, checked in events.rs) and
@@ -367,6 +435,8 @@ fn allowed(operation: &str) -> Option<Allowed> {
             ("removed_assessor", &[Collection]),
             ("removed_contractor", &[Collection]),
             ("demoted_referrer", &[Collection]),
+            ("replaced_assessor", &[Collection]),
+            ("replaced_contractor", &[Collection]),
         ]),
         // Aggregates only: the coordinator, and its funders (anonymised).
         "monitoring_report" => {
@@ -413,6 +483,12 @@ fn body(operation: &str, app: &TestApp, unique: &str, reference: &str) -> Option
             {"measure_code": "deadlock", "quantity": 1, "location": "back door"}]}),
         "approve_works" => json!({}),
         "order_works" => json!({"organisation_id": w.contractor.id}),
+        "reassign_assessor" => {
+            json!({"organisation_id": w.other_assessor.id, "reason": "On leave"})
+        }
+        "reassign_contractor" => {
+            json!({"organisation_id": w.other_contractor.id, "reason": "Closed"})
+        }
         "complete_works" => json!({"results": []}),
         "record_contact" => json!({"method": "phone", "outcome": "no_answer"}),
         "record_fire_check" => json!({"checked_on": today, "outcome": "satisfactory"}),
@@ -474,6 +550,7 @@ const STATE_BOUND: &[&str] = &[
     "close",
     "complete_works",
     "order_works",
+    "reassign_contractor",
     "record_assessment",
     "resume",
     "start_works",
@@ -973,13 +1050,15 @@ fn when_withdrawn(operation: &str, caller: &str) -> Withdrawn {
 async fn with_consent_to_share_withdrawn_every_case_operation_follows_the_declared_matrix() {
     let app = TestApp::spawn().await;
     let w = &app.world;
+    // The coordinator last: its writes (a reassignment, a closure) change who else is
+    // on the case.
     let callers: [(&str, &Org); 6] = [
         ("referrer", &w.harbour),
-        ("coordinator", &w.council),
         ("assessor", &w.assessor),
         ("contractor", &w.contractor),
         ("fire_service", &w.fire_service),
         ("police", &w.police),
+        ("coordinator", &w.council),
     ];
     let spare = Org {
         id: Uuid::now_v7(),

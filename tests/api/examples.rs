@@ -20,6 +20,7 @@ const FIRE: Who = (
     "fire_service",
 );
 const ADMIN: Who = ("Sanctuary Platform Operators", "admin");
+const SURVEYORS: Who = ("Darlington Borough Council Building Surveyors", "assessor");
 
 /// A demo organisation and the role it acts in.
 type Who = (&'static str, &'static str);
@@ -210,7 +211,7 @@ async fn every_example_of_the_served_contract_succeeds_on_a_fresh_demo_in_pathwa
 
     let a = id(&full);
     let mut minimal = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..4 {
         let case = walk
             .run(
                 REFERRER,
@@ -300,6 +301,18 @@ async fn every_example_of_the_served_contract_succeeds_on_a_fresh_demo_in_pathwa
     walk.act(REFERRER, &minimal[1], "consents").await;
     walk.act(COORDINATOR, &minimal[1], "decline").await;
     walk.act(REFERRER, &minimal[2], "withdraw").await;
+    // Another assessor and another contractor take over.
+    for (who, action) in [
+        (COORDINATOR, "accept"),
+        (COORDINATOR, "assign-assessor"),
+        (COORDINATOR, "reassign-assessor"),
+        (SURVEYORS, "record-assessment"),
+        (COORDINATOR, "approve-works"),
+        (COORDINATOR, "order-works"),
+        (COORDINATOR, "reassign-contractor"),
+    ] {
+        walk.act(who, &minimal[3], action).await;
+    }
 
     // The scheme's own reference data and notes.
     walk.run(

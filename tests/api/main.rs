@@ -33,6 +33,7 @@ mod membership;
 mod metrics;
 mod problems;
 mod rate_limit;
+mod reassignment;
 mod rectify;
 mod referrals;
 mod referrals_made;

@@ -154,8 +154,16 @@ pub async fn act(
         Command::AssignAssessor { organisation_id } => {
             check_assignee(store, loaded.scheme.id, *organisation_id, Role::Assessor).await?;
         }
-        Command::OrderWorks { organisation_id } => {
+        Command::OrderWorks { organisation_id }
+        | Command::ReassignContractor {
+            organisation_id, ..
+        } => {
             check_assignee(store, loaded.scheme.id, *organisation_id, Role::Contractor).await?;
+        }
+        Command::ReassignAssessor {
+            organisation_id, ..
+        } => {
+            check_assignee(store, loaded.scheme.id, *organisation_id, Role::Assessor).await?;
         }
         _ => {}
     }

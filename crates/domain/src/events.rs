@@ -17,6 +17,11 @@ vocabulary! {
         Accepted = "case.accepted",
         Declined = "case.declined",
         AssessorAssigned = "case.assessor_assigned",
+        /// The assessment went to another assessor (the one replaced hears this, then
+        /// nothing more).
+        AssessorReassigned = "case.assessor_reassigned",
+        /// The works order went to another contractor (likewise).
+        ContractorReassigned = "case.contractor_reassigned",
         AssessmentRecorded = "case.assessment_recorded",
         WorksApproved = "case.works_approved",
         WorksOrdered = "case.works_ordered",
@@ -134,6 +139,8 @@ impl EventType {
             A::Accept => Self::Accepted,
             A::Decline => Self::Declined,
             A::AssignAssessor => Self::AssessorAssigned,
+            A::ReassignAssessor => Self::AssessorReassigned,
+            A::ReassignContractor => Self::ContractorReassigned,
             A::RecordAssessment => Self::AssessmentRecorded,
             A::ApproveWorks => Self::WorksApproved,
             A::OrderWorks => Self::WorksOrdered,

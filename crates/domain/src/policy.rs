@@ -65,9 +65,13 @@ vocabulary! {
         Accept = "accept",
         Decline = "decline",
         AssignAssessor = "assign_assessor",
+        /// Give the assessment to another assessor organisation.
+        ReassignAssessor = "reassign_assessor",
         RecordAssessment = "record_assessment",
         ApproveWorks = "approve_works",
         OrderWorks = "order_works",
+        /// Give the works order to another contractor.
+        ReassignContractor = "reassign_contractor",
         StartWorks = "start_works",
         CompleteWorks = "complete_works",
         RecordContact = "record_contact",
@@ -184,6 +188,8 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Coordinator, Accept, SchemeCoordinator),
     (R::Coordinator, Decline, SchemeCoordinator),
     (R::Coordinator, AssignAssessor, SchemeCoordinator),
+    (R::Coordinator, ReassignAssessor, SchemeCoordinator),
+    (R::Coordinator, ReassignContractor, SchemeCoordinator),
     (R::Coordinator, ApproveWorks, SchemeCoordinator),
     (R::Coordinator, OrderWorks, SchemeCoordinator),
     (R::Coordinator, RecordContact, SchemeCoordinator),

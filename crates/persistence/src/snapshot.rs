@@ -70,6 +70,8 @@ pub(crate) async fn load(
         urgent: case.urgent,
         accepted: case.decided_at.is_some() && case.decline_reason.is_none(),
         works_completed: case.works_completed_at.is_some(),
+        assessor_organisation_id: case.assessor_organisation_id,
+        contractor_organisation_id: case.contractor_organisation_id,
         register: crate::register::standing(db, case_id).await?,
         // The scheme's arrangement with its emergency services as it stands now.
         register_settings: scheme.settings.register.clone(),

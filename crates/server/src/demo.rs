@@ -32,7 +32,7 @@ const DEMO_SETUP: &str = include_str!("../../../deploy/darlington.toml");
 /// The demo organisations' fixed ids, so the contract's examples (an assessor to
 /// assign, a contractor to order works from) name organisations that exist in every
 /// demo. Listed in the README.
-pub const DEMO_ORGANISATION_IDS: [(&str, &str); 9] = [
+pub const DEMO_ORGANISATION_IDS: [(&str, &str); 11] = [
     (
         "Sanctuary Platform Operators",
         "01a20ab8-29b0-7a01-9c3e-5d2f10a4b001",
@@ -68,6 +68,14 @@ pub const DEMO_ORGANISATION_IDS: [(&str, &str); 9] = [
     (
         "Durham Constabulary Force Control Room",
         "01a20ab8-29ca-7b3e-8d14-6c2f0e9a5d71",
+    ),
+    (
+        "Darlington Borough Council Building Surveyors",
+        "01a20ab8-29cc-7d5f-9a21-3b8e6f0c2d94",
+    ),
+    (
+        "Northgate Locksmiths Ltd",
+        "01a20ab8-29ce-7e6a-8b32-4c9f7a1d3ea5",
     ),
 ];
 

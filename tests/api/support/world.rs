@@ -35,6 +35,8 @@ pub struct World {
     pub inactive: Org,
     /// Darlington's crime prevention officers.
     pub assessor: Org,
+    /// Darlington's other assessor (the council's surveyors).
+    pub other_assessor: Org,
     /// Darlington's contractors.
     pub contractor: Org,
     pub other_contractor: Org,
@@ -97,6 +99,7 @@ impl World {
         let stranger = org("Elsewhere Housing", OrganisationKind::HousingAssociation).await;
         let inactive = org("Closed Agency", OrganisationKind::Other).await;
         let assessor = org("Durham Constabulary CPO Unit", OrganisationKind::Police).await;
+        let other_assessor = org("Darlington Surveyors", OrganisationKind::Council).await;
         let contractor = org("SecureHome Installations", OrganisationKind::Contractor).await;
         let other_contractor = org("Lock & Key Ltd", OrganisationKind::Contractor).await;
         let fire_service = org(
@@ -124,6 +127,7 @@ impl World {
             (teesside, &tees_council, Role::Coordinator),
             (darlington, &inactive, Role::Referrer),
             (darlington, &assessor, Role::Assessor),
+            (darlington, &other_assessor, Role::Assessor),
             (darlington, &contractor, Role::Contractor),
             (darlington, &other_contractor, Role::Contractor),
             (darlington, &fire_service, Role::FireService),
@@ -161,6 +165,7 @@ impl World {
             stranger,
             inactive,
             assessor,
+            other_assessor,
             contractor,
             other_contractor,
             fire_service,

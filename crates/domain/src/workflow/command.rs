@@ -61,6 +61,9 @@ pub struct CaseSnapshot {
     pub accepted: bool,
     /// The works were completed (whatever happened since).
     pub works_completed: bool,
+    /// Who assesses the case, and who holds its works order.
+    pub assessor_organisation_id: Option<Uuid>,
+    pub contractor_organisation_id: Option<Uuid>,
     /// The case's emergency-services register entries standing now.
     pub register: Vec<ActiveEntry>,
     /// The scheme's register settings as they stand now (not the case's policy version:
@@ -176,6 +179,16 @@ pub enum Command {
     AssignAssessor {
         organisation_id: Uuid,
     },
+    /// Another assessor organisation takes the assessment over (why: sealed).
+    ReassignAssessor {
+        organisation_id: Uuid,
+        reason: String,
+    },
+    /// Another contractor takes the works order over (why: sealed).
+    ReassignContractor {
+        organisation_id: Uuid,
+        reason: String,
+    },
     RecordAssessment {
         visit_date: Date,
         findings: Option<String>,
@@ -254,6 +267,8 @@ impl Command {
             Command::Accept { .. } => Action::Accept,
             Command::Decline { .. } => Action::Decline,
             Command::AssignAssessor { .. } => Action::AssignAssessor,
+            Command::ReassignAssessor { .. } => Action::ReassignAssessor,
+            Command::ReassignContractor { .. } => Action::ReassignContractor,
             Command::RecordAssessment { .. } => Action::RecordAssessment,
             Command::ApproveWorks(_) => Action::ApproveWorks,
             Command::OrderWorks { .. } => Action::OrderWorks,

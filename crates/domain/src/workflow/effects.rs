@@ -81,6 +81,8 @@ vocabulary! {
         SafeguardingReason = "safeguarding_reason",
         /// The officer who took a safeguarding decision.
         DecidingOfficer = "deciding_officer",
+        /// Why the assessment or the works order went to another organisation.
+        Reassignment = "reassignment",
     }
 }
 

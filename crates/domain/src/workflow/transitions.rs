@@ -19,6 +19,29 @@ fn before_works_complete(status: CaseStatus) -> bool {
     )
 }
 
+/// Statuses in which an assessor holds the case (assigned, the case open).
+fn assessor_assigned(status: CaseStatus) -> bool {
+    use CaseStatus::*;
+    matches!(
+        status,
+        Assessment
+            | Assessed
+            | WorksApproved
+            | WorksOrdered
+            | WorksInProgress
+            | WorksCompleted
+            | FollowUp
+    )
+}
+
+/// Statuses in which a contractor holds an unfinished works order.
+fn works_underway(status: CaseStatus) -> bool {
+    matches!(
+        status,
+        CaseStatus::WorksOrdered | CaseStatus::WorksInProgress
+    )
+}
+
 /// The status `action` leads to from `status` (`held_from`: where an on-hold case was).
 pub fn next_status(
     status: CaseStatus,
@@ -44,6 +67,11 @@ pub fn next_status(
         (A::Hold, s) if s.is_open() && s != S::OnHold => S::OnHold,
         (A::Resume, S::OnHold) => held_from.ok_or_else(illegal)?,
         (A::Withdraw, s) if s.is_open() => S::Withdrawn,
+        // Reassigning changes who holds the case, not where it is (held cases too).
+        (A::ReassignAssessor, s) if assessor_assigned(s) => s,
+        (A::ReassignAssessor, S::OnHold) if held_from.is_some_and(assessor_assigned) => S::OnHold,
+        (A::ReassignContractor, s) if works_underway(s) => s,
+        (A::ReassignContractor, S::OnHold) if held_from.is_some_and(works_underway) => S::OnHold,
         // Recording without moving the case. A consent can change at any time.
         (
             A::RecordContact
@@ -112,7 +140,25 @@ mod tests {
                     | S::WorksInProgress
             )
         };
+        let assessed = |s: S| {
+            matches!(
+                s,
+                S::Assessment
+                    | S::Assessed
+                    | S::WorksApproved
+                    | S::WorksOrdered
+                    | S::WorksInProgress
+                    | S::WorksCompleted
+                    | S::FollowUp
+            )
+        };
+        let underway = |s: S| matches!(s, S::WorksOrdered | S::WorksInProgress);
+        let held_or = |test: &dyn Fn(S) -> bool| {
+            test(status) || (status == S::OnHold && held_from.is_some_and(test))
+        };
         match action {
+            A::ReassignAssessor if held_or(&assessed) => Some(status),
+            A::ReassignContractor if held_or(&underway) => Some(status),
             A::Hold if open && status != S::OnHold => Some(S::OnHold),
             A::Resume if status == S::OnHold => held_from,
             A::Withdraw if open => Some(S::Withdrawn),

@@ -205,6 +205,23 @@ action_endpoint! {
     record_safeguarding_decision, "/cases/{id}/record-safeguarding-decision", RecordSafeguardingDecisionBody
 }
 action_endpoint! {
+    /// Give the assessment to another assessor.
+    ///
+    /// Coordinator, once an assessor is assigned, while the case is open: another
+    /// active assessor organisation of the scheme, with the reason (sealed). The
+    /// organisation replaced loses the case at once (it is told, then hears nothing
+    /// more); the clocks run on.
+    reassign_assessor, "/cases/{id}/reassign-assessor", ReassignAssessorBody
+}
+action_endpoint! {
+    /// Give the works order to another contractor.
+    ///
+    /// Coordinator, while the works are ordered or in progress: another active
+    /// contractor organisation of the scheme, with the reason (sealed). The contractor
+    /// replaced loses the case at once; the clocks run on.
+    reassign_contractor, "/cases/{id}/reassign-contractor", ReassignContractorBody
+}
+action_endpoint! {
     /// Review the case's entries on the emergency-services register.
     ///
     /// Coordinator, while an entry stands (409 `no_register_entry` otherwise), in any

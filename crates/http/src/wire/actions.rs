@@ -47,6 +47,28 @@ pub struct AssignAssessorBody {
     pub organisation_id: Uuid,
 }
 
+/// Give the assessment to another assessor organisation of the scheme.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"organisation_id": "01a20ab8-29cc-7d5f-9a21-3b8e6f0c2d94", "reason": "The crime prevention officer is on leave for six weeks"}))]
+pub struct ReassignAssessorBody {
+    pub organisation_id: Uuid,
+    /// Why (sealed with the case's notes; the timeline keeps both organisations).
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+}
+
+/// Give the works order to another contractor of the scheme.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"organisation_id": "01a20ab8-29ce-7e6a-8b32-4c9f7a1d3ea5", "reason": "The contractor cannot fit the door before the perpetrator's release"}))]
+pub struct ReassignContractorBody {
+    pub organisation_id: Uuid,
+    /// Why (sealed with the case's notes; the timeline keeps both organisations).
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+}
+
 /// A measure the assessor recommends.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -598,6 +620,24 @@ impl AssignAssessorBody {
     pub fn command(self) -> Result<Command, Violations> {
         Ok(Command::AssignAssessor {
             organisation_id: self.organisation_id,
+        })
+    }
+}
+
+impl ReassignAssessorBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::ReassignAssessor {
+            organisation_id: self.organisation_id,
+            reason: self.reason,
+        })
+    }
+}
+
+impl ReassignContractorBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::ReassignContractor {
+            organisation_id: self.organisation_id,
+            reason: self.reason,
         })
     }
 }

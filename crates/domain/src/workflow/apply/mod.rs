@@ -31,6 +31,28 @@ use safeguarding::decide;
 pub use works::estimated_total;
 use works::{approve, complete, recommend};
 
+/// A reassignment names another organisation than the one holding the case; the
+/// timeline keeps both. The clocks run on: the case's standards do not restart for it.
+fn reassign(
+    from: Option<uuid::Uuid>,
+    to: uuid::Uuid,
+    role: &str,
+    fx: &mut Effects,
+) -> Result<(), ActionError> {
+    if from == Some(to) {
+        return Err(invalid(
+            "/organisation_id",
+            ViolationCode::InvalidValue,
+            format!("is already the case's {role}"),
+        ));
+    }
+    if let Some(from) = from {
+        fx.data("previous_organisation_id", from);
+    }
+    fx.data("organisation_id", to);
+    Ok(())
+}
+
 /// Applies `command` to the case as of `at`.
 pub fn apply(
     case: &CaseSnapshot,
@@ -121,6 +143,34 @@ pub fn apply(
             fx.changes.decline_reason = Some(reason);
             fx.data("reason", reason);
             fx.note(NoteKind::DeclineDetail, other);
+            None
+        }
+        Command::ReassignAssessor {
+            organisation_id,
+            reason,
+        } => {
+            reassign(
+                case.assessor_organisation_id,
+                organisation_id,
+                "assessor",
+                &mut fx,
+            )?;
+            fx.changes.assessor_organisation_id = Some(organisation_id);
+            fx.note(NoteKind::Reassignment, Some(reason));
+            None
+        }
+        Command::ReassignContractor {
+            organisation_id,
+            reason,
+        } => {
+            reassign(
+                case.contractor_organisation_id,
+                organisation_id,
+                "contractor",
+                &mut fx,
+            )?;
+            fx.changes.contractor_organisation_id = Some(organisation_id);
+            fx.note(NoteKind::Reassignment, Some(reason));
             None
         }
         Command::AssignAssessor { organisation_id } => {
@@ -383,7 +433,10 @@ pub fn apply(
     // The contractor's view lasts while it holds an order, then a scheme-set number of
     // days after the works are completed or the case ends; a new order restores it.
     let access_days = time::Duration::days(i64::from(case.settings.contractor_access_days));
-    if action == crate::policy::Action::OrderWorks {
+    if matches!(
+        action,
+        crate::policy::Action::OrderWorks | crate::policy::Action::ReassignContractor
+    ) {
         fx.changes.contractor_access_until = Some(None);
     } else if fx.changes.works_completed_at.is_some()
         || (next.is_terminal() && case.status.is_open() && case.contractor_access_until.is_none())

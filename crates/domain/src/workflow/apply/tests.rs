@@ -73,6 +73,8 @@ fn case(status: CaseStatus) -> CaseSnapshot {
             status,
             CaseStatus::WorksCompleted | CaseStatus::FollowUp | CaseStatus::Closed
         ),
+        assessor_organisation_id: None,
+        contractor_organisation_id: None,
         register: Vec::new(),
         register_settings: Default::default(),
     }
@@ -105,6 +107,12 @@ fn step(case: &mut CaseSnapshot, command: Command, at: OffsetDateTime) -> Effect
         case.flags = flags.clone();
     }
     case.register = crate::register::standing_after(&case.register, &fx.register);
+    if let Some(org) = fx.changes.assessor_organisation_id {
+        case.assessor_organisation_id = Some(org);
+    }
+    if let Some(org) = fx.changes.contractor_organisation_id {
+        case.contractor_organisation_id = Some(org);
+    }
     case.accepted |= fx.status == CaseStatus::Accepted;
     case.works_completed |= fx.changes.works_completed_at.is_some();
     if let Some((purpose, status)) = fx.consent {
@@ -1441,5 +1449,79 @@ mod register {
             clock(&c, ClockKind::RegisterReview).state,
             ClockState::Cancelled
         );
+    }
+}
+
+mod reassignment {
+    use super::*;
+
+    fn reassign_assessor(to: u128) -> Command {
+        Command::ReassignAssessor {
+            organisation_id: Uuid::from_u128(to),
+            reason: "Officer on long-term leave".into(),
+        }
+    }
+
+    #[test]
+    fn another_assessor_takes_over_and_the_clocks_run_on() {
+        let mut c = case(CaseStatus::Accepted);
+        step(
+            &mut c,
+            Command::AssignAssessor {
+                organisation_id: Uuid::from_u128(3),
+            },
+            T0,
+        );
+        let assessment = clock(&c, ClockKind::Assessment).clone();
+        let fx = step(&mut c, reassign_assessor(8), T0 + time::Duration::days(1));
+        assert_eq!(c.status, CaseStatus::Assessment);
+        assert_eq!(c.assessor_organisation_id, Some(Uuid::from_u128(8)));
+        assert!(
+            fx.event_data
+                .contains(&("previous_organisation_id", Uuid::from_u128(3).to_string()))
+        );
+        assert_eq!(fx.notes[0].kind, NoteKind::Reassignment);
+        assert_eq!(clock(&c, ClockKind::Assessment), &assessment, "it runs on");
+        // Not to itself, and not before an assessor was assigned.
+        let err = apply(&c, reassign_assessor(8), T0, &cal()).unwrap_err();
+        assert_eq!(pointers(err), ["/organisation_id"]);
+        let err = apply(
+            &case(CaseStatus::Accepted),
+            reassign_assessor(8),
+            T0,
+            &cal(),
+        );
+        assert!(matches!(err, Err(ActionError::Illegal(_))));
+    }
+
+    #[test]
+    fn another_contractor_takes_over_an_unfinished_order_with_its_view() {
+        let mut c = case(CaseStatus::WorksInProgress);
+        c.contractor_organisation_id = Some(Uuid::from_u128(4));
+        let fx = step(
+            &mut c,
+            Command::ReassignContractor {
+                organisation_id: Uuid::from_u128(9),
+                reason: "Went into administration".into(),
+            },
+            T0,
+        );
+        assert_eq!(c.status, CaseStatus::WorksInProgress);
+        assert_eq!(
+            fx.changes.contractor_organisation_id,
+            Some(Uuid::from_u128(9))
+        );
+        assert_eq!(fx.changes.contractor_access_until, Some(None));
+        let done = case(CaseStatus::WorksCompleted);
+        let err = apply(
+            &done,
+            Command::ReassignContractor {
+                organisation_id: Uuid::from_u128(9),
+                reason: "x".into(),
+            },
+            T0,
+            &cal(),
+        );
+        assert!(matches!(err, Err(ActionError::Illegal(_))));
     }
 }
