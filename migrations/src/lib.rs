@@ -29,6 +29,7 @@ mod m20261204_000022_contractor_access;
 mod m20261206_000023_register;
 mod m20261206_000024_register_backfill;
 mod m20261206_000025_close_outcomes;
+mod m20261206_000026_landlord_permission;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 /// The statement that backfills `ended_at` (its test runs it on a legacy row).
@@ -82,6 +83,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000023_register::Migration),
             Box::new(m20261206_000024_register_backfill::Migration),
             Box::new(m20261206_000025_close_outcomes::Migration),
+            Box::new(m20261206_000026_landlord_permission::Migration),
         ]
     }
 }

@@ -169,6 +169,7 @@ impl Former {
             .await;
         let item = assessed["works"]["items"][0]["id"].clone();
         council("approve-works", None).await;
+        council("record-landlord-permission", Some(landlord_agrees())).await;
         council(
             "order-works",
             Some(json!({"organisation_id": contractor.id})),
@@ -220,6 +221,7 @@ impl Former {
         )
         .await;
         on_replaced("approve-works", None).await;
+        on_replaced("record-landlord-permission", Some(landlord_agrees())).await;
         on_replaced(
             "order-works",
             Some(json!({"organisation_id": replaced_contractor.id})),
@@ -300,6 +302,11 @@ fn organisation<'w>(app: &'w TestApp, former: &'w Former, caller: &str) -> &'w O
     }
 }
 
+/// The landlord's permission granted (the fixtures' homes are rented).
+fn landlord_agrees() -> Value {
+    json!({"step": "granted", "on": today(), "granted_by": "Letting agent"})
+}
+
 /// Who may call an operation: everyone, or these callers on these targets.
 enum Allowed {
     Everyone,
@@ -356,7 +363,8 @@ fn allowed(operation: &str) -> Option<Allowed> {
         | "review_register_entry"
         | "remove_register_entry"
         | "reassign_assessor"
-        | "reassign_contractor" => COORDINATOR,
+        | "reassign_contractor"
+        | "record_landlord_permission" => COORDINATOR,
         "rectify_referral" | "withdraw" | "record_consent" | "record_referral_made" => {
             REFERRER_OR_COORDINATOR
         }
@@ -482,6 +490,7 @@ fn body(operation: &str, app: &TestApp, unique: &str, reference: &str) -> Option
         "record_assessment" => json!({"visit_date": today, "recommended_measures": [
             {"measure_code": "deadlock", "quantity": 1, "location": "back door"}]}),
         "approve_works" => json!({}),
+        "record_landlord_permission" => landlord_agrees(),
         "order_works" => json!({"organisation_id": w.contractor.id}),
         "reassign_assessor" => {
             json!({"organisation_id": w.other_assessor.id, "reason": "On leave"})

@@ -66,6 +66,7 @@ async fn assessed(app: &TestApp) -> String {
         Some(json!({"items": [first]})),
     )
     .await;
+    app.landlord_agrees(&id).await;
     app.act_ok(
         &w.council,
         "coordinator",

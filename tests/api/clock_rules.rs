@@ -255,6 +255,7 @@ async fn the_fire_check_clock_starts_only_when_a_fitted_measure_needs_a_check() 
     let items = case["works"]["items"].as_array().unwrap().clone();
     app.act_ok(&w.council, "coordinator", &id, "approve-works", None)
         .await;
+    app.landlord_agrees(&id).await;
     app.act_ok(
         &w.council,
         "coordinator",

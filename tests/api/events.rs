@@ -53,6 +53,7 @@ async fn each_change_goes_to_exactly_the_organisations_that_can_read_the_case() 
         "case.assessor_assigned",
         "case.assessment_recorded",
         "case.works_approved",
+        "case.landlord_permission_recorded",
         "case.works_ordered",
         "case.works_started",
         "case.works_completed",
@@ -79,7 +80,7 @@ async fn each_change_goes_to_exactly_the_organisations_that_can_read_the_case() 
     );
     assert_eq!(
         types_for(&app, &w.contractor, "contractor", &id).await,
-        all[5..]
+        all[6..]
     );
     let mut fire = registered(&all[1..2], 1);
     fire.extend(&all[2..]);
@@ -203,6 +204,7 @@ async fn withdrawn_sharing_tells_those_who_lose_the_case_once_then_nothing() {
             "case.assessor_assigned",
             "case.assessment_recorded",
             "case.works_approved",
+            "case.landlord_permission_recorded",
             "case.works_ordered",
             "case.works_started",
             "case.works_completed",

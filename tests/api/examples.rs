@@ -267,6 +267,7 @@ async fn every_example_of_the_served_contract_succeeds_on_a_fresh_demo_in_pathwa
         (COORDINATOR, "assign-assessor"),
         (ASSESSOR, "record-assessment"),
         (COORDINATOR, "approve-works"),
+        (COORDINATOR, "record-landlord-permission"),
         (COORDINATOR, "order-works"),
         (CONTRACTOR, "start-works"),
         (CONTRACTOR, "complete-works"),

@@ -87,6 +87,7 @@ async fn the_fire_service_sees_only_homes_that_need_it_from_acceptance_to_the_en
         Some(json!({})),
     )
     .await;
+    app.landlord_agrees(&quiet).await;
     let order = json!({"organisation_id": w.contractor.id});
     app.act_ok(
         &w.council,

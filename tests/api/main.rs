@@ -28,6 +28,7 @@ mod fire_service;
 mod hostile;
 mod http_behaviour;
 mod idempotency;
+mod landlord;
 mod logging;
 mod membership;
 mod metrics;

@@ -592,6 +592,7 @@ async fn a_mailto_endpoint_gets_a_short_email_per_chosen_event_with_no_personal_
     .await;
     app.act_ok(&w.council, "coordinator", id, "approve-works", None)
         .await;
+    app.landlord_agrees(id).await;
     app.act_ok(
         &w.council,
         "coordinator",

@@ -740,6 +740,7 @@ async fn follow_up_contacts_need_the_clients_consent() {
     .await;
     app.act_ok(&w.council, "coordinator", &id, "approve-works", None)
         .await;
+    app.landlord_agrees(&id).await;
     app.act_ok(
         &w.council,
         "coordinator",

@@ -26,6 +26,7 @@ from sanctuary_client.api.case_actions import (
     record_fire_check,
     record_follow_up_contact,
     record_follow_up_visit,
+    record_landlord_permission,
     start_works,
 )
 from sanctuary_client.api.cases import get_case
@@ -40,6 +41,7 @@ from sanctuary_client.models import (
     CaseView,
     CloseBody,
     CompleteWorksBody,
+    LandlordPermissionBody,
     MonitoringReport,
     OrderWorksBody,
     RecordAssessmentBody,
@@ -129,7 +131,13 @@ view = act(record_assessment, assessor, "record assessment", RecordAssessmentBod
     ],
 }), "assessed")
 items = [item.id for item in view.works.items]
-act(approve_works, coordinator, "approve works", ApproveWorksBody.from_dict({}), "works_approved")
+view = act(approve_works, coordinator, "approve works", ApproveWorksBody.from_dict({}), "works_approved")
+# A rented home: the landlord is asked, and agrees, before the works are ordered.
+if view.workflow.landlord_permission.status.value == "required":
+    act(record_landlord_permission, coordinator, "landlord asked", LandlordPermissionBody.from_dict({
+        "step": "requested", "on": today.isoformat(), "method": "letter"}))
+    act(record_landlord_permission, coordinator, "landlord agreed", LandlordPermissionBody.from_dict({
+        "step": "granted", "on": today.isoformat(), "granted_by": "Lettings team"}))
 act(order_works, coordinator, "order works",
     OrderWorksBody.from_dict({"organisation_id": str(contractor_org)}), "works_ordered")
 act(start_works, contractor, "start works", None, "works_in_progress")
@@ -143,7 +151,9 @@ act(record_follow_up_visit, coordinator, "follow-up visit",
 act(record_follow_up_contact, coordinator, "follow-up contact", RecordFollowUpContactBody.from_dict({
     "contacted_on": today.isoformat(), "milestone_months": 3, "feels_safer": "yes",
 }))
-act(close, coordinator, "close", CloseBody.from_dict({"reason": "completed"}), "closed")
+act(close, coordinator, "close", CloseBody.from_dict({
+    "reason": "completed", "still_living_at_home": "yes", "feels_safer": "yes",
+}), "closed")
 
 for who, role_client in [("coordinator", coordinator), ("funder", funder)]:
     report = expect(monitoring_report.sync_detailed(client=role_client, scheme=SCHEME),

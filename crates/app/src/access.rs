@@ -5,6 +5,7 @@
 //! permitted actions) is worked out without further queries.
 
 use sanctuary_domain::access;
+use sanctuary_domain::landlord;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::{self, Action, Relation, View};
 use sanctuary_domain::register;
@@ -106,6 +107,7 @@ impl Scope {
         possible_actions(case.status, case.held_from)
             .into_iter()
             .filter(|a| register::action_applies(*a, case.on_register()))
+            .filter(|a| landlord::action_applies(*a, case.landlord_permission))
             .filter(|a| policy::permits_any(&self.roles, *a, &relations))
             .collect()
     }

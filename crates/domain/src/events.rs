@@ -34,6 +34,8 @@ vocabulary! {
         RiskReassessed = "case.risk_reassessed",
         /// The client was referred on (MARAC, safeguarding, ...): which, not to whom.
         ReferralMade = "case.referral_made",
+        /// The landlord's permission was asked for, granted or refused.
+        LandlordPermissionRecorded = "case.landlord_permission_recorded",
         /// The coordinator decided to share without consent (a person is at risk).
         SafeguardingDecisionRecorded = "case.safeguarding_decision_recorded",
         ConsentRecorded = "case.consent_recorded",
@@ -153,6 +155,7 @@ impl EventType {
             A::RecordRiskAssessment => Self::RiskReassessed,
             A::RecordReferralMade => Self::ReferralMade,
             A::RecordSafeguardingDecision => Self::SafeguardingDecisionRecorded,
+            A::RecordLandlordPermission => Self::LandlordPermissionRecorded,
             A::ReviewRegisterEntry => Self::RegisterEntryReviewed,
             A::RemoveRegisterEntry => Self::RegisterEntryRemoved,
             A::RecordConsent => Self::ConsentRecorded,

@@ -1,6 +1,7 @@
 //! What the scheme's rules make of a referral as it arrives: its risk level, the flags
 //! it raises, what stops it progressing, eligibility warnings and its first clocks.
 
+use crate::landlord::LandlordPermission;
 use time::{Date, OffsetDateTime};
 
 use crate::calendar::{Calendar, london};
@@ -92,6 +93,8 @@ pub struct Intake {
     pub eligibility_warnings: Vec<EligibilityWarning>,
     /// The clocks the referral starts.
     pub clocks: Vec<Clock>,
+    /// Whether the landlord must permit the works (the scheme's tenures).
+    pub landlord_permission: LandlordPermission,
 }
 
 impl Intake {
@@ -113,6 +116,7 @@ impl Intake {
             flags: intake_flags(referral, risk_level, settings, today),
             progress_blocks: progress_blocks(referral),
             eligibility_warnings: settings.eligibility.warnings(referral),
+            landlord_permission: settings.landlord.at_intake(referral.household.tenure),
             clocks: start_clocks(
                 &Starting {
                     rules: &settings.clocks,

@@ -19,6 +19,7 @@ pub mod dash;
 pub mod eligibility;
 pub mod events;
 pub mod intake;
+pub mod landlord;
 pub mod matching;
 pub mod measures;
 pub mod organisation;

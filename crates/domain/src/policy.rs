@@ -81,6 +81,8 @@ vocabulary! {
         RecordRiskAssessment = "record_risk_assessment",
         /// Record that the client was referred on (MARAC, safeguarding, IDVA, ...).
         RecordReferralMade = "record_referral_made",
+        /// Record that the landlord was asked for permission, or granted or refused it.
+        RecordLandlordPermission = "record_landlord_permission",
         /// Record a decision to share without consent because a person is at risk.
         RecordSafeguardingDecision = "record_safeguarding_decision",
         Close = "close",
@@ -191,6 +193,7 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Coordinator, ReassignAssessor, SchemeCoordinator),
     (R::Coordinator, ReassignContractor, SchemeCoordinator),
     (R::Coordinator, ApproveWorks, SchemeCoordinator),
+    (R::Coordinator, RecordLandlordPermission, SchemeCoordinator),
     (R::Coordinator, OrderWorks, SchemeCoordinator),
     (R::Coordinator, RecordContact, SchemeCoordinator),
     (R::Coordinator, RecordFireCheck, SchemeCoordinator),

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::clock::{ClockEvent, ClockRule, ClockUnit, WorkingDayEnd, default_policy};
 use crate::dash::MAX_SCORE;
 use crate::eligibility::EligibilityRules;
+use crate::landlord::LandlordSettings;
 use crate::register::RegisterSettings;
 use crate::risk::RiskBands;
 use crate::violation::{ViolationCode, Violations};
@@ -49,6 +50,8 @@ pub struct SchemeSettings {
     /// its order ends with the case (a new order restores it).
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 365))]
     pub contractor_access_days: u32,
+    /// Which tenures need the landlord's permission before works are ordered.
+    pub landlord: LandlordSettings,
     /// The emergency-services register: when homes go on it, how often they are
     /// reviewed, how long after a case ends they stay, and the 24-hour contact shown
     /// with them. Applied as it stands now, to every case.
@@ -69,6 +72,7 @@ impl Default for SchemeSettings {
             follow_up_contact_months: vec![3, 6, 12],
             working_day_ends_at: None,
             contractor_access_days: 30,
+            landlord: LandlordSettings::default(),
             register: RegisterSettings::default(),
         }
     }
@@ -229,6 +233,14 @@ impl SchemeSettings {
                 "must be between 0 and 365",
             );
         }
+        let tenures = &self.landlord.permission_tenures;
+        if tenures.iter().collect::<BTreeSet<_>>().len() != tenures.len() {
+            v.add(
+                "/landlord/permission_tenures",
+                ViolationCode::DuplicateItems,
+                "list each tenure once",
+            );
+        }
         v.absorb("/register", self.register.violations());
         v
     }
@@ -247,6 +259,7 @@ impl SchemeSettings {
             self.follow_up_contact_months != other.follow_up_contact_months,
             self.working_day_ends_at != other.working_day_ends_at,
             self.contractor_access_days != other.contractor_access_days,
+            self.landlord != other.landlord,
             self.register != other.register,
         ];
         SETTINGS_KEYS
@@ -259,7 +272,7 @@ impl SchemeSettings {
 }
 
 /// The top-level settings, in the order `changed_keys` compares them.
-pub const SETTINGS_KEYS: [&str; 12] = [
+pub const SETTINGS_KEYS: [&str; 13] = [
     "risk_bands",
     "escalation_incidents",
     "eligibility",
@@ -271,6 +284,7 @@ pub const SETTINGS_KEYS: [&str; 12] = [
     "follow_up_contact_months",
     "working_day_ends_at",
     "contractor_access_days",
+    "landlord",
     "register",
 ];
 

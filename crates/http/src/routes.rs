@@ -34,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(actions::reassign_assessor)
             .service(actions::record_assessment)
             .service(actions::approve_works)
+            .service(actions::record_landlord_permission)
             .service(actions::order_works)
             .service(actions::reassign_contractor)
             .service(actions::start_works)

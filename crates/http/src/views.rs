@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 
 use crate::wire::case::{
     CaseSummaryView, CaseView, ClockView, CloseOutcomeView, ConsentsInForceView, ItemOutcomeView,
-    OrganisationRef, PropertyView, WorkflowView, WorksItemView, WorksView,
+    LandlordPermissionView, OrganisationRef, PropertyView, WorkflowView, WorksItemView, WorksView,
 };
 use crate::wire::links::ActionLink;
 use crate::wire::referral::{AddressSection, InstallationSection, ReferralForm};
@@ -126,6 +126,11 @@ fn workflow(r: &CaseRecord, shows_repeat: bool) -> WorkflowView {
         decline_reason: d.decline_reason,
         cancel_reason: d.cancel_reason,
         close_reason: d.close_reason,
+        landlord_permission: LandlordPermissionView {
+            status: d.landlord_permission,
+            requested_on: d.landlord_requested_on,
+            decided_on: d.landlord_decided_on,
+        },
         close_outcome: d.close_outcome.as_ref().map(|o| CloseOutcomeView {
             still_living_at_home: o.still_living_at_home,
             feels_safer: o.feels_safer,

@@ -173,6 +173,15 @@ fn case_changes(fx: &Effects, at: OffsetDateTime) -> case::ActiveModel {
     if let Some(v) = c.close_reason {
         m.close_reason = Set(code(&v));
     }
+    if let Some(p) = c.landlord_permission {
+        m.landlord_permission = Set(p.as_str().to_owned());
+    }
+    if let Some(on) = c.landlord_requested_on {
+        m.landlord_permission_requested_on = Set(Some(on));
+    }
+    if let Some(on) = c.landlord_decided_on {
+        m.landlord_permission_decided_on = Set(Some(on));
+    }
     if let Some(o) = &c.close_outcome {
         m.close_still_at_home = Set(code(&o.still_living_at_home));
         m.close_feels_safer = Set(code(&o.feels_safer));

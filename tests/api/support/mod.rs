@@ -414,6 +414,7 @@ impl TestApp {
             Some(approve),
         )
         .await;
+        app.landlord_agrees(&id).await;
         app.act_ok(
             &w.council,
             "coordinator",
@@ -440,6 +441,20 @@ impl TestApp {
         )
         .await;
         id
+    }
+
+    /// The coordinator records the landlord's permission granted on case `id` (the
+    /// fixtures' homes are rented: works wait for it).
+    pub async fn landlord_agrees(&self, id: &str) {
+        let grant = json!({"step": "granted", "on": today(), "granted_by": "Letting agent"});
+        self.act_ok(
+            &self.world.council,
+            "coordinator",
+            id,
+            "record-landlord-permission",
+            Some(grant),
+        )
+        .await;
     }
 
     /// GETs `path` as `org` with `roles`.

@@ -45,6 +45,8 @@ vocabulary! {
         FollowUpContact3Months = "follow_up_contact_3_months",
         FollowUpContact6Months = "follow_up_contact_6_months",
         FollowUpContact12Months = "follow_up_contact_12_months",
+        /// Landlord's permission asked for → granted or refused.
+        LandlordPermission = "landlord_permission",
         /// The case's emergency-services register entries are reviewed (the scheme's
         /// `register.review_months`; started again at each review).
         RegisterReview = "register_review",
@@ -75,6 +77,10 @@ vocabulary! {
         FollowUpVisitRecorded = "follow_up_visit_recorded",
         /// Stops the follow-up contact clock of the same milestone (3, 6 or 12 months).
         FollowUpContactRecorded = "follow_up_contact_recorded",
+        /// The landlord was asked for permission for the works.
+        LandlordPermissionRequested = "landlord_permission_requested",
+        /// The landlord granted or refused permission.
+        LandlordPermissionDecided = "landlord_permission_decided",
         /// The case went on the emergency-services register (starts its review clock).
         RegisterEntryAdded = "register_entry_added",
         /// The coordinator reviewed the case's register entries.
@@ -235,6 +241,14 @@ pub fn default_policy() -> Vec<ClockRule> {
             12,
             U::Months,
             consent,
+        ),
+        rule(
+            K::LandlordPermission,
+            E::LandlordPermissionRequested,
+            E::LandlordPermissionDecided,
+            10,
+            U::WorkingDays,
+            None,
         ),
     ]
 }

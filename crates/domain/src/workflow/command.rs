@@ -13,6 +13,7 @@ use crate::clock::Clock;
 use crate::consent::{ConsentMethod, ConsentPurpose, ConsentStatus, ConsentsInForce};
 use crate::dash::Dash;
 use crate::eligibility::EligibilityWarning;
+use crate::landlord::{LandlordPermission, PermissionStep, RequestMethod};
 use crate::measures::Measure;
 use crate::policy::Action;
 use crate::referral::Marac;
@@ -61,6 +62,8 @@ pub struct CaseSnapshot {
     pub accepted: bool,
     /// The works were completed (whatever happened since).
     pub works_completed: bool,
+    /// Whether the landlord has permitted the works (or need not).
+    pub landlord_permission: LandlordPermission,
     /// Who assesses the case, and who holds its works order.
     pub assessor_organisation_id: Option<Uuid>,
     pub contractor_organisation_id: Option<Uuid>,
@@ -82,6 +85,21 @@ pub struct ConsentChange {
     /// Information sharing withdrawn: the client agreed that works already in progress
     /// be finished.
     pub works_may_continue: bool,
+}
+
+/// A step in getting the landlord's permission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LandlordPermissionChange {
+    pub step: PermissionStep,
+    pub on: Date,
+    /// How the landlord was asked (a request).
+    pub method: Option<RequestMethod>,
+    /// Who granted it (sealed).
+    pub granted_by: Option<String>,
+    /// The landlord's conditions (sealed).
+    pub conditions: Option<String>,
+    /// Why the landlord refused (sealed).
+    pub reason: Option<String>,
 }
 
 /// A decision to share without consent because a person is at risk.
@@ -252,6 +270,8 @@ pub enum Command {
         service: Option<EmergencyService>,
         reason: RemovalReason,
     },
+    /// The landlord was asked for permission, or granted or refused it.
+    RecordLandlordPermission(LandlordPermissionChange),
     /// The scheme referred the client on (MARAC, safeguarding, ...).
     RecordReferralMade {
         referral_type: ReferralType,
@@ -289,6 +309,7 @@ impl Command {
             Command::RecordReferralMade { .. } => Action::RecordReferralMade,
             Command::RecordSafeguardingDecision(_) => Action::RecordSafeguardingDecision,
             Command::ReviewRegisterEntry { .. } => Action::ReviewRegisterEntry,
+            Command::RecordLandlordPermission(_) => Action::RecordLandlordPermission,
             Command::RemoveRegisterEntry { .. } => Action::RemoveRegisterEntry,
         }
     }

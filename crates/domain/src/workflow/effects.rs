@@ -12,6 +12,7 @@ use crate::case::{CaseFlag, CaseStatus, ProgressBlock};
 use crate::clock::Clock;
 use crate::consent::{ConsentPurpose, ConsentStatus};
 use crate::dash::Dash;
+use crate::landlord::LandlordPermission;
 use crate::register::RegisterChange;
 use crate::risk::RiskLevel;
 use crate::safeguarding::Safeguarding;
@@ -46,6 +47,11 @@ pub struct CaseChanges {
     pub contractor_access_until: Option<Option<OffsetDateTime>>,
     /// What the scheme learnt when it closed the case.
     pub close_outcome: Option<super::command::CloseOutcome>,
+    /// The landlord's permission as it now stands, and the dates of its request and
+    /// decision.
+    pub landlord_permission: Option<LandlordPermission>,
+    pub landlord_requested_on: Option<Date>,
+    pub landlord_decided_on: Option<Date>,
 }
 
 /// Free text, kept apart from everything else (it may say anything about anyone).
@@ -83,6 +89,12 @@ vocabulary! {
         DecidingOfficer = "deciding_officer",
         /// Why the assessment or the works order went to another organisation.
         Reassignment = "reassignment",
+        /// Who granted the landlord's permission (a name or an agent).
+        LandlordGrantedBy = "landlord_granted_by",
+        /// The landlord's conditions for the works.
+        LandlordConditions = "landlord_conditions",
+        /// Why the landlord refused.
+        LandlordRefusal = "landlord_refusal",
     }
 }
 

@@ -21,7 +21,7 @@ mod works;
 pub use apply::{apply, estimated_total};
 pub use command::{
     CaseSnapshot, CloseOutcome, Command, ConsentChange, FOLLOW_UP_MILESTONES, ItemApproval,
-    ItemRef, ItemResult, RiskFacts, RiskInput, SafeguardingDecision,
+    ItemRef, ItemResult, LandlordPermissionChange, RiskFacts, RiskInput, SafeguardingDecision,
 };
 pub use effects::{CaseChanges, Effects, Note, NoteKind, Record};
 pub use refusal::{ActionError, Conflict};

@@ -17,6 +17,8 @@ vocabulary! {
         FireCheckRequired = "fire_check_required",
         /// The client did not consent to follow-up contact.
         FollowUpConsentRequired = "follow_up_consent_required",
+        /// The landlord has not (yet) permitted the works: record the permission first.
+        LandlordPermissionRequired = "landlord_permission_required",
         /// The case has no register entry standing (for that service) to review or remove.
         NoRegisterEntry = "no_register_entry",
     }

@@ -77,7 +77,8 @@ pub fn next_status(
             A::RecordContact
             | A::RecordRiskAssessment
             | A::RecordReferralMade
-            | A::RecordSafeguardingDecision,
+            | A::RecordSafeguardingDecision
+            | A::RecordLandlordPermission,
             s,
         ) if s.is_open() => s,
         // The register outlives the case by the scheme's months: whether an entry
@@ -172,6 +173,7 @@ mod tests {
             | A::RecordRiskAssessment
             | A::RecordReferralMade
             | A::RecordSafeguardingDecision
+            | A::RecordLandlordPermission
                 if open =>
             {
                 Some(status)

@@ -96,6 +96,9 @@ error_codes! {
     /// The client did not consent to follow-up contact, so none may be recorded;
     /// record a follow-up visit instead, or the consent if the client gives it.
     FollowUpConsentRequired = ("follow_up_consent_required", 409, "Follow-up contact consent required"),
+    /// The landlord has not permitted the works on this rented home: ask
+    /// (`record-landlord-permission` with `requested`), then record it `granted`.
+    LandlordPermissionRequired = ("landlord_permission_required", 409, "Landlord's permission required"),
     /// The case has no entry standing on the emergency-services register (for the
     /// service named) to review or remove: read the case's `workflow.register`.
     NoRegisterEntry = ("no_register_entry", 409, "No register entry"),

@@ -296,6 +296,9 @@ impl From<sanctuary_app::AppError> for ApiError {
                         Conflict::FireCheckRequired => ErrorCode::FireCheckRequired,
                         Conflict::FollowUpConsentRequired => ErrorCode::FollowUpConsentRequired,
                         Conflict::NoRegisterEntry => ErrorCode::NoRegisterEntry,
+                        Conflict::LandlordPermissionRequired => {
+                            ErrorCode::LandlordPermissionRequired
+                        }
                     };
                     Self::new(code, message)
                 }

@@ -205,6 +205,18 @@ action_endpoint! {
     record_safeguarding_decision, "/cases/{id}/record-safeguarding-decision", RecordSafeguardingDecisionBody
 }
 action_endpoint! {
+    /// Record the landlord's permission for the works.
+    ///
+    /// Coordinator, while the case is open. A rented home (the scheme's
+    /// `landlord.permission_tenures`) needs the landlord's permission before works are
+    /// ordered (`order-works` answers 409 `landlord_permission_required` until it is
+    /// `granted`). `requested` (how) needs the client's consent to contact the landlord
+    /// or a safeguarding decision standing in (409 `consent_required`) and starts the
+    /// `landlord_permission` clock; `granted` (by whom, conditions: sealed) or `refused`
+    /// (why: sealed) stops it. A refusal leaves `cancel` with `landlord_refused`.
+    record_landlord_permission, "/cases/{id}/record-landlord-permission", LandlordPermissionBody
+}
+action_endpoint! {
     /// Give the assessment to another assessor.
     ///
     /// Coordinator, once an assessor is assigned, while the case is open: another

@@ -2,6 +2,7 @@
 
 use sanctuary_domain::consent::{ConsentMethod, ConsentPurpose, ConsentStatus};
 use sanctuary_domain::dash::Dash;
+use sanctuary_domain::landlord::{PermissionStep, RequestMethod};
 use sanctuary_domain::referral::Marac;
 use sanctuary_domain::risk::RiskLevel;
 use sanctuary_domain::safeguarding::{DecisionPurpose, LawfulBasis, SharingRole};
@@ -9,7 +10,8 @@ use sanctuary_domain::violation::{ViolationCode, Violations};
 use sanctuary_domain::workflow::{
     CancelReason, CloseOutcome, CloseReason, Command, ConsentChange, ContactMethod, ContactOutcome,
     DeclineReason, FeelsSafer, FireCheckOutcome, HoldReason, ItemApproval, ItemRef, ItemResult,
-    Recommendation, ReferralType, RiskInput, SafeguardingDecision, YesNoUnknown,
+    LandlordPermissionChange, Recommendation, ReferralType, RiskInput, SafeguardingDecision,
+    YesNoUnknown,
 };
 use serde::Deserialize;
 use time::Date;
@@ -67,6 +69,32 @@ pub struct ReassignContractorBody {
     /// Why (sealed with the case's notes; the timeline keeps both organisations).
     #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
+}
+
+/// A step in getting the landlord's permission for the works.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"step": "granted", "on": "2026-12-01", "granted_by": "Dale Housing Association lettings team", "conditions": "Locks to the association's master-key pattern"}))]
+pub struct LandlordPermissionBody {
+    /// `requested` (with `method`: needs the client's consent to contact the landlord, or
+    /// a safeguarding decision standing in), `granted` (with `granted_by`) or `refused`
+    /// (with `reason`).
+    pub step: PermissionStep,
+    /// When it happened (not in the future).
+    #[serde(with = "sanctuary_domain::iso_date")]
+    #[schema(value_type = String, format = Date)]
+    pub on: Date,
+    /// How the landlord was asked (a request).
+    pub method: Option<RequestMethod>,
+    /// Who granted it: the landlord, an agent (sealed).
+    #[schema(max_length = 200)]
+    pub granted_by: Option<String>,
+    /// The landlord's conditions for the works (sealed).
+    #[schema(max_length = 2000)]
+    pub conditions: Option<String>,
+    /// Why the landlord refused (sealed).
+    #[schema(max_length = 2000)]
+    pub reason: Option<String>,
 }
 
 /// A measure the assessor recommends.
@@ -621,6 +649,21 @@ impl AssignAssessorBody {
         Ok(Command::AssignAssessor {
             organisation_id: self.organisation_id,
         })
+    }
+}
+
+impl LandlordPermissionBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::RecordLandlordPermission(
+            LandlordPermissionChange {
+                step: self.step,
+                on: self.on,
+                method: self.method,
+                granted_by: self.granted_by,
+                conditions: self.conditions,
+                reason: self.reason,
+            },
+        ))
     }
 }
 

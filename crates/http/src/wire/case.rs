@@ -129,6 +129,8 @@ pub struct WorkflowView {
     /// What the scheme learnt at closing (null while open, and for cases closed before
     /// it was asked).
     pub close_outcome: Option<CloseOutcomeView>,
+    /// The landlord's permission for the works.
+    pub landlord_permission: LandlordPermissionView,
     #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub ended_at: Option<OffsetDateTime>,
@@ -345,4 +347,16 @@ pub struct CloseOutcomeView {
     pub further_incidents: YesNoUnknown,
     #[schema(max_items = 6)]
     pub onward_referrals: Vec<ReferralType>,
+}
+
+/// Where the landlord's permission stands.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LandlordPermissionView {
+    pub status: sanctuary_domain::landlord::LandlordPermission,
+    #[serde(with = "sanctuary_domain::iso_date::option")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub requested_on: Option<Date>,
+    #[serde(with = "sanctuary_domain::iso_date::option")]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub decided_on: Option<Date>,
 }

@@ -13,6 +13,7 @@ use sanctuary_domain::clock::Clock;
 use sanctuary_domain::consent::ConsentStatus;
 use sanctuary_domain::consent::ConsentsInForce;
 use sanctuary_domain::eligibility::EligibilityWarning;
+use sanctuary_domain::landlord::LandlordPermission;
 use sanctuary_domain::organisation::ReferralSource;
 use sanctuary_domain::referral::Referral;
 use sanctuary_domain::register::RegisterPresence;
@@ -63,6 +64,8 @@ pub struct CaseSummary {
     pub fire_check_measures: bool,
     /// Until when the contractor keeps its view (none: while it holds the order).
     pub contractor_access_until: Option<OffsetDateTime>,
+    /// Whether the landlord must permit the works, and where that stands.
+    pub landlord_permission: LandlordPermission,
     /// Where the case stands with the fire service's register, and the police's.
     pub fire_register: Option<RegisterPresence>,
     pub police_register: Option<RegisterPresence>,
@@ -153,6 +156,10 @@ pub struct CaseDetail {
     pub consents: ConsentsInForce,
     /// The safeguarding decisions standing on the case.
     pub safeguarding: Safeguarding,
+    /// The landlord's permission, and when it was asked for and decided.
+    pub landlord_permission: LandlordPermission,
+    pub landlord_requested_on: Option<time::Date>,
+    pub landlord_decided_on: Option<time::Date>,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -180,6 +187,7 @@ struct SummaryRow {
     arson_risk: bool,
     fire_check_measures: bool,
     contractor_access_until: Option<OffsetDateTime>,
+    landlord_permission: String,
     fire_register: Option<String>,
     police_register: Option<String>,
     consent_information_sharing: String,
@@ -218,6 +226,7 @@ impl TryFrom<SummaryRow> for CaseSummary {
             arson_risk: r.arson_risk,
             fire_check_measures: r.fire_check_measures,
             contractor_access_until: r.contractor_access_until,
+            landlord_permission: parse(&r.landlord_permission, "cases.landlord_permission")?,
             fire_register: parse_opt(r.fire_register.as_deref(), "cases.fire_register")?,
             police_register: parse_opt(r.police_register.as_deref(), "cases.police_register")?,
             information_sharing: parse(
@@ -263,6 +272,7 @@ fn summary_select() -> Select<case::Entity> {
             C::ArsonRisk,
             C::FireCheckMeasures,
             C::ContractorAccessUntil,
+            C::LandlordPermission,
             C::FireRegister,
             C::PoliceRegister,
             C::ConsentInformationSharing,
@@ -379,6 +389,9 @@ pub async fn with_referral(store: &Store, summary: CaseSummary) -> Result<CaseRe
         nation: parse(&scheme.nation, "schemes.nation")?,
         consents,
         safeguarding,
+        landlord_permission: parse(&row.landlord_permission, "cases.landlord_permission")?,
+        landlord_requested_on: row.landlord_permission_requested_on,
+        landlord_decided_on: row.landlord_permission_decided_on,
     };
     let clocks = clocks_of(db, summary.id).await?;
     let works = works_of(db, keys, summary.id).await?;

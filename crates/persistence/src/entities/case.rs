@@ -93,6 +93,11 @@ pub struct Model {
     pub close_feels_safer: Option<String>,
     pub close_further_incidents: Option<String>,
     pub close_onward_referrals: Option<String>,
+    /// The landlord's permission (`not_needed`, `required`, `requested`, `granted`,
+    /// `refused`), and when it was asked for and decided.
+    pub landlord_permission: String,
+    pub landlord_permission_requested_on: Option<TimeDate>,
+    pub landlord_permission_decided_on: Option<TimeDate>,
     pub client_match_key: String,
     pub address_match_key: String,
     pub repeat_of_case_id: Option<Uuid>,

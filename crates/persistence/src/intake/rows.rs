@@ -141,6 +141,7 @@ pub(super) fn case_row(
         fire_check_recorded_at: Set(None),
         first_contact_at: Set(None),
         eligibility_warnings: Set(join(&intake.eligibility_warnings)),
+        landlord_permission: Set(intake.landlord_permission.as_str().into()),
         marac_date: Set(r.safety.marac.as_ref().and_then(|m| m.meeting_date)),
         repeat_of_case_id: Set(repeat_of),
         policy_version: Set(new.scheme.settings_version),

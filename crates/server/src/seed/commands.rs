@@ -5,12 +5,13 @@
 use rand::Rng;
 use sanctuary_domain::calendar::london;
 use sanctuary_domain::case::CaseFlag;
+use sanctuary_domain::landlord::{PermissionStep, RequestMethod};
 use sanctuary_domain::measures::Measure;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::workflow::{
     CancelReason, CaseSnapshot, CloseOutcome, Command, ContactMethod, DeclineReason, FeelsSafer,
-    FireCheckOutcome, ItemApproval, ItemRef, ItemResult, Recommendation, ReferralType,
-    YesNoUnknown, estimated_total,
+    FireCheckOutcome, ItemApproval, ItemRef, ItemResult, LandlordPermissionChange, Recommendation,
+    ReferralType, YesNoUnknown, estimated_total,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -96,6 +97,35 @@ pub fn command(
         ),
         Step::Approve => (
             Command::ApproveWorks(approval(rng, snapshot, at)),
+            coordinator,
+        ),
+        Step::AskLandlord => (
+            Command::RecordLandlordPermission(LandlordPermissionChange {
+                step: PermissionStep::Requested,
+                on: today,
+                method: Some(weighted(
+                    rng,
+                    &[
+                        (RequestMethod::Email, 60),
+                        (RequestMethod::Letter, 25),
+                        (RequestMethod::Phone, 15),
+                    ],
+                )),
+                granted_by: None,
+                conditions: None,
+                reason: None,
+            }),
+            coordinator,
+        ),
+        Step::LandlordAgrees => (
+            Command::RecordLandlordPermission(LandlordPermissionChange {
+                step: PermissionStep::Granted,
+                on: today,
+                method: None,
+                granted_by: Some("Lettings team".into()),
+                conditions: None,
+                reason: None,
+            }),
             coordinator,
         ),
         Step::Order => (

@@ -106,7 +106,19 @@ impl Context<'_> {
             // The generator sends no idempotency key.
             Err(IntakeError::KeyCompletedElsewhere) => unreachable!("no idempotency key"),
         };
-        let journey = Journey::new(&mut rng, &referral, received_at, self.now);
+        let permission_needed = self
+            .scheme
+            .settings
+            .landlord
+            .permission_tenures
+            .contains(&referral.household.tenure);
+        let journey = Journey::new(
+            &mut rng,
+            &referral,
+            permission_needed,
+            received_at,
+            self.now,
+        );
         Ok(Opened {
             index,
             id,

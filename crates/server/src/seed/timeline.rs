@@ -25,6 +25,10 @@ pub enum Step {
     AssignAssessor,
     Assess,
     Approve,
+    /// The coordinator asks the landlord for permission (a rented home).
+    AskLandlord,
+    /// The landlord agrees.
+    LandlordAgrees,
     Order,
     Start,
     Complete,
@@ -35,7 +39,9 @@ pub enum Step {
     Cancel(CancelReason),
     Hold(HoldReason),
     Resume,
-    Withdraw { by_referrer: bool },
+    Withdraw {
+        by_referrer: bool,
+    },
 }
 
 /// How the case ends (if it gets that far before "now"); cancellations and withdrawals
@@ -46,6 +52,17 @@ enum Fate {
     Cancelled(CancelReason),
     Withdrawn,
     Completed,
+}
+
+/// Where a rented home's landlord permission stands in the journey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Landlord {
+    /// Not needed, or granted.
+    Settled,
+    /// To be asked (the client consented to the landlord being contacted).
+    ToAsk,
+    /// Asked, or to be recorded as agreed (the client asked the landlord themselves).
+    Asked,
 }
 
 /// Where works-stage cases may be cancelled, withdrawn or held.
@@ -73,20 +90,29 @@ pub struct Journey {
     /// Follow-up contact milestones still to make (none without consent).
     follow_ups: Vec<u32>,
     close_reason: CloseReason,
+    landlord: Landlord,
 }
 
 impl Journey {
+    /// The journey of `referral`, received at `received_at`; `permission_needed`: its
+    /// landlord must permit the works (the scheme's tenures).
     pub fn new(
         rng: &mut SeedRng,
         referral: &Referral,
+        permission_needed: bool,
         received_at: OffsetDateTime,
         now: OffsetDateTime,
     ) -> Self {
         let c = &referral.consents;
-        let landlord = c.given(ConsentPurpose::LandlordContact)
+        let landlord = match (permission_needed, c.given(ConsentPurpose::LandlordContact)) {
+            (false, _) => Landlord::Settled,
+            (true, true) => Landlord::ToAsk,
+            (true, false) => Landlord::Asked,
+        };
+        let contact_landlord = c.given(ConsentPurpose::LandlordContact)
             && !matches!(referral.household.tenure, Tenure::PrivatelyOwned);
         let hold = chance(rng, 8).then(|| {
-            let reason = if landlord && chance(rng, 40) {
+            let reason = if contact_landlord && chance(rng, 40) {
                 HoldReason::WaitingForLandlord
             } else {
                 one_of(
@@ -129,6 +155,7 @@ impl Journey {
                     (CloseReason::NoFurtherAction, 3),
                 ],
             ),
+            landlord,
         }
     }
 
@@ -163,6 +190,8 @@ impl Journey {
                 self.works_completed_on = Some(london::local_date(at));
             }
             Step::FireCheck => self.fire_check_due = false,
+            Step::AskLandlord => self.landlord = Landlord::Asked,
+            Step::LandlordAgrees => self.landlord = Landlord::Settled,
             Step::FollowUpContact(_) => {
                 self.follow_ups.remove(0);
             }
@@ -229,6 +258,13 @@ impl Journey {
             S::Accepted => (Step::AssignAssessor, working(rng, (0, 1), (2, 4))),
             S::Assessment => (Step::Assess, working(rng, (2, 5), (6, 12))),
             S::Assessed => (Step::Approve, working(rng, (1, 4), (5, 10))),
+            // Ten working days is the landlord's standard.
+            S::WorksApproved if self.landlord == Landlord::ToAsk => {
+                (Step::AskLandlord, working(rng, (0, 1), (2, 4)))
+            }
+            S::WorksApproved if self.landlord == Landlord::Asked => {
+                (Step::LandlordAgrees, working(rng, (2, 9), (11, 20)))
+            }
             S::WorksApproved => (Step::Order, working(rng, (0, 2), (3, 5))),
             S::WorksOrdered => (Step::Start, working(rng, (1, 2), (3, 6))),
             S::WorksInProgress => {

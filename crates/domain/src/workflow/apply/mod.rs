@@ -4,6 +4,7 @@
 //! commits the effects; nothing here does I/O.
 
 mod consent;
+mod landlord;
 mod reassessment;
 mod register;
 mod safeguarding;
@@ -71,6 +72,19 @@ pub fn apply(
         return Err(ActionError::Conflict {
             code: Conflict::ConsentRequired,
             message: "the client has not consented to the installation".into(),
+        });
+    }
+    // No works on a rented home before its landlord has agreed (seed 000, step 2).
+    if action == crate::policy::Action::OrderWorks
+        && !case.landlord_permission.lets_works_be_ordered()
+    {
+        return Err(ActionError::Conflict {
+            code: Conflict::LandlordPermissionRequired,
+            message: format!(
+                "the landlord's permission is {}: record it granted first",
+                case.landlord_permission
+            )
+            .into(),
         });
     }
     let next = match &command {
@@ -390,6 +404,9 @@ pub fn apply(
         Command::RecordSafeguardingDecision(decision) => {
             decide(case, decision, at, &mut fx)?;
             None
+        }
+        Command::RecordLandlordPermission(change) => {
+            Some((landlord::record(case, change, at, &mut fx)?, None))
         }
         Command::ReviewRegisterEntry { service } => {
             register::review(case, service, &mut fx)?;

@@ -73,6 +73,7 @@ fn case(status: CaseStatus) -> CaseSnapshot {
             status,
             CaseStatus::WorksCompleted | CaseStatus::FollowUp | CaseStatus::Closed
         ),
+        landlord_permission: crate::landlord::LandlordPermission::NotNeeded,
         assessor_organisation_id: None,
         contractor_organisation_id: None,
         register: Vec::new(),
@@ -107,6 +108,9 @@ fn step(case: &mut CaseSnapshot, command: Command, at: OffsetDateTime) -> Effect
         case.flags = flags.clone();
     }
     case.register = crate::register::standing_after(&case.register, &fx.register);
+    if let Some(p) = fx.changes.landlord_permission {
+        case.landlord_permission = p;
+    }
     if let Some(org) = fx.changes.assessor_organisation_id {
         case.assessor_organisation_id = Some(org);
     }
@@ -1523,5 +1527,108 @@ mod reassignment {
             &cal(),
         );
         assert!(matches!(err, Err(ActionError::Illegal(_))));
+    }
+}
+
+mod landlord_permission {
+    use super::*;
+    use crate::landlord::{LandlordPermission, PermissionStep, RequestMethod};
+
+    fn record(step: PermissionStep) -> Command {
+        Command::RecordLandlordPermission(LandlordPermissionChange {
+            step,
+            on: date!(2026 - 11 - 23),
+            method: (step == PermissionStep::Requested).then_some(RequestMethod::Letter),
+            granted_by: (step == PermissionStep::Granted).then(|| "Letting agent".into()),
+            conditions: None,
+            reason: (step == PermissionStep::Refused).then(|| "Listed building".into()),
+        })
+    }
+
+    fn order() -> Command {
+        Command::OrderWorks {
+            organisation_id: Uuid::from_u128(4),
+        }
+    }
+
+    fn conflict(err: ActionError) -> Conflict {
+        match err {
+            ActionError::Conflict { code, .. } => code,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn no_works_are_ordered_until_the_landlord_agrees() {
+        let mut c = case(CaseStatus::WorksApproved);
+        c.landlord_permission = LandlordPermission::Required;
+        let err = apply(&c, order(), T0, &cal()).unwrap_err();
+        assert_eq!(conflict(err), Conflict::LandlordPermissionRequired);
+        step(&mut c, record(PermissionStep::Requested), T0);
+        assert_eq!(c.landlord_permission, LandlordPermission::Requested);
+        let asked = clock(&c, ClockKind::LandlordPermission);
+        assert_eq!(asked.state, ClockState::Running);
+        assert_eq!(asked.amount, 10);
+        let err = apply(&c, order(), T0, &cal()).unwrap_err();
+        assert_eq!(conflict(err), Conflict::LandlordPermissionRequired);
+        let fx = step(&mut c, record(PermissionStep::Granted), T0);
+        assert_eq!(fx.notes[0].kind, NoteKind::LandlordGrantedBy);
+        assert_eq!(
+            clock(&c, ClockKind::LandlordPermission).state,
+            ClockState::Met
+        );
+        assert!(apply(&c, order(), T0, &cal()).is_ok());
+    }
+
+    #[test]
+    fn a_refusal_stops_the_works_and_the_clock() {
+        let mut c = case(CaseStatus::Assessed);
+        c.landlord_permission = LandlordPermission::Required;
+        step(&mut c, record(PermissionStep::Requested), T0);
+        step(&mut c, record(PermissionStep::Refused), T0);
+        assert_eq!(c.landlord_permission, LandlordPermission::Refused);
+        assert_eq!(
+            clock(&c, ClockKind::LandlordPermission).state,
+            ClockState::Met
+        );
+        c.status = CaseStatus::WorksApproved;
+        let err = apply(&c, order(), T0, &cal()).unwrap_err();
+        assert_eq!(conflict(err), Conflict::LandlordPermissionRequired);
+    }
+
+    #[test]
+    fn the_landlord_is_asked_only_with_consent_or_a_decision_standing_in() {
+        let mut c = case(CaseStatus::Accepted);
+        c.landlord_permission = LandlordPermission::Required;
+        c.consents.landlord_contact = ConsentStatus::Refused;
+        let err = apply(&c, record(PermissionStep::Requested), T0, &cal()).unwrap_err();
+        assert_eq!(conflict(err), Conflict::ConsentRequired);
+        c.safeguarding = c
+            .safeguarding
+            .with(crate::safeguarding::DecisionPurpose::LandlordContact, &[]);
+        assert!(apply(&c, record(PermissionStep::Requested), T0, &cal()).is_ok());
+        // A request says how; a grant, by whom; a refusal, why.
+        let mut bare = LandlordPermissionChange {
+            step: PermissionStep::Requested,
+            on: date!(2026 - 11 - 23),
+            method: None,
+            granted_by: None,
+            conditions: None,
+            reason: None,
+        };
+        for (step, pointer) in [
+            (PermissionStep::Requested, "/method"),
+            (PermissionStep::Granted, "/granted_by"),
+            (PermissionStep::Refused, "/reason"),
+        ] {
+            bare.step = step;
+            let err = apply(
+                &c,
+                Command::RecordLandlordPermission(bare.clone()),
+                T0,
+                &cal(),
+            );
+            assert_eq!(pointers(err.unwrap_err()), [pointer]);
+        }
     }
 }
