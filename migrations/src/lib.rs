@@ -30,6 +30,7 @@ mod m20261206_000023_register;
 mod m20261206_000024_register_backfill;
 mod m20261206_000025_close_outcomes;
 mod m20261206_000026_landlord_permission;
+mod m20261206_000027_urgent_and_interim;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 /// The statement that backfills `ended_at` (its test runs it on a legacy row).
@@ -84,6 +85,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000024_register_backfill::Migration),
             Box::new(m20261206_000025_close_outcomes::Migration),
             Box::new(m20261206_000026_landlord_permission::Migration),
+            Box::new(m20261206_000027_urgent_and_interim::Migration),
         ]
     }
 }

@@ -364,7 +364,10 @@ fn allowed(operation: &str) -> Option<Allowed> {
         | "remove_register_entry"
         | "reassign_assessor"
         | "reassign_contractor"
-        | "record_landlord_permission" => COORDINATOR,
+        | "record_landlord_permission"
+        | "order_interim_measures"
+        | "record_emergency_accommodation" => COORDINATOR,
+        "record_interim_measures_fitted" => Allowed::Only(&[("contractor", &[Own])]),
         "rectify_referral" | "withdraw" | "record_consent" | "record_referral_made" => {
             REFERRER_OR_COORDINATOR
         }
@@ -491,6 +494,12 @@ fn body(operation: &str, app: &TestApp, unique: &str, reference: &str) -> Option
             {"measure_code": "deadlock", "quantity": 1, "location": "back door"}]}),
         "approve_works" => json!({}),
         "record_landlord_permission" => landlord_agrees(),
+        "order_interim_measures" => json!({"organisation_id": w.contractor.id,
+            "items": [{"measure_code": "emergency_lock_change", "quantity": 1}]}),
+        "record_interim_measures_fitted" => json!({"results": []}),
+        "record_emergency_accommodation" => {
+            json!({"placed": true, "kind": "refuge", "on": today})
+        }
         "order_works" => json!({"organisation_id": w.contractor.id}),
         "reassign_assessor" => {
             json!({"organisation_id": w.other_assessor.id, "reason": "On leave"})
@@ -561,6 +570,7 @@ const STATE_BOUND: &[&str] = &[
     "order_works",
     "reassign_contractor",
     "record_assessment",
+    "record_interim_measures_fitted",
     "resume",
     "start_works",
 ];

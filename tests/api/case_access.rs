@@ -420,7 +420,7 @@ async fn the_measures_catalogue_is_shipped_and_each_scheme_can_price_its_own() {
         .await
         .unwrap();
     let shipped = shipped.as_array().unwrap();
-    assert_eq!(shipped.len(), 27);
+    assert_eq!(shipped.len(), 29);
     let safe_room = shipped.iter().find(|m| m["code"] == "safe_room").unwrap();
     assert_eq!(safe_room["report_row"], "safe_room");
     assert_eq!(safe_room["requires_fire_check"], true);
@@ -465,7 +465,7 @@ async fn the_measures_catalogue_is_shipped_and_each_scheme_can_price_its_own() {
         .await
         .unwrap();
     let ours = ours.as_array().unwrap();
-    assert_eq!(ours.len(), 28);
+    assert_eq!(ours.len(), 30);
     assert_eq!(
         ours.iter().find(|m| m["code"] == "deadlock").unwrap()["unit_cost_pence"],
         9900
@@ -482,7 +482,7 @@ async fn the_measures_catalogue_is_shipped_and_each_scheme_can_price_its_own() {
         .unwrap();
     assert_eq!(
         theirs.as_array().unwrap().len(),
-        27,
+        29,
         "other schemes keep the shipped prices"
     );
     problem(

@@ -60,6 +60,8 @@ async fn the_referrer_and_the_coordinator_read_a_case_and_everyone_else_gets_the
                 "record_contact",
                 "record_risk_assessment",
                 "record_referral_made",
+                "order_interim_measures",
+                "record_emergency_accommodation",
                 "record_landlord_permission",
                 "record_safeguarding_decision",
                 "hold",

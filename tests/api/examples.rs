@@ -298,6 +298,10 @@ async fn every_example_of_the_served_contract_succeeds_on_a_fresh_demo_in_pathwa
     walk.act(COORDINATOR, &minimal[0], "accept").await;
     walk.act(COORDINATOR, &minimal[0], "remove-register-entry")
         .await;
+    walk.act(COORDINATOR, &minimal[0], "order-interim-measures")
+        .await;
+    walk.act(CONTRACTOR, &minimal[0], "record-interim-measures-fitted")
+        .await;
     walk.act(COORDINATOR, &minimal[0], "cancel").await;
     walk.act(REFERRER, &minimal[1], "consents").await;
     walk.act(COORDINATOR, &minimal[1], "decline").await;
@@ -311,6 +315,7 @@ async fn every_example_of_the_served_contract_succeeds_on_a_fresh_demo_in_pathwa
         (COORDINATOR, "approve-works"),
         (COORDINATOR, "order-works"),
         (COORDINATOR, "reassign-contractor"),
+        (COORDINATOR, "record-emergency-accommodation"),
     ] {
         walk.act(who, &minimal[3], action).await;
     }

@@ -49,6 +49,7 @@ mod seed_demo;
 mod settings;
 mod setup;
 mod shutdown;
+mod urgent;
 mod webhooks;
 mod worker;
 mod workflow;

@@ -34,6 +34,10 @@ vocabulary! {
         RiskReassessed = "case.risk_reassessed",
         /// The client was referred on (MARAC, safeguarding, ...): which, not to whom.
         ReferralMade = "case.referral_made",
+        InterimMeasuresOrdered = "case.interim_measures_ordered",
+        InterimMeasuresFitted = "case.interim_measures_fitted",
+        /// The client had to leave the home, or came back (where is not said).
+        EmergencyAccommodationRecorded = "case.emergency_accommodation_recorded",
         /// The landlord's permission was asked for, granted or refused.
         LandlordPermissionRecorded = "case.landlord_permission_recorded",
         /// The coordinator decided to share without consent (a person is at risk).
@@ -156,6 +160,9 @@ impl EventType {
             A::RecordReferralMade => Self::ReferralMade,
             A::RecordSafeguardingDecision => Self::SafeguardingDecisionRecorded,
             A::RecordLandlordPermission => Self::LandlordPermissionRecorded,
+            A::OrderInterimMeasures => Self::InterimMeasuresOrdered,
+            A::RecordInterimMeasuresFitted => Self::InterimMeasuresFitted,
+            A::RecordEmergencyAccommodation => Self::EmergencyAccommodationRecorded,
             A::ReviewRegisterEntry => Self::RegisterEntryReviewed,
             A::RemoveRegisterEntry => Self::RegisterEntryRemoved,
             A::RecordConsent => Self::ConsentRecorded,

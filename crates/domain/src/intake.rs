@@ -119,7 +119,8 @@ impl Intake {
             landlord_permission: settings.landlord.at_intake(referral.household.tenure),
             clocks: start_clocks(
                 &Starting {
-                    rules: &settings.clocks,
+                    // An urgent referral runs the scheme's urgent clocks.
+                    rules: &settings.clocks_for(referral.urgent),
                     consents: &ConsentsInForce::from_intake(&referral.consents),
                     fire_check_needed: false,
                     day_ends_at: settings.working_day_ends_at,

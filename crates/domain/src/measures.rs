@@ -66,6 +66,9 @@ pub struct Measure {
     pub unit_cost_pence: i64,
     /// Safe rooms and window grilles affect escape: the fire service must check them.
     pub requires_fire_check: bool,
+    /// May be ordered as an interim measure for an urgent case, before any assessment.
+    #[serde(default)]
+    pub interim: bool,
 }
 
 /// (code, name, report row, default unit cost in pence, needs a fire check)
@@ -247,12 +250,35 @@ const SHIPPED: &[(&str, &str, ReportRow, i64, bool)] = &[
         false,
     ),
     (
+        "emergency_lock_change",
+        "Emergency lock change",
+        ReportRow::Other,
+        9_000,
+        false,
+    ),
+    (
+        "temporary_boarding",
+        "Temporary boarding of doors or windows",
+        ReportRow::Other,
+        7_500,
+        false,
+    ),
+    (
         "cctv_video_doorbell",
         "CCTV / video doorbell",
         ReportRow::Other,
         12_000,
         false,
     ),
+];
+
+/// The shipped measures that can be ordered at once for an urgent case (seed 001:
+/// "interim measures required … emergency lock changes").
+const INTERIM: &[&str] = &[
+    "emergency_lock_change",
+    "door_chain_and_viewer",
+    "temporary_boarding",
+    "personal_safety_alarm",
 ];
 
 /// The catalogue shipped with the product.
@@ -266,6 +292,7 @@ pub fn shipped() -> Vec<Measure> {
                 report_row,
                 unit_cost_pence,
                 requires_fire_check,
+                interim: INTERIM.contains(&code),
             },
         )
         .collect()
@@ -333,6 +360,7 @@ mod tests {
             report_row: ReportRow::Other,
             unit_cost_pence: cost,
             requires_fire_check: false,
+            interim: false,
         };
         let all = catalogue([own("deadlock", 9_900), own("gate_lock", 4_000)]);
         assert_eq!(

@@ -81,6 +81,13 @@ vocabulary! {
         RecordRiskAssessment = "record_risk_assessment",
         /// Record that the client was referred on (MARAC, safeguarding, IDVA, ...).
         RecordReferralMade = "record_referral_made",
+        /// Order interim measures at once (an urgent case), from a contractor.
+        OrderInterimMeasures = "order_interim_measures",
+        /// Record the interim measures fitted (or not).
+        RecordInterimMeasuresFitted = "record_interim_measures_fitted",
+        /// Record that the client had to leave the home (and where, never the address),
+        /// or came back.
+        RecordEmergencyAccommodation = "record_emergency_accommodation",
         /// Record that the landlord was asked for permission, or granted or refused it.
         RecordLandlordPermission = "record_landlord_permission",
         /// Record a decision to share without consent because a person is at risk.
@@ -194,6 +201,12 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Coordinator, ReassignContractor, SchemeCoordinator),
     (R::Coordinator, ApproveWorks, SchemeCoordinator),
     (R::Coordinator, RecordLandlordPermission, SchemeCoordinator),
+    (R::Coordinator, OrderInterimMeasures, SchemeCoordinator),
+    (
+        R::Coordinator,
+        RecordEmergencyAccommodation,
+        SchemeCoordinator,
+    ),
     (R::Coordinator, OrderWorks, SchemeCoordinator),
     (R::Coordinator, RecordContact, SchemeCoordinator),
     (R::Coordinator, RecordFireCheck, SchemeCoordinator),
@@ -219,6 +232,7 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Contractor, ViewCase, WorksContractor),
     (R::Contractor, StartWorks, WorksContractor),
     (R::Contractor, CompleteWorks, WorksContractor),
+    (R::Contractor, RecordInterimMeasuresFitted, WorksContractor),
     (R::FireService, ViewCase, SchemeFireService),
     (R::FireService, RecordFireCheck, SchemeFireService),
     // The emergency-services register: the coordinator keeps it; the fire service and

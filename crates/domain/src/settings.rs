@@ -6,7 +6,9 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::clock::{ClockEvent, ClockRule, ClockUnit, WorkingDayEnd, default_policy};
+use crate::clock::{
+    ClockEvent, ClockRule, ClockUnit, WorkingDayEnd, default_policy, default_urgent_policy,
+};
 use crate::dash::MAX_SCORE;
 use crate::eligibility::EligibilityRules;
 use crate::landlord::LandlordSettings;
@@ -29,6 +31,9 @@ pub struct SchemeSettings {
     pub household_budget_limit_pence: i64,
     /// The SLA clock table.
     pub clocks: Vec<ClockRule>,
+    /// The clocks an urgent referral runs instead of the table's (by kind; a kind the
+    /// table lacks is added).
+    pub urgent_clocks: Vec<ClockRule>,
     /// Funders' figures: counts from 1 to this minus one are suppressed.
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
     pub disclosure_threshold: u32,
@@ -66,6 +71,7 @@ impl Default for SchemeSettings {
             eligibility: EligibilityRules::default(),
             household_budget_limit_pence: 200_000,
             clocks: default_policy(),
+            urgent_clocks: default_urgent_policy(),
             disclosure_threshold: 8,
             disclosure_rounding: Some(5),
             retention_years: 6,
@@ -136,61 +142,8 @@ impl SchemeSettings {
                 );
             }
         }
-        let mut kinds = BTreeSet::new();
-        for (i, rule) in self.clocks.iter().enumerate() {
-            let at = |field: &str| format!("/clocks/{i}/{field}");
-            if !kinds.insert(rule.kind) {
-                v.add(
-                    at("kind"),
-                    ViolationCode::DuplicateItems,
-                    "each clock kind may appear once",
-                );
-            }
-            if !(1..=max_amount(rule.unit)).contains(&rule.amount) {
-                v.add(
-                    at("amount"),
-                    ViolationCode::OutOfRange,
-                    format!(
-                        "must be between 1 and {} {}",
-                        max_amount(rule.unit),
-                        rule.unit
-                    ),
-                );
-            }
-            if !rule.kind.in_clock_table() {
-                v.add(
-                    at("kind"),
-                    ViolationCode::InvalidValue,
-                    "the register review runs on register.review_months, not in the clock table",
-                );
-            }
-            for (field, event) in [("start", rule.start), ("stop", rule.stop)] {
-                if !event.in_clock_table() {
-                    v.add(
-                        at(field),
-                        ViolationCode::InvalidValue,
-                        "register events drive the register review only",
-                    );
-                }
-            }
-            if rule.start == rule.stop {
-                v.add(
-                    at("stop"),
-                    ViolationCode::ContradictsAnswer,
-                    "a clock cannot stop on the event that starts it",
-                );
-            }
-            if rule.stop == ClockEvent::FollowUpContactRecorded
-                && (rule.unit != ClockUnit::Months
-                    || !self.follow_up_contact_months.contains(&rule.amount))
-            {
-                v.add(
-                    at("amount"),
-                    ViolationCode::ContradictsAnswer,
-                    "a follow-up contact clock runs in months, one of follow_up_contact_months",
-                );
-            }
-        }
+        self.clock_table("/clocks", &self.clocks, &mut v);
+        self.clock_table("/urgent_clocks", &self.urgent_clocks, &mut v);
         if self.disclosure_threshold < 1 || self.disclosure_threshold > 100 {
             v.add(
                 "/disclosure_threshold",
@@ -245,6 +198,80 @@ impl SchemeSettings {
         v
     }
 
+    /// Every rule a clock table (`clocks`, `urgent_clocks`) breaks, under `prefix`.
+    fn clock_table(&self, prefix: &str, rules: &[ClockRule], v: &mut Violations) {
+        let mut kinds = BTreeSet::new();
+        for (i, rule) in rules.iter().enumerate() {
+            let at = |field: &str| format!("{prefix}/{i}/{field}");
+            if !kinds.insert(rule.kind) {
+                v.add(
+                    at("kind"),
+                    ViolationCode::DuplicateItems,
+                    "each clock kind may appear once",
+                );
+            }
+            if !(1..=max_amount(rule.unit)).contains(&rule.amount) {
+                v.add(
+                    at("amount"),
+                    ViolationCode::OutOfRange,
+                    format!(
+                        "must be between 1 and {} {}",
+                        max_amount(rule.unit),
+                        rule.unit
+                    ),
+                );
+            }
+            if !rule.kind.in_clock_table() {
+                v.add(
+                    at("kind"),
+                    ViolationCode::InvalidValue,
+                    "the register review runs on register.review_months, not in the clock table",
+                );
+            }
+            for (field, event) in [("start", rule.start), ("stop", rule.stop)] {
+                if !event.in_clock_table() {
+                    v.add(
+                        at(field),
+                        ViolationCode::InvalidValue,
+                        "register events drive the register review only",
+                    );
+                }
+            }
+            if rule.start == rule.stop {
+                v.add(
+                    at("stop"),
+                    ViolationCode::ContradictsAnswer,
+                    "a clock cannot stop on the event that starts it",
+                );
+            }
+            if rule.stop == ClockEvent::FollowUpContactRecorded
+                && (rule.unit != ClockUnit::Months
+                    || !self.follow_up_contact_months.contains(&rule.amount))
+            {
+                v.add(
+                    at("amount"),
+                    ViolationCode::ContradictsAnswer,
+                    "a follow-up contact clock runs in months, one of follow_up_contact_months",
+                );
+            }
+        }
+    }
+
+    /// The clock table a case runs on: the standard one, with the urgent rules in place
+    /// of (or beside) it for an urgent referral.
+    pub fn clocks_for(&self, urgent: bool) -> Vec<ClockRule> {
+        let mut rules = self.clocks.clone();
+        if urgent {
+            for rule in &self.urgent_clocks {
+                match rules.iter_mut().find(|r| r.kind == rule.kind) {
+                    Some(standard) => *standard = rule.clone(),
+                    None => rules.push(rule.clone()),
+                }
+            }
+        }
+        rules
+    }
+
     /// The top-level settings whose values differ between `self` and `other`.
     pub fn changed_keys(&self, other: &SchemeSettings) -> Vec<&'static str> {
         let changed: [bool; SETTINGS_KEYS.len()] = [
@@ -253,6 +280,7 @@ impl SchemeSettings {
             self.eligibility != other.eligibility,
             self.household_budget_limit_pence != other.household_budget_limit_pence,
             self.clocks != other.clocks,
+            self.urgent_clocks != other.urgent_clocks,
             self.disclosure_threshold != other.disclosure_threshold,
             self.disclosure_rounding != other.disclosure_rounding,
             self.retention_years != other.retention_years,
@@ -272,12 +300,13 @@ impl SchemeSettings {
 }
 
 /// The top-level settings, in the order `changed_keys` compares them.
-pub const SETTINGS_KEYS: [&str; 13] = [
+pub const SETTINGS_KEYS: [&str; 14] = [
     "risk_bands",
     "escalation_incidents",
     "eligibility",
     "household_budget_limit_pence",
     "clocks",
+    "urgent_clocks",
     "disclosure_threshold",
     "disclosure_rounding",
     "retention_years",

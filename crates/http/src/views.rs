@@ -126,6 +126,8 @@ fn workflow(r: &CaseRecord, shows_repeat: bool) -> WorkflowView {
         decline_reason: d.decline_reason,
         cancel_reason: d.cancel_reason,
         close_reason: d.close_reason,
+        emergency_accommodation: d.emergency_accommodation,
+        interim_fitted_at: d.interim_fitted_at,
         landlord_permission: LandlordPermissionView {
             status: d.landlord_permission,
             requested_on: d.landlord_requested_on,
@@ -224,6 +226,7 @@ fn works(r: &CaseRecord, view: View) -> WorksView {
             .into_iter()
             .map(|w| WorksItemView {
                 id: w.id,
+                kind: w.kind,
                 measure_code: w.measure_code.clone(),
                 name: w.name.clone(),
                 report_row: w.report_row,

@@ -95,6 +95,7 @@ pub(crate) fn works_item(m: works_item::Model, keys: &Keyring) -> Result<WorksIt
     };
     Ok(WorksItem {
         id: m.id,
+        kind: parse(&m.kind, "works_items.kind")?,
         measure_code: m.measure_code,
         name: m.name,
         report_row: parse(&m.report_row, "works_items.report_row")?,
@@ -123,6 +124,7 @@ pub(crate) fn works_row(case_id: Uuid, w: &WorksItem, keys: &Keyring) -> works_i
     works_item::ActiveModel {
         id: Set(w.id),
         case_id: Set(case_id),
+        kind: Set(w.kind.as_str().to_owned()),
         measure_code: Set(w.measure_code.clone()),
         name: Set(w.name.clone()),
         report_row: Set(w.report_row.as_str().to_owned()),

@@ -30,6 +30,7 @@ pub async fn catalogue(
                 report_row: parse(&m.report_row, "scheme_measures.report_row")?,
                 unit_cost_pence: m.unit_cost_pence,
                 requires_fire_check: m.requires_fire_check,
+                interim: m.interim,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
@@ -53,6 +54,7 @@ pub fn changed_fields(before: &[Measure], measure: &Measure) -> Vec<String> {
             "requires_fire_check",
             was.requires_fire_check != measure.requires_fire_check,
         ),
+        ("interim", was.interim != measure.interim),
     ]
     .into_iter()
     .filter(|(_, changed)| *changed)
@@ -88,6 +90,7 @@ pub async fn upsert(
         report_row: Set(measure.report_row.as_str().to_owned()),
         unit_cost_pence: Set(measure.unit_cost_pence),
         requires_fire_check: Set(measure.requires_fire_check),
+        interim: Set(measure.interim),
         updated_at: Set(OffsetDateTime::now_utc()),
     };
     scheme_measure::Entity::insert(row)
@@ -98,6 +101,7 @@ pub async fn upsert(
                     C::ReportRow,
                     C::UnitCostPence,
                     C::RequiresFireCheck,
+                    C::Interim,
                     C::UpdatedAt,
                 ])
                 .to_owned(),

@@ -76,6 +76,7 @@ fn flow_queries() -> Vec<String> {
             "AND status IN ('cancelled', 'withdrawn') AND decided_at IS NOT NULL \
              AND decline_reason IS NULL AND works_completed_at IS NULL",
         ),
+        by("interim_fitted_at", "'interim' AS dim, 'fitted' AS val", ""),
         by(
             "works_completed_at",
             &format!(

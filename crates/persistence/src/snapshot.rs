@@ -71,6 +71,10 @@ pub(crate) async fn load(
         accepted: case.decided_at.is_some() && case.decline_reason.is_none(),
         works_completed: case.works_completed_at.is_some(),
         landlord_permission: parse(&case.landlord_permission, "cases.landlord_permission")?,
+        emergency_accommodation: parse_opt(
+            case.emergency_accommodation.as_deref(),
+            "cases.emergency_accommodation",
+        )?,
         assessor_organisation_id: case.assessor_organisation_id,
         contractor_organisation_id: case.contractor_organisation_id,
         register: crate::register::standing(db, case_id).await?,

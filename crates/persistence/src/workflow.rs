@@ -173,6 +173,12 @@ fn case_changes(fx: &Effects, at: OffsetDateTime) -> case::ActiveModel {
     if let Some(v) = c.close_reason {
         m.close_reason = Set(code(&v));
     }
+    if let Some(away) = c.emergency_accommodation {
+        m.emergency_accommodation = Set(away.map(|k| k.as_str().to_owned()));
+    }
+    if let Some(at) = c.interim_fitted_at {
+        m.interim_fitted_at = Set(Some(at));
+    }
     if let Some(p) = c.landlord_permission {
         m.landlord_permission = Set(p.as_str().to_owned());
     }

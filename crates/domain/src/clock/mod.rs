@@ -47,6 +47,8 @@ vocabulary! {
         FollowUpContact12Months = "follow_up_contact_12_months",
         /// Landlord's permission asked for → granted or refused.
         LandlordPermission = "landlord_permission",
+        /// Interim measures ordered → fitted.
+        InterimMeasures = "interim_measures",
         /// The case's emergency-services register entries are reviewed (the scheme's
         /// `register.review_months`; started again at each review).
         RegisterReview = "register_review",
@@ -77,6 +79,10 @@ vocabulary! {
         FollowUpVisitRecorded = "follow_up_visit_recorded",
         /// Stops the follow-up contact clock of the same milestone (3, 6 or 12 months).
         FollowUpContactRecorded = "follow_up_contact_recorded",
+        /// Interim measures were ordered (an urgent case).
+        InterimMeasuresOrdered = "interim_measures_ordered",
+        /// The contractor recorded the interim measures fitted (or not).
+        InterimMeasuresFitted = "interim_measures_fitted",
         /// The landlord was asked for permission for the works.
         LandlordPermissionRequested = "landlord_permission_requested",
         /// The landlord granted or refused permission.
@@ -249,6 +255,55 @@ pub fn default_policy() -> Vec<ClockRule> {
             10,
             U::WorkingDays,
             None,
+        ),
+        rule(
+            K::InterimMeasures,
+            E::InterimMeasuresOrdered,
+            E::InterimMeasuresFitted,
+            3,
+            U::WorkingDays,
+            None,
+        ),
+    ]
+}
+
+/// The clocks an urgent referral runs instead of the standard ones (the scheme may set
+/// its own): first contact within 4 hours, interim measures in place within a working
+/// day of their order, the assessment within 2 working days of the assessor's
+/// assignment.
+pub fn default_urgent_policy() -> Vec<ClockRule> {
+    use ClockEvent as E;
+    use ClockKind as K;
+    use ClockUnit as U;
+    let rule = |kind, start, stop, amount, unit| ClockRule {
+        kind,
+        start,
+        stop,
+        amount,
+        unit,
+        condition: None,
+    };
+    vec![
+        rule(
+            K::InitialContact,
+            E::ReferralReceived,
+            E::ClientContacted,
+            4,
+            U::Hours,
+        ),
+        rule(
+            K::InterimMeasures,
+            E::InterimMeasuresOrdered,
+            E::InterimMeasuresFitted,
+            1,
+            U::WorkingDays,
+        ),
+        rule(
+            K::Assessment,
+            E::AssessorAssigned,
+            E::AssessmentRecorded,
+            2,
+            U::WorkingDays,
         ),
     ]
 }

@@ -30,6 +30,9 @@ pub struct Referral {
     /// The referring organisation's own reference, unique per organisation.
     pub external_reference: Option<String>,
     pub urgent: bool,
+    /// Why the referrer considers it urgent (sealed with the referral).
+    #[serde(default)]
+    pub urgent_reason: Option<String>,
     /// The client came to the scheme directly and the coordinator entered the referral
     /// (the report's "self-referral" source).
     #[serde(default)]

@@ -361,6 +361,14 @@ pub const SECTIONS: &[SectionSpec] = &[
                 "completed",
                 &["nothing_installed"],
             ),
+            // Not a template row: urgent cases' interim measures, counted when first
+            // fitted (their measures and costs count with the installation's).
+            count(
+                "interim_measures_fitted",
+                "Cases with interim measures fitted",
+                "interim",
+                &["fitted"],
+            ),
         ],
         partition_of: None,
     },

@@ -4,8 +4,8 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::vocabulary::{
-    CancelReason, CloseReason, ContactMethod, ContactOutcome, DeclineReason, FeelsSafer,
-    FireCheckOutcome, HoldReason, ReferralType, YesNoUnknown,
+    AccommodationKind, CancelReason, CloseReason, ContactMethod, ContactOutcome, DeclineReason,
+    FeelsSafer, FireCheckOutcome, HoldReason, ReferralType, YesNoUnknown,
 };
 use super::works::{Recommendation, WorksItem};
 use crate::case::{CaseFlag, CaseStatus};
@@ -67,6 +67,8 @@ pub struct CaseSnapshot {
     /// Who assesses the case, and who holds its works order.
     pub assessor_organisation_id: Option<Uuid>,
     pub contractor_organisation_id: Option<Uuid>,
+    /// Where the client is staying while out of the home (the works clocks wait).
+    pub emergency_accommodation: Option<AccommodationKind>,
     /// The case's emergency-services register entries standing now.
     pub register: Vec<ActiveEntry>,
     /// The scheme's register settings as they stand now (not the case's policy version:
@@ -272,6 +274,21 @@ pub enum Command {
     },
     /// The landlord was asked for permission, or granted or refused it.
     RecordLandlordPermission(LandlordPermissionChange),
+    /// Interim measures ordered at once for an urgent case, from a contractor.
+    OrderInterimMeasures {
+        organisation_id: Uuid,
+        items: Vec<Recommendation>,
+    },
+    /// The contractor fitted the interim measures (or not, and why).
+    RecordInterimMeasuresFitted {
+        results: Vec<ItemResult>,
+    },
+    /// The client had to leave the home (`placed`, with where: no address), or came back.
+    RecordEmergencyAccommodation {
+        placed: bool,
+        kind: Option<AccommodationKind>,
+        on: Date,
+    },
     /// The scheme referred the client on (MARAC, safeguarding, ...).
     RecordReferralMade {
         referral_type: ReferralType,
@@ -310,6 +327,9 @@ impl Command {
             Command::RecordSafeguardingDecision(_) => Action::RecordSafeguardingDecision,
             Command::ReviewRegisterEntry { .. } => Action::ReviewRegisterEntry,
             Command::RecordLandlordPermission(_) => Action::RecordLandlordPermission,
+            Command::OrderInterimMeasures { .. } => Action::OrderInterimMeasures,
+            Command::RecordInterimMeasuresFitted { .. } => Action::RecordInterimMeasuresFitted,
+            Command::RecordEmergencyAccommodation { .. } => Action::RecordEmergencyAccommodation,
             Command::RemoveRegisterEntry { .. } => Action::RemoveRegisterEntry,
         }
     }

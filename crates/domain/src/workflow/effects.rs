@@ -4,8 +4,8 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::vocabulary::{
-    CancelReason, CloseReason, ContactMethod, ContactOutcome, DeclineReason, FeelsSafer,
-    FireCheckOutcome, HoldReason,
+    AccommodationKind, CancelReason, CloseReason, ContactMethod, ContactOutcome, DeclineReason,
+    FeelsSafer, FireCheckOutcome, HoldReason,
 };
 use super::works::WorksItem;
 use crate::case::{CaseFlag, CaseStatus, ProgressBlock};
@@ -47,6 +47,10 @@ pub struct CaseChanges {
     pub contractor_access_until: Option<Option<OffsetDateTime>>,
     /// What the scheme learnt when it closed the case.
     pub close_outcome: Option<super::command::CloseOutcome>,
+    /// Where the client is staying while out of the home (`Some(None)`: back home).
+    pub emergency_accommodation: Option<Option<AccommodationKind>>,
+    /// When interim measures were first fitted (the report counts them by it).
+    pub interim_fitted_at: Option<OffsetDateTime>,
     /// The landlord's permission as it now stands, and the dates of its request and
     /// decision.
     pub landlord_permission: Option<LandlordPermission>,

@@ -27,7 +27,7 @@ pub use effects::{CaseChanges, Effects, Note, NoteKind, Record};
 pub use refusal::{ActionError, Conflict};
 pub use transitions::{IllegalTransition, next_status, possible_actions};
 pub use vocabulary::{
-    CancelReason, CloseReason, ContactMethod, ContactOutcome, DeclineReason, FeelsSafer,
-    FireCheckOutcome, HoldReason, ReferralType, YesNoUnknown,
+    AccommodationKind, CancelReason, CloseReason, ContactMethod, ContactOutcome, DeclineReason,
+    FeelsSafer, FireCheckOutcome, HoldReason, ReferralType, YesNoUnknown,
 };
-pub use works::{ItemOutcome, Recommendation, WorksItem, needs_fire_check};
+pub use works::{ItemKind, ItemOutcome, Recommendation, WorksItem, needs_fire_check};

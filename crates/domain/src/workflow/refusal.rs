@@ -19,6 +19,9 @@ vocabulary! {
         FollowUpConsentRequired = "follow_up_consent_required",
         /// The landlord has not (yet) permitted the works: record the permission first.
         LandlordPermissionRequired = "landlord_permission_required",
+        /// Nothing is waiting for this: no interim measures outstanding, or the client
+        /// is not recorded as away.
+        NothingOutstanding = "nothing_outstanding",
         /// The case has no register entry standing (for that service) to review or remove.
         NoRegisterEntry = "no_register_entry",
     }

@@ -67,6 +67,14 @@ pub fn next_status(
         (A::Hold, s) if s.is_open() && s != S::OnHold => S::OnHold,
         (A::Resume, S::OnHold) => held_from.ok_or_else(illegal)?,
         (A::Withdraw, s) if s.is_open() => S::Withdrawn,
+        // An urgent case's interim measures come before (or without) an assessment.
+        (A::OrderInterimMeasures, s @ (S::Received | S::Accepted)) => s,
+        (A::OrderInterimMeasures, S::OnHold)
+            if matches!(held_from, Some(S::Received | S::Accepted)) =>
+        {
+            S::OnHold
+        }
+        (A::RecordInterimMeasuresFitted | A::RecordEmergencyAccommodation, s) if s.is_open() => s,
         // Reassigning changes who holds the case, not where it is (held cases too).
         (A::ReassignAssessor, s) if assessor_assigned(s) => s,
         (A::ReassignAssessor, S::OnHold) if held_from.is_some_and(assessor_assigned) => S::OnHold,
@@ -157,7 +165,12 @@ mod tests {
         let held_or = |test: &dyn Fn(S) -> bool| {
             test(status) || (status == S::OnHold && held_from.is_some_and(test))
         };
+        let early = |s: S| matches!(s, S::Received | S::Accepted);
         match action {
+            A::OrderInterimMeasures if held_or(&early) => Some(status),
+            A::RecordInterimMeasuresFitted | A::RecordEmergencyAccommodation if open => {
+                Some(status)
+            }
             A::ReassignAssessor if held_or(&assessed) => Some(status),
             A::ReassignContractor if held_or(&underway) => Some(status),
             A::Hold if open && status != S::OnHold => Some(S::OnHold),

@@ -131,6 +131,15 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Where a client who had to leave the home is staying (never the address).
+    pub enum AccommodationKind {
+        Refuge = "refuge",
+        TemporaryAccommodation = "temporary_accommodation",
+        FamilyOrFriends = "family_or_friends",
+    }
+}
+
+vocabulary! {
     /// An answer the client may not have given.
     pub enum YesNoUnknown {
         Yes = "yes",

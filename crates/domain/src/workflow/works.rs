@@ -4,10 +4,22 @@ use uuid::Uuid;
 
 use crate::measures::ReportRow;
 
+vocabulary! {
+    /// Which order a works item belongs to.
+    pub enum ItemKind {
+        /// The works the assessor recommended and the coordinator approved.
+        Works = "works",
+        /// Interim measures ordered at once for an urgent case (emergency lock change,
+        /// door chain, boarding, personal alarm), before any assessment.
+        Interim = "interim",
+    }
+}
+
 /// A measure on a case: recommended by the assessor, maybe approved, maybe fitted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorksItem {
     pub id: Uuid,
+    pub kind: ItemKind,
     pub measure_code: String,
     pub name: String,
     pub report_row: ReportRow,

@@ -99,6 +99,9 @@ error_codes! {
     /// The landlord has not permitted the works on this rented home: ask
     /// (`record-landlord-permission` with `requested`), then record it `granted`.
     LandlordPermissionRequired = ("landlord_permission_required", 409, "Landlord's permission required"),
+    /// Nothing is waiting for this: no interim measures are outstanding, or the client
+    /// is not recorded as away from the home.
+    NothingOutstanding = ("nothing_outstanding", 409, "Nothing outstanding"),
     /// The case has no entry standing on the emergency-services register (for the
     /// service named) to review or remove: read the case's `workflow.register`.
     NoRegisterEntry = ("no_register_entry", 409, "No register entry"),

@@ -296,6 +296,7 @@ impl From<sanctuary_app::AppError> for ApiError {
                         Conflict::FireCheckRequired => ErrorCode::FireCheckRequired,
                         Conflict::FollowUpConsentRequired => ErrorCode::FollowUpConsentRequired,
                         Conflict::NoRegisterEntry => ErrorCode::NoRegisterEntry,
+                        Conflict::NothingOutstanding => ErrorCode::NothingOutstanding,
                         Conflict::LandlordPermissionRequired => {
                             ErrorCode::LandlordPermissionRequired
                         }

@@ -205,6 +205,33 @@ action_endpoint! {
     record_safeguarding_decision, "/cases/{id}/record-safeguarding-decision", RecordSafeguardingDecisionBody
 }
 action_endpoint! {
+    /// Order interim measures at once.
+    ///
+    /// Coordinator, while the case is received or accepted (before an assessment): an
+    /// urgent referral's emergency lock change, door chain, temporary boarding or
+    /// personal alarm (the catalogue's `interim` measures), from a contractor of the
+    /// scheme, with the client's consent to installation. The contractor sees the case
+    /// as for works; the `interim_measures` clock runs (urgent: one working day).
+    order_interim_measures, "/cases/{id}/order-interim-measures", OrderInterimMeasuresBody
+}
+action_endpoint! {
+    /// Record the interim measures fitted.
+    ///
+    /// The contractor holding the order: a result for every interim measure outstanding
+    /// (fitted at its actual cost, or not and why). Stops the `interim_measures` clock;
+    /// the costs count in the household's spend and the report counts the case as
+    /// having interim measures fitted.
+    record_interim_measures_fitted, "/cases/{id}/record-interim-measures-fitted", InterimMeasuresFittedBody
+}
+action_endpoint! {
+    /// Record that the client had to leave the home, or came back.
+    ///
+    /// Coordinator, while the case is open: `placed` with where (`refuge`,
+    /// `temporary_accommodation`, `family_or_friends`; never an address) pauses the
+    /// works clocks until the client returns (`placed: false`).
+    record_emergency_accommodation, "/cases/{id}/record-emergency-accommodation", EmergencyAccommodationBody
+}
+action_endpoint! {
     /// Record the landlord's permission for the works.
     ///
     /// Coordinator, while the case is open. A rented home (the scheme's

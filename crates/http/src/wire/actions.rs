@@ -8,10 +8,10 @@ use sanctuary_domain::risk::RiskLevel;
 use sanctuary_domain::safeguarding::{DecisionPurpose, LawfulBasis, SharingRole};
 use sanctuary_domain::violation::{ViolationCode, Violations};
 use sanctuary_domain::workflow::{
-    CancelReason, CloseOutcome, CloseReason, Command, ConsentChange, ContactMethod, ContactOutcome,
-    DeclineReason, FeelsSafer, FireCheckOutcome, HoldReason, ItemApproval, ItemRef, ItemResult,
-    LandlordPermissionChange, Recommendation, ReferralType, RiskInput, SafeguardingDecision,
-    YesNoUnknown,
+    AccommodationKind, CancelReason, CloseOutcome, CloseReason, Command, ConsentChange,
+    ContactMethod, ContactOutcome, DeclineReason, FeelsSafer, FireCheckOutcome, HoldReason,
+    ItemApproval, ItemRef, ItemResult, LandlordPermissionChange, Recommendation, ReferralType,
+    RiskInput, SafeguardingDecision, YesNoUnknown,
 };
 use serde::Deserialize;
 use time::Date;
@@ -69,6 +69,39 @@ pub struct ReassignContractorBody {
     /// Why (sealed with the case's notes; the timeline keeps both organisations).
     #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
+}
+
+/// Order interim measures at once (an urgent case): from the catalogue's interim
+/// measures, from a contractor of the scheme.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"organisation_id": "01a20ab8-29c2-7d11-b6f1-53d0c0e4b1a2", "items": [{"measure_code": "emergency_lock_change", "quantity": 1, "location": "front door"}, {"measure_code": "personal_safety_alarm", "quantity": 1}]}))]
+pub struct OrderInterimMeasuresBody {
+    pub organisation_id: Uuid,
+    #[schema(min_items = 1, max_items = 20)]
+    pub items: Vec<RecommendationBody>,
+}
+
+/// What the contractor did with each interim measure ordered: a result for every one.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"results": [{"measure_code": "emergency_lock_change", "installed": true, "actual_cost_pence": 9500}, {"measure_code": "personal_safety_alarm", "installed": true, "actual_cost_pence": 2400}]}))]
+pub struct InterimMeasuresFittedBody {
+    #[schema(max_items = 50)]
+    pub results: Vec<ItemResultBody>,
+}
+
+/// The client had to leave the home (where: a kind, never an address), or came back.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"placed": true, "kind": "refuge", "on": "2026-12-01"}))]
+pub struct EmergencyAccommodationBody {
+    /// `true`: the client left for `kind`; `false`: back home.
+    pub placed: bool,
+    pub kind: Option<AccommodationKind>,
+    #[serde(with = "sanctuary_domain::iso_date")]
+    #[schema(value_type = String, format = Date)]
+    pub on: Date,
 }
 
 /// A step in getting the landlord's permission for the works.
@@ -433,22 +466,86 @@ impl DeclineBody {
     }
 }
 
+fn recommendations(bodies: Vec<RecommendationBody>) -> Vec<Recommendation> {
+    bodies
+        .into_iter()
+        .map(|r| Recommendation {
+            measure_code: r.measure_code,
+            quantity: r.quantity,
+            location: r.location,
+            estimated_cost_pence: r.estimated_cost_pence,
+        })
+        .collect()
+}
+
+/// Each result names its item by id or by measure code, never both.
+fn item_results(bodies: Vec<ItemResultBody>) -> Result<Vec<ItemResult>, Violations> {
+    let mut v = Violations::new();
+    let mut results = Vec::with_capacity(bodies.len());
+    for (i, r) in bodies.into_iter().enumerate() {
+        let item = match (r.item_id, r.measure_code) {
+            (Some(id), None) => ItemRef::Id(id),
+            (None, Some(code)) => ItemRef::Measure(code),
+            (Some(_), Some(_)) => {
+                v.add(
+                    format!("/results/{i}/measure_code"),
+                    ViolationCode::ExclusiveChoice,
+                    "give item_id or measure_code, not both",
+                );
+                continue;
+            }
+            (None, None) => {
+                v.add(
+                    format!("/results/{i}/item_id"),
+                    ViolationCode::OneOfRequired,
+                    "give item_id or measure_code",
+                );
+                continue;
+            }
+        };
+        results.push(ItemResult {
+            item,
+            installed: r.installed,
+            actual_cost_pence: r.actual_cost_pence,
+            reason: r.reason,
+        });
+    }
+    v.into_result(results)
+}
+
 impl RecordAssessmentBody {
     pub fn command(self) -> Result<Command, Violations> {
-        let recommendations = self
-            .recommended_measures
-            .into_iter()
-            .map(|r| Recommendation {
-                measure_code: r.measure_code,
-                quantity: r.quantity,
-                location: r.location,
-                estimated_cost_pence: r.estimated_cost_pence,
-            })
-            .collect();
         Ok(Command::RecordAssessment {
             visit_date: self.visit_date,
             findings: self.findings,
-            recommendations,
+            recommendations: recommendations(self.recommended_measures),
+        })
+    }
+}
+
+impl OrderInterimMeasuresBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::OrderInterimMeasures {
+            organisation_id: self.organisation_id,
+            items: recommendations(self.items),
+        })
+    }
+}
+
+impl InterimMeasuresFittedBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::RecordInterimMeasuresFitted {
+            results: item_results(self.results)?,
+        })
+    }
+}
+
+impl EmergencyAccommodationBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::RecordEmergencyAccommodation {
+            placed: self.placed,
+            kind: self.kind,
+            on: self.on,
         })
     }
 }
@@ -464,40 +561,9 @@ impl ApproveWorksBody {
 
 impl CompleteWorksBody {
     pub fn command(self) -> Result<Command, Violations> {
-        let mut v = Violations::new();
-        let mut results = Vec::with_capacity(self.results.len());
-        for (i, r) in self.results.into_iter().enumerate() {
-            let item = match (r.item_id, r.measure_code) {
-                (Some(id), None) => ItemRef::Id(id),
-                (None, Some(code)) => ItemRef::Measure(code),
-                (Some(_), Some(_)) => {
-                    v.add(
-                        format!("/results/{i}/measure_code"),
-                        ViolationCode::ExclusiveChoice,
-                        "give item_id or measure_code, not both",
-                    );
-                    continue;
-                }
-                (None, None) => {
-                    v.add(
-                        format!("/results/{i}/item_id"),
-                        ViolationCode::OneOfRequired,
-                        "give item_id or measure_code",
-                    );
-                    continue;
-                }
-            };
-            results.push(ItemResult {
-                item,
-                installed: r.installed,
-                actual_cost_pence: r.actual_cost_pence,
-                reason: r.reason,
-            });
-        }
-        if !v.is_empty() {
-            return Err(v);
-        }
-        Ok(Command::CompleteWorks { results })
+        Ok(Command::CompleteWorks {
+            results: item_results(self.results)?,
+        })
     }
 }
 

@@ -131,6 +131,12 @@ pub struct WorkflowView {
     pub close_outcome: Option<CloseOutcomeView>,
     /// The landlord's permission for the works.
     pub landlord_permission: LandlordPermissionView,
+    /// Where the client is staying while out of the home (null: at home).
+    pub emergency_accommodation: Option<sanctuary_domain::workflow::AccommodationKind>,
+    /// When interim measures were first fitted.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub interim_fitted_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub ended_at: Option<OffsetDateTime>,
@@ -245,6 +251,8 @@ pub enum ItemOutcomeView {
 pub struct WorksItemView {
     /// Use this id to approve the item and to record its result.
     pub id: Uuid,
+    /// The assessed `works`, or `interim` measures ordered at once.
+    pub kind: sanctuary_domain::workflow::ItemKind,
     #[schema(max_length = 60)]
     pub measure_code: String,
     #[schema(max_length = 200)]

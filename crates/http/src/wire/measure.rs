@@ -19,6 +19,8 @@ pub struct MeasureView {
     pub unit_cost_pence: i64,
     /// Safe rooms and window grilles affect escape: a fire safety check must follow.
     pub requires_fire_check: bool,
+    /// May be ordered at once as an interim measure for an urgent case.
+    pub interim: bool,
 }
 
 impl From<Measure> for MeasureView {
@@ -29,6 +31,7 @@ impl From<Measure> for MeasureView {
             report_row: m.report_row,
             unit_cost_pence: m.unit_cost_pence,
             requires_fire_check: m.requires_fire_check,
+            interim: m.interim,
         }
     }
 }
@@ -44,16 +47,24 @@ pub struct MeasureBody {
     #[schema(minimum = 0, maximum = 10_000_000)]
     pub unit_cost_pence: i64,
     pub requires_fire_check: bool,
+    /// May be ordered as an interim measure (default: as shipped for a shipped measure,
+    /// otherwise false).
+    pub interim: Option<bool>,
 }
 
 impl MeasureBody {
     pub fn measure(self, code: String) -> Result<Measure, sanctuary_domain::violation::Violations> {
         Ok(Measure {
-            code,
             name: self.name,
             report_row: self.report_row,
             unit_cost_pence: self.unit_cost_pence,
             requires_fire_check: self.requires_fire_check,
+            interim: self.interim.unwrap_or_else(|| {
+                sanctuary_domain::measures::shipped()
+                    .iter()
+                    .any(|m| m.code == code && m.interim)
+            }),
+            code,
         })
     }
 }

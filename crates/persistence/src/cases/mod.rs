@@ -21,7 +21,8 @@ use sanctuary_domain::risk::RiskLevel;
 use sanctuary_domain::safeguarding::{Safeguarding, SharingRole};
 use sanctuary_domain::scheme::Nation;
 use sanctuary_domain::workflow::{
-    CancelReason, CloseOutcome, CloseReason, DeclineReason, HoldReason, WorksItem,
+    AccommodationKind, CancelReason, CloseOutcome, CloseReason, DeclineReason, HoldReason,
+    WorksItem,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect,
@@ -156,6 +157,10 @@ pub struct CaseDetail {
     pub consents: ConsentsInForce,
     /// The safeguarding decisions standing on the case.
     pub safeguarding: Safeguarding,
+    /// Where the client is staying while out of the home (none: at home).
+    pub emergency_accommodation: Option<AccommodationKind>,
+    /// When interim measures were first fitted.
+    pub interim_fitted_at: Option<OffsetDateTime>,
     /// The landlord's permission, and when it was asked for and decided.
     pub landlord_permission: LandlordPermission,
     pub landlord_requested_on: Option<time::Date>,
@@ -389,6 +394,11 @@ pub async fn with_referral(store: &Store, summary: CaseSummary) -> Result<CaseRe
         nation: parse(&scheme.nation, "schemes.nation")?,
         consents,
         safeguarding,
+        emergency_accommodation: parse_opt(
+            row.emergency_accommodation.as_deref(),
+            "cases.emergency_accommodation",
+        )?,
+        interim_fitted_at: row.interim_fitted_at,
         landlord_permission: parse(&row.landlord_permission, "cases.landlord_permission")?,
         landlord_requested_on: row.landlord_permission_requested_on,
         landlord_decided_on: row.landlord_permission_decided_on,

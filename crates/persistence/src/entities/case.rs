@@ -98,6 +98,10 @@ pub struct Model {
     pub landlord_permission: String,
     pub landlord_permission_requested_on: Option<TimeDate>,
     pub landlord_permission_decided_on: Option<TimeDate>,
+    /// When interim measures were first fitted.
+    pub interim_fitted_at: Option<TimeDateTimeWithTimeZone>,
+    /// Where the client is staying while out of the home (a kind; null: at home).
+    pub emergency_accommodation: Option<String>,
     pub client_match_key: String,
     pub address_match_key: String,
     pub repeat_of_case_id: Option<Uuid>,

@@ -12,6 +12,8 @@ pub struct Model {
     pub report_row: String,
     pub unit_cost_pence: i64,
     pub requires_fire_check: bool,
+    /// May be ordered as an interim measure.
+    pub interim: bool,
     pub updated_at: TimeDateTimeWithTimeZone,
 }
 

@@ -7,6 +7,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub case_id: Uuid,
+    /// `works` (the assessed works) or `interim` (ordered at once for an urgent case).
+    pub kind: String,
     pub measure_code: String,
     pub name: String,
     pub report_row: String,

@@ -9,9 +9,9 @@ use sanctuary_domain::landlord::{PermissionStep, RequestMethod};
 use sanctuary_domain::measures::Measure;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::workflow::{
-    CancelReason, CaseSnapshot, CloseOutcome, Command, ContactMethod, DeclineReason, FeelsSafer,
-    FireCheckOutcome, ItemApproval, ItemRef, ItemResult, LandlordPermissionChange, Recommendation,
-    ReferralType, YesNoUnknown, estimated_total,
+    AccommodationKind, CancelReason, CaseSnapshot, CloseOutcome, Command, ContactMethod,
+    DeclineReason, FeelsSafer, FireCheckOutcome, ItemApproval, ItemKind, ItemRef, ItemResult,
+    LandlordPermissionChange, Recommendation, ReferralType, YesNoUnknown, estimated_total,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -97,6 +97,66 @@ pub fn command(
         ),
         Step::Approve => (
             Command::ApproveWorks(approval(rng, snapshot, at)),
+            coordinator,
+        ),
+        Step::OrderInterim => (
+            Command::OrderInterimMeasures {
+                organisation_id: one_of(rng, &parties.contractors),
+                items: ["emergency_lock_change", "personal_safety_alarm"]
+                    .into_iter()
+                    .filter(|code| {
+                        snapshot
+                            .catalogue
+                            .iter()
+                            .any(|m| m.code == *code && m.interim)
+                    })
+                    .map(|code| Recommendation {
+                        measure_code: code.into(),
+                        quantity: 1,
+                        location: None,
+                        estimated_cost_pence: None,
+                    })
+                    .collect(),
+            },
+            coordinator,
+        ),
+        Step::InterimFitted => (
+            Command::RecordInterimMeasuresFitted {
+                results: snapshot
+                    .works
+                    .iter()
+                    .filter(|w| w.kind == ItemKind::Interim && w.outcome.is_none())
+                    .map(|w| ItemResult {
+                        item: ItemRef::Id(w.id),
+                        installed: true,
+                        actual_cost_pence: Some(w.estimated_cost_pence),
+                        reason: None,
+                    })
+                    .collect(),
+            },
+            contractor(parties, on_case.contractor),
+        ),
+        Step::LeaveHome => (
+            Command::RecordEmergencyAccommodation {
+                placed: true,
+                kind: Some(weighted(
+                    rng,
+                    &[
+                        (AccommodationKind::FamilyOrFriends, 50),
+                        (AccommodationKind::Refuge, 30),
+                        (AccommodationKind::TemporaryAccommodation, 20),
+                    ],
+                )),
+                on: today,
+            },
+            coordinator,
+        ),
+        Step::ReturnHome => (
+            Command::RecordEmergencyAccommodation {
+                placed: false,
+                kind: None,
+                on: today,
+            },
             coordinator,
         ),
         Step::AskLandlord => (
@@ -349,7 +409,7 @@ fn results(rng: &mut SeedRng, snapshot: &CaseSnapshot) -> Vec<ItemResult> {
     snapshot
         .works
         .iter()
-        .filter(|w| w.approved)
+        .filter(|w| w.approved && w.kind == ItemKind::Works && w.outcome.is_none())
         .map(|w| {
             let installed = chance(rng, 92);
             ItemResult {

@@ -31,10 +31,12 @@ pub fn referral(
     let age = age_on(client.date_of_birth, today);
     let safety = safety(rng, today);
     let high_risk = safety.dash.score().is_some_and(|s| s >= 14);
+    let urgent = chance(rng, if high_risk { 35 } else { 8 });
     Referral {
         scheme: scheme.clone(),
         external_reference: Some(external_reference),
-        urgent: chance(rng, if high_risk { 35 } else { 8 }),
+        urgent,
+        urgent_reason: urgent.then(|| "The perpetrator knows the address".into()),
         self_referral: false,
         referrer,
         demographics: people::demographics(rng, gender),

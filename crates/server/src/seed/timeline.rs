@@ -20,6 +20,12 @@ use super::pick::{SeedRng, chance, one_of, weighted};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     Contact(ContactOutcome),
+    /// An urgent case's interim measures ordered, then fitted.
+    OrderInterim,
+    InterimFitted,
+    /// The client leaves for emergency accommodation, then comes back.
+    LeaveHome,
+    ReturnHome,
     Accept,
     Decline(DeclineReason),
     AssignAssessor,
@@ -91,6 +97,13 @@ pub struct Journey {
     follow_ups: Vec<u32>,
     close_reason: CloseReason,
     landlord: Landlord,
+    /// Interim measures still to order (true) or to fit (`interim_ordered`).
+    interim_due: bool,
+    interim_ordered: bool,
+    /// The client will leave for emergency accommodation once the works are ordered, for
+    /// this many days.
+    away: Option<i64>,
+    is_away: bool,
 }
 
 impl Journey {
@@ -156,6 +169,12 @@ impl Journey {
                 ],
             ),
             landlord,
+            interim_due: referral.urgent
+                && c.given(ConsentPurpose::Installation)
+                && chance(rng, 60),
+            interim_ordered: false,
+            away: chance(rng, 3).then(|| rng.random_range(5..=30)),
+            is_away: false,
         }
     }
 
@@ -191,6 +210,16 @@ impl Journey {
             }
             Step::FireCheck => self.fire_check_due = false,
             Step::AskLandlord => self.landlord = Landlord::Asked,
+            Step::OrderInterim => {
+                self.interim_due = false;
+                self.interim_ordered = true;
+            }
+            Step::InterimFitted => self.interim_ordered = false,
+            Step::LeaveHome => self.is_away = true,
+            Step::ReturnHome => {
+                self.is_away = false;
+                self.away = None;
+            }
             Step::LandlordAgrees => self.landlord = Landlord::Settled,
             Step::FollowUpContact(_) => {
                 self.follow_ups.remove(0);
@@ -238,7 +267,23 @@ impl Journey {
             }
             _ => {}
         }
+        // The client back from emergency accommodation, some days after leaving.
+        if self.is_away {
+            let days = self.away.unwrap_or(14);
+            return Some((Step::ReturnHome, self.days_later(rng, days)));
+        }
         let (step, days) = match status {
+            // An urgent case's interim measures: ordered once the client is reached, in
+            // place within the day (a working day is the urgent standard).
+            S::Received | S::Accepted if self.contacted && self.interim_due => {
+                (Step::OrderInterim, 0)
+            }
+            S::Received | S::Accepted if self.interim_ordered => {
+                (Step::InterimFitted, working(rng, (0, 1), (2, 4)))
+            }
+            S::WorksOrdered if self.away.is_some() => {
+                (Step::LeaveHome, working(rng, (0, 1), (1, 2)))
+            }
             S::Received if !self.contacted => {
                 let outcome = if self.failed_call_first {
                     ContactOutcome::NoAnswer

@@ -21,16 +21,73 @@ use super::vocabulary::{
 };
 use crate::calendar::{Calendar, london};
 use crate::case::{CaseFlag, CaseStatus};
-use crate::clock::{ClockEvent, Starting, start_clocks};
+use crate::clock::{ClockEvent, ClockKind, Starting, start_clocks};
 use crate::consent::{ConsentPurpose, ConsentStatus};
 use crate::violation::ViolationCode;
 
-use super::works::{WorksItem, needs_fire_check};
+use super::vocabulary::AccommodationKind;
+use super::works::{ItemKind, WorksItem, needs_fire_check};
 use consent::record_consent;
 use reassessment::reassess;
 use safeguarding::decide;
 pub use works::estimated_total;
-use works::{approve, complete, recommend};
+use works::{approve, complete, order_interim, recommend};
+
+/// The clocks that wait while the client is in emergency accommodation: the works'.
+fn waits_while_away(kind: ClockKind) -> bool {
+    matches!(
+        kind,
+        ClockKind::WorksStart | ClockKind::WorksComplete | ClockKind::InterimMeasures
+    )
+}
+
+/// The client left the home for emergency accommodation (the works clocks pause until
+/// the client returns), or came back (they run on, unless the case is on hold).
+fn accommodation(
+    case: &CaseSnapshot,
+    placed: bool,
+    kind: Option<AccommodationKind>,
+    at: OffsetDateTime,
+    calendar: &Calendar,
+    fx: &mut Effects,
+) -> Result<(), ActionError> {
+    match (placed, kind, case.emergency_accommodation) {
+        (true, None, _) => {
+            return Err(invalid(
+                "/kind",
+                ViolationCode::RequiredByAnswer,
+                "say where the client is staying (refuge, temporary accommodation, family or friends)",
+            ));
+        }
+        (false, Some(_), _) => {
+            return Err(invalid(
+                "/kind",
+                ViolationCode::ContradictsAnswer,
+                "a return home has no accommodation",
+            ));
+        }
+        (false, None, None) => {
+            return Err(ActionError::Conflict {
+                code: Conflict::NothingOutstanding,
+                message: "the client is not recorded as away from the home".into(),
+            });
+        }
+        _ => {}
+    }
+    fx.changes.emergency_accommodation = Some(kind);
+    for clock in &case.clocks {
+        let mut changed = clock.clone();
+        if placed && case.emergency_accommodation.is_none() && waits_while_away(clock.kind) {
+            changed.pause(at);
+        } else if !placed && case.status != CaseStatus::OnHold && waits_while_away(clock.kind) {
+            changed.resume(at, calendar);
+        }
+        if changed != *clock {
+            fx.clocks.push(changed);
+        }
+    }
+    Ok(())
+}
 
 /// A reassignment names another organisation than the one holding the case; the
 /// timeline keeps both. The clocks run on: the case's standards do not restart for it.
@@ -66,7 +123,9 @@ pub fn apply(
     // a withdrawal of that consent has already ended.
     if matches!(
         action,
-        crate::policy::Action::OrderWorks | crate::policy::Action::StartWorks
+        crate::policy::Action::OrderWorks
+            | crate::policy::Action::StartWorks
+            | crate::policy::Action::OrderInterimMeasures
     ) && !case.consents.given(ConsentPurpose::Installation)
     {
         return Err(ActionError::Conflict {
@@ -219,7 +278,7 @@ pub fn apply(
         }
         Command::StartWorks => Some((ClockEvent::WorksStarted, None)),
         Command::CompleteWorks { results } => {
-            complete(case, results, &mut fx)?;
+            complete(case, results, ItemKind::Works, &mut fx)?;
             fx.changes.works_completed_at = Some(at);
             // Kept, so the report averages it in SQL: UK working days of the scheme's
             // calendar, the referral's day being day 0.
@@ -405,6 +464,49 @@ pub fn apply(
             decide(case, decision, at, &mut fx)?;
             None
         }
+        Command::OrderInterimMeasures {
+            organisation_id,
+            items,
+        } => {
+            fx.works_added = order_interim(case, items)?;
+            fx.changes.contractor_organisation_id = Some(organisation_id);
+            fx.data("contractor_organisation_id", organisation_id);
+            for item in &fx.works_added {
+                fx.event_data.push(("ordered", item.measure_code.clone()));
+            }
+            Some((ClockEvent::InterimMeasuresOrdered, None))
+        }
+        Command::RecordInterimMeasuresFitted { results } => {
+            if !case
+                .works
+                .iter()
+                .any(|w| w.kind == ItemKind::Interim && w.outcome.is_none())
+            {
+                return Err(ActionError::Conflict {
+                    code: Conflict::NothingOutstanding,
+                    message: "no interim measures are waiting to be fitted".into(),
+                });
+            }
+            complete(case, results, ItemKind::Interim, &mut fx)?;
+            let first = !case
+                .works
+                .iter()
+                .any(|w| w.kind == ItemKind::Interim && w.installed());
+            if first && fx.works_changed.iter().any(|w| w.installed()) {
+                fx.changes.interim_fitted_at = Some(at);
+            }
+            Some((ClockEvent::InterimMeasuresFitted, None))
+        }
+        Command::RecordEmergencyAccommodation { placed, kind, on } => {
+            not_in_future("/on", on, at)?;
+            accommodation(case, placed, kind, at, calendar, &mut fx)?;
+            fx.data("placed", placed);
+            if let Some(kind) = kind {
+                fx.data("kind", kind);
+            }
+            fx.data("on", on);
+            None
+        }
         Command::RecordLandlordPermission(change) => {
             Some((landlord::record(case, change, at, &mut fx)?, None))
         }
@@ -450,12 +552,21 @@ pub fn apply(
     // The contractor's view lasts while it holds an order, then a scheme-set number of
     // days after the works are completed or the case ends; a new order restores it.
     let access_days = time::Duration::days(i64::from(case.settings.contractor_access_days));
+    let holds_main_order = matches!(
+        case.status,
+        CaseStatus::WorksOrdered | CaseStatus::WorksInProgress
+    ) || case
+        .held_from
+        .is_some_and(|s| matches!(s, CaseStatus::WorksOrdered | CaseStatus::WorksInProgress));
     if matches!(
         action,
-        crate::policy::Action::OrderWorks | crate::policy::Action::ReassignContractor
+        crate::policy::Action::OrderWorks
+            | crate::policy::Action::ReassignContractor
+            | crate::policy::Action::OrderInterimMeasures
     ) {
         fx.changes.contractor_access_until = Some(None);
     } else if fx.changes.works_completed_at.is_some()
+        || (action == crate::policy::Action::RecordInterimMeasuresFitted && !holds_main_order)
         || (next.is_terminal() && case.status.is_open() && case.contractor_access_until.is_none())
     {
         fx.changes.contractor_access_until = Some(Some(at + access_days));
@@ -482,7 +593,11 @@ pub fn apply(
             // (3, 6 and 12 months after the works, whenever the case closes).
             CaseStatus::Closed if clock.stop == ClockEvent::FollowUpContactRecorded => {}
             s if s.is_terminal() => clock.cancel(at),
-            _ if case.status == CaseStatus::OnHold && next != CaseStatus::OnHold => {
+            // Back from a hold, the works clocks still wait while the client is away.
+            _ if case.status == CaseStatus::OnHold
+                && next != CaseStatus::OnHold
+                && !(case.emergency_accommodation.is_some() && waits_while_away(clock.kind)) =>
+            {
                 clock.resume(at, calendar)
             }
             _ => {}
@@ -501,8 +616,9 @@ pub fn apply(
         let fire_check_needed = works_after
             .iter()
             .any(|w| w.installed() && w.requires_fire_check);
+        let rules = case.settings.clocks_for(case.urgent);
         let starting = Starting {
-            rules: &case.settings.clocks,
+            rules: &rules,
             consents: &case.consents,
             fire_check_needed,
             day_ends_at: case.settings.working_day_ends_at,

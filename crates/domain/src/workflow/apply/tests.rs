@@ -76,6 +76,7 @@ fn case(status: CaseStatus) -> CaseSnapshot {
         landlord_permission: crate::landlord::LandlordPermission::NotNeeded,
         assessor_organisation_id: None,
         contractor_organisation_id: None,
+        emergency_accommodation: None,
         register: Vec::new(),
         register_settings: Default::default(),
     }
@@ -108,6 +109,9 @@ fn step(case: &mut CaseSnapshot, command: Command, at: OffsetDateTime) -> Effect
         case.flags = flags.clone();
     }
     case.register = crate::register::standing_after(&case.register, &fx.register);
+    if let Some(away) = fx.changes.emergency_accommodation {
+        case.emergency_accommodation = away;
+    }
     if let Some(p) = fx.changes.landlord_permission {
         case.landlord_permission = p;
     }
@@ -1630,5 +1634,157 @@ mod landlord_permission {
             );
             assert_eq!(pointers(err.unwrap_err()), [pointer]);
         }
+    }
+}
+
+mod urgent_and_interim {
+    use super::*;
+    use crate::workflow::{AccommodationKind, ItemKind};
+
+    fn interim(codes: &[&str]) -> Command {
+        Command::OrderInterimMeasures {
+            organisation_id: Uuid::from_u128(4),
+            items: codes
+                .iter()
+                .map(|c| Recommendation {
+                    measure_code: (*c).into(),
+                    quantity: 1,
+                    location: Some("front door".into()),
+                    estimated_cost_pence: None,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn an_urgent_case_runs_the_urgent_clocks() {
+        let settings = SchemeSettings::default();
+        let rules = settings.clocks_for(true);
+        let rule = |kind| rules.iter().find(|r| r.kind == kind).unwrap();
+        assert_eq!(
+            (
+                rule(ClockKind::InitialContact).amount,
+                rule(ClockKind::InitialContact).unit
+            ),
+            (4, crate::clock::ClockUnit::Hours)
+        );
+        assert_eq!(rule(ClockKind::Assessment).amount, 2);
+        assert_eq!(rule(ClockKind::InterimMeasures).amount, 1);
+        // The others as standard; a standard case runs the table as it is.
+        assert_eq!(rule(ClockKind::WorksStart), &settings.clocks[3]);
+        assert_eq!(settings.clocks_for(false), settings.clocks);
+    }
+
+    #[test]
+    fn interim_measures_are_ordered_from_the_interim_catalogue_and_fitted_on_their_clock() {
+        let mut c = case(CaseStatus::Received);
+        c.urgent = true;
+        let err = apply(&c, interim(&["safe_room"]), T0, &cal()).unwrap_err();
+        assert_eq!(pointers(err), ["/items/0/measure_code"]);
+        let fx = step(
+            &mut c,
+            interim(&["emergency_lock_change", "personal_safety_alarm"]),
+            T0,
+        );
+        assert_eq!(c.status, CaseStatus::Received, "no move on the pathway");
+        assert!(
+            fx.works_added
+                .iter()
+                .all(|w| w.kind == ItemKind::Interim && w.approved)
+        );
+        assert_eq!(
+            fx.changes.contractor_organisation_id,
+            Some(Uuid::from_u128(4))
+        );
+        let clock_due = clock(&c, ClockKind::InterimMeasures).clone();
+        assert_eq!(clock_due.amount, 1, "urgent: one working day");
+        let items: Vec<_> = c.works.iter().map(|w| w.id).collect();
+        let results = vec![
+            ItemResult {
+                item: ItemRef::Id(items[0]),
+                installed: true,
+                actual_cost_pence: Some(9_500),
+                reason: None,
+            },
+            ItemResult {
+                item: ItemRef::Id(items[1]),
+                installed: true,
+                actual_cost_pence: Some(2_400),
+                reason: None,
+            },
+        ];
+        let fx = step(&mut c, Command::RecordInterimMeasuresFitted { results }, T0);
+        assert_eq!(fx.changes.works_cost_pence, Some(11_900));
+        assert_eq!(fx.changes.interim_fitted_at, Some(T0));
+        assert_eq!(clock(&c, ClockKind::InterimMeasures).state, ClockState::Met);
+        // The contractor keeps its view the scheme's days after, with no main order.
+        assert_eq!(
+            fx.changes.contractor_access_until,
+            Some(Some(T0 + time::Duration::days(30)))
+        );
+        let err = apply(
+            &c,
+            Command::RecordInterimMeasuresFitted { results: vec![] },
+            T0,
+            &cal(),
+        )
+        .unwrap_err();
+        assert!(matches!(
+            err,
+            ActionError::Conflict {
+                code: Conflict::NothingOutstanding,
+                ..
+            }
+        ));
+        // Not once the assessment is under way.
+        let later = case(CaseStatus::Assessment);
+        assert!(matches!(
+            apply(&later, interim(&["temporary_boarding"]), T0, &cal()),
+            Err(ActionError::Illegal(_))
+        ));
+    }
+
+    #[test]
+    fn the_works_clocks_wait_while_the_client_is_in_emergency_accommodation() {
+        let mut c = case(CaseStatus::WorksApproved);
+        step(
+            &mut c,
+            Command::OrderWorks {
+                organisation_id: Uuid::from_u128(4),
+            },
+            T0,
+        );
+        let away = Command::RecordEmergencyAccommodation {
+            placed: true,
+            kind: Some(AccommodationKind::Refuge),
+            on: date!(2026 - 11 - 23),
+        };
+        step(&mut c, away, T0);
+        assert_eq!(c.emergency_accommodation, Some(AccommodationKind::Refuge));
+        for kind in [ClockKind::WorksStart, ClockKind::WorksComplete] {
+            assert_eq!(clock(&c, kind).state, ClockState::Paused, "{kind}");
+        }
+        // A hold and its resume leave them waiting for the client.
+        step(
+            &mut c,
+            Command::Hold {
+                reason: HoldReason::WaitingForClient,
+                note: None,
+            },
+            T0,
+        );
+        step(&mut c, Command::Resume, T0 + time::Duration::days(3));
+        assert_eq!(clock(&c, ClockKind::WorksStart).state, ClockState::Paused);
+        let due_before = clock(&c, ClockKind::WorksComplete).due_at;
+        let back = Command::RecordEmergencyAccommodation {
+            placed: false,
+            kind: None,
+            on: date!(2026 - 11 - 30),
+        };
+        step(&mut c, back, T0 + time::Duration::days(7));
+        assert_eq!(c.emergency_accommodation, None);
+        let complete = clock(&c, ClockKind::WorksComplete);
+        assert_eq!(complete.state, ClockState::Running);
+        assert_eq!(complete.due_at, due_before + time::Duration::days(7));
     }
 }

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::super::command::{CaseSnapshot, ItemApproval, ItemRef, ItemResult};
 use super::super::effects::{Effects, NoteKind};
 use super::super::refusal::{ActionError, invalid};
-use super::super::works::{ItemOutcome, Recommendation, WorksItem};
+use super::super::works::{ItemKind, ItemOutcome, Recommendation, WorksItem};
 use crate::violation::{ViolationCode, Violations};
 
 fn money(pence: i64) -> String {
@@ -33,6 +33,7 @@ pub(super) fn recommend(
             .unwrap_or(measure.unit_cost_pence * i64::from(r.quantity));
         items.push(WorksItem {
             id: Uuid::now_v7(),
+            kind: ItemKind::Works,
             measure_code: measure.code.clone(),
             name: measure.name.clone(),
             report_row: measure.report_row,
@@ -113,13 +114,20 @@ pub(super) fn approve(
     Ok(())
 }
 
+/// Records what was done with each approved item of `kind` still outstanding: a result
+/// for every one, installed (at its actual cost) or not (why).
 pub(super) fn complete(
     case: &CaseSnapshot,
     results: Vec<ItemResult>,
+    kind: ItemKind,
     fx: &mut Effects,
 ) -> Result<(), ActionError> {
     let mut v = Violations::new();
-    let approved: Vec<&WorksItem> = case.works.iter().filter(|w| w.approved).collect();
+    let approved: Vec<&WorksItem> = case
+        .works
+        .iter()
+        .filter(|w| w.approved && w.kind == kind && w.outcome.is_none())
+        .collect();
     let mut done = Vec::new();
     for (i, r) in results.iter().enumerate() {
         let at = |field: &str| format!("/results/{i}/{field}");
@@ -216,9 +224,55 @@ pub(super) fn complete(
         .map(WorksItem::actual_cost_pence)
         .sum();
     let installed = fx.works_changed.iter().filter(|w| w.installed()).count();
-    fx.changes.works_cost_pence = Some(cost);
+    // The household's spend: every measure fitted on the case so far, interim included.
+    let earlier: i64 = case
+        .works
+        .iter()
+        .filter(|w| !fx.works_changed.iter().any(|c| c.id == w.id))
+        .map(WorksItem::actual_cost_pence)
+        .sum();
+    fx.changes.works_cost_pence = Some(earlier + cost);
     fx.data("installed", installed);
     fx.data("not_installed", fx.works_changed.len() - installed);
     fx.data("works_cost_pence", cost);
     Ok(())
+}
+
+/// Interim measures ordered from the catalogue's interim measures: approved as ordered.
+pub(super) fn order_interim(
+    case: &CaseSnapshot,
+    items: Vec<Recommendation>,
+) -> Result<Vec<WorksItem>, ActionError> {
+    if items.is_empty() {
+        return Err(invalid(
+            "/items",
+            ViolationCode::TooShort,
+            "order at least one interim measure",
+        ));
+    }
+    let mut v = Violations::new();
+    for (i, r) in items.iter().enumerate() {
+        let interim = case
+            .catalogue
+            .iter()
+            .any(|m| m.code == r.measure_code && m.interim);
+        if !interim {
+            v.add(
+                format!("/items/{i}/measure_code"),
+                ViolationCode::InvalidValue,
+                "is not an interim measure of the scheme's catalogue (GET /api/v1/measures)",
+            );
+        }
+    }
+    v.into_result(()).map_err(ActionError::Invalid)?;
+    // Every code is in the catalogue (checked above), so recommending cannot fail.
+    let ordered = recommend(case, items)?;
+    Ok(ordered
+        .into_iter()
+        .map(|w| WorksItem {
+            kind: ItemKind::Interim,
+            approved: true,
+            ..w
+        })
+        .collect())
 }

@@ -37,8 +37,13 @@ pub struct ReferralForm {
     /// Your own reference for this referral; unique per organisation.
     #[schema(max_length = 100)]
     pub external_reference: Option<String>,
-    /// The referrer considers the need urgent. Defaults to false.
+    /// The referrer considers the need urgent (the scheme's urgent clocks run).
+    /// Defaults to false.
     pub urgent: Option<bool>,
+    /// Why it is urgent (e.g. the perpetrator is due for release; interim measures
+    /// needed now).
+    #[schema(max_length = 2000)]
+    pub urgent_reason: Option<String>,
     /// The client came to the scheme directly (phone, walk-in, the council's online
     /// form): the scheme's coordinator enters the referral, with its own staff as the
     /// referrer, and the report counts it as a self-referral. Defaults to false (a

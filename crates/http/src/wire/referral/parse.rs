@@ -56,6 +56,7 @@ impl ReferralForm {
             scheme,
             external_reference: self.external_reference,
             urgent: self.urgent.unwrap_or(false),
+            urgent_reason: self.urgent_reason,
             self_referral: self.self_referral.unwrap_or(false),
             referrer,
             client,

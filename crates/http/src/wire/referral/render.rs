@@ -25,6 +25,7 @@ impl From<&Referral> for ReferralForm {
             scheme: Some(r.scheme.to_string()),
             external_reference: r.external_reference.clone(),
             urgent: Some(r.urgent),
+            urgent_reason: r.urgent_reason.clone(),
             self_referral: Some(r.self_referral),
             referrer: Some(ReferrerSection {
                 name: Some(r.referrer.name.clone()),
