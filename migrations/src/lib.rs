@@ -31,6 +31,7 @@ mod m20261206_000024_register_backfill;
 mod m20261206_000025_close_outcomes;
 mod m20261206_000026_landlord_permission;
 mod m20261206_000027_urgent_and_interim;
+mod m20261206_000028_reopening;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 /// The statement that backfills `ended_at` (its test runs it on a legacy row).
@@ -86,6 +87,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000025_close_outcomes::Migration),
             Box::new(m20261206_000026_landlord_permission::Migration),
             Box::new(m20261206_000027_urgent_and_interim::Migration),
+            Box::new(m20261206_000028_reopening::Migration),
         ]
     }
 }

@@ -366,7 +366,8 @@ fn allowed(operation: &str) -> Option<Allowed> {
         | "reassign_contractor"
         | "record_landlord_permission"
         | "order_interim_measures"
-        | "record_emergency_accommodation" => COORDINATOR,
+        | "record_emergency_accommodation"
+        | "reopen" => COORDINATOR,
         "record_interim_measures_fitted" => Allowed::Only(&[("contractor", &[Own])]),
         "rectify_referral" | "withdraw" | "record_consent" | "record_referral_made" => {
             REFERRER_OR_COORDINATOR
@@ -497,6 +498,7 @@ fn body(operation: &str, app: &TestApp, unique: &str, reference: &str) -> Option
         "order_interim_measures" => json!({"organisation_id": w.contractor.id,
             "items": [{"measure_code": "emergency_lock_change", "quantity": 1}]}),
         "record_interim_measures_fitted" => json!({"results": []}),
+        "reopen" => json!({"reason": "new_incident"}),
         "record_emergency_accommodation" => {
             json!({"placed": true, "kind": "refuge", "on": today})
         }
@@ -571,6 +573,7 @@ const STATE_BOUND: &[&str] = &[
     "reassign_contractor",
     "record_assessment",
     "record_interim_measures_fitted",
+    "reopen",
     "resume",
     "start_works",
 ];

@@ -290,6 +290,8 @@ async fn every_example_of_the_served_contract_succeeds_on_a_fresh_demo_in_pathwa
         .await
         .unwrap();
     assert_eq!(closed["status"], "closed");
+    // The perpetrator came back: the case opens again.
+    walk.act(COORDINATOR, &a, "reopen").await;
 
     // Off the straight road, on the minimal referrals.
     walk.act(COORDINATOR, &minimal[0], "hold").await;

@@ -39,6 +39,7 @@ mod rectify;
 mod referrals;
 mod referrals_made;
 mod register;
+mod reopen;
 mod repeat_matching;
 mod report;
 mod report_check;

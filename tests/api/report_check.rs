@@ -77,6 +77,9 @@ pub async fn recount(app: &TestApp, code: &str, start: Date) -> Tallies {
             };
             t.add("cancellation", reason, q, 1);
         }
+        if let Some(q) = quarter_of(&qs, c.reopened_at) {
+            t.add("reopened", "reopened", q, 1);
+        }
         if let Some(q) = quarter_of(&qs, c.interim_fitted_at) {
             t.add("interim", "fitted", q, 1);
         }

@@ -34,6 +34,8 @@ vocabulary! {
         RiskReassessed = "case.risk_reassessed",
         /// The client was referred on (MARAC, safeguarding, ...): which, not to whom.
         ReferralMade = "case.referral_made",
+        /// A closed case was opened again.
+        Reopened = "case.reopened",
         InterimMeasuresOrdered = "case.interim_measures_ordered",
         InterimMeasuresFitted = "case.interim_measures_fitted",
         /// The client had to leave the home, or came back (where is not said).
@@ -161,6 +163,7 @@ impl EventType {
             A::RecordSafeguardingDecision => Self::SafeguardingDecisionRecorded,
             A::RecordLandlordPermission => Self::LandlordPermissionRecorded,
             A::OrderInterimMeasures => Self::InterimMeasuresOrdered,
+            A::Reopen => Self::Reopened,
             A::RecordInterimMeasuresFitted => Self::InterimMeasuresFitted,
             A::RecordEmergencyAccommodation => Self::EmergencyAccommodationRecorded,
             A::ReviewRegisterEntry => Self::RegisterEntryReviewed,

@@ -81,6 +81,8 @@ vocabulary! {
         RecordRiskAssessment = "record_risk_assessment",
         /// Record that the client was referred on (MARAC, safeguarding, IDVA, ...).
         RecordReferralMade = "record_referral_made",
+        /// Open a closed case again, within the scheme's window.
+        Reopen = "reopen",
         /// Order interim measures at once (an urgent case), from a contractor.
         OrderInterimMeasures = "order_interim_measures",
         /// Record the interim measures fitted (or not).
@@ -202,6 +204,7 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Coordinator, ApproveWorks, SchemeCoordinator),
     (R::Coordinator, RecordLandlordPermission, SchemeCoordinator),
     (R::Coordinator, OrderInterimMeasures, SchemeCoordinator),
+    (R::Coordinator, Reopen, SchemeCoordinator),
     (
         R::Coordinator,
         RecordEmergencyAccommodation,

@@ -51,6 +51,10 @@ pub struct SchemeSettings {
     /// The end of the working day (UK time, `HH:MM`): a working-day clock started after
     /// it counts from the next working day. `null`: the whole day counts.
     pub working_day_ends_at: Option<WorkingDayEnd>,
+    /// Months after closing within which a case may be reopened (after them, a new
+    /// referral, linked to the old case, is the route).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 36))]
+    pub reopen_within_months: u32,
     /// Days the contractor keeps its view of a case after the works are completed or
     /// its order ends with the case (a new order restores it).
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 365))]
@@ -78,6 +82,7 @@ impl Default for SchemeSettings {
             follow_up_contact_months: vec![3, 6, 12],
             working_day_ends_at: None,
             contractor_access_days: 30,
+            reopen_within_months: 12,
             landlord: LandlordSettings::default(),
             register: RegisterSettings::default(),
         }
@@ -194,6 +199,13 @@ impl SchemeSettings {
                 "list each tenure once",
             );
         }
+        if !(1..=36).contains(&self.reopen_within_months) {
+            v.add(
+                "/reopen_within_months",
+                ViolationCode::OutOfRange,
+                "must be between 1 and 36",
+            );
+        }
         v.absorb("/register", self.register.violations());
         v
     }
@@ -287,6 +299,7 @@ impl SchemeSettings {
             self.follow_up_contact_months != other.follow_up_contact_months,
             self.working_day_ends_at != other.working_day_ends_at,
             self.contractor_access_days != other.contractor_access_days,
+            self.reopen_within_months != other.reopen_within_months,
             self.landlord != other.landlord,
             self.register != other.register,
         ];
@@ -300,7 +313,7 @@ impl SchemeSettings {
 }
 
 /// The top-level settings, in the order `changed_keys` compares them.
-pub const SETTINGS_KEYS: [&str; 14] = [
+pub const SETTINGS_KEYS: [&str; 15] = [
     "risk_bands",
     "escalation_incidents",
     "eligibility",
@@ -313,6 +326,7 @@ pub const SETTINGS_KEYS: [&str; 14] = [
     "follow_up_contact_months",
     "working_day_ends_at",
     "contractor_access_days",
+    "reopen_within_months",
     "landlord",
     "register",
 ];

@@ -52,6 +52,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(actions::record_follow_up_visit)
             .service(actions::record_follow_up_contact)
             .service(actions::close)
+            .service(actions::reopen)
             .service(actions::cancel)
             .service(actions::hold)
             .service(actions::resume)

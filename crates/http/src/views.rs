@@ -128,6 +128,8 @@ fn workflow(r: &CaseRecord, shows_repeat: bool) -> WorkflowView {
         close_reason: d.close_reason,
         emergency_accommodation: d.emergency_accommodation,
         interim_fitted_at: d.interim_fitted_at,
+        round: d.round,
+        reopened_at: d.reopened_at,
         landlord_permission: LandlordPermissionView {
             status: d.landlord_permission,
             requested_on: d.landlord_requested_on,

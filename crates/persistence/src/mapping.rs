@@ -65,11 +65,17 @@ pub(crate) fn clock_restarted(c: &Clock) -> case_clock::ActiveModel {
     }
 }
 
-pub(crate) fn new_clock(case_id: Uuid, scheme_id: Uuid, c: &Clock) -> case_clock::ActiveModel {
+pub(crate) fn new_clock(
+    case_id: Uuid,
+    scheme_id: Uuid,
+    round: i32,
+    c: &Clock,
+) -> case_clock::ActiveModel {
     case_clock::ActiveModel {
         id: Set(Uuid::now_v7()),
         case_id: Set(case_id),
         scheme_id: Set(scheme_id),
+        round: Set(round),
         kind: Set(c.kind.as_str().to_owned()),
         stop_event: Set(c.stop.as_str().to_owned()),
         unit: Set(c.unit.as_str().to_owned()),
@@ -141,10 +147,15 @@ pub(crate) fn works_row(case_id: Uuid, w: &WorksItem, keys: &Keyring) -> works_i
     }
 }
 
-/// A case's clocks, in the order they started.
-pub async fn clocks_of(db: &impl ConnectionTrait, case_id: Uuid) -> Result<Vec<Clock>, StoreError> {
+/// A case's clocks of its round `round` (its current one), in the order they started.
+pub async fn clocks_of(
+    db: &impl ConnectionTrait,
+    case_id: Uuid,
+    round: i32,
+) -> Result<Vec<Clock>, StoreError> {
     case_clock::Entity::find()
         .filter(case_clock::Column::CaseId.eq(case_id))
+        .filter(case_clock::Column::Round.eq(round))
         .order_by_asc(case_clock::Column::Id)
         .all(db)
         .await

@@ -77,6 +77,7 @@ fn flow_queries() -> Vec<String> {
              AND decline_reason IS NULL AND works_completed_at IS NULL",
         ),
         by("interim_fitted_at", "'interim' AS dim, 'fitted' AS val", ""),
+        by("reopened_at", "'reopened' AS dim, 'reopened' AS val", ""),
         by(
             "works_completed_at",
             &format!(

@@ -53,7 +53,7 @@ pub(crate) async fn load(
         consents: consents_in_force(&case)?,
         eligibility_warnings: split(&case.eligibility_warnings, "cases.eligibility_warnings")?,
         works: works_of(db, keys, case_id).await?,
-        clocks: clocks_of(db, case_id).await?,
+        clocks: clocks_of(db, case_id, case.round).await?,
         fire_check_recorded: case.fire_check_recorded_at.is_some(),
         first_contact_at: case.first_contact_at,
         risk: RiskFacts {
@@ -71,6 +71,8 @@ pub(crate) async fn load(
         accepted: case.decided_at.is_some() && case.decline_reason.is_none(),
         works_completed: case.works_completed_at.is_some(),
         landlord_permission: parse(&case.landlord_permission, "cases.landlord_permission")?,
+        ended_at: case.ended_at,
+        round: u32::try_from(case.round).unwrap_or(1),
         emergency_accommodation: parse_opt(
             case.emergency_accommodation.as_deref(),
             "cases.emergency_accommodation",

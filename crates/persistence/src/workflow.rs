@@ -49,12 +49,16 @@ pub async fn commit(
     let case_id = loaded.case.id;
     let tx = store.begin_write().await?;
     let readers_before = outbox::readers_of(&*tx, case_id).await?;
-    let updated = case::Entity::update_many()
+    let mut update = case::Entity::update_many()
         .set(case_changes(fx, at))
         .col_expr(
             case::Column::Version,
             Expr::col(case::Column::Version).add(1),
-        )
+        );
+    if fx.changes.reopened {
+        update = update.col_expr(case::Column::Round, Expr::col(case::Column::Round).add(1));
+    }
+    let updated = update
         .filter(case::Column::Id.eq(case_id))
         .filter(case::Column::Version.eq(loaded.case.version))
         .exec(&*tx)
@@ -96,8 +100,16 @@ pub async fn commit(
         outcome: AuditOutcome::Allowed,
     };
     audit::append(&*tx, keys, &record).await?;
+    let round = loaded.case.round;
     for clock in &fx.clocks {
-        if let Some(was) = loaded.snapshot.clocks.iter().find(|c| c.kind == clock.kind) {
+        // Reopened: the clocks it starts are the new round's; the last round's it ended
+        // stay in theirs.
+        if fx.changes.reopened && clock.is_live() {
+            new_clock(case_id, loaded.case.scheme_id, round + 1, clock)
+                .insert(&*tx)
+                .await
+                .map_err(StoreError::db("starting a clock"))?;
+        } else if let Some(was) = loaded.snapshot.clocks.iter().find(|c| c.kind == clock.kind) {
             // A clock started again (the register review) is a new period: its start,
             // rule and announcements begin afresh.
             let state = match was.started_at == clock.started_at {
@@ -107,12 +119,13 @@ pub async fn commit(
             case_clock::Entity::update_many()
                 .set(state)
                 .filter(case_clock::Column::CaseId.eq(case_id))
+                .filter(case_clock::Column::Round.eq(round))
                 .filter(case_clock::Column::Kind.eq(clock.kind.as_str()))
                 .exec(&*tx)
                 .await
                 .map_err(StoreError::db("updating a clock"))?;
         } else {
-            new_clock(case_id, loaded.case.scheme_id, clock)
+            new_clock(case_id, loaded.case.scheme_id, round, clock)
                 .insert(&*tx)
                 .await
                 .map_err(StoreError::db("starting a clock"))?;
@@ -172,6 +185,17 @@ fn case_changes(fx: &Effects, at: OffsetDateTime) -> case::ActiveModel {
     }
     if let Some(v) = c.close_reason {
         m.close_reason = Set(code(&v));
+    }
+    if c.reopened {
+        // Open again: no longer ended, closed or checked; a new round.
+        m.ended_at = Set(None);
+        m.close_reason = Set(None);
+        m.close_still_at_home = Set(None);
+        m.close_feels_safer = Set(None);
+        m.close_further_incidents = Set(None);
+        m.close_onward_referrals = Set(None);
+        m.fire_check_recorded_at = Set(None);
+        m.reopened_at = Set(Some(at));
     }
     if let Some(away) = c.emergency_accommodation {
         m.emergency_accommodation = Set(away.map(|k| k.as_str().to_owned()));

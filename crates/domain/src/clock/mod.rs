@@ -402,7 +402,7 @@ pub struct Clock {
     pub state: ClockState,
 }
 
-fn add_months(date: Date, months: u32) -> Date {
+pub(crate) fn add_months(date: Date, months: u32) -> Date {
     let total = date.year() * 12 + (date.month() as i32 - 1) + months as i32;
     let (year, month) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u8);
     let month = time::Month::try_from(month).expect("valid month");

@@ -369,6 +369,14 @@ pub const SECTIONS: &[SectionSpec] = &[
                 "interim",
                 &["fitted"],
             ),
+            // Not a template row: closed cases opened again (a reopened case's
+            // referral, acceptance and installation are counted once, at their first).
+            count(
+                "cases_reopened",
+                "Closed cases reopened",
+                "reopened",
+                &["reopened"],
+            ),
         ],
         partition_of: None,
     },

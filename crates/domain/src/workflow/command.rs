@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::vocabulary::{
     AccommodationKind, CancelReason, CloseReason, ContactMethod, ContactOutcome, DeclineReason,
-    FeelsSafer, FireCheckOutcome, HoldReason, ReferralType, YesNoUnknown,
+    FeelsSafer, FireCheckOutcome, HoldReason, ReferralType, ReopenReason, YesNoUnknown,
 };
 use super::works::{Recommendation, WorksItem};
 use crate::case::{CaseFlag, CaseStatus};
@@ -67,6 +67,10 @@ pub struct CaseSnapshot {
     /// Who assesses the case, and who holds its works order.
     pub assessor_organisation_id: Option<Uuid>,
     pub contractor_organisation_id: Option<Uuid>,
+    /// When the case ended (closed, cancelled, ...), if it has.
+    pub ended_at: Option<OffsetDateTime>,
+    /// The case's round: 1, and one more each time it is reopened.
+    pub round: u32,
     /// Where the client is staying while out of the home (the works clocks wait).
     pub emergency_accommodation: Option<AccommodationKind>,
     /// The case's emergency-services register entries standing now.
@@ -283,6 +287,11 @@ pub enum Command {
     RecordInterimMeasuresFitted {
         results: Vec<ItemResult>,
     },
+    /// A closed case opened again (the perpetrator returned, ...): back to `accepted`.
+    Reopen {
+        reason: ReopenReason,
+        note: Option<String>,
+    },
     /// The client had to leave the home (`placed`, with where: no address), or came back.
     RecordEmergencyAccommodation {
         placed: bool,
@@ -328,6 +337,7 @@ impl Command {
             Command::ReviewRegisterEntry { .. } => Action::ReviewRegisterEntry,
             Command::RecordLandlordPermission(_) => Action::RecordLandlordPermission,
             Command::OrderInterimMeasures { .. } => Action::OrderInterimMeasures,
+            Command::Reopen { .. } => Action::Reopen,
             Command::RecordInterimMeasuresFitted { .. } => Action::RecordInterimMeasuresFitted,
             Command::RecordEmergencyAccommodation { .. } => Action::RecordEmergencyAccommodation,
             Command::RemoveRegisterEntry { .. } => Action::RemoveRegisterEntry,

@@ -49,6 +49,9 @@ pub struct CaseChanges {
     pub close_outcome: Option<super::command::CloseOutcome>,
     /// Where the client is staying while out of the home (`Some(None)`: back home).
     pub emergency_accommodation: Option<Option<AccommodationKind>>,
+    /// The case was opened again: its ending, closure and fire check are cleared and a
+    /// new round of clocks begins.
+    pub reopened: bool,
     /// When interim measures were first fitted (the report counts them by it).
     pub interim_fitted_at: Option<OffsetDateTime>,
     /// The landlord's permission as it now stands, and the dates of its request and
@@ -99,6 +102,8 @@ vocabulary! {
         LandlordConditions = "landlord_conditions",
         /// Why the landlord refused.
         LandlordRefusal = "landlord_refusal",
+        /// What happened that reopened the case.
+        Reopening = "reopening",
     }
 }
 

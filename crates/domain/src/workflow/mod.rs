@@ -28,6 +28,6 @@ pub use refusal::{ActionError, Conflict};
 pub use transitions::{IllegalTransition, next_status, possible_actions};
 pub use vocabulary::{
     AccommodationKind, CancelReason, CloseReason, ContactMethod, ContactOutcome, DeclineReason,
-    FeelsSafer, FireCheckOutcome, HoldReason, ReferralType, YesNoUnknown,
+    FeelsSafer, FireCheckOutcome, HoldReason, ReferralType, ReopenReason, YesNoUnknown,
 };
 pub use works::{ItemKind, ItemOutcome, Recommendation, WorksItem, needs_fire_check};

@@ -19,6 +19,9 @@ vocabulary! {
         FollowUpConsentRequired = "follow_up_consent_required",
         /// The landlord has not (yet) permitted the works: record the permission first.
         LandlordPermissionRequired = "landlord_permission_required",
+        /// The case closed longer ago than the scheme's reopening window: refer again
+        /// (the new case is linked to this one).
+        ReopenWindowPassed = "reopen_window_passed",
         /// Nothing is waiting for this: no interim measures outstanding, or the client
         /// is not recorded as away.
         NothingOutstanding = "nothing_outstanding",

@@ -96,6 +96,8 @@ pub fn next_status(
             s,
         ) => s,
         (A::RecordFireCheck | A::RecordFollowUpContact, s @ (S::WorksCompleted | S::FollowUp)) => s,
+        // A closed case opened again goes back to acceptance (the window is the domain's).
+        (A::Reopen, S::Closed) => S::Accepted,
         // The follow-up contacts the client consented to outlive the case.
         (A::RecordFollowUpContact, S::Closed) => S::Closed,
         _ => return Err(illegal()),
@@ -120,6 +122,7 @@ mod tests {
 
     /// The intended table, written out: (status, action, next).
     const MOVES: &[(S, A, S)] = &[
+        (S::Closed, A::Reopen, S::Accepted),
         (S::Received, A::Accept, S::Accepted),
         (S::Received, A::Decline, S::Declined),
         (S::Accepted, A::AssignAssessor, S::Assessment),
@@ -239,6 +242,7 @@ mod tests {
             possible_actions(S::Closed, None),
             [
                 A::RecordFollowUpContact,
+                A::Reopen,
                 A::RecordConsent,
                 A::SetLegalHold,
                 A::ReviewRegisterEntry,

@@ -131,6 +131,16 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Why a closed case is opened again.
+    pub enum ReopenReason {
+        PerpetratorReturned = "perpetrator_returned",
+        NewIncident = "new_incident",
+        MeasuresDamaged = "measures_damaged",
+        FurtherMeasuresNeeded = "further_measures_needed",
+    }
+}
+
+vocabulary! {
     /// Where a client who had to leave the home is staying (never the address).
     pub enum AccommodationKind {
         Refuge = "refuge",

@@ -99,6 +99,9 @@ error_codes! {
     /// The landlord has not permitted the works on this rented home: ask
     /// (`record-landlord-permission` with `requested`), then record it `granted`.
     LandlordPermissionRequired = ("landlord_permission_required", 409, "Landlord's permission required"),
+    /// The case closed longer ago than the scheme's `reopen_within_months`: refer the
+    /// client again (the new case is linked to the old one as a repeat referral).
+    ReopenWindowPassed = ("reopen_window_passed", 409, "Too long since the case closed"),
     /// Nothing is waiting for this: no interim measures are outstanding, or the client
     /// is not recorded as away from the home.
     NothingOutstanding = ("nothing_outstanding", 409, "Nothing outstanding"),

@@ -297,6 +297,7 @@ impl From<sanctuary_app::AppError> for ApiError {
                         Conflict::FollowUpConsentRequired => ErrorCode::FollowUpConsentRequired,
                         Conflict::NoRegisterEntry => ErrorCode::NoRegisterEntry,
                         Conflict::NothingOutstanding => ErrorCode::NothingOutstanding,
+                        Conflict::ReopenWindowPassed => ErrorCode::ReopenWindowPassed,
                         Conflict::LandlordPermissionRequired => {
                             ErrorCode::LandlordPermissionRequired
                         }

@@ -205,6 +205,18 @@ action_endpoint! {
     record_safeguarding_decision, "/cases/{id}/record-safeguarding-decision", RecordSafeguardingDecisionBody
 }
 action_endpoint! {
+    /// Open a closed case again.
+    ///
+    /// Coordinator, within the scheme's `reopen_within_months` (default 12) of closing
+    /// (409 `reopen_window_passed` after: refer again), with the reason (perpetrator
+    /// returned, new incident, measures damaged, further measures needed). Back to
+    /// `accepted` in a new round: its clocks start again (the last round's stay on
+    /// record, the follow-up contacts still counting end), the home goes back on the
+    /// register, a new assessment and works follow. The report counts the case's
+    /// installation once and the reopening in its own row.
+    reopen, "/cases/{id}/reopen", ReopenBody
+}
+action_endpoint! {
     /// Order interim measures at once.
     ///
     /// Coordinator, while the case is received or accepted (before an assessment): an

@@ -11,7 +11,7 @@ use sanctuary_domain::workflow::{
     AccommodationKind, CancelReason, CloseOutcome, CloseReason, Command, ConsentChange,
     ContactMethod, ContactOutcome, DeclineReason, FeelsSafer, FireCheckOutcome, HoldReason,
     ItemApproval, ItemRef, ItemResult, LandlordPermissionChange, Recommendation, ReferralType,
-    RiskInput, SafeguardingDecision, YesNoUnknown,
+    ReopenReason, RiskInput, SafeguardingDecision, YesNoUnknown,
 };
 use serde::Deserialize;
 use time::Date;
@@ -89,6 +89,17 @@ pub struct OrderInterimMeasuresBody {
 pub struct InterimMeasuresFittedBody {
     #[schema(max_items = 50)]
     pub results: Vec<ItemResultBody>,
+}
+
+/// Open a closed case again.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "perpetrator_returned", "note": "Released early; seen outside the house twice"}))]
+pub struct ReopenBody {
+    pub reason: ReopenReason,
+    /// What happened (sealed).
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
 }
 
 /// The client had to leave the home (where: a kind, never an address), or came back.
@@ -536,6 +547,15 @@ impl InterimMeasuresFittedBody {
     pub fn command(self) -> Result<Command, Violations> {
         Ok(Command::RecordInterimMeasuresFitted {
             results: item_results(self.results)?,
+        })
+    }
+}
+
+impl ReopenBody {
+    pub fn command(self) -> Result<Command, Violations> {
+        Ok(Command::Reopen {
+            reason: self.reason,
+            note: self.note,
         })
     }
 }

@@ -137,6 +137,13 @@ pub struct WorkflowView {
     #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub interim_fitted_at: Option<OffsetDateTime>,
+    /// 1, and one more each time the case was reopened (the clocks shown are the
+    /// round's); when it last was.
+    #[schema(minimum = 1)]
+    pub round: u32,
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub reopened_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub ended_at: Option<OffsetDateTime>,

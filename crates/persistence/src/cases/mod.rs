@@ -161,6 +161,9 @@ pub struct CaseDetail {
     pub emergency_accommodation: Option<AccommodationKind>,
     /// When interim measures were first fitted.
     pub interim_fitted_at: Option<OffsetDateTime>,
+    /// 1, and one more each time the case was reopened; when it last was.
+    pub round: u32,
+    pub reopened_at: Option<OffsetDateTime>,
     /// The landlord's permission, and when it was asked for and decided.
     pub landlord_permission: LandlordPermission,
     pub landlord_requested_on: Option<time::Date>,
@@ -373,6 +376,7 @@ pub async fn with_referral(store: &Store, summary: CaseSummary) -> Result<CaseRe
         .pop()
         .ok_or(corrupt("cases.id"))?;
     let scheme = scheme.ok_or(corrupt("cases.scheme_id"))?;
+    let round = row.round;
     let (consents, safeguarding) = (
         crate::snapshot::consents_in_force(&row)?,
         crate::snapshot::safeguarding_of(&row)?,
@@ -399,11 +403,13 @@ pub async fn with_referral(store: &Store, summary: CaseSummary) -> Result<CaseRe
             "cases.emergency_accommodation",
         )?,
         interim_fitted_at: row.interim_fitted_at,
+        round: u32::try_from(row.round).unwrap_or(1),
+        reopened_at: row.reopened_at,
         landlord_permission: parse(&row.landlord_permission, "cases.landlord_permission")?,
         landlord_requested_on: row.landlord_permission_requested_on,
         landlord_decided_on: row.landlord_permission_decided_on,
     };
-    let clocks = clocks_of(db, summary.id).await?;
+    let clocks = clocks_of(db, summary.id, round).await?;
     let works = works_of(db, keys, summary.id).await?;
     let register = crate::register::history_of(db, summary.id).await?;
     Ok(CaseRecord {

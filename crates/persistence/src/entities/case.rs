@@ -102,6 +102,9 @@ pub struct Model {
     pub interim_fitted_at: Option<TimeDateTimeWithTimeZone>,
     /// Where the client is staying while out of the home (a kind; null: at home).
     pub emergency_accommodation: Option<String>,
+    /// 1, and one more each time the case is reopened; when it last was.
+    pub round: i32,
+    pub reopened_at: Option<TimeDateTimeWithTimeZone>,
     pub client_match_key: String,
     pub address_match_key: String,
     pub repeat_of_case_id: Option<Uuid>,

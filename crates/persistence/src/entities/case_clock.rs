@@ -8,6 +8,8 @@ pub struct Model {
     pub id: Uuid,
     pub case_id: Uuid,
     pub scheme_id: Uuid,
+    /// The case's round the clock belongs to (a reopened case starts a new one).
+    pub round: i32,
     pub kind: String,
     pub stop_event: String,
     pub unit: String,

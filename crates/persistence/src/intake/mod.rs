@@ -142,7 +142,7 @@ pub async fn create_case(
     .await
     .map_err(StoreError::db("storing a referral"))?;
     for clock in &intake.clocks {
-        new_clock(id, new.scheme.id, clock)
+        new_clock(id, new.scheme.id, 1, clock)
             .insert(&*tx)
             .await
             .map_err(StoreError::db("starting a clock"))?;

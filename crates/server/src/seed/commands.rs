@@ -392,7 +392,12 @@ fn recommend(rng: &mut SeedRng, catalogue: &[Measure], arson: bool) -> Vec<Recom
 /// All the recommended measures, or all but one; above the household limit with the
 /// funder's approval reference.
 fn approval(rng: &mut SeedRng, snapshot: &CaseSnapshot, at: OffsetDateTime) -> ItemApproval {
-    let mut items: Vec<Uuid> = snapshot.works.iter().map(|w| w.id).collect();
+    let mut items: Vec<Uuid> = snapshot
+        .works
+        .iter()
+        .filter(|w| w.kind == ItemKind::Works && w.outcome.is_none())
+        .map(|w| w.id)
+        .collect();
     if items.len() > 1 && chance(rng, 20) {
         items.remove(rng.random_range(0..items.len()));
     }

@@ -279,13 +279,44 @@ pub fn apply(
         Command::StartWorks => Some((ClockEvent::WorksStarted, None)),
         Command::CompleteWorks { results } => {
             complete(case, results, ItemKind::Works, &mut fx)?;
-            fx.changes.works_completed_at = Some(at);
-            // Kept, so the report averages it in SQL: UK working days of the scheme's
-            // calendar, the referral's day being day 0.
-            let days = calendar
-                .working_days_between(london::local_date(case.received_at), london::local_date(at));
-            fx.changes.days_to_installation = Some(u32::try_from(days).unwrap_or(0));
+            // The report counts a case's installation once: its first (a reopened case's
+            // later works add their measures and costs, not a second installation).
+            if !case.works_completed {
+                fx.changes.works_completed_at = Some(at);
+                // Kept, so the report averages it in SQL: UK working days of the
+                // scheme's calendar, the referral's day being day 0.
+                let days = calendar.working_days_between(
+                    london::local_date(case.received_at),
+                    london::local_date(at),
+                );
+                fx.changes.days_to_installation = Some(u32::try_from(days).unwrap_or(0));
+            }
             Some((ClockEvent::WorksCompleted, None))
+        }
+        Command::Reopen { reason, note } => {
+            let window = case.settings.reopen_within_months;
+            let ended = london::local_date(case.ended_at.unwrap_or(at));
+            if crate::clock::add_months(ended, window) < london::local_date(at) {
+                return Err(ActionError::Conflict {
+                    code: Conflict::ReopenWindowPassed,
+                    message: format!(
+                        "the case closed more than {window} months ago: refer the client again"
+                    )
+                    .into(),
+                });
+            }
+            fx.changes.reopened = true;
+            fx.data("reason", reason);
+            fx.data("round", case.round + 1);
+            fx.note(NoteKind::Reopening, note);
+            // The last round's clocks still counting (follow-up contacts) end with it.
+            for clock in &mut clocks {
+                if clock.is_live() {
+                    clock.cancel(at);
+                    fx.clocks.push(clock.clone());
+                }
+            }
+            Some((ClockEvent::CaseAccepted, None))
         }
         Command::RecordContact {
             method,
@@ -565,7 +596,7 @@ pub fn apply(
             | crate::policy::Action::OrderInterimMeasures
     ) {
         fx.changes.contractor_access_until = Some(None);
-    } else if fx.changes.works_completed_at.is_some()
+    } else if action == crate::policy::Action::CompleteWorks
         || (action == crate::policy::Action::RecordInterimMeasuresFitted && !holds_main_order)
         || (next.is_terminal() && case.status.is_open() && case.contractor_access_until.is_none())
     {
@@ -624,8 +655,10 @@ pub fn apply(
             day_ends_at: case.settings.working_day_ends_at,
             calendar,
         };
+        // A reopened case starts a new round: its clocks begin again.
+        let existing: &[crate::clock::Clock] = if fx.changes.reopened { &[] } else { &clocks };
         fx.clocks
-            .extend(start_clocks(&starting, &clocks, event, at));
+            .extend(start_clocks(&starting, existing, event, at));
     }
     register::follow_register(case, action, next, at, calendar, &mut fx);
     Ok(fx)

@@ -97,10 +97,20 @@ pub(super) fn follow_register(
         consents: &case.consents,
         safeguarding: &case.safeguarding,
     };
+    // A reopened case reaches the register's point again, as if accepted anew.
+    let before = match fx.changes.reopened {
+        true => RegisterFacts {
+            accepted: false,
+            works_completed: false,
+            ..before
+        },
+        false => before,
+    };
     let after = RegisterFacts {
         status: next,
-        accepted: case.accepted || action == Action::Accept,
-        works_completed: case.works_completed || fx.changes.works_completed_at.is_some(),
+        accepted: case.accepted || matches!(action, Action::Accept | Action::Reopen),
+        works_completed: (case.works_completed && !fx.changes.reopened)
+            || action == Action::CompleteWorks,
         ..before
     };
     let after = RegisterFacts {

@@ -77,6 +77,8 @@ fn case(status: CaseStatus) -> CaseSnapshot {
         assessor_organisation_id: None,
         contractor_organisation_id: None,
         emergency_accommodation: None,
+        ended_at: None,
+        round: 1,
         register: Vec::new(),
         register_settings: Default::default(),
     }
@@ -109,6 +111,17 @@ fn step(case: &mut CaseSnapshot, command: Command, at: OffsetDateTime) -> Effect
         case.flags = flags.clone();
     }
     case.register = crate::register::standing_after(&case.register, &fx.register);
+    if let Some(at) = fx.changes.ended_at {
+        case.ended_at = Some(at);
+    }
+    if fx.changes.reopened {
+        // A new round: its clocks are the ones this action started (persistence keeps
+        // the last round's apart).
+        case.round += 1;
+        case.ended_at = None;
+        case.fire_check_recorded = false;
+        case.clocks = fx.clocks.iter().filter(|c| c.is_live()).cloned().collect();
+    }
     if let Some(away) = fx.changes.emergency_accommodation {
         case.emergency_accommodation = away;
     }
@@ -1786,5 +1799,147 @@ mod urgent_and_interim {
         let complete = clock(&c, ClockKind::WorksComplete);
         assert_eq!(complete.state, ClockState::Running);
         assert_eq!(complete.due_at, due_before + time::Duration::days(7));
+    }
+}
+
+mod reopening {
+    use super::*;
+    use crate::workflow::ReopenReason;
+
+    fn reopen() -> Command {
+        Command::Reopen {
+            reason: ReopenReason::PerpetratorReturned,
+            note: Some("Released early; seen outside".into()),
+        }
+    }
+
+    fn closed() -> CaseSnapshot {
+        let mut c = case(CaseStatus::FollowUp);
+        c.works_completed = true;
+        step(
+            &mut c,
+            Command::Close {
+                reason: CloseReason::Completed,
+                other: None,
+                outcome: CloseOutcome::default(),
+            },
+            T0,
+        );
+        c
+    }
+
+    #[test]
+    fn a_closed_case_reopens_as_accepted_with_a_new_round_of_clocks() {
+        let mut c = closed();
+        assert_eq!(c.ended_at, Some(T0));
+        let later = T0 + time::Duration::days(60);
+        let fx = step(&mut c, reopen(), later);
+        assert_eq!(c.status, CaseStatus::Accepted);
+        assert!(fx.changes.reopened);
+        assert_eq!(c.round, 2);
+        assert!(fx.event_data.contains(&("round", "2".to_owned())));
+        assert_eq!(fx.notes[0].kind, NoteKind::Reopening);
+        let refer = clock(&c, ClockKind::ReferToAssessor);
+        assert_eq!(
+            (refer.started_at, refer.state),
+            (later, ClockState::Running)
+        );
+        // The register takes the home back as at an acceptance.
+        assert!(
+            fx.register
+                .iter()
+                .any(|r| matches!(r, crate::register::RegisterChange::Added { .. }))
+        );
+    }
+
+    #[test]
+    fn only_within_the_schemes_window() {
+        let c = closed();
+        let too_late = T0 + time::Duration::days(400);
+        let err = apply(&c, reopen(), too_late, &cal()).unwrap_err();
+        assert!(matches!(
+            err,
+            ActionError::Conflict {
+                code: Conflict::ReopenWindowPassed,
+                ..
+            }
+        ));
+        let open = case(CaseStatus::FollowUp);
+        assert!(matches!(
+            apply(&open, reopen(), T0, &cal()),
+            Err(ActionError::Illegal(_))
+        ));
+    }
+
+    #[test]
+    fn a_second_round_of_works_approves_only_the_new_items_and_counts_the_installation_once() {
+        let mut c = closed();
+        c.works = vec![WorksItem {
+            id: Uuid::from_u128(70),
+            kind: crate::workflow::ItemKind::Works,
+            measure_code: "deadlock".into(),
+            name: "Deadlock".into(),
+            report_row: crate::measures::ReportRow::Deadlock,
+            requires_fire_check: false,
+            quantity: 1,
+            location: None,
+            estimated_cost_pence: 8_000,
+            approved: true,
+            outcome: Some(ItemOutcome::Installed {
+                actual_cost_pence: 8_000,
+            }),
+        }];
+        step(&mut c, reopen(), T0);
+        step(
+            &mut c,
+            Command::AssignAssessor {
+                organisation_id: Uuid::from_u128(3),
+            },
+            T0,
+        );
+        step(&mut c, recommend(&["window_locks"]), T0);
+        let fx = step(
+            &mut c,
+            Command::ApproveWorks(ItemApproval {
+                items: None,
+                funder_approval_reference: None,
+            }),
+            T0,
+        );
+        assert_eq!(
+            fx.works_changed.len(),
+            1,
+            "the fitted deadlock is not approved again"
+        );
+        step(
+            &mut c,
+            Command::OrderWorks {
+                organisation_id: Uuid::from_u128(4),
+            },
+            T0,
+        );
+        step(&mut c, Command::StartWorks, T0);
+        let new = c.works.iter().find(|w| w.outcome.is_none()).unwrap().id;
+        let fx = step(
+            &mut c,
+            Command::CompleteWorks {
+                results: vec![ItemResult {
+                    item: ItemRef::Id(new),
+                    installed: true,
+                    actual_cost_pence: Some(5_000),
+                    reason: None,
+                }],
+            },
+            T0,
+        );
+        assert_eq!(
+            fx.changes.works_completed_at, None,
+            "counted once, at the first"
+        );
+        assert_eq!(
+            fx.changes.works_cost_pence,
+            Some(13_000),
+            "both rounds' spend"
+        );
     }
 }

@@ -62,12 +62,19 @@ pub(super) fn approve(
     approval: ItemApproval,
     fx: &mut Effects,
 ) -> Result<(), ActionError> {
+    // What is still to decide: the assessed works not yet fitted (a reopened case's
+    // earlier works are done).
+    let open: Vec<&WorksItem> = case
+        .works
+        .iter()
+        .filter(|w| w.kind == ItemKind::Works && w.outcome.is_none())
+        .collect();
     let chosen: Vec<Uuid> = match &approval.items {
-        None => case.works.iter().map(|w| w.id).collect(),
+        None => open.iter().map(|w| w.id).collect(),
         Some(ids) => {
             let mut v = Violations::new();
             for (i, id) in ids.iter().enumerate() {
-                if !case.works.iter().any(|w| w.id == *id) {
+                if !open.iter().any(|w| w.id == *id) {
                     v.add(
                         format!("/items/{i}"),
                         ViolationCode::InvalidValue,
