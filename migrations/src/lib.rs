@@ -32,6 +32,7 @@ mod m20261206_000025_close_outcomes;
 mod m20261206_000026_landlord_permission;
 mod m20261206_000027_urgent_and_interim;
 mod m20261206_000028_reopening;
+mod m20261206_000029_after_the_works;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 /// The statement that backfills `ended_at` (its test runs it on a legacy row).
@@ -88,6 +89,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000026_landlord_permission::Migration),
             Box::new(m20261206_000027_urgent_and_interim::Migration),
             Box::new(m20261206_000028_reopening::Migration),
+            Box::new(m20261206_000029_after_the_works::Migration),
         ]
     }
 }

@@ -367,8 +367,13 @@ fn allowed(operation: &str) -> Option<Allowed> {
         | "record_landlord_permission"
         | "order_interim_measures"
         | "record_emergency_accommodation"
+        | "order_remedial_works"
+        | "record_equipment_review"
+        | "order_removal"
         | "reopen" => COORDINATOR,
-        "record_interim_measures_fitted" => Allowed::Only(&[("contractor", &[Own])]),
+        "record_interim_measures_fitted" | "complete_remedial_works" | "record_removal" => {
+            Allowed::Only(&[("contractor", &[Own])])
+        }
         "rectify_referral" | "withdraw" | "record_consent" | "record_referral_made" => {
             REFERRER_OR_COORDINATOR
         }
@@ -498,6 +503,13 @@ fn body(operation: &str, app: &TestApp, unique: &str, reference: &str) -> Option
         "order_interim_measures" => json!({"organisation_id": w.contractor.id,
             "items": [{"measure_code": "emergency_lock_change", "quantity": 1}]}),
         "record_interim_measures_fitted" => json!({"results": []}),
+        "order_remedial_works" => json!({"organisation_id": w.contractor.id}),
+        "complete_remedial_works" => json!({"results": []}),
+        "record_equipment_review" => json!({"reviewed_on": today,
+            "items": [{"measure_code": "safe_room", "condition": "working"}]}),
+        "order_removal" => json!({"organisation_id": w.contractor.id,
+            "items": [{"measure_code": "safe_room"}], "reason": "client_moved"}),
+        "record_removal" => json!({"results": []}),
         "reopen" => json!({"reason": "new_incident"}),
         "record_emergency_accommodation" => {
             json!({"placed": true, "kind": "refuge", "on": today})
@@ -561,18 +573,22 @@ fn query(operation: &str) -> &'static str {
 }
 
 /// Operations no allowed caller can complete on these cases (the own case has its works
-/// completed, the other organisation's is just received): they answer 409, which shows
-/// the caller got past the policy.
+/// completed, no fire check asking for remedial works and nothing ordered out; the
+/// other organisation's is just received): they answer 409, which shows the caller got
+/// past the policy.
 const STATE_BOUND: &[&str] = &[
     "approve_works",
     "assign_assessor",
     "cancel",
     "close",
+    "complete_remedial_works",
     "complete_works",
+    "order_remedial_works",
     "order_works",
     "reassign_contractor",
     "record_assessment",
     "record_interim_measures_fitted",
+    "record_removal",
     "reopen",
     "resume",
     "start_works",

@@ -272,9 +272,16 @@ async fn every_example_of_the_served_contract_succeeds_on_a_fresh_demo_in_pathwa
         (CONTRACTOR, "start-works"),
         (CONTRACTOR, "complete-works"),
         (FIRE, "record-fire-check"),
+        // The check asked for smoke alarms.
+        (COORDINATOR, "order-remedial-works"),
+        (CONTRACTOR, "complete-remedial-works"),
         (COORDINATOR, "record-follow-up-visit"),
+        (COORDINATOR, "record-equipment-review"),
         (COORDINATOR, "record-follow-up-contact"),
         (COORDINATOR, "close"),
+        // The perpetrator is in prison for years: the safe room comes out.
+        (COORDINATOR, "order-removal"),
+        (CONTRACTOR, "record-removal"),
         (COORDINATOR, "legal-hold"),
     ] {
         walk.act(who, &a, action).await;

@@ -6,6 +6,7 @@ mod support;
 
 mod access_matrix;
 mod administration;
+mod after_works;
 mod assessment;
 mod at_rest;
 mod audit;

@@ -145,6 +145,7 @@ async fn acceptance_puts_the_home_on_both_registers_each_service_reading_only_th
         set_of(&[
             "address",
             "safe_room",
+            "removed_measures",
             "arson_risk",
             "children",
             "needs_help_to_leave",
@@ -167,6 +168,7 @@ async fn acceptance_puts_the_home_on_both_registers_each_service_reading_only_th
     );
     assert_eq!(home["needs_help_to_leave"], true);
     assert_eq!(home["safe_room"], Value::Null, "none recommended yet");
+    assert_eq!(home["removed_measures"], json!([]));
     // Nothing else personal: no name, phone, perpetrator, incidents or notes.
     let text = fire.to_string();
     for (pointer, value) in &canaries.fields {

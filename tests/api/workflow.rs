@@ -247,12 +247,14 @@ async fn a_case_runs_from_referral_to_closed_with_every_organisation_playing_its
                "onward_referrals": ["idva", "housing_options"]})
     );
     // A closed case takes the follow-up contacts the client consented to (their clocks
-    // run on), a reopening, consent changes and a legal hold; the register entries came
-    // off with it.
+    // run on), reviews and removals of what was fitted, a reopening, consent changes and
+    // a legal hold; the register entries came off with it.
     assert_eq!(
         actions(&case),
         [
             "record_follow_up_contact",
+            "record_equipment_review",
+            "order_removal",
             "reopen",
             "record_consent",
             "set_legal_hold"

@@ -34,6 +34,11 @@ vocabulary! {
         RiskReassessed = "case.risk_reassessed",
         /// The client was referred on (MARAC, safeguarding, ...): which, not to whom.
         ReferralMade = "case.referral_made",
+        RemedialWorksOrdered = "case.remedial_works_ordered",
+        RemedialWorksCompleted = "case.remedial_works_completed",
+        EquipmentReviewed = "case.equipment_reviewed",
+        RemovalOrdered = "case.removal_ordered",
+        RemovalRecorded = "case.removal_recorded",
         /// A closed case was opened again.
         Reopened = "case.reopened",
         InterimMeasuresOrdered = "case.interim_measures_ordered",
@@ -70,6 +75,9 @@ vocabulary! {
         RegisterEntryAdded = "register.entry_added",
         /// The coordinator reviewed a register entry: it stays, with a new review date.
         RegisterEntryReviewed = "register.entry_reviewed",
+        /// What the entry shows of the home changed (a safe room fitted, measures taken
+        /// out): read it again.
+        RegisterEntryUpdated = "register.entry_updated",
         /// A home came off a service's register: take it off the call-out system.
         RegisterEntryRemoved = "register.entry_removed",
     }
@@ -126,7 +134,10 @@ impl EventType {
     pub fn is_register(self) -> bool {
         matches!(
             self,
-            Self::RegisterEntryAdded | Self::RegisterEntryReviewed | Self::RegisterEntryRemoved
+            Self::RegisterEntryAdded
+                | Self::RegisterEntryReviewed
+                | Self::RegisterEntryUpdated
+                | Self::RegisterEntryRemoved
         )
     }
 
@@ -164,6 +175,11 @@ impl EventType {
             A::RecordLandlordPermission => Self::LandlordPermissionRecorded,
             A::OrderInterimMeasures => Self::InterimMeasuresOrdered,
             A::Reopen => Self::Reopened,
+            A::OrderRemedialWorks => Self::RemedialWorksOrdered,
+            A::CompleteRemedialWorks => Self::RemedialWorksCompleted,
+            A::RecordEquipmentReview => Self::EquipmentReviewed,
+            A::OrderRemoval => Self::RemovalOrdered,
+            A::RecordRemoval => Self::RemovalRecorded,
             A::RecordInterimMeasuresFitted => Self::InterimMeasuresFitted,
             A::RecordEmergencyAccommodation => Self::EmergencyAccommodationRecorded,
             A::ReviewRegisterEntry => Self::RegisterEntryReviewed,

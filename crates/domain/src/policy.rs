@@ -81,6 +81,16 @@ vocabulary! {
         RecordRiskAssessment = "record_risk_assessment",
         /// Record that the client was referred on (MARAC, safeguarding, IDVA, ...).
         RecordReferralMade = "record_referral_made",
+        /// Order the remedial works a fire check asked for.
+        OrderRemedialWorks = "order_remedial_works",
+        /// Record the remedial works done (or not).
+        CompleteRemedialWorks = "complete_remedial_works",
+        /// Record how the fitted measures were found on a review.
+        RecordEquipmentReview = "record_equipment_review",
+        /// Order fitted measures taken out.
+        OrderRemoval = "order_removal",
+        /// Record the measures taken out (or not).
+        RecordRemoval = "record_removal",
         /// Open a closed case again, within the scheme's window.
         Reopen = "reopen",
         /// Order interim measures at once (an urgent case), from a contractor.
@@ -205,6 +215,9 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Coordinator, RecordLandlordPermission, SchemeCoordinator),
     (R::Coordinator, OrderInterimMeasures, SchemeCoordinator),
     (R::Coordinator, Reopen, SchemeCoordinator),
+    (R::Coordinator, OrderRemedialWorks, SchemeCoordinator),
+    (R::Coordinator, RecordEquipmentReview, SchemeCoordinator),
+    (R::Coordinator, OrderRemoval, SchemeCoordinator),
     (
         R::Coordinator,
         RecordEmergencyAccommodation,
@@ -236,6 +249,8 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Contractor, StartWorks, WorksContractor),
     (R::Contractor, CompleteWorks, WorksContractor),
     (R::Contractor, RecordInterimMeasuresFitted, WorksContractor),
+    (R::Contractor, CompleteRemedialWorks, WorksContractor),
+    (R::Contractor, RecordRemoval, WorksContractor),
     (R::FireService, ViewCase, SchemeFireService),
     (R::FireService, RecordFireCheck, SchemeFireService),
     // The emergency-services register: the coordinator keeps it; the fire service and

@@ -18,6 +18,8 @@
 //! The register's settings are the scheme's current arrangement with its emergency
 //! services, not a service standard a case keeps from its referral.
 
+use crate::measures::ReportRow;
+use crate::workflow::{Removal, WorksItem};
 use serde::{Deserialize, Serialize};
 
 use crate::case::CaseStatus;
@@ -86,6 +88,8 @@ vocabulary! {
         Recommended = "recommended",
         Approved = "approved",
         Fitted = "fitted",
+        /// Fitted, then taken out: there is no safe room any more.
+        Removed = "removed",
     }
 }
 
@@ -284,6 +288,11 @@ pub enum RegisterChange {
     Reviewed {
         service: EmergencyService,
     },
+    /// What the entry shows of the home changed (a safe room fitted, measures taken
+    /// out): a control room refreshes its copy.
+    Updated {
+        service: EmergencyService,
+    },
     Removed {
         service: EmergencyService,
         reason: RemovalReason,
@@ -296,6 +305,7 @@ impl RegisterChange {
             RegisterChange::Added { service, .. }
             | RegisterChange::Rebased { service, .. }
             | RegisterChange::Reviewed { service }
+            | RegisterChange::Updated { service }
             | RegisterChange::Removed { service, .. } => service,
         }
     }
@@ -360,10 +370,21 @@ pub fn standing_after(active: &[ActiveEntry], changes: &[RegisterChange]) -> Vec
                 }
             }
             RegisterChange::Removed { service, .. } => standing.retain(|e| e.service != service),
-            RegisterChange::Reviewed { .. } => {}
+            RegisterChange::Reviewed { .. } | RegisterChange::Updated { .. } => {}
         }
     }
     standing
+}
+
+/// Whether a change to a works item changes what a register entry shows of the home:
+/// the safe room's progress (recommended, approved, fitted, removed), or any measure
+/// taken out.
+pub fn shows_change(before: Option<&WorksItem>, after: &WorksItem) -> bool {
+    let removed = |w: &WorksItem| matches!(w.removal, Some(Removal::Removed { .. }));
+    let room = |w: &WorksItem| (w.approved, w.installed(), removed(w));
+    let was_removed = before.is_some_and(removed);
+    (removed(after) && !was_removed)
+        || (after.report_row == ReportRow::SafeRoom && before.map(room) != Some(room(after)))
 }
 
 /// Whether the coordinator may take `action` on a case whose register entries are
@@ -693,5 +714,55 @@ mod tests {
             ["/review_months", "/keep_months_after_end", "/contact_24h"]
         );
         assert!(RegisterSettings::default().violations().is_empty());
+    }
+
+    #[test]
+    fn a_safe_rooms_progress_and_anything_taken_out_change_what_an_entry_shows() {
+        use crate::workflow::{ItemKind, ItemOutcome, MeasureRemovalReason};
+        let item = |code: &str, row| WorksItem {
+            id: uuid::Uuid::from_u128(1),
+            kind: ItemKind::Works,
+            measure_code: code.into(),
+            name: code.into(),
+            report_row: row,
+            requires_fire_check: false,
+            quantity: 1,
+            location: None,
+            estimated_cost_pence: 100,
+            approved: false,
+            outcome: None,
+            condition: None,
+            removal: None,
+        };
+        let room = item("safe_room", ReportRow::SafeRoom);
+        let lock = item("deadlock", ReportRow::Deadlock);
+        let fitted = |w: &WorksItem| WorksItem {
+            approved: true,
+            outcome: Some(ItemOutcome::Installed {
+                actual_cost_pence: 100,
+            }),
+            ..w.clone()
+        };
+        let removed = |w: &WorksItem| WorksItem {
+            removal: Some(Removal::Removed {
+                reason: MeasureRemovalReason::ClientMoved,
+                cost_pence: 10,
+            }),
+            ..fitted(w)
+        };
+        assert!(shows_change(None, &room), "recommended");
+        assert!(shows_change(Some(&room), &fitted(&room)));
+        assert!(shows_change(Some(&fitted(&room)), &removed(&room)));
+        assert!(!shows_change(Some(&removed(&room)), &removed(&room)));
+        // Other measures: only their removal.
+        assert!(!shows_change(None, &lock));
+        assert!(!shows_change(Some(&lock), &fitted(&lock)));
+        assert!(shows_change(Some(&fitted(&lock)), &removed(&lock)));
+        // A review changes nothing a control room reads.
+        let reviewed = WorksItem {
+            condition: Some(crate::workflow::EquipmentCondition::Faulty),
+            ..fitted(&room)
+        };
+        assert!(!shows_change(Some(&fitted(&room)), &reviewed));
     }
 }

@@ -5,13 +5,14 @@ use sanctuary_domain::calendar::Calendar;
 use sanctuary_domain::case::CaseFlag;
 use sanctuary_domain::clock::ClockState;
 use sanctuary_domain::policy::{Action, View};
-use sanctuary_domain::workflow::{ItemOutcome, WorksItem};
+use sanctuary_domain::workflow::{ItemOutcome, Removal, WorksItem};
 use sanctuary_persistence::cases::{CaseDetail, CaseRecord, CaseSummary};
 use time::OffsetDateTime;
 
 use crate::wire::case::{
     CaseSummaryView, CaseView, ClockView, CloseOutcomeView, ConsentsInForceView, ItemOutcomeView,
-    LandlordPermissionView, OrganisationRef, PropertyView, WorkflowView, WorksItemView, WorksView,
+    LandlordPermissionView, OrganisationRef, PropertyView, RemovalStatus, RemovalView,
+    WorkflowView, WorksItemView, WorksView,
 };
 use crate::wire::links::ActionLink;
 use crate::wire::referral::{AddressSection, InstallationSection, ReferralForm};
@@ -240,8 +241,24 @@ fn works(r: &CaseRecord, view: View) -> WorksView {
                     ItemOutcome::Installed { .. } => ItemOutcomeView::Installed,
                     ItemOutcome::NotInstalled => ItemOutcomeView::NotInstalled,
                 }),
+                condition: w.condition,
+                removal: w.removal.map(|r| match r {
+                    Removal::Ordered { reason } => RemovalView {
+                        status: RemovalStatus::Ordered,
+                        reason,
+                        cost_pence: None,
+                    },
+                    Removal::Removed { reason, cost_pence } => RemovalView {
+                        status: RemovalStatus::Removed,
+                        reason,
+                        cost_pence: priced.then_some(cost_pence),
+                    },
+                }),
                 estimated_cost_pence: priced.then_some(w.estimated_cost_pence),
-                actual_cost_pence: priced.then(|| w.installed().then(|| w.actual_cost_pence())),
+                actual_cost_pence: priced.then_some(match w.outcome {
+                    Some(ItemOutcome::Installed { actual_cost_pence }) => Some(actual_cost_pence),
+                    _ => None,
+                }),
             })
             .collect(),
     }

@@ -2,7 +2,7 @@
 
 use sanctuary_domain::calendar::london;
 use sanctuary_domain::clock::Clock;
-use sanctuary_domain::workflow::{ItemOutcome, WorksItem};
+use sanctuary_domain::workflow::{ItemOutcome, Removal, WorksItem};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -16,6 +16,8 @@ use sanctuary_domain::referral::Referral;
 
 const INSTALLED: &str = "installed";
 const NOT_INSTALLED: &str = "not_installed";
+const REMOVAL_ORDERED: &str = "ordered";
+const REMOVED: &str = "removed";
 
 pub(crate) fn clock(m: case_clock::Model) -> Result<Clock, StoreError> {
     Ok(Clock {
@@ -99,6 +101,29 @@ pub(crate) fn works_item(m: works_item::Model, keys: &Keyring) -> Result<WorksIt
             });
         }
     };
+    let removal = match (m.removal.as_deref(), m.removal_reason.as_deref()) {
+        (None, _) => None,
+        (Some(status), Some(reason)) => {
+            let reason = parse(reason, "works_items.removal_reason")?;
+            match status {
+                REMOVAL_ORDERED => Some(Removal::Ordered { reason }),
+                REMOVED => Some(Removal::Removed {
+                    reason,
+                    cost_pence: m.removal_cost_pence.unwrap_or(0),
+                }),
+                _ => {
+                    return Err(StoreError::Corrupt {
+                        column: "works_items.removal",
+                    });
+                }
+            }
+        }
+        (Some(_), None) => {
+            return Err(StoreError::Corrupt {
+                column: "works_items.removal_reason",
+            });
+        }
+    };
     Ok(WorksItem {
         id: m.id,
         kind: parse(&m.kind, "works_items.kind")?,
@@ -116,6 +141,12 @@ pub(crate) fn works_item(m: works_item::Model, keys: &Keyring) -> Result<WorksIt
         estimated_cost_pence: m.estimated_cost_pence,
         approved: m.approved,
         outcome,
+        condition: m
+            .condition
+            .as_deref()
+            .map(|c| parse(c, "works_items.condition"))
+            .transpose()?,
+        removal,
     })
 }
 
@@ -126,6 +157,13 @@ pub(crate) fn works_row(case_id: Uuid, w: &WorksItem, keys: &Keyring) -> works_i
         }
         Some(ItemOutcome::NotInstalled) => (Some(NOT_INSTALLED), None),
         None => (None, None),
+    };
+    let (removal, reason, removal_cost) = match w.removal {
+        Some(Removal::Ordered { reason }) => (Some(REMOVAL_ORDERED), Some(reason), None),
+        Some(Removal::Removed { reason, cost_pence }) => {
+            (Some(REMOVED), Some(reason), Some(cost_pence))
+        }
+        None => (None, None, None),
     };
     works_item::ActiveModel {
         id: Set(w.id),
@@ -144,6 +182,10 @@ pub(crate) fn works_row(case_id: Uuid, w: &WorksItem, keys: &Keyring) -> works_i
         approved: Set(w.approved),
         outcome: Set(outcome.map(str::to_owned)),
         actual_cost_pence: Set(cost),
+        condition: Set(w.condition.map(|c| c.as_str().to_owned())),
+        removal: Set(removal.map(str::to_owned)),
+        removal_reason: Set(reason.map(|r| r.as_str().to_owned())),
+        removal_cost_pence: Set(removal_cost),
     }
 }
 

@@ -281,7 +281,9 @@ fn case_changes(fx: &Effects, at: OffsetDateTime) -> case::ActiveModel {
         let presence = match change {
             RegisterChange::Added { .. } => RegisterPresence::Active,
             RegisterChange::Removed { .. } => RegisterPresence::Removed,
-            RegisterChange::Rebased { .. } | RegisterChange::Reviewed { .. } => continue,
+            RegisterChange::Rebased { .. }
+            | RegisterChange::Reviewed { .. }
+            | RegisterChange::Updated { .. } => continue,
         };
         let value = Set(Some(presence.as_str().to_owned()));
         match change.service() {

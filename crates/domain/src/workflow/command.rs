@@ -7,7 +7,7 @@ use super::vocabulary::{
     AccommodationKind, CancelReason, CloseReason, ContactMethod, ContactOutcome, DeclineReason,
     FeelsSafer, FireCheckOutcome, HoldReason, ReferralType, ReopenReason, YesNoUnknown,
 };
-use super::works::{Recommendation, WorksItem};
+use super::works::{EquipmentCondition, MeasureRemovalReason, Recommendation, WorksItem};
 use crate::case::{CaseFlag, CaseStatus};
 use crate::clock::Clock;
 use crate::consent::{ConsentMethod, ConsentPurpose, ConsentStatus, ConsentsInForce};
@@ -170,6 +170,17 @@ pub struct ItemResult {
     pub reason: Option<String>,
 }
 
+/// What happened to one measure ordered out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemovalResult {
+    pub item: ItemRef,
+    pub removed: bool,
+    /// What taking it out cost (when removed).
+    pub cost_pence: Option<i64>,
+    /// Why it was left in place (when not).
+    pub reason: Option<String>,
+}
+
 /// A risk (re)assessment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RiskInput {
@@ -235,6 +246,31 @@ pub enum Command {
         checked_on: Date,
         outcome: FireCheckOutcome,
         notes: Option<String>,
+        /// Works the check found needed (with `actions_required`).
+        remedial: Vec<Recommendation>,
+    },
+    /// The remedial works a fire check asked for, ordered from a contractor.
+    OrderRemedialWorks {
+        organisation_id: Uuid,
+    },
+    /// The contractor completed the remedial works (each done or not, and why).
+    CompleteRemedialWorks {
+        results: Vec<ItemResult>,
+    },
+    /// How the fitted measures were found on a review.
+    RecordEquipmentReview {
+        reviewed_on: Date,
+        items: Vec<(ItemRef, EquipmentCondition)>,
+    },
+    /// Fitted measures to be taken out, by a contractor.
+    OrderRemoval {
+        organisation_id: Uuid,
+        items: Vec<ItemRef>,
+        reason: MeasureRemovalReason,
+    },
+    /// The contractor took the measures out (each, at its cost; or not, and why).
+    RecordRemoval {
+        results: Vec<RemovalResult>,
     },
     RecordFollowUpVisit {
         visited_on: Date,
@@ -322,6 +358,11 @@ impl Command {
             Command::CompleteWorks { .. } => Action::CompleteWorks,
             Command::RecordContact { .. } => Action::RecordContact,
             Command::RecordFireCheck { .. } => Action::RecordFireCheck,
+            Command::OrderRemedialWorks { .. } => Action::OrderRemedialWorks,
+            Command::CompleteRemedialWorks { .. } => Action::CompleteRemedialWorks,
+            Command::RecordEquipmentReview { .. } => Action::RecordEquipmentReview,
+            Command::OrderRemoval { .. } => Action::OrderRemoval,
+            Command::RecordRemoval { .. } => Action::RecordRemoval,
             Command::RecordFollowUpVisit { .. } => Action::RecordFollowUpVisit,
             Command::RecordFollowUpContact { .. } => Action::RecordFollowUpContact,
             Command::Close { .. } => Action::Close,

@@ -21,7 +21,8 @@ mod works;
 pub use apply::{apply, estimated_total};
 pub use command::{
     CaseSnapshot, CloseOutcome, Command, ConsentChange, FOLLOW_UP_MILESTONES, ItemApproval,
-    ItemRef, ItemResult, LandlordPermissionChange, RiskFacts, RiskInput, SafeguardingDecision,
+    ItemRef, ItemResult, LandlordPermissionChange, RemovalResult, RiskFacts, RiskInput,
+    SafeguardingDecision,
 };
 pub use effects::{CaseChanges, Effects, Note, NoteKind, Record};
 pub use refusal::{ActionError, Conflict};
@@ -30,4 +31,7 @@ pub use vocabulary::{
     AccommodationKind, CancelReason, CloseReason, ContactMethod, ContactOutcome, DeclineReason,
     FeelsSafer, FireCheckOutcome, HoldReason, ReferralType, ReopenReason, YesNoUnknown,
 };
-pub use works::{ItemKind, ItemOutcome, Recommendation, WorksItem, needs_fire_check};
+pub use works::{
+    EquipmentCondition, ItemKind, ItemOutcome, MeasureRemovalReason, Recommendation, Removal,
+    WorksItem, needs_fire_check,
+};

@@ -19,6 +19,8 @@ vocabulary! {
         FollowUpConsentRequired = "follow_up_consent_required",
         /// The landlord has not (yet) permitted the works: record the permission first.
         LandlordPermissionRequired = "landlord_permission_required",
+        /// Remedial works a fire check asked for are not done yet.
+        RemedialWorksOutstanding = "remedial_works_outstanding",
         /// The case closed longer ago than the scheme's reopening window: refer again
         /// (the new case is linked to this one).
         ReopenWindowPassed = "reopen_window_passed",

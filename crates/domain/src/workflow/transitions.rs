@@ -67,6 +67,16 @@ pub fn next_status(
         (A::Hold, s) if s.is_open() && s != S::OnHold => S::OnHold,
         (A::Resume, S::OnHold) => held_from.ok_or_else(illegal)?,
         (A::Withdraw, s) if s.is_open() => S::Withdrawn,
+        // After the works: remedial works, reviews and removals of what was fitted (a
+        // removal or a review also once the case has closed).
+        (
+            A::OrderRemedialWorks | A::CompleteRemedialWorks,
+            s @ (S::WorksCompleted | S::FollowUp),
+        ) => s,
+        (
+            A::RecordEquipmentReview | A::OrderRemoval | A::RecordRemoval,
+            s @ (S::WorksCompleted | S::FollowUp | S::Closed),
+        ) => s,
         // An urgent case's interim measures come before (or without) an assessment.
         (A::OrderInterimMeasures, s @ (S::Received | S::Accepted)) => s,
         (A::OrderInterimMeasures, S::OnHold)
@@ -169,7 +179,14 @@ mod tests {
             test(status) || (status == S::OnHold && held_from.is_some_and(test))
         };
         let early = |s: S| matches!(s, S::Received | S::Accepted);
+        let after_works = matches!(status, S::WorksCompleted | S::FollowUp);
         match action {
+            A::OrderRemedialWorks | A::CompleteRemedialWorks if after_works => Some(status),
+            A::RecordEquipmentReview | A::OrderRemoval | A::RecordRemoval
+                if after_works || status == S::Closed =>
+            {
+                Some(status)
+            }
             A::OrderInterimMeasures if held_or(&early) => Some(status),
             A::RecordInterimMeasuresFitted | A::RecordEmergencyAccommodation if open => {
                 Some(status)
@@ -242,6 +259,9 @@ mod tests {
             possible_actions(S::Closed, None),
             [
                 A::RecordFollowUpContact,
+                A::RecordEquipmentReview,
+                A::OrderRemoval,
+                A::RecordRemoval,
                 A::Reopen,
                 A::RecordConsent,
                 A::SetLegalHold,

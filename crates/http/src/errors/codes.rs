@@ -102,8 +102,11 @@ error_codes! {
     /// The case closed longer ago than the scheme's `reopen_within_months`: refer the
     /// client again (the new case is linked to the old one as a repeat referral).
     ReopenWindowPassed = ("reopen_window_passed", 409, "Too long since the case closed"),
-    /// Nothing is waiting for this: no interim measures are outstanding, or the client
-    /// is not recorded as away from the home.
+    /// A fire check asked for remedial works not yet done: order them
+    /// (`order-remedial-works`) and record them (`complete-remedial-works`) first.
+    RemedialWorksOutstanding = ("remedial_works_outstanding", 409, "Remedial works outstanding"),
+    /// Nothing is waiting for this: no interim, remedial or removal works are
+    /// outstanding, or the client is not recorded as away from the home.
     NothingOutstanding = ("nothing_outstanding", 409, "Nothing outstanding"),
     /// The case has no entry standing on the emergency-services register (for the
     /// service named) to review or remove: read the case's `workflow.register`.

@@ -298,6 +298,7 @@ impl From<sanctuary_app::AppError> for ApiError {
                         Conflict::NoRegisterEntry => ErrorCode::NoRegisterEntry,
                         Conflict::NothingOutstanding => ErrorCode::NothingOutstanding,
                         Conflict::ReopenWindowPassed => ErrorCode::ReopenWindowPassed,
+                        Conflict::RemedialWorksOutstanding => ErrorCode::RemedialWorksOutstanding,
                         Conflict::LandlordPermissionRequired => {
                             ErrorCode::LandlordPermissionRequired
                         }

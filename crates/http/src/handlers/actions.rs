@@ -19,6 +19,7 @@ use crate::errors::ApiError;
 use crate::extract::ContractJson;
 use crate::state::AppState;
 use crate::wire::actions::*;
+use crate::wire::after_works::*;
 
 /// Takes `command` on case `id` for `caller` ([`sanctuary_app::actions::take_action`]),
 /// with the version its `If-Match` names, and answers with the case after it.
@@ -308,8 +309,50 @@ action_endpoint! {
     /// Record the fire safety check.
     ///
     /// The scheme's fire service, or the coordinator. Required before closing when a
-    /// fitted measure (a safe room, window grilles) needs it.
+    /// fitted measure (a safe room, window grilles) needs it. An `actions_required`
+    /// check may name `remedial_works` from the catalogue: they are outstanding (the
+    /// case cannot close: 409 `remedial_works_outstanding`) until ordered and done.
     record_fire_check, "/cases/{id}/record-fire-check", RecordFireCheckBody
+}
+action_endpoint! {
+    /// Order the remedial works a fire check asked for.
+    ///
+    /// Coordinator, after the works (`works_completed` or `follow_up`), from a
+    /// contractor of the scheme, who sees the case as for works until they are done
+    /// (409 `nothing_outstanding` when no remedial works wait to be ordered).
+    order_remedial_works, "/cases/{id}/order-remedial-works", OrderRemedialWorksBody
+}
+action_endpoint! {
+    /// Record the remedial works done.
+    ///
+    /// The contractor holding the order: a result for every remedial item ordered
+    /// (done at its actual cost, or not and why). The costs count in the household's
+    /// spend.
+    complete_remedial_works, "/cases/{id}/complete-remedial-works", CompleteRemedialWorksBody
+}
+action_endpoint! {
+    /// Record how the fitted measures were found.
+    ///
+    /// Coordinator, at the follow-up visit or any time after the works (the case
+    /// closed too): each measure still fitted `working`, `faulty` or
+    /// `no_longer_needed`. The case's works items show the latest condition.
+    record_equipment_review, "/cases/{id}/record-equipment-review", RecordEquipmentReviewBody
+}
+action_endpoint! {
+    /// Order fitted measures taken out.
+    ///
+    /// Coordinator, after the works (the case closed too), when they are no longer
+    /// needed (the client moved, the perpetrator is in prison long-term, faulty...),
+    /// from a contractor of the scheme, who sees the case again until it is done.
+    order_removal, "/cases/{id}/order-removal", OrderRemovalBody
+}
+action_endpoint! {
+    /// Record the measures taken out.
+    ///
+    /// The contractor holding the order: a result for every measure ordered out
+    /// (removed at its cost, or left in place and why). The cost counts in the
+    /// household's spend; removed measures show on the case and in the register entry.
+    record_removal, "/cases/{id}/record-removal", RecordRemovalBody
 }
 action_endpoint! {
     /// Record the follow-up visit after the works.

@@ -104,6 +104,7 @@ fn item(i: &RegisterItem) -> RegisterItemView {
                 status: room.status,
                 location: room.location.clone(),
             }),
+            removed_measures: r.removed_measures.clone(),
             arson_risk: r.arson_risk,
             children: r.children,
             needs_help_to_leave: r.needs_help_to_leave,

@@ -7,12 +7,13 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::Schema;
 
 /// Answers to fixed questions: these lists will not change within `/api/v1`.
-const CLOSED: [&str; 8] = [
+const CLOSED: [&str; 9] = [
     "AuditOutcome",
     "ConsentDecision",
     "DashAnswer",
     "FeelsSafer",
     "ItemOutcomeView",
+    "RemovalStatus",
     "Nation",
     "YesNo",
     "FireCheckOutcome",

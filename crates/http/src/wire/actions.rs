@@ -297,10 +297,10 @@ pub struct RecordReferralMadeBody {
     pub details: Option<String>,
 }
 
-/// The fire service's safety check.
+/// The fire service's safety check. (The example finds the smoke alarms wanting.)
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"checked_on": "2026-12-01", "outcome": "satisfactory", "notes": null}))]
+#[schema(example = json!({"checked_on": "2026-12-01", "outcome": "actions_required", "notes": "Safe room fine; no working smoke alarm on the landing", "remedial_works": [{"measure_code": "smoke_alarms", "quantity": 2, "location": "hall and landing"}]}))]
 pub struct RecordFireCheckBody {
     #[serde(with = "sanctuary_domain::iso_date")]
     #[schema(value_type = String, format = Date)]
@@ -308,6 +308,12 @@ pub struct RecordFireCheckBody {
     pub outcome: FireCheckOutcome,
     #[schema(max_length = 2000)]
     pub notes: Option<String>,
+    /// With `actions_required`: the works the check found needed, from the scheme's
+    /// catalogue. They stay outstanding (and the case cannot close) until the
+    /// coordinator orders them and the contractor records them done.
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub remedial_works: Vec<RecommendationBody>,
 }
 
 /// The follow-up visit after works.
@@ -477,7 +483,7 @@ impl DeclineBody {
     }
 }
 
-fn recommendations(bodies: Vec<RecommendationBody>) -> Vec<Recommendation> {
+pub(crate) fn recommendations(bodies: Vec<RecommendationBody>) -> Vec<Recommendation> {
     bodies
         .into_iter()
         .map(|r| Recommendation {
@@ -489,30 +495,43 @@ fn recommendations(bodies: Vec<RecommendationBody>) -> Vec<Recommendation> {
         .collect()
 }
 
+/// The item named by id or by measure code, never both; a violation at `at` otherwise.
+pub(crate) fn item_ref(
+    item_id: Option<Uuid>,
+    measure_code: Option<String>,
+    at: &str,
+    v: &mut Violations,
+) -> Option<ItemRef> {
+    match (item_id, measure_code) {
+        (Some(id), None) => Some(ItemRef::Id(id)),
+        (None, Some(code)) => Some(ItemRef::Measure(code)),
+        (Some(_), Some(_)) => {
+            v.add(
+                format!("{at}/measure_code"),
+                ViolationCode::ExclusiveChoice,
+                "give item_id or measure_code, not both",
+            );
+            None
+        }
+        (None, None) => {
+            v.add(
+                format!("{at}/item_id"),
+                ViolationCode::OneOfRequired,
+                "give item_id or measure_code",
+            );
+            None
+        }
+    }
+}
+
 /// Each result names its item by id or by measure code, never both.
-fn item_results(bodies: Vec<ItemResultBody>) -> Result<Vec<ItemResult>, Violations> {
+pub(crate) fn item_results(bodies: Vec<ItemResultBody>) -> Result<Vec<ItemResult>, Violations> {
     let mut v = Violations::new();
     let mut results = Vec::with_capacity(bodies.len());
     for (i, r) in bodies.into_iter().enumerate() {
-        let item = match (r.item_id, r.measure_code) {
-            (Some(id), None) => ItemRef::Id(id),
-            (None, Some(code)) => ItemRef::Measure(code),
-            (Some(_), Some(_)) => {
-                v.add(
-                    format!("/results/{i}/measure_code"),
-                    ViolationCode::ExclusiveChoice,
-                    "give item_id or measure_code, not both",
-                );
-                continue;
-            }
-            (None, None) => {
-                v.add(
-                    format!("/results/{i}/item_id"),
-                    ViolationCode::OneOfRequired,
-                    "give item_id or measure_code",
-                );
-                continue;
-            }
+        let Some(item) = item_ref(r.item_id, r.measure_code, &format!("/results/{i}"), &mut v)
+        else {
+            continue;
         };
         results.push(ItemResult {
             item,
@@ -626,6 +645,7 @@ impl RecordFireCheckBody {
             checked_on: self.checked_on,
             outcome: self.outcome,
             notes: self.notes,
+            remedial: recommendations(self.remedial_works),
         })
     }
 }

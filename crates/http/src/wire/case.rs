@@ -253,12 +253,33 @@ pub enum ItemOutcomeView {
     NotInstalled,
 }
 
+/// Where a fitted measure's removal stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RemovalStatus {
+    /// Ordered from a contractor, not yet done.
+    Ordered,
+    /// Taken out of the home.
+    Removed,
+}
+
+/// A fitted measure's removal.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RemovalView {
+    pub status: RemovalStatus,
+    pub reason: sanctuary_domain::workflow::MeasureRemovalReason,
+    /// What taking it out cost, once removed (full and contractor views).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_pence: Option<i64>,
+}
+
 /// A measure on the case.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WorksItemView {
     /// Use this id to approve the item and to record its result.
     pub id: Uuid,
-    /// The assessed `works`, or `interim` measures ordered at once.
+    /// The assessed `works`, `interim` measures ordered at once, or `remedial` works a
+    /// fire check asked for.
     pub kind: sanctuary_domain::workflow::ItemKind,
     #[schema(max_length = 60)]
     pub measure_code: String,
@@ -269,12 +290,17 @@ pub struct WorksItemView {
     pub quantity: u32,
     #[schema(max_length = 100)]
     pub location: Option<String>,
+    /// Approved (for `remedial` items: ordered).
     pub approved: bool,
     pub outcome: Option<ItemOutcomeView>,
+    /// How it was found at the latest equipment review.
+    pub condition: Option<sanctuary_domain::workflow::EquipmentCondition>,
+    /// Its removal, once ordered: a removed measure is no longer in the home.
+    pub removal: Option<RemovalView>,
     /// Full and contractor views.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub estimated_cost_pence: Option<i64>,
-    /// Full and contractor views.
+    /// What fitting it cost (full and contractor views).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<i64>)]
     pub actual_cost_pence: Option<Option<i64>>,

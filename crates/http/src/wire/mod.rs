@@ -2,6 +2,7 @@
 //! They carry no rules; rules live in the domain crate.
 
 pub mod actions;
+pub mod after_works;
 pub mod assessment;
 pub mod audit;
 pub mod case;

@@ -102,8 +102,13 @@ pub struct RegisterItemView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RegisterHomeView {
     pub address: AddressSection,
-    /// A safe room recommended, approved or fitted, and where it is (null: none).
+    /// A safe room recommended, approved, fitted or taken out (`removed`: there is none
+    /// any more), and where it is (null: none).
     pub safe_room: Option<SafeRoomView>,
+    /// The measures taken out of the home since they were fitted (catalogue codes, see
+    /// `GET /api/v1/measures`), e.g. `window_grilles`: plan entry without them.
+    #[schema(max_items = 50, example = json!(["safe_room"]))]
+    pub removed_measures: Vec<String>,
     /// The referral records a risk of arson.
     pub arson_risk: bool,
     /// Dependent children in the household (null: not given).

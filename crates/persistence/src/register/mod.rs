@@ -208,6 +208,20 @@ pub(crate) async fn write(db: &impl ConnectionTrait, c: Change<'_>) -> Result<()
                 .map_err(StoreError::db("reviewing a register entry"))?;
                 (row.id, Some(EventType::RegisterEntryReviewed))
             }
+            RegisterChange::Updated { .. } => {
+                let row = standing_entry(db, c.case_id, service)
+                    .await?
+                    .ok_or_else(corrupt)?;
+                entry::ActiveModel {
+                    id: Set(row.id),
+                    updated_at: Set(c.at),
+                    ..Default::default()
+                }
+                .update(db)
+                .await
+                .map_err(StoreError::db("updating a register entry"))?;
+                (row.id, Some(EventType::RegisterEntryUpdated))
+            }
             RegisterChange::Removed { reason, .. } => {
                 let row = standing_entry(db, c.case_id, service)
                     .await?

@@ -50,6 +50,8 @@ pub struct RegisterItem {
 pub struct RegisterReading {
     pub address: Address,
     pub safe_room: Option<SafeRoom>,
+    /// The measures taken out of the home (their catalogue codes), e.g. window grilles.
+    pub removed_measures: Vec<String>,
     pub arson_risk: bool,
     /// Dependent children in the household (none: not given).
     pub children: Option<u32>,
@@ -86,6 +88,8 @@ struct Row {
 
 /// The measure whose room and location the register shows.
 const SAFE_ROOM: &str = "safe_room";
+/// A works item's `removal` once taken out.
+const REMOVED: &str = "removed";
 
 /// A page of entries, oldest change first.
 pub async fn list(
@@ -147,7 +151,7 @@ pub async fn list(
         .map(|r| r.case_id)
         .collect();
     let referrals = referrals(db, keys, &shown).await?;
-    let safe_rooms = safe_rooms(db, keys, &shown).await?;
+    let (safe_rooms, removed) = measures_shown(db, keys, &shown).await?;
     rows.into_iter()
         .map(|r| {
             let reading = match shows_reading(&r) {
@@ -160,6 +164,11 @@ pub async fn list(
                             .iter()
                             .find(|(id, _)| *id == r.case_id)
                             .map(|(_, room)| room.clone()),
+                        removed_measures: removed
+                            .iter()
+                            .filter(|(id, _)| *id == r.case_id)
+                            .map(|(_, code)| code.clone())
+                            .collect(),
                         arson_risk: referral.safety.arson_risk.present,
                         children: referral
                             .household
@@ -233,26 +242,42 @@ async fn referrals(
         .collect()
 }
 
-/// The safe room of each of these cases that has one recommended, approved or fitted
-/// (the furthest along, if several), with its location opened.
-async fn safe_rooms(
+/// What the register shows of these cases' measures: the safe room of each that has
+/// one recommended, approved, fitted or taken out (the furthest along, a fitted one
+/// first, if several), with its location opened; and the measures taken out.
+#[allow(clippy::type_complexity)]
+async fn measures_shown(
     db: &impl ConnectionTrait,
     keys: &Keyring,
     cases: &[Uuid],
-) -> Result<Vec<(Uuid, SafeRoom)>, StoreError> {
+) -> Result<(Vec<(Uuid, SafeRoom)>, Vec<(Uuid, String)>), StoreError> {
     if cases.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let items = works_item::Entity::find()
         .filter(works_item::Column::CaseId.is_in(cases.iter().copied()))
-        .filter(works_item::Column::MeasureCode.eq(SAFE_ROOM))
+        .filter(
+            Condition::any()
+                .add(works_item::Column::MeasureCode.eq(SAFE_ROOM))
+                .add(works_item::Column::Removal.eq(REMOVED)),
+        )
+        .order_by_asc(works_item::Column::Id)
         .all(db)
         .await
         .map_err(StoreError::db("reading safe rooms"))?;
     let mut rooms: Vec<(Uuid, SafeRoom, u8)> = Vec::new();
+    let mut removed = Vec::new();
     for item in items {
+        let taken_out = item.removal.as_deref() == Some(REMOVED);
+        if taken_out {
+            removed.push((item.case_id, item.measure_code.clone()));
+        }
+        if item.measure_code != SAFE_ROOM {
+            continue;
+        }
         let (status, rank) = match (item.outcome.as_deref(), item.approved) {
-            (Some("installed"), _) => (SafeRoomStatus::Fitted, 3),
+            (Some("installed"), _) if taken_out => (SafeRoomStatus::Removed, 3),
+            (Some("installed"), _) => (SafeRoomStatus::Fitted, 4),
             (Some(_), _) => continue,
             (None, true) => (SafeRoomStatus::Approved, 2),
             (None, false) => (SafeRoomStatus::Recommended, 1),
@@ -270,5 +295,8 @@ async fn safe_rooms(
             .transpose()?;
         rooms.push((item.case_id, SafeRoom { status, location }, rank));
     }
-    Ok(rooms.into_iter().map(|(c, room, _)| (c, room)).collect())
+    Ok((
+        rooms.into_iter().map(|(c, room, _)| (c, room)).collect(),
+        removed,
+    ))
 }

@@ -10,8 +10,9 @@ use sanctuary_domain::measures::Measure;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::workflow::{
     AccommodationKind, CancelReason, CaseSnapshot, CloseOutcome, Command, ContactMethod,
-    DeclineReason, FeelsSafer, FireCheckOutcome, ItemApproval, ItemKind, ItemRef, ItemResult,
-    LandlordPermissionChange, Recommendation, ReferralType, YesNoUnknown, estimated_total,
+    DeclineReason, EquipmentCondition, FeelsSafer, FireCheckOutcome, ItemApproval, ItemKind,
+    ItemRef, ItemResult, LandlordPermissionChange, Recommendation, ReferralType, Removal,
+    RemovalResult, WorksItem, YesNoUnknown, estimated_total,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -201,21 +202,92 @@ pub fn command(
             },
             contractor(parties, on_case.contractor),
         ),
-        Step::FireCheck => (
+        Step::FireCheck(outcome) => (
             Command::RecordFireCheck {
                 checked_on: today,
-                outcome: weighted(
-                    rng,
-                    &[
-                        (FireCheckOutcome::Satisfactory, 92),
-                        (FireCheckOutcome::ActionsRequired, 8),
-                    ],
-                ),
+                outcome,
                 notes: None,
+                // A check that finds action needed asks for smoke alarms.
+                remedial: (outcome == FireCheckOutcome::ActionsRequired)
+                    .then(|| Recommendation {
+                        measure_code: "smoke_alarms".into(),
+                        quantity: 2,
+                        location: Some("hall and landing".into()),
+                        estimated_cost_pence: None,
+                    })
+                    .into_iter()
+                    .filter(|r| snapshot.catalogue.iter().any(|m| m.code == r.measure_code))
+                    .collect(),
             },
             parties
                 .fire_service
                 .map_or(coordinator, |id| (id, Role::FireService)),
+        ),
+        Step::OrderRemedial => (
+            Command::OrderRemedialWorks {
+                organisation_id: on_case
+                    .contractor
+                    .unwrap_or_else(|| one_of(rng, &parties.contractors)),
+            },
+            coordinator,
+        ),
+        Step::RemedialDone => (
+            Command::CompleteRemedialWorks {
+                results: outstanding(snapshot, ItemKind::Remedial)
+                    .map(|w| ItemResult {
+                        item: ItemRef::Id(w.id),
+                        installed: true,
+                        actual_cost_pence: Some(w.estimated_cost_pence),
+                        reason: None,
+                    })
+                    .collect(),
+            },
+            contractor(parties, on_case.contractor),
+        ),
+        Step::ReviewEquipment => (
+            Command::RecordEquipmentReview {
+                reviewed_on: today,
+                items: fitted(snapshot)
+                    .map(|w| {
+                        let condition = weighted(
+                            rng,
+                            &[
+                                (EquipmentCondition::Working, 90),
+                                (EquipmentCondition::Faulty, 7),
+                                (EquipmentCondition::NoLongerNeeded, 3),
+                            ],
+                        );
+                        (ItemRef::Id(w.id), condition)
+                    })
+                    .collect(),
+            },
+            coordinator,
+        ),
+        Step::OrderRemoval(reason) => (
+            Command::OrderRemoval {
+                organisation_id: on_case
+                    .contractor
+                    .unwrap_or_else(|| one_of(rng, &parties.contractors)),
+                items: to_remove(snapshot),
+                reason,
+            },
+            coordinator,
+        ),
+        Step::RemovalDone => (
+            Command::RecordRemoval {
+                results: snapshot
+                    .works
+                    .iter()
+                    .filter(|w| matches!(w.removal, Some(Removal::Ordered { .. })))
+                    .map(|w| RemovalResult {
+                        item: ItemRef::Id(w.id),
+                        removed: true,
+                        cost_pence: Some(w.estimated_cost_pence / 4),
+                        reason: None,
+                    })
+                    .collect(),
+            },
+            contractor(parties, on_case.contractor),
         ),
         Step::FollowUpVisit => (
             Command::RecordFollowUpVisit {
@@ -407,6 +479,35 @@ fn approval(rng: &mut SeedRng, snapshot: &CaseSnapshot, at: OffsetDateTime) -> I
         funder_approval_reference: (total > snapshot.settings.household_budget_limit_pence)
             .then(|| format!("OPCC-{}-{:04}", at.year(), rng.random_range(1..10_000))),
     }
+}
+
+/// The case's items of `kind` ordered and not yet done.
+fn outstanding(snapshot: &CaseSnapshot, kind: ItemKind) -> impl Iterator<Item = &WorksItem> {
+    snapshot
+        .works
+        .iter()
+        .filter(move |w| w.kind == kind && w.approved && w.outcome.is_none())
+}
+
+/// What comes out when measures are no longer needed: the alarms and anything the fire
+/// service checked (a safe room); locks and doors stay, unless that is all there is.
+fn to_remove(snapshot: &CaseSnapshot) -> Vec<ItemRef> {
+    let left: Vec<&WorksItem> = fitted(snapshot).filter(|w| w.removal.is_none()).collect();
+    let chosen: Vec<ItemRef> = left
+        .iter()
+        .filter(|w| w.requires_fire_check || w.measure_code.contains("alarm"))
+        .map(|w| ItemRef::Id(w.id))
+        .collect();
+    if chosen.is_empty() {
+        left.iter().map(|w| ItemRef::Id(w.id)).collect()
+    } else {
+        chosen
+    }
+}
+
+/// The measures fitted and still in the home.
+fn fitted(snapshot: &CaseSnapshot) -> impl Iterator<Item = &WorksItem> {
+    snapshot.works.iter().filter(|w| w.in_place())
 }
 
 /// Most approved measures fitted, at about the estimate; some not, with a reason.

@@ -144,10 +144,15 @@ impl Context<'_> {
                 .works_changed
                 .iter()
                 .any(|w| w.installed() && (case.arson || w.requires_fire_check));
-            case.journey.taken(step, at, fx.status, fire_check_due);
+            let fitted = fx.works_changed.iter().any(|w| w.installed());
+            case.journey
+                .taken(step, at, fx.status, fire_check_due, fitted);
             ended.status = fx.status;
             ended.actions += 1;
-            ended.works_cost_pence += fx.changes.works_cost_pence.unwrap_or(0);
+            // The household's spend so far, as the latest action that changed it says.
+            if let Some(spend) = fx.changes.works_cost_pence {
+                ended.works_cost_pence = spend;
+            }
         }
         Ok(ended)
     }

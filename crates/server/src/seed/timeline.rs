@@ -10,7 +10,8 @@ use sanctuary_domain::case::CaseStatus;
 use sanctuary_domain::consent::ConsentPurpose;
 use sanctuary_domain::referral::{Referral, Tenure};
 use sanctuary_domain::workflow::{
-    CancelReason, CloseReason, ContactOutcome, DeclineReason, HoldReason,
+    CancelReason, CloseReason, ContactOutcome, DeclineReason, FireCheckOutcome, HoldReason,
+    MeasureRemovalReason,
 };
 use time::{Date, Duration, OffsetDateTime, Time};
 
@@ -38,8 +39,16 @@ pub enum Step {
     Order,
     Start,
     Complete,
-    FireCheck,
+    FireCheck(FireCheckOutcome),
+    /// The remedial works a fire check asked for, ordered, then done.
+    OrderRemedial,
+    RemedialDone,
     FollowUpVisit,
+    /// How the fitted measures were found at the follow-up visit.
+    ReviewEquipment,
+    /// Measures no longer needed taken out (ordered, then done).
+    OrderRemoval(MeasureRemovalReason),
+    RemovalDone,
     FollowUpContact(u32),
     Close(CloseReason),
     Cancel(CancelReason),
@@ -69,6 +78,14 @@ enum Landlord {
     ToAsk,
     /// Asked, or to be recorded as agreed (the client asked the landlord themselves).
     Asked,
+}
+
+/// Where a piece of work after the works stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum After {
+    None,
+    ToOrder,
+    Ordered,
 }
 
 /// Where works-stage cases may be cancelled, withdrawn or held.
@@ -104,6 +121,14 @@ pub struct Journey {
     /// this many days.
     away: Option<i64>,
     is_away: bool,
+    remedial: After,
+    /// Measures were fitted (so there is something to review or take out).
+    fitted: bool,
+    /// Two follow-up visits in five also review the equipment.
+    review_at_visit: bool,
+    review_due: bool,
+    /// Measures come out during the follow-up, for this reason.
+    removal: (After, MeasureRemovalReason),
 }
 
 impl Journey {
@@ -175,6 +200,25 @@ impl Journey {
             interim_ordered: false,
             away: chance(rng, 3).then(|| rng.random_range(5..=30)),
             is_away: false,
+            remedial: After::None,
+            fitted: false,
+            review_at_visit: chance(rng, 40),
+            review_due: false,
+            removal: (
+                if chance(rng, 4) {
+                    After::ToOrder
+                } else {
+                    After::None
+                },
+                weighted(
+                    rng,
+                    &[
+                        (MeasureRemovalReason::PerpetratorImprisoned, 40),
+                        (MeasureRemovalReason::NoLongerNeeded, 40),
+                        (MeasureRemovalReason::Faulty, 20),
+                    ],
+                ),
+            ),
         }
     }
 
@@ -189,14 +233,17 @@ impl Journey {
         (at <= self.now).then_some((step, at))
     }
 
-    /// Records that `step` was taken at `at`, leaving the case in `status`.
+    /// Records that `step` was taken at `at`, leaving the case in `status`; `fitted`:
+    /// it fitted measures.
     pub fn taken(
         &mut self,
         step: Step,
         at: OffsetDateTime,
         status: CaseStatus,
         fire_check_due: bool,
+        fitted: bool,
     ) {
+        self.fitted |= fitted;
         self.at = at;
         self.status = status;
         match step {
@@ -208,7 +255,18 @@ impl Journey {
                 self.fire_check_due = fire_check_due;
                 self.works_completed_on = Some(london::local_date(at));
             }
-            Step::FireCheck => self.fire_check_due = false,
+            Step::FireCheck(outcome) => {
+                self.fire_check_due = false;
+                if outcome == FireCheckOutcome::ActionsRequired {
+                    self.remedial = After::ToOrder;
+                }
+            }
+            Step::OrderRemedial => self.remedial = After::Ordered,
+            Step::RemedialDone => self.remedial = After::None,
+            Step::FollowUpVisit => self.review_due = self.review_at_visit,
+            Step::ReviewEquipment => self.review_due = false,
+            Step::OrderRemoval(_) => self.removal.0 = After::Ordered,
+            Step::RemovalDone => self.removal.0 = After::None,
             Step::AskLandlord => self.landlord = Landlord::Asked,
             Step::OrderInterim => {
                 self.interim_due = false;
@@ -318,7 +376,31 @@ impl Journey {
                 return Some((Step::Complete, self.days_later(rng, days)));
             }
             S::WorksCompleted | S::FollowUp if self.fire_check_due => {
-                (Step::FireCheck, working(rng, (3, 10), (11, 20)))
+                let outcome = weighted(
+                    rng,
+                    &[
+                        (FireCheckOutcome::Satisfactory, 92),
+                        (FireCheckOutcome::ActionsRequired, 8),
+                    ],
+                );
+                (Step::FireCheck(outcome), working(rng, (3, 10), (11, 20)))
+            }
+            S::WorksCompleted | S::FollowUp if self.remedial == After::ToOrder => {
+                (Step::OrderRemedial, working(rng, (0, 2), (3, 5)))
+            }
+            S::WorksCompleted | S::FollowUp if self.remedial == After::Ordered => {
+                (Step::RemedialDone, working(rng, (2, 5), (6, 10)))
+            }
+            S::FollowUp if self.review_due && self.fitted => (Step::ReviewEquipment, 0),
+            S::FollowUp if self.removal.0 == After::ToOrder && self.fitted => {
+                let days = rng.random_range(30..=90);
+                return Some((
+                    Step::OrderRemoval(self.removal.1),
+                    self.days_later(rng, days),
+                ));
+            }
+            S::FollowUp if self.removal.0 == After::Ordered => {
+                (Step::RemovalDone, working(rng, (3, 10), (11, 20)))
             }
             S::WorksCompleted => {
                 let days = spread(rng, (5, 14), (15, 30));

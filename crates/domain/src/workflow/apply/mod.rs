@@ -3,6 +3,7 @@
 //! action records is worked out beside it (works, consent, reassessment). Persistence
 //! commits the effects; nothing here does I/O.
 
+mod after_works;
 mod consent;
 mod landlord;
 mod reassessment;
@@ -341,8 +342,10 @@ pub fn apply(
             checked_on,
             outcome,
             notes,
+            remedial,
         } => {
             not_in_future("/checked_on", checked_on, at)?;
+            after_works::remedial_works(case, outcome, remedial, &mut fx)?;
             fx.records.push(Record::FireCheck {
                 checked_on,
                 outcome,
@@ -352,6 +355,54 @@ pub fn apply(
             fx.data("checked_on", checked_on);
             fx.note(NoteKind::FireCheck, notes);
             Some((ClockEvent::FireCheckRecorded, None))
+        }
+        Command::OrderRemedialWorks { organisation_id } => {
+            after_works::order_remedial(case, &mut fx)?;
+            fx.changes.contractor_organisation_id = Some(organisation_id);
+            fx.data("contractor_organisation_id", organisation_id);
+            None
+        }
+        Command::CompleteRemedialWorks { results } => {
+            if !case
+                .works
+                .iter()
+                .any(|w| w.kind == ItemKind::Remedial && w.approved && w.outcome.is_none())
+            {
+                return Err(ActionError::Conflict {
+                    code: Conflict::NothingOutstanding,
+                    message: "no remedial works are ordered and waiting".into(),
+                });
+            }
+            complete(case, results, ItemKind::Remedial, &mut fx)?;
+            None
+        }
+        Command::RecordEquipmentReview { reviewed_on, items } => {
+            not_in_future("/reviewed_on", reviewed_on, at)?;
+            fx.data("reviewed_on", reviewed_on);
+            after_works::review(case, items, &mut fx)?;
+            None
+        }
+        Command::OrderRemoval {
+            organisation_id,
+            items,
+            reason,
+        } => {
+            after_works::order_removal(case, items, reason, &mut fx)?;
+            fx.changes.contractor_organisation_id = Some(organisation_id);
+            fx.data("contractor_organisation_id", organisation_id);
+            None
+        }
+        Command::RecordRemoval { results } => {
+            after_works::record_removal(case, results, &mut fx)?;
+            // The household's spend counts taking measures out as well as fitting them.
+            let spend = case
+                .works
+                .iter()
+                .map(|w| fx.works_changed.iter().find(|c| c.id == w.id).unwrap_or(w))
+                .map(WorksItem::actual_cost_pence)
+                .sum();
+            fx.changes.works_cost_pence = Some(spend);
+            None
         }
         Command::RecordFollowUpVisit { visited_on, notes } => {
             not_in_future("/visited_on", visited_on, at)?;
@@ -400,6 +451,12 @@ pub fn apply(
                 .works
                 .iter()
                 .any(|w| w.installed() && w.requires_fire_check);
+            if after_works::remedial_outstanding(case) {
+                return Err(ActionError::Conflict {
+                    code: Conflict::RemedialWorksOutstanding,
+                    message: "a fire check asked for remedial works not done yet".into(),
+                });
+            }
             if needs_check && !case.fire_check_recorded {
                 return Err(ActionError::Conflict {
                     code: Conflict::FireCheckRequired,
@@ -594,10 +651,17 @@ pub fn apply(
         crate::policy::Action::OrderWorks
             | crate::policy::Action::ReassignContractor
             | crate::policy::Action::OrderInterimMeasures
+            | crate::policy::Action::OrderRemedialWorks
+            | crate::policy::Action::OrderRemoval
     ) {
         fx.changes.contractor_access_until = Some(None);
     } else if action == crate::policy::Action::CompleteWorks
-        || (action == crate::policy::Action::RecordInterimMeasuresFitted && !holds_main_order)
+        || (matches!(
+            action,
+            crate::policy::Action::RecordInterimMeasuresFitted
+                | crate::policy::Action::CompleteRemedialWorks
+                | crate::policy::Action::RecordRemoval
+        ) && !holds_main_order)
         || (next.is_terminal() && case.status.is_open() && case.contractor_access_until.is_none())
     {
         fx.changes.contractor_access_until = Some(Some(at + access_days));

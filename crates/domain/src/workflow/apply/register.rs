@@ -12,7 +12,7 @@ use crate::clock::{Clock, ClockEvent, ClockKind, ClockRule, ClockState, ClockUni
 use crate::policy::Action;
 use crate::register::{
     ActiveEntry, EmergencyService, RegisterChange, RegisterFacts, RemovalReason, follow,
-    standing_after,
+    shows_change, standing_after,
 };
 use crate::violation::ViolationCode;
 
@@ -121,6 +121,23 @@ pub(super) fn follow_register(
     let active = standing_after(&case.register, &fx.register);
     let automatic = follow(&case.register_settings, &before, &after, &active);
     fx.register.extend(automatic);
+    // Entries that stand on after the action and show a changed home.
+    let home_changed = fx
+        .works_changed
+        .iter()
+        .map(|w| (case.works.iter().find(|b| b.id == w.id), w))
+        .chain(fx.works_added.iter().map(|w| (None, w)))
+        .any(|(before, after)| shows_change(before, after));
+    if home_changed {
+        let touched: Vec<EmergencyService> = fx.register.iter().map(|c| c.service()).collect();
+        for entry in standing_after(&case.register, &fx.register) {
+            if !touched.contains(&entry.service) {
+                fx.register.push(RegisterChange::Updated {
+                    service: entry.service,
+                });
+            }
+        }
+    }
     if fx.register.is_empty() {
         return;
     }
@@ -135,6 +152,7 @@ pub(super) fn follow_register(
                 fx.data("register_basis", basis);
             }
             RegisterChange::Reviewed { service } => fx.data("register_reviewed", service),
+            RegisterChange::Updated { service } => fx.data("register_updated", service),
             RegisterChange::Removed { service, reason } => {
                 fx.data("register_removed", service);
                 fx.data("register_removal_reason", reason);

@@ -280,6 +280,7 @@ fn the_happy_path_runs_every_clock_and_ends_closed() {
             checked_on: date!(2026 - 11 - 23),
             outcome: FireCheckOutcome::Satisfactory,
             notes: None,
+            remedial: Vec::new(),
         },
         T0,
     );
@@ -1888,6 +1889,8 @@ mod reopening {
             outcome: Some(ItemOutcome::Installed {
                 actual_cost_pence: 8_000,
             }),
+            condition: None,
+            removal: None,
         }];
         step(&mut c, reopen(), T0);
         step(
@@ -1941,5 +1944,291 @@ mod reopening {
             Some(13_000),
             "both rounds' spend"
         );
+    }
+}
+
+mod after_works {
+    use super::*;
+    use crate::workflow::{EquipmentCondition, ItemKind, MeasureRemovalReason, Removal};
+
+    fn fitted(id: u128, code: &str, cost: i64, fire: bool) -> WorksItem {
+        WorksItem {
+            id: Uuid::from_u128(id),
+            kind: ItemKind::Works,
+            measure_code: code.into(),
+            name: code.into(),
+            report_row: crate::measures::ReportRow::Deadlock,
+            requires_fire_check: fire,
+            quantity: 1,
+            location: None,
+            estimated_cost_pence: cost,
+            approved: true,
+            outcome: Some(ItemOutcome::Installed {
+                actual_cost_pence: cost,
+            }),
+            condition: None,
+            removal: None,
+        }
+    }
+
+    fn done() -> CaseSnapshot {
+        let mut c = case(CaseStatus::WorksCompleted);
+        c.works = vec![
+            fitted(1, "safe_room", 120_000, true),
+            fitted(2, "door_chain_and_viewer", 3_500, false),
+        ];
+        c.contractor_organisation_id = Some(Uuid::from_u128(4));
+        c
+    }
+
+    fn conflict(err: ActionError) -> Conflict {
+        match err {
+            ActionError::Conflict { code, .. } => code,
+            other => panic!("not a conflict: {other:?}"),
+        }
+    }
+
+    fn check(outcome: FireCheckOutcome, remedial: &[&str]) -> Command {
+        Command::RecordFireCheck {
+            checked_on: date!(2026 - 11 - 23),
+            outcome,
+            notes: None,
+            remedial: remedial
+                .iter()
+                .map(|c| Recommendation {
+                    measure_code: (*c).into(),
+                    quantity: 1,
+                    location: Some("hall".into()),
+                    estimated_cost_pence: None,
+                })
+                .collect(),
+        }
+    }
+
+    fn close() -> Command {
+        Command::Close {
+            reason: CloseReason::Completed,
+            other: None,
+            outcome: CloseOutcome::default(),
+        }
+    }
+
+    #[test]
+    fn a_check_needing_action_opens_remedial_works_that_hold_the_close_until_done() {
+        let mut c = done();
+        // Remedial works only follow a check that found action needed.
+        let err = apply(
+            &c,
+            check(FireCheckOutcome::Satisfactory, &["smoke_alarms"]),
+            T0,
+            &cal(),
+        )
+        .unwrap_err();
+        assert_eq!(pointers(err), ["/remedial_works"]);
+        let fx = step(
+            &mut c,
+            check(FireCheckOutcome::ActionsRequired, &["smoke_alarms"]),
+            T0,
+        );
+        assert_eq!(fx.works_added.len(), 1);
+        assert_eq!(fx.works_added[0].kind, ItemKind::Remedial);
+        assert!(!fx.works_added[0].approved, "not ordered yet");
+        step(
+            &mut c,
+            Command::RecordFollowUpVisit {
+                visited_on: date!(2026 - 11 - 23),
+                notes: None,
+            },
+            T0,
+        );
+        assert_eq!(
+            conflict(apply(&c, close(), T0, &cal()).unwrap_err()),
+            Conflict::RemedialWorksOutstanding
+        );
+        // Nothing to record before the order.
+        let results = vec![ItemResult {
+            item: ItemRef::Measure("smoke_alarms".into()),
+            installed: true,
+            actual_cost_pence: Some(2_000),
+            reason: None,
+        }];
+        assert_eq!(
+            conflict(
+                apply(
+                    &c,
+                    Command::CompleteRemedialWorks {
+                        results: results.clone()
+                    },
+                    T0,
+                    &cal()
+                )
+                .unwrap_err()
+            ),
+            Conflict::NothingOutstanding
+        );
+        let other = Uuid::from_u128(9);
+        let fx = step(
+            &mut c,
+            Command::OrderRemedialWorks {
+                organisation_id: other,
+            },
+            T0,
+        );
+        assert_eq!(fx.changes.contractor_organisation_id, Some(other));
+        assert_eq!(
+            conflict(
+                apply(
+                    &c,
+                    Command::OrderRemedialWorks {
+                        organisation_id: other
+                    },
+                    T0,
+                    &cal()
+                )
+                .unwrap_err()
+            ),
+            Conflict::NothingOutstanding
+        );
+        let fx = step(&mut c, Command::CompleteRemedialWorks { results }, T0);
+        // The household's spend now includes the remedial works.
+        assert_eq!(fx.changes.works_cost_pence, Some(125_500));
+        assert!(fx.changes.contractor_access_until.unwrap().is_some());
+        assert_eq!(c.status, CaseStatus::FollowUp);
+        step(&mut c, close(), T0);
+        assert_eq!(c.status, CaseStatus::Closed);
+    }
+
+    #[test]
+    fn a_review_says_how_each_fitted_measure_was_found() {
+        let mut c = done();
+        let review = |items: Vec<(ItemRef, EquipmentCondition)>| Command::RecordEquipmentReview {
+            reviewed_on: date!(2026 - 11 - 23),
+            items,
+        };
+        let err = apply(
+            &c,
+            review(vec![
+                (
+                    ItemRef::Measure("smoke_alarms".into()),
+                    EquipmentCondition::Working,
+                ),
+                (ItemRef::Id(Uuid::from_u128(1)), EquipmentCondition::Working),
+                (
+                    ItemRef::Measure("safe_room".into()),
+                    EquipmentCondition::Faulty,
+                ),
+            ]),
+            T0,
+            &cal(),
+        )
+        .unwrap_err();
+        // Every mistake at once: not fitted here, named twice.
+        assert_eq!(pointers(err), ["/items/0/measure_code", "/items/2/item_id"]);
+        let fx = step(
+            &mut c,
+            review(vec![(
+                ItemRef::Measure("door_chain_and_viewer".into()),
+                EquipmentCondition::Faulty,
+            )]),
+            T0,
+        );
+        assert_eq!(fx.status, CaseStatus::WorksCompleted);
+        assert_eq!(c.works[1].condition, Some(EquipmentCondition::Faulty));
+        assert_eq!(c.works[0].condition, None);
+    }
+
+    #[test]
+    fn measures_no_longer_needed_are_taken_out_at_a_cost_even_after_the_close() {
+        let mut c = done();
+        c.status = CaseStatus::Closed;
+        c.fire_check_recorded = true;
+        let removal = Uuid::from_u128(11);
+        let order = |codes: &[&str]| Command::OrderRemoval {
+            organisation_id: removal,
+            items: codes
+                .iter()
+                .map(|c| ItemRef::Measure((*c).into()))
+                .collect(),
+            reason: MeasureRemovalReason::PerpetratorImprisoned,
+        };
+        assert_eq!(
+            conflict(
+                apply(&c, Command::RecordRemoval { results: vec![] }, T0, &cal()).unwrap_err()
+            ),
+            Conflict::NothingOutstanding
+        );
+        let fx = step(&mut c, order(&["safe_room", "door_chain_and_viewer"]), T0);
+        assert_eq!(fx.status, CaseStatus::Closed);
+        assert_eq!(fx.changes.contractor_organisation_id, Some(removal));
+        // The contractor can see the case again while it takes them out.
+        assert_eq!(fx.changes.contractor_access_until, Some(None));
+        // Not twice.
+        let err = apply(&c, order(&["safe_room"]), T0, &cal()).unwrap_err();
+        assert_eq!(pointers(err), ["/items/0/measure_code"]);
+        let result = |code: &str, removed, cost, reason: Option<&str>| RemovalResult {
+            item: ItemRef::Measure(code.into()),
+            removed,
+            cost_pence: cost,
+            reason: reason.map(Into::into),
+        };
+        // Every answer needed: a cost for what came out, a reason for what stayed.
+        let err = apply(
+            &c,
+            Command::RecordRemoval {
+                results: vec![result("safe_room", true, None, None)],
+            },
+            T0,
+            &cal(),
+        )
+        .unwrap_err();
+        assert_eq!(pointers(err), ["/results", "/results/0/cost_pence"]);
+        let fx = step(
+            &mut c,
+            Command::RecordRemoval {
+                results: vec![
+                    result("safe_room", true, Some(30_000), None),
+                    result(
+                        "door_chain_and_viewer",
+                        false,
+                        None,
+                        Some("client asked to keep it"),
+                    ),
+                ],
+            },
+            T0,
+        );
+        assert_eq!(
+            c.works[0].removal,
+            Some(Removal::Removed {
+                reason: MeasureRemovalReason::PerpetratorImprisoned,
+                cost_pence: 30_000
+            })
+        );
+        assert_eq!(c.works[1].removal, None);
+        assert!(c.works[1].in_place() && !c.works[0].in_place());
+        // Fitting and taking out both count in the household's spend.
+        assert_eq!(fx.changes.works_cost_pence, Some(153_500));
+        assert!(fx.changes.contractor_access_until.unwrap().is_some());
+        // What is gone needs no fire check any more.
+        assert!(!needs_fire_check(&c.works));
+    }
+
+    #[test]
+    fn nothing_after_the_works_before_them() {
+        let c = case(CaseStatus::WorksOrdered);
+        for command in [
+            Command::RecordEquipmentReview {
+                reviewed_on: date!(2026 - 11 - 23),
+                items: vec![],
+            },
+            Command::OrderRemedialWorks {
+                organisation_id: Uuid::from_u128(4),
+            },
+        ] {
+            assert!(matches!(
+                apply(&c, command, T0, &cal()),
+                Err(ActionError::Illegal(_))
+            ));
+        }
     }
 }

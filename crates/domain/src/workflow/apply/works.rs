@@ -43,6 +43,8 @@ pub(super) fn recommend(
             estimated_cost_pence: estimate,
             approved: false,
             outcome: None,
+            condition: None,
+            removal: None,
         });
     }
     v.into_result(items).map_err(ActionError::Invalid)
@@ -123,6 +125,35 @@ pub(super) fn approve(
 
 /// Records what was done with each approved item of `kind` still outstanding: a result
 /// for every one, installed (at its actual cost) or not (why).
+/// The item `r` names among `items` (by id, or by measure code when only one item has
+/// it), or the field, code and message that say why not.
+pub(super) fn find<'a>(
+    items: &[&'a WorksItem],
+    r: &ItemRef,
+    what: &'static str,
+) -> Result<&'a WorksItem, (&'static str, ViolationCode, String)> {
+    let not = |field| (field, ViolationCode::InvalidValue, format!("is not {what}"));
+    match r {
+        ItemRef::Id(id) => items
+            .iter()
+            .find(|w| w.id == *id)
+            .copied()
+            .ok_or(not("item_id")),
+        ItemRef::Measure(code) => {
+            let mut of_measure = items.iter().filter(|w| w.measure_code == *code);
+            match (of_measure.next(), of_measure.next()) {
+                (Some(item), None) => Ok(item),
+                (None, _) => Err(not("measure_code")),
+                (Some(_), Some(_)) => Err((
+                    "measure_code",
+                    ViolationCode::InvalidValue,
+                    "more than one item has this measure: give each item_id".into(),
+                )),
+            }
+        }
+    }
+}
+
 pub(super) fn complete(
     case: &CaseSnapshot,
     results: Vec<ItemResult>,
@@ -138,30 +169,7 @@ pub(super) fn complete(
     let mut done = Vec::new();
     for (i, r) in results.iter().enumerate() {
         let at = |field: &str| format!("/results/{i}/{field}");
-        let item = match &r.item {
-            ItemRef::Id(id) => approved.iter().find(|w| w.id == *id).ok_or((
-                "item_id",
-                ViolationCode::InvalidValue,
-                "is not an approved measure of this case",
-            )),
-            ItemRef::Measure(code) => {
-                let mut of_measure = approved.iter().filter(|w| w.measure_code == *code);
-                match (of_measure.next(), of_measure.next()) {
-                    (Some(item), None) => Ok(item),
-                    (None, _) => Err((
-                        "measure_code",
-                        ViolationCode::InvalidValue,
-                        "is not an approved measure of this case",
-                    )),
-                    (Some(_), Some(_)) => Err((
-                        "measure_code",
-                        ViolationCode::InvalidValue,
-                        "more than one approved item has this measure: give each item_id",
-                    )),
-                }
-            }
-        };
-        let item = match item {
+        let item = match find(&approved, &r.item, "an approved measure of this case") {
             Ok(item) => item,
             Err((field, code, message)) => {
                 v.add(at(field), code, message);
