@@ -370,3 +370,70 @@ async fn equipment_reviews_and_removals_show_on_the_case_and_the_register() {
         )]
     );
 }
+
+/// Every order names a contractor of the scheme: an assessor, another scheme's
+/// contractor or an unknown organisation is refused (interim, remedial and removal
+/// orders too, not only the works order).
+#[tokio::test]
+async fn every_order_goes_to_a_contractor_of_the_scheme() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let id = app.case_with_works(true).await;
+    app.act_ok(
+        &w.fire_service,
+        "fire_service",
+        &id,
+        "record-fire-check",
+        Some(
+            json!({"checked_on": today(), "outcome": "actions_required", "remedial_works": [
+                {"measure_code": "smoke_alarms", "quantity": 1}
+            ]}),
+        ),
+    )
+    .await;
+    let unknown = uuid::Uuid::now_v7();
+    for (action, extra) in [
+        ("order-remedial-works", json!({})),
+        (
+            "order-removal",
+            json!({"items": [{"measure_code": "safe_room"}], "reason": "client_moved"}),
+        ),
+    ] {
+        for not_a_contractor in [w.assessor.id, w.tees_assessor.id, unknown] {
+            let mut body = extra.clone();
+            body["organisation_id"] = json!(not_a_contractor);
+            let (_, etag) = app.read(&w.council, "coordinator", &id).await;
+            let refused = app
+                .act(&w.council, "coordinator", &id, action, &etag, Some(body))
+                .await;
+            let p = problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+            assert_eq!(
+                violations(&p),
+                [("/organisation_id".to_owned(), "invalid_value".to_owned())],
+                "{action} to {not_a_contractor}"
+            );
+        }
+    }
+    let urgent = app
+        .refer_ok(&w.harbour, &crate::support::fixtures::eligible("ORD-1"))
+        .await;
+    let urgent = urgent["id"].as_str().unwrap();
+    let (_, etag) = app.read(&w.council, "coordinator", urgent).await;
+    let refused = app
+        .act(
+            &w.council,
+            "coordinator",
+            urgent,
+            "order-interim-measures",
+            &etag,
+            Some(json!({"organisation_id": w.assessor.id, "items": [
+                {"measure_code": "emergency_lock_change", "quantity": 1}
+            ]})),
+        )
+        .await;
+    let p = problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(
+        violations(&p),
+        [("/organisation_id".to_owned(), "invalid_value".to_owned())]
+    );
+}

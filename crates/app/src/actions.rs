@@ -150,22 +150,8 @@ pub async fn act(
     at: OffsetDateTime,
     request_id: Option<&str>,
 ) -> Result<Effects, AppError> {
-    match &command {
-        Command::AssignAssessor { organisation_id } => {
-            check_assignee(store, loaded.scheme.id, *organisation_id, Role::Assessor).await?;
-        }
-        Command::OrderWorks { organisation_id }
-        | Command::ReassignContractor {
-            organisation_id, ..
-        } => {
-            check_assignee(store, loaded.scheme.id, *organisation_id, Role::Contractor).await?;
-        }
-        Command::ReassignAssessor {
-            organisation_id, ..
-        } => {
-            check_assignee(store, loaded.scheme.id, *organisation_id, Role::Assessor).await?;
-        }
-        _ => {}
+    if let Some((organisation_id, role)) = command.assignee() {
+        check_assignee(store, loaded.scheme.id, organisation_id, role).await?;
     }
     let action = command.action();
     let effects =

@@ -15,6 +15,7 @@ use crate::dash::Dash;
 use crate::eligibility::EligibilityWarning;
 use crate::landlord::{LandlordPermission, PermissionStep, RequestMethod};
 use crate::measures::Measure;
+use crate::organisation::Role;
 use crate::policy::Action;
 use crate::referral::Marac;
 use crate::register::{ActiveEntry, EmergencyService, RegisterSettings, RemovalReason};
@@ -382,6 +383,58 @@ impl Command {
             Command::RecordInterimMeasuresFitted { .. } => Action::RecordInterimMeasuresFitted,
             Command::RecordEmergencyAccommodation { .. } => Action::RecordEmergencyAccommodation,
             Command::RemoveRegisterEntry { .. } => Action::RemoveRegisterEntry,
+        }
+    }
+
+    /// The organisation the command hands the case to, and the role it must hold in the
+    /// case's scheme: an assessor to assess, a contractor for every order. (No wildcard:
+    /// a new command must say.)
+    pub fn assignee(&self) -> Option<(Uuid, Role)> {
+        match self {
+            Command::AssignAssessor { organisation_id }
+            | Command::ReassignAssessor {
+                organisation_id, ..
+            } => Some((*organisation_id, Role::Assessor)),
+            Command::OrderWorks { organisation_id }
+            | Command::ReassignContractor {
+                organisation_id, ..
+            }
+            | Command::OrderInterimMeasures {
+                organisation_id, ..
+            }
+            | Command::OrderRemedialWorks { organisation_id }
+            | Command::OrderRemoval {
+                organisation_id, ..
+            } => Some((*organisation_id, Role::Contractor)),
+            Command::Accept { .. }
+            | Command::Decline { .. }
+            | Command::RecordAssessment { .. }
+            | Command::ApproveWorks(_)
+            | Command::StartWorks
+            | Command::CompleteWorks { .. }
+            | Command::RecordContact { .. }
+            | Command::RecordFireCheck { .. }
+            | Command::CompleteRemedialWorks { .. }
+            | Command::RecordEquipmentReview { .. }
+            | Command::RecordRemoval { .. }
+            | Command::RecordFollowUpVisit { .. }
+            | Command::RecordFollowUpContact { .. }
+            | Command::Close { .. }
+            | Command::Cancel { .. }
+            | Command::Hold { .. }
+            | Command::Resume
+            | Command::Withdraw { .. }
+            | Command::RecordConsent(_)
+            | Command::SetLegalHold { .. }
+            | Command::RecordRiskAssessment(_)
+            | Command::RecordReferralMade { .. }
+            | Command::RecordSafeguardingDecision(_)
+            | Command::ReviewRegisterEntry { .. }
+            | Command::RecordLandlordPermission(_)
+            | Command::Reopen { .. }
+            | Command::RecordInterimMeasuresFitted { .. }
+            | Command::RecordEmergencyAccommodation { .. }
+            | Command::RemoveRegisterEntry { .. } => None,
         }
     }
 }
