@@ -370,7 +370,15 @@ fn allowed(operation: &str) -> Option<Allowed> {
         | "order_remedial_works"
         | "record_equipment_review"
         | "order_removal"
+        // The matrix books a follow-up visit, which only the coordinator books (the
+        // assessor's and contractor's own kinds: tests/api/visits.rs).
+        | "book_visit"
         | "reopen" => COORDINATOR,
+        "record_visit_outcome" => Allowed::Only(&[
+            ("coordinator", &[Own, OtherOrg]),
+            ("assessor", &[Own]),
+            ("contractor", &[Own]),
+        ]),
         "record_interim_measures_fitted" | "complete_remedial_works" | "record_removal" => {
             Allowed::Only(&[("contractor", &[Own])])
         }
@@ -510,6 +518,8 @@ fn body(operation: &str, app: &TestApp, unique: &str, reference: &str) -> Option
         "order_removal" => json!({"organisation_id": w.contractor.id,
             "items": [{"measure_code": "safe_room"}], "reason": "client_moved"}),
         "record_removal" => json!({"results": []}),
+        "book_visit" => json!({"kind": "follow_up", "on": today, "from": "09:00", "to": "10:00"}),
+        "record_visit_outcome" => json!({"kind": "follow_up", "outcome": "client_cancelled"}),
         "reopen" => json!({"reason": "new_incident"}),
         "record_emergency_accommodation" => {
             json!({"placed": true, "kind": "refuge", "on": today})
@@ -589,6 +599,7 @@ const STATE_BOUND: &[&str] = &[
     "record_assessment",
     "record_interim_measures_fitted",
     "record_removal",
+    "record_visit_outcome",
     "reopen",
     "resume",
     "start_works",

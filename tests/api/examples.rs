@@ -269,6 +269,9 @@ async fn every_example_of_the_served_contract_succeeds_on_a_fresh_demo_in_pathwa
         (COORDINATOR, "approve-works"),
         (COORDINATOR, "record-landlord-permission"),
         (COORDINATOR, "order-works"),
+        // The contractor books its visit, and moves it.
+        (CONTRACTOR, "book-visit"),
+        (CONTRACTOR, "record-visit-outcome"),
         (CONTRACTOR, "start-works"),
         (CONTRACTOR, "complete-works"),
         (FIRE, "record-fire-check"),

@@ -52,6 +52,7 @@ mod settings;
 mod setup;
 mod shutdown;
 mod urgent;
+mod visits;
 mod webhooks;
 mod worker;
 mod workflow;

@@ -9,6 +9,7 @@ use sanctuary_domain::landlord;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::{self, Action, Relation, View};
 use sanctuary_domain::register;
+use sanctuary_domain::visits;
 use sanctuary_domain::workflow::possible_actions;
 use std::collections::HashSet;
 
@@ -108,6 +109,7 @@ impl Scope {
             .into_iter()
             .filter(|a| register::action_applies(*a, case.on_register()))
             .filter(|a| landlord::action_applies(*a, case.landlord_permission))
+            .filter(|a| visits::action_applies(*a, case.status))
             .filter(|a| policy::permits_any(&self.roles, *a, &relations))
             .collect()
     }

@@ -12,6 +12,7 @@ use sanctuary_domain::consent::{self, ConsentStatus};
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::{self, Action, View};
 use sanctuary_domain::violation::{ViolationCode, Violations};
+use sanctuary_domain::visits;
 use sanctuary_domain::workflow::{self, Command, Effects};
 use sanctuary_persistence::cases::{self, CaseRecord, CaseSummary};
 use sanctuary_persistence::events::{self, Actor};
@@ -112,6 +113,16 @@ pub async fn take_action(
             return Err(refuse(app, caller, action, &summary, refusal).await);
         }
     }
+    if let Some(refusal) = visit_refusal(&command, &loaded, role, caller.organisation.id) {
+        return Err(refuse(
+            app,
+            caller,
+            action,
+            &summary,
+            AppError::Forbidden(refusal.into()),
+        )
+        .await);
+    }
     let actor = Actor {
         subject: caller.subject.clone(),
         organisation_id: caller.organisation.id,
@@ -136,6 +147,31 @@ pub async fn take_action(
     })?;
     let record = cases::find(store, id).await?.ok_or(AppError::NotFound)?;
     Ok((scope, record))
+}
+
+/// Why `role` of `organisation_id` may not book this visit or record its outcome: the
+/// assessor books assessments, the contractor installations, the coordinator any; an
+/// outcome is for whoever booked the visit, or the coordinator.
+fn visit_refusal(
+    command: &Command,
+    loaded: &Loaded,
+    role: Role,
+    organisation_id: Uuid,
+) -> Option<&'static str> {
+    match command {
+        Command::BookVisit { kind, .. } if !visits::may_book(role, *kind) => {
+            Some("Your organisation's role on this case does not book this kind of visit.")
+        }
+        Command::RecordVisitOutcome { visit, .. } => {
+            // An unknown visit is the domain's 422.
+            let booked_by = visits::find_pending(&loaded.snapshot.visits, *visit)
+                .ok()?
+                .booked_by;
+            (!visits::may_record_outcome(role, booked_by, organisation_id))
+                .then_some("Only the organisation that booked the visit, or the coordinator, records how it went.")
+        }
+        _ => None,
+    }
 }
 
 /// Decides `command` on the case as `loaded` and commits it, as `actor`, at `at`: the

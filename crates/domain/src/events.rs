@@ -41,6 +41,8 @@ vocabulary! {
         RemovalRecorded = "case.removal_recorded",
         /// A closed case was opened again.
         Reopened = "case.reopened",
+        VisitBooked = "case.visit_booked",
+        VisitOutcomeRecorded = "case.visit_outcome_recorded",
         InterimMeasuresOrdered = "case.interim_measures_ordered",
         InterimMeasuresFitted = "case.interim_measures_fitted",
         /// The client had to leave the home, or came back (where is not said).
@@ -175,6 +177,8 @@ impl EventType {
             A::RecordLandlordPermission => Self::LandlordPermissionRecorded,
             A::OrderInterimMeasures => Self::InterimMeasuresOrdered,
             A::Reopen => Self::Reopened,
+            A::BookVisit => Self::VisitBooked,
+            A::RecordVisitOutcome => Self::VisitOutcomeRecorded,
             A::OrderRemedialWorks => Self::RemedialWorksOrdered,
             A::CompleteRemedialWorks => Self::RemedialWorksCompleted,
             A::RecordEquipmentReview => Self::EquipmentReviewed,

@@ -33,6 +33,7 @@ pub mod safeguarding;
 pub mod scheme;
 pub mod settings;
 pub mod violation;
+pub mod visits;
 pub mod webhooks;
 pub mod workflow;
 

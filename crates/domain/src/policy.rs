@@ -93,6 +93,10 @@ vocabulary! {
         RecordRemoval = "record_removal",
         /// Open a closed case again, within the scheme's window.
         Reopen = "reopen",
+        /// Book a visit to the home (assessment, installation, follow-up).
+        BookVisit = "book_visit",
+        /// Record how a booked visit went (or rebook it).
+        RecordVisitOutcome = "record_visit_outcome",
         /// Order interim measures at once (an urgent case), from a contractor.
         OrderInterimMeasures = "order_interim_measures",
         /// Record the interim measures fitted (or not).
@@ -218,6 +222,14 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Coordinator, OrderRemedialWorks, SchemeCoordinator),
     (R::Coordinator, RecordEquipmentReview, SchemeCoordinator),
     (R::Coordinator, OrderRemoval, SchemeCoordinator),
+    // Visits: the coordinator books any, the assessor its assessment, the contractor its
+    // installations (`visits::may_book`); whoever booked one records how it went.
+    (R::Coordinator, BookVisit, SchemeCoordinator),
+    (R::Coordinator, RecordVisitOutcome, SchemeCoordinator),
+    (R::Assessor, BookVisit, AssignedAssessor),
+    (R::Assessor, RecordVisitOutcome, AssignedAssessor),
+    (R::Contractor, BookVisit, WorksContractor),
+    (R::Contractor, RecordVisitOutcome, WorksContractor),
     (
         R::Coordinator,
         RecordEmergencyAccommodation,

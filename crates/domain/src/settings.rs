@@ -59,6 +59,10 @@ pub struct SchemeSettings {
     /// its order ends with the case (a new order restores it).
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 365))]
     pub contractor_access_days: u32,
+    /// Contractors arrange their visits with the client themselves: their view of a
+    /// case shows the client's first name and phone number. Off: the coordinator
+    /// arranges visits and contractors see neither. Applied as it stands now.
+    pub contractor_contacts_client: bool,
     /// Which tenures need the landlord's permission before works are ordered.
     pub landlord: LandlordSettings,
     /// The emergency-services register: when homes go on it, how often they are
@@ -83,6 +87,7 @@ impl Default for SchemeSettings {
             working_day_ends_at: None,
             contractor_access_days: 30,
             reopen_within_months: 12,
+            contractor_contacts_client: false,
             landlord: LandlordSettings::default(),
             register: RegisterSettings::default(),
         }
@@ -300,6 +305,7 @@ impl SchemeSettings {
             self.working_day_ends_at != other.working_day_ends_at,
             self.contractor_access_days != other.contractor_access_days,
             self.reopen_within_months != other.reopen_within_months,
+            self.contractor_contacts_client != other.contractor_contacts_client,
             self.landlord != other.landlord,
             self.register != other.register,
         ];
@@ -313,7 +319,7 @@ impl SchemeSettings {
 }
 
 /// The top-level settings, in the order `changed_keys` compares them.
-pub const SETTINGS_KEYS: [&str; 15] = [
+pub const SETTINGS_KEYS: [&str; 16] = [
     "risk_bands",
     "escalation_incidents",
     "eligibility",
@@ -327,6 +333,7 @@ pub const SETTINGS_KEYS: [&str; 15] = [
     "working_day_ends_at",
     "contractor_access_days",
     "reopen_within_months",
+    "contractor_contacts_client",
     "landlord",
     "register",
 ];

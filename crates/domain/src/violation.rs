@@ -40,6 +40,10 @@ vocabulary! {
         InvalidEmail = "invalid_email",
         /// A date that must not be in the future is.
         DateInFuture = "date_in_future",
+        /// A date that must not be in the past (a booking) is.
+        DateInPast = "date_in_past",
+        /// A visit booked at a time the client said is not safe to contact them.
+        UnsafeContactTime = "unsafe_contact_time",
         /// The client must be 16 or older.
         TooYoung = "too_young",
         /// Give at least one of two alternative fields.

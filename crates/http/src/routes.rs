@@ -48,6 +48,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(actions::review_register_entry)
             .service(actions::remove_register_entry)
             .service(consents::case_consents)
+            .service(actions::book_visit)
+            .service(actions::record_visit_outcome)
             .service(actions::record_fire_check)
             .service(actions::order_remedial_works)
             .service(actions::complete_remedial_works)

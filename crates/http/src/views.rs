@@ -5,18 +5,20 @@ use sanctuary_domain::calendar::Calendar;
 use sanctuary_domain::case::CaseFlag;
 use sanctuary_domain::clock::ClockState;
 use sanctuary_domain::policy::{Action, View};
+use sanctuary_domain::visits::VisitKind;
 use sanctuary_domain::workflow::{ItemOutcome, Removal, WorksItem};
 use sanctuary_persistence::cases::{CaseDetail, CaseRecord, CaseSummary};
 use time::OffsetDateTime;
 
 use crate::wire::case::{
-    CaseSummaryView, CaseView, ClockView, CloseOutcomeView, ConsentsInForceView, ItemOutcomeView,
-    LandlordPermissionView, OrganisationRef, PropertyView, RemovalStatus, RemovalView,
-    WorkflowView, WorksItemView, WorksView,
+    CaseSummaryView, CaseView, ClientContactView, ClockView, CloseOutcomeView, ConsentsInForceView,
+    ItemOutcomeView, LandlordPermissionView, OrganisationRef, PropertyView, RemovalStatus,
+    RemovalView, WorkflowView, WorksItemView, WorksView,
 };
 use crate::wire::links::ActionLink;
 use crate::wire::referral::{AddressSection, InstallationSection, ReferralForm};
 use crate::wire::register::{CaseRegisterEntryView, RegisterReviewView};
+use crate::wire::visits::VisitView;
 
 /// What lists show of a case; `shows_repeat`: whether the caller may see that it
 /// repeats an earlier case ([`crate::access::Scope::repeat_links_shown`]).
@@ -67,6 +69,7 @@ pub fn case(
         clocks: None,
         property: None,
         works: None,
+        visits: None,
     };
     match view {
         View::Full => {
@@ -80,12 +83,28 @@ pub fn case(
             out.workflow = Some(workflow(r, shows_repeat));
             out.clocks = Some(clocks(r, now, calendar));
             out.works = (!r.works.is_empty()).then(|| works(r, view));
+            out.visits = Some(r.visits.iter().map(VisitView::from).collect());
         }
         View::Contractor => {
             let client = &r.referral.client;
             out.property = Some(PropertyView {
                 address: address(r),
                 unsafe_contact_times: Some(client.unsafe_contact_times.clone()),
+                unsafe_contact_windows: (!client.unsafe_contact_windows.is_empty())
+                    .then(|| client.unsafe_contact_windows.clone()),
+                // Only when the scheme has its contractors arrange visits themselves.
+                client_contact: r
+                    .detail
+                    .contractor_contacts_client
+                    .then(|| ClientContactView {
+                        first_name: client
+                            .name
+                            .split_whitespace()
+                            .next()
+                            .unwrap_or_default()
+                            .to_owned(),
+                        phone: client.phone.as_str().to_owned(),
+                    }),
                 installation: Some(InstallationSection {
                     requests: r.referral.installation.requests.clone(),
                     concerns: r.referral.installation.concerns.clone(),
@@ -93,6 +112,13 @@ pub fn case(
                 safe_room_location: None,
             });
             out.works = Some(works(r, view));
+            out.visits = Some(
+                r.visits
+                    .iter()
+                    .filter(|v| v.kind == VisitKind::Installation)
+                    .map(VisitView::from)
+                    .collect(),
+            );
         }
         View::FireService => {
             let safe_room = r
@@ -102,6 +128,8 @@ pub fn case(
             out.property = Some(PropertyView {
                 address: address(r),
                 unsafe_contact_times: None,
+                unsafe_contact_windows: None,
+                client_contact: None,
                 installation: None,
                 safe_room_location: safe_room.and_then(|w| w.location.clone()),
             });

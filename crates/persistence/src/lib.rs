@@ -34,6 +34,7 @@ pub mod risk;
 pub mod schemes;
 mod snapshot;
 mod store;
+pub mod visits;
 pub mod webhooks;
 pub mod workflow;
 

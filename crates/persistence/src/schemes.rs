@@ -37,7 +37,7 @@ fn settings_json(settings: &SchemeSettings) -> Result<String, StoreError> {
     })
 }
 
-fn parse_settings(json: &str) -> Result<SchemeSettings, StoreError> {
+pub(crate) fn parse_settings(json: &str) -> Result<SchemeSettings, StoreError> {
     serde_json::from_str(json).map_err(|_| StoreError::Corrupt {
         column: "schemes.settings",
     })

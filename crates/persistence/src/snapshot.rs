@@ -80,6 +80,8 @@ pub(crate) async fn load(
         assessor_organisation_id: case.assessor_organisation_id,
         contractor_organisation_id: case.contractor_organisation_id,
         register: crate::register::standing(db, case_id).await?,
+        visits: crate::visits::of_case(db, case_id).await?,
+        unsafe_windows: referral.client.unsafe_contact_windows.clone(),
         // The scheme's arrangement with its emergency services as it stands now.
         register_settings: scheme.settings.register.clone(),
     };

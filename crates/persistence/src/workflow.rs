@@ -146,6 +146,15 @@ pub async fn commit(
     for record in &fx.records {
         insert_record(&*tx, case_id, event_id, actor.organisation_id, at, record).await?;
     }
+    crate::visits::write(
+        &*tx,
+        case_id,
+        actor.organisation_id,
+        at,
+        &fx.visits_added,
+        &fx.visits_changed,
+    )
+    .await?;
     register::write(
         &*tx,
         register::Change {

@@ -41,6 +41,9 @@ pub struct Client {
     pub phone: Phone,
     /// When it is not safe to contact the client (may say "none known").
     pub unsafe_contact_times: String,
+    /// The same, as days and times a visit may not be booked in (none: not given).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unsafe_contact_windows: Vec<crate::visits::ContactWindow>,
 }
 
 /// Youngest client the scheme accepts (domestic abuse is defined from 16).

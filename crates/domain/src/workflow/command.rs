@@ -22,6 +22,7 @@ use crate::register::{ActiveEntry, EmergencyService, RegisterSettings, RemovalRe
 use crate::risk::RiskLevel;
 use crate::safeguarding::{DecisionPurpose, LawfulBasis, Safeguarding, SharingRole};
 use crate::settings::SchemeSettings;
+use crate::visits::{ContactWindow, Slot, Visit, VisitKind, VisitOutcome, VisitRef};
 
 /// The risk facts a reassessment builds on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -76,6 +77,10 @@ pub struct CaseSnapshot {
     pub emergency_accommodation: Option<AccommodationKind>,
     /// The case's emergency-services register entries standing now.
     pub register: Vec<ActiveEntry>,
+    /// The visits booked on the case.
+    pub visits: Vec<Visit>,
+    /// When the client said it is not safe to contact them (no visit is booked then).
+    pub unsafe_windows: Vec<ContactWindow>,
     /// The scheme's register settings as they stand now (not the case's policy version:
     /// they are the scheme's arrangement with its emergency services).
     pub register_settings: RegisterSettings,
@@ -273,6 +278,17 @@ pub enum Command {
     RecordRemoval {
         results: Vec<RemovalResult>,
     },
+    /// A visit to the home booked.
+    BookVisit {
+        kind: VisitKind,
+        slot: Slot,
+    },
+    /// How a booked visit went; `rebook`: when it happens instead (with `rebooked`).
+    RecordVisitOutcome {
+        visit: VisitRef,
+        outcome: VisitOutcome,
+        rebook: Option<Slot>,
+    },
     RecordFollowUpVisit {
         visited_on: Date,
         notes: Option<String>,
@@ -364,6 +380,8 @@ impl Command {
             Command::RecordEquipmentReview { .. } => Action::RecordEquipmentReview,
             Command::OrderRemoval { .. } => Action::OrderRemoval,
             Command::RecordRemoval { .. } => Action::RecordRemoval,
+            Command::BookVisit { .. } => Action::BookVisit,
+            Command::RecordVisitOutcome { .. } => Action::RecordVisitOutcome,
             Command::RecordFollowUpVisit { .. } => Action::RecordFollowUpVisit,
             Command::RecordFollowUpContact { .. } => Action::RecordFollowUpContact,
             Command::Close { .. } => Action::Close,
@@ -417,6 +435,8 @@ impl Command {
             | Command::CompleteRemedialWorks { .. }
             | Command::RecordEquipmentReview { .. }
             | Command::RecordRemoval { .. }
+            | Command::BookVisit { .. }
+            | Command::RecordVisitOutcome { .. }
             | Command::RecordFollowUpVisit { .. }
             | Command::RecordFollowUpContact { .. }
             | Command::Close { .. }

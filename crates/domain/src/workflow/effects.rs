@@ -174,6 +174,9 @@ pub struct Effects {
     pub register: Vec<RegisterChange>,
     /// The review date of the entries this action added or reviewed.
     pub register_review_due: Option<OffsetDateTime>,
+    /// Visits booked, and outcomes recorded.
+    pub visits_added: Vec<crate::visits::NewVisit>,
+    pub visits_changed: Vec<crate::visits::VisitUpdate>,
     /// What the timeline shows: codes, dates, ids and amounts, never personal values.
     pub event_data: Vec<(&'static str, String)>,
 }
@@ -198,6 +201,8 @@ impl Effects {
             fire_check_measures: false,
             register: Vec::new(),
             register_review_due: None,
+            visits_added: Vec::new(),
+            visits_changed: Vec::new(),
             event_data: Vec::new(),
         }
     }

@@ -77,6 +77,9 @@ pub fn next_status(
             A::RecordEquipmentReview | A::OrderRemoval | A::RecordRemoval,
             s @ (S::WorksCompleted | S::FollowUp | S::Closed),
         ) => s,
+        // Visits: whether one is due at this stage is the domain's (`visits::due`); a
+        // removal may bring a contractor back after the close.
+        (A::BookVisit | A::RecordVisitOutcome, s) if s.is_open() || s == S::Closed => s,
         // An urgent case's interim measures come before (or without) an assessment.
         (A::OrderInterimMeasures, s @ (S::Received | S::Accepted)) => s,
         (A::OrderInterimMeasures, S::OnHold)
@@ -187,6 +190,7 @@ mod tests {
             {
                 Some(status)
             }
+            A::BookVisit | A::RecordVisitOutcome if open || status == S::Closed => Some(status),
             A::OrderInterimMeasures if held_or(&early) => Some(status),
             A::RecordInterimMeasuresFitted | A::RecordEmergencyAccommodation if open => {
                 Some(status)
@@ -263,6 +267,8 @@ mod tests {
                 A::OrderRemoval,
                 A::RecordRemoval,
                 A::Reopen,
+                A::BookVisit,
+                A::RecordVisitOutcome,
                 A::RecordConsent,
                 A::SetLegalHold,
                 A::ReviewRegisterEntry,

@@ -20,6 +20,7 @@ use crate::extract::ContractJson;
 use crate::state::AppState;
 use crate::wire::actions::*;
 use crate::wire::after_works::*;
+use crate::wire::visits::{BookVisitBody, RecordVisitOutcomeBody};
 
 /// Takes `command` on case `id` for `caller` ([`sanctuary_app::actions::take_action`]),
 /// with the version its `If-Match` names, and answers with the case after it.
@@ -313,6 +314,27 @@ action_endpoint! {
     /// check may name `remedial_works` from the catalogue: they are outstanding (the
     /// case cannot close: 409 `remedial_works_outstanding`) until ordered and done.
     record_fire_check, "/cases/{id}/record-fire-check", RecordFireCheckBody
+}
+action_endpoint! {
+    /// Book a visit to the home.
+    ///
+    /// The assessor books its `assessment` (while the case is at assessment), the
+    /// contractor its `installation` visits (works ordered or in progress, or an
+    /// interim, remedial or removal order outstanding; a second visit is normal), the
+    /// coordinator any, also the `follow_up` visit (works completed or follow-up).
+    /// A UK date, today or later, and a window of the day; 422
+    /// `unsafe_contact_time` when it overlaps one of the client's
+    /// `unsafe_contact_windows` (on the referral), 409 `nothing_outstanding` when no
+    /// visit of that kind is due.
+    book_visit, "/cases/{id}/book-visit", BookVisitBody
+}
+action_endpoint! {
+    /// Record how a booked visit went.
+    ///
+    /// The organisation that booked it, or the coordinator: `attended` or `no_access`
+    /// (once the day has come), `client_cancelled`, or `rebooked` with the new `rebook`
+    /// slot (booked as a visit of the same kind, checked as a booking is).
+    record_visit_outcome, "/cases/{id}/record-visit-outcome", RecordVisitOutcomeBody
 }
 action_endpoint! {
     /// Order the remedial works a fire check asked for.

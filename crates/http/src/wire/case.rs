@@ -110,6 +110,10 @@ pub struct CaseView {
     /// Measures recommended, approved and fitted (what each view may see of them).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub works: Option<WorksView>,
+    /// Full view: the visits booked; contractor view: its installation visits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_items = 100)]
+    pub visits: Option<Vec<crate::wire::visits::VisitView>>,
 }
 
 /// Decisions, assignments and outcomes.
@@ -217,6 +221,14 @@ pub struct PropertyView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(max_length = 1000)]
     pub unsafe_contact_times: Option<String>,
+    /// Contractor view: the same as days and times no visit is booked in (when given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(max_items = 14)]
+    pub unsafe_contact_windows: Option<Vec<sanctuary_domain::visits::ContactWindow>>,
+    /// Contractor view, when the scheme's `contractor_contacts_client` is on: who to
+    /// ask for and the number to call to arrange a visit (mind the unsafe times).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_contact: Option<ClientContactView>,
     /// Contractor view: the client's requests and concerns about the works.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub installation: Option<InstallationSection>,
@@ -224,6 +236,17 @@ pub struct PropertyView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(max_length = 100)]
     pub safe_room_location: Option<String>,
+}
+
+/// What a contractor needs to arrange a visit with the client: nothing more.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ClientContactView {
+    /// The first word of the client's name.
+    #[schema(max_length = 200)]
+    pub first_name: String,
+    /// The client's (safe) phone number from the referral.
+    #[schema(max_length = 30)]
+    pub phone: String,
 }
 
 /// The case's measures.

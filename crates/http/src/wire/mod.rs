@@ -17,4 +17,5 @@ pub mod referral;
 pub mod register;
 pub mod report;
 pub mod scheme;
+pub mod visits;
 pub mod webhooks;

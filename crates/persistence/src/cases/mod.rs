@@ -131,6 +131,8 @@ pub struct CaseRecord {
     pub works: Vec<WorksItem>,
     /// Every entry the case has had on the emergency-services register, with reviews.
     pub register: Vec<(RegisterEntry, Vec<RegisterReview>)>,
+    /// The visits booked, in the order they were.
+    pub visits: Vec<sanctuary_domain::visits::Visit>,
 }
 
 /// Decisions and outcomes recorded on a case.
@@ -164,6 +166,9 @@ pub struct CaseDetail {
     /// 1, and one more each time the case was reopened; when it last was.
     pub round: u32,
     pub reopened_at: Option<OffsetDateTime>,
+    /// The scheme's contractors arrange visits with the client (its setting as it
+    /// stands now): the contractor's view shows the client's first name and phone.
+    pub contractor_contacts_client: bool,
     /// The landlord's permission, and when it was asked for and decided.
     pub landlord_permission: LandlordPermission,
     pub landlord_requested_on: Option<time::Date>,
@@ -408,10 +413,13 @@ pub async fn with_referral(store: &Store, summary: CaseSummary) -> Result<CaseRe
         landlord_permission: parse(&row.landlord_permission, "cases.landlord_permission")?,
         landlord_requested_on: row.landlord_permission_requested_on,
         landlord_decided_on: row.landlord_permission_decided_on,
+        contractor_contacts_client: crate::schemes::parse_settings(&scheme.settings)?
+            .contractor_contacts_client,
     };
     let clocks = clocks_of(db, summary.id, round).await?;
     let works = works_of(db, keys, summary.id).await?;
     let register = crate::register::history_of(db, summary.id).await?;
+    let visits = crate::visits::of_case(db, summary.id).await?;
     Ok(CaseRecord {
         summary,
         referral,
@@ -419,5 +427,6 @@ pub async fn with_referral(store: &Store, summary: CaseSummary) -> Result<CaseRe
         clocks,
         works,
         register,
+        visits,
     })
 }

@@ -10,6 +10,7 @@ pub mod case_event;
 pub mod case_note;
 pub mod case_record;
 pub mod case_referral;
+pub mod case_visit;
 pub mod holiday;
 pub mod idempotency_record;
 pub mod organisation;

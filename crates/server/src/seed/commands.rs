@@ -8,6 +8,7 @@ use sanctuary_domain::case::CaseFlag;
 use sanctuary_domain::landlord::{PermissionStep, RequestMethod};
 use sanctuary_domain::measures::Measure;
 use sanctuary_domain::organisation::Role;
+use sanctuary_domain::visits::{Slot, TimeOfDay, VisitKind, VisitRef};
 use sanctuary_domain::workflow::{
     AccommodationKind, CancelReason, CaseSnapshot, CloseOutcome, Command, ContactMethod,
     DeclineReason, EquipmentCondition, FeelsSafer, FireCheckOutcome, ItemApproval, ItemKind,
@@ -15,6 +16,7 @@ use sanctuary_domain::workflow::{
     RemovalResult, WorksItem, YesNoUnknown, estimated_total,
 };
 use time::OffsetDateTime;
+use time::macros::time;
 use uuid::Uuid;
 
 use super::pick::{SeedRng, chance, one_of, weighted};
@@ -289,6 +291,21 @@ pub fn command(
             },
             contractor(parties, on_case.contractor),
         ),
+        Step::BookVisit(kind) => (
+            Command::BookVisit {
+                kind,
+                slot: visit_slot(at),
+            },
+            visitor(kind, parties, on_case),
+        ),
+        Step::VisitOutcome(kind, outcome) => (
+            Command::RecordVisitOutcome {
+                visit: VisitRef::Kind(kind),
+                outcome,
+                rebook: None,
+            },
+            visitor(kind, parties, on_case),
+        ),
         Step::FollowUpVisit => (
             Command::RecordFollowUpVisit {
                 visited_on: today,
@@ -478,6 +495,28 @@ fn approval(rng: &mut SeedRng, snapshot: &CaseSnapshot, at: OffsetDateTime) -> I
         items: Some(items),
         funder_approval_reference: (total > snapshot.settings.household_budget_limit_pence)
             .then(|| format!("OPCC-{}-{:04}", at.year(), rng.random_range(1..10_000))),
+    }
+}
+
+/// The day's visit: the UK day of `at`, from 10:00 to 16:00.
+pub fn visit_slot(at: OffsetDateTime) -> Slot {
+    Slot {
+        on: london::local_date(at),
+        from: TimeOfDay(time!(10:00)),
+        to: TimeOfDay(time!(16:00)),
+    }
+}
+
+/// Who books a visit of `kind`: the assessor its assessment, the contractor its
+/// installation, the coordinator the follow-up.
+fn visitor(kind: VisitKind, parties: &Parties, on_case: &OnCase) -> (Uuid, Role) {
+    match kind {
+        VisitKind::Assessment => (
+            on_case.assessor.unwrap_or(parties.assessors[0]),
+            Role::Assessor,
+        ),
+        VisitKind::Installation => contractor(parties, on_case.contractor),
+        VisitKind::FollowUp => (parties.coordinator, Role::Coordinator),
     }
 }
 

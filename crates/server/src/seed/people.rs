@@ -10,7 +10,9 @@ use sanctuary_domain::referral::{
     AccommodationType, Address, Client, Demographics, Disability, Ethnicity, Gender, Household,
     Referrer, SexualOrientation, SupportNeeds, Tenure, YesNo,
 };
-use time::{Date, Duration};
+use sanctuary_domain::visits::{ContactWindow, Day, TimeOfDay};
+use time::macros::time;
+use time::{Date, Duration, Time};
 
 use super::pick::{SeedRng, chance, one_of, sometimes, weighted};
 
@@ -150,23 +152,55 @@ pub fn client(rng: &mut SeedRng, woman: bool, today: Date) -> Client {
     let age = rng.random_range(youngest..=oldest);
     // A birthday some days short of the next one keeps the age as drawn.
     let born = today - Duration::days(age * 365 + age / 4 + rng.random_range(1..360));
+    let (times, windows) = unsafe_times(rng);
     Client {
         name: name(rng, woman),
         date_of_birth: born,
         address: address(rng),
         phone: phone(rng),
-        unsafe_contact_times: one_of(
-            rng,
-            &[
-                "None known",
-                "Evenings and weekends",
-                "Before 10am",
-                "After 6pm",
-                "Weekends",
-            ],
-        )
-        .to_owned(),
+        unsafe_contact_times: times.to_owned(),
+        unsafe_contact_windows: windows,
     }
+}
+
+/// When it is not safe to contact the client, as the form's words and, most of the
+/// time, as the windows a visit may not be booked in.
+fn unsafe_times(rng: &mut SeedRng) -> (&'static str, Vec<ContactWindow>) {
+    use Day::*;
+    let window = |days: &[Day], from: Time, to: Time| ContactWindow {
+        days: days.to_vec(),
+        from: TimeOfDay(from),
+        to: TimeOfDay(to),
+    };
+    let weekdays = [Monday, Tuesday, Wednesday, Thursday, Friday];
+    let (text, windows) = one_of(
+        rng,
+        &[
+            ("None known", Vec::new()),
+            (
+                "Evenings and weekends",
+                vec![
+                    window(&weekdays, time!(18:00), time!(23:59)),
+                    window(&[Saturday, Sunday], time!(00:00), time!(23:59)),
+                ],
+            ),
+            (
+                "Before 10am",
+                vec![window(Day::ALL, time!(00:00), time!(10:00))],
+            ),
+            (
+                "After 6pm",
+                vec![window(Day::ALL, time!(18:00), time!(23:59))],
+            ),
+            (
+                "Weekends",
+                vec![window(&[Saturday, Sunday], time!(00:00), time!(23:59))],
+            ),
+        ],
+    );
+    // Some referrers give the words only.
+    let windows = if chance(rng, 80) { windows } else { Vec::new() };
+    (text, windows)
 }
 
 /// Roughly ONS 2021 (England and Wales), with some left unsaid.

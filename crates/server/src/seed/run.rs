@@ -10,6 +10,7 @@ use sanctuary_domain::case::CaseStatus;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::Action;
 use sanctuary_domain::violation::Violations;
+use sanctuary_domain::visits::{VisitKind, VisitOutcome};
 use sanctuary_domain::workflow::{ActionError, Effects};
 use sanctuary_persistence::Store;
 use sanctuary_persistence::events::Actor;
@@ -22,7 +23,7 @@ use tokio::sync::Mutex;
 use uuid::Uuid;
 
 use super::commands::{self, OnCase, Parties};
-use super::pick::SeedRng;
+use super::pick::{SeedRng, chance};
 use super::timeline::{Journey, Step};
 use super::{SeedError, referral, refused};
 
@@ -137,6 +138,15 @@ impl Context<'_> {
             works_cost_pence: 0,
         };
         while let Some((step, at)) = case.journey.next(&mut case.rng, self.calendar) {
+            let visit = match step {
+                Step::Assess => Some(VisitKind::Assessment),
+                Step::Start => Some(VisitKind::Installation),
+                Step::FollowUpVisit => Some(VisitKind::FollowUp),
+                _ => None,
+            };
+            if let Some(kind) = visit {
+                self.visit(&mut case, kind, at).await?;
+            }
             let fx = self.act(&mut case, step, at).await?;
             // Fitted measures that affect escape need the fire service; so does any
             // fitted home with an arson risk.
@@ -155,6 +165,37 @@ impl Context<'_> {
             }
         }
         Ok(ended)
+    }
+
+    /// Most visits are booked for the day (clear of the client's unsafe times: a visit
+    /// that would fall in one is not booked) and attended; some find nobody in first.
+    async fn visit(
+        &self,
+        case: &mut Opened,
+        kind: VisitKind,
+        at: OffsetDateTime,
+    ) -> Result<(), SeedError> {
+        if !chance(&mut case.rng, 80) {
+            return Ok(());
+        }
+        let loaded = load(self.store, case.id)
+            .await?
+            .ok_or_else(|| refused(case.index, "the case could not be read back".into()))?;
+        if commands::visit_slot(at)
+            .clash(&loaded.snapshot.unsafe_windows)
+            .is_some()
+        {
+            return Ok(());
+        }
+        if chance(&mut case.rng, 8) {
+            self.act(case, Step::BookVisit(kind), at).await?;
+            self.act(case, Step::VisitOutcome(kind, VisitOutcome::NoAccess), at)
+                .await?;
+        }
+        self.act(case, Step::BookVisit(kind), at).await?;
+        self.act(case, Step::VisitOutcome(kind, VisitOutcome::Attended), at)
+            .await?;
+        Ok(())
     }
 
     /// Takes `step` as of `at`, as the action handler does: load, decide, commit.

@@ -9,6 +9,7 @@ use sanctuary_domain::calendar::{Calendar, london};
 use sanctuary_domain::case::CaseStatus;
 use sanctuary_domain::consent::ConsentPurpose;
 use sanctuary_domain::referral::{Referral, Tenure};
+use sanctuary_domain::visits::{VisitKind, VisitOutcome};
 use sanctuary_domain::workflow::{
     CancelReason, CloseReason, ContactOutcome, DeclineReason, FireCheckOutcome, HoldReason,
     MeasureRemovalReason,
@@ -49,6 +50,10 @@ pub enum Step {
     /// Measures no longer needed taken out (ordered, then done).
     OrderRemoval(MeasureRemovalReason),
     RemovalDone,
+    /// A visit booked for the day's visit (`seed::run` books one before the step it is
+    /// for), and how it went.
+    BookVisit(VisitKind),
+    VisitOutcome(VisitKind, VisitOutcome),
     FollowUpContact(u32),
     Close(CloseReason),
     Cancel(CancelReason),

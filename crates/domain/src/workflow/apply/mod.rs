@@ -9,6 +9,7 @@ mod landlord;
 mod reassessment;
 mod register;
 mod safeguarding;
+mod visits;
 mod works;
 
 use time::OffsetDateTime;
@@ -402,6 +403,18 @@ pub fn apply(
                 .map(WorksItem::actual_cost_pence)
                 .sum();
             fx.changes.works_cost_pence = Some(spend);
+            None
+        }
+        Command::BookVisit { kind, slot } => {
+            visits::book(case, kind, slot, at, &mut fx)?;
+            None
+        }
+        Command::RecordVisitOutcome {
+            visit,
+            outcome,
+            rebook,
+        } => {
+            visits::record_outcome(case, visit, outcome, rebook, at, &mut fx)?;
             None
         }
         Command::RecordFollowUpVisit { visited_on, notes } => {

@@ -81,6 +81,8 @@ fn case(status: CaseStatus) -> CaseSnapshot {
         round: 1,
         register: Vec::new(),
         register_settings: Default::default(),
+        visits: Vec::new(),
+        unsafe_windows: Vec::new(),
     }
 }
 
@@ -2230,5 +2232,163 @@ mod after_works {
                 Err(ActionError::Illegal(_))
             ));
         }
+    }
+}
+
+mod visits {
+    use super::*;
+    use crate::visits::{ContactWindow, Day, Slot, TimeOfDay, Visit, VisitKind, VisitOutcome};
+    use time::macros::time;
+
+    // T0 is Monday 23 November 2026.
+    fn slot(on: time::Date, from: time::Time, to: time::Time) -> Slot {
+        Slot {
+            on,
+            from: TimeOfDay(from),
+            to: TimeOfDay(to),
+        }
+    }
+
+    fn assessing() -> CaseSnapshot {
+        let mut c = case(CaseStatus::Assessment);
+        c.unsafe_windows = vec![ContactWindow {
+            days: vec![Day::Monday, Day::Tuesday],
+            from: TimeOfDay(time!(18:00)),
+            to: TimeOfDay(time!(23:59)),
+        }];
+        c
+    }
+
+    fn book(s: Slot) -> Command {
+        Command::BookVisit {
+            kind: VisitKind::Assessment,
+            slot: s,
+        }
+    }
+
+    /// Folds booked visits and outcomes back into the snapshot.
+    fn fold(c: &mut CaseSnapshot, fx: &Effects) {
+        for v in &fx.visits_added {
+            c.visits.push(Visit {
+                id: v.id,
+                kind: v.kind,
+                slot: v.slot,
+                booked_by: Uuid::from_u128(3),
+                outcome: None,
+                rebooked_as: None,
+            });
+        }
+        for u in &fx.visits_changed {
+            let v = c.visits.iter_mut().find(|v| v.id == u.id).unwrap();
+            v.outcome = Some(u.outcome);
+            v.rebooked_as = u.rebooked_as;
+        }
+    }
+
+    #[test]
+    fn a_visit_is_never_booked_in_a_time_the_client_said_is_unsafe_nor_in_the_past() {
+        let c = assessing();
+        let tuesday = date!(2026 - 11 - 24);
+        let err = apply(
+            &c,
+            book(slot(tuesday, time!(17:30), time!(18:30))),
+            T0,
+            &cal(),
+        )
+        .unwrap_err();
+        assert_eq!(pointers(err), ["/from"]);
+        let err = apply(
+            &c,
+            book(slot(date!(2026 - 11 - 20), time!(20:00), time!(19:00))),
+            T0,
+            &cal(),
+        )
+        .unwrap_err();
+        assert_eq!(pointers(err), ["/on", "/to"]);
+        let fx = apply(
+            &c,
+            book(slot(tuesday, time!(10:00), time!(12:00))),
+            T0,
+            &cal(),
+        )
+        .unwrap();
+        assert_eq!(fx.visits_added.len(), 1);
+        assert_eq!(fx.status, CaseStatus::Assessment);
+        // A Wednesday evening is fine: the window names Mondays and Tuesdays.
+        let wednesday = date!(2026 - 11 - 25);
+        assert!(
+            apply(
+                &c,
+                book(slot(wednesday, time!(18:30), time!(19:30))),
+                T0,
+                &cal()
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_visit_is_booked_at_its_stage() {
+        let c = case(CaseStatus::Accepted);
+        let err = apply(
+            &c,
+            book(slot(date!(2026 - 11 - 24), time!(10:00), time!(11:00))),
+            T0,
+            &cal(),
+        )
+        .unwrap_err();
+        assert!(matches!(
+            err,
+            ActionError::Conflict {
+                code: Conflict::NothingOutstanding,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_rebooked_visit_books_the_new_one_and_an_outcome_is_recorded_once() {
+        let mut c = assessing();
+        let fx = step(
+            &mut c,
+            book(slot(date!(2026 - 11 - 23), time!(09:00), time!(10:00))),
+            T0,
+        );
+        fold(&mut c, &fx);
+        let first = c.visits[0].id;
+        let outcome = |outcome, rebook| Command::RecordVisitOutcome {
+            visit: crate::visits::VisitRef::Id(first),
+            outcome,
+            rebook,
+        };
+        let err = apply(&c, outcome(VisitOutcome::Rebooked, None), T0, &cal()).unwrap_err();
+        assert_eq!(pointers(err), ["/rebook"]);
+        let later = slot(date!(2026 - 11 - 26), time!(10:00), time!(11:00));
+        let err = apply(&c, outcome(VisitOutcome::NoAccess, Some(later)), T0, &cal()).unwrap_err();
+        assert_eq!(pointers(err), ["/rebook"]);
+        let unsafe_again = slot(date!(2026 - 11 - 30), time!(19:00), time!(20:00));
+        let err = apply(
+            &c,
+            outcome(VisitOutcome::Rebooked, Some(unsafe_again)),
+            T0,
+            &cal(),
+        )
+        .unwrap_err();
+        assert_eq!(pointers(err), ["/rebook/from"]);
+        let fx = step(&mut c, outcome(VisitOutcome::Rebooked, Some(later)), T0);
+        fold(&mut c, &fx);
+        assert_eq!(c.visits.len(), 2);
+        assert_eq!(c.visits[0].rebooked_as, Some(c.visits[1].id));
+        assert_eq!(c.visits[1].kind, VisitKind::Assessment);
+        // Once only; and not "attended" before the day.
+        let err = apply(&c, outcome(VisitOutcome::Attended, None), T0, &cal()).unwrap_err();
+        assert_eq!(pointers(err), ["/visit_id"]);
+        let second = Command::RecordVisitOutcome {
+            visit: crate::visits::VisitRef::Kind(VisitKind::Assessment),
+            outcome: VisitOutcome::Attended,
+            rebook: None,
+        };
+        let err = apply(&c, second, T0, &cal()).unwrap_err();
+        assert_eq!(pointers(err), ["/outcome"]);
     }
 }

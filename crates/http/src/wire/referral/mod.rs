@@ -110,6 +110,11 @@ pub struct ClientSection {
     /// Times when it is not safe to contact the client ("None known" if none).
     #[schema(required = true, nullable = false, pattern = r"\S", max_length = 1000)]
     pub unsafe_contact_times: Option<String>,
+    /// The same as days and times of day (UK time), so that no visit is booked inside
+    /// one (`book-visit` answers 422 `unsafe_contact_time`). Optional; up to 14.
+    #[schema(max_items = 14)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsafe_contact_windows: Option<Vec<sanctuary_domain::visits::ContactWindow>>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]

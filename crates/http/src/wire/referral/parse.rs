@@ -12,6 +12,7 @@ use sanctuary_domain::referral::{
 };
 use sanctuary_domain::scheme::SchemeCode;
 use sanctuary_domain::violation::{ViolationCode, Violations};
+use sanctuary_domain::visits;
 use time::Date;
 
 use super::*;
@@ -103,12 +104,30 @@ fn client(c: ClientSection, today: Date, v: &mut Violations) -> Option<Client> {
     let phone = required(v, "/client/phone", c.phone)
         .and_then(|p| v.check("/client/phone", Phone::parse(&p)));
     let unsafe_contact_times = required(v, "/client/unsafe_contact_times", c.unsafe_contact_times);
+    let windows = c.unsafe_contact_windows.unwrap_or_default();
+    if windows.len() > visits::MAX_WINDOWS {
+        v.add(
+            "/client/unsafe_contact_windows",
+            ViolationCode::TooManyItems,
+            format!("give at most {} windows", visits::MAX_WINDOWS),
+        );
+    }
+    for (i, w) in windows.iter().enumerate() {
+        if let Err((field, e)) = visits::check_window(w) {
+            v.add(
+                format!("/client/unsafe_contact_windows/{i}/{field}"),
+                e.code,
+                e.message,
+            );
+        }
+    }
     Some(Client {
         name: name?,
         date_of_birth: date_of_birth?,
         address: address?,
         phone: phone?,
         unsafe_contact_times: unsafe_contact_times?,
+        unsafe_contact_windows: windows,
     })
 }
 

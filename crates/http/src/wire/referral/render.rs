@@ -40,6 +40,8 @@ impl From<&Referral> for ReferralForm {
                 address: Some(AddressSection::from(&r.client.address)),
                 phone: Some(r.client.phone.as_str().to_owned()),
                 unsafe_contact_times: Some(r.client.unsafe_contact_times.clone()),
+                unsafe_contact_windows: (!r.client.unsafe_contact_windows.is_empty())
+                    .then(|| r.client.unsafe_contact_windows.clone()),
             }),
             demographics: Some(DemographicsSection {
                 gender: d.gender,
