@@ -30,13 +30,6 @@ fn item<'a>(case: &'a Value, code: &str, kind: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {kind} {code} in {case:#}"))
 }
 
-async fn code_of(response: reqwest::Response, status: StatusCode) -> String {
-    problem(response, status).await["code"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 #[tokio::test]
 async fn a_fire_check_needing_action_opens_remedial_works_that_hold_the_close() {
     let app = TestApp::spawn().await;
@@ -47,20 +40,15 @@ async fn a_fire_check_needing_action_opens_remedial_works_that_hold_the_close() 
             {"measure_code": "smoke_alarms", "quantity": 2, "location": "hall and landing"}
         ]})
     };
-    let (_, etag) = app.read(&w.fire_service, "fire_service", &id).await;
-    let contradicts = app
-        .act(
+    assert_eq!(
+        app.act_invalid(
             &w.fire_service,
             "fire_service",
             &id,
             "record-fire-check",
-            &etag,
-            Some(check("satisfactory")),
+            check("satisfactory")
         )
-        .await;
-    let p = problem(contradicts, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(
-        violations(&p),
+        .await,
         [(
             "/remedial_works".to_owned(),
             "contradicts_answer".to_owned()
@@ -82,23 +70,21 @@ async fn a_fire_check_needing_action_opens_remedial_works_that_hold_the_close() 
         Some(json!({"visited_on": today()})),
     )
     .await;
-    let (case, etag) = app.read(&w.council, "coordinator", &id).await;
+    let (case, _) = app.read(&w.council, "coordinator", &id).await;
     let remedial = item(&case, "smoke_alarms", "remedial");
     assert_eq!(remedial["approved"], false, "not ordered yet");
     assert_eq!(remedial["outcome"], Value::Null);
     let close = json!({"reason": "completed"});
-    let refused = app
-        .act(
+    assert_eq!(
+        app.act_refused(
             &w.council,
             "coordinator",
             &id,
             "close",
-            &etag,
-            Some(close.clone()),
+            close.clone(),
+            StatusCode::CONFLICT
         )
-        .await;
-    assert_eq!(
-        code_of(refused, StatusCode::CONFLICT).await,
+        .await["code"],
         "remedial_works_outstanding"
     );
 
@@ -106,19 +92,16 @@ async fn a_fire_check_needing_action_opens_remedial_works_that_hold_the_close() 
     let done = json!({"results": [
         {"measure_code": "smoke_alarms", "installed": true, "actual_cost_pence": 4_800}
     ]});
-    let (_, etag) = app.read(&w.contractor, "contractor", &id).await;
-    let early = app
-        .act(
+    assert_eq!(
+        app.act_refused(
             &w.contractor,
             "contractor",
             &id,
             "complete-remedial-works",
-            &etag,
-            Some(done.clone()),
+            done.clone(),
+            StatusCode::CONFLICT
         )
-        .await;
-    assert_eq!(
-        code_of(early, StatusCode::CONFLICT).await,
+        .await["code"],
         "nothing_outstanding"
     );
 
@@ -185,24 +168,19 @@ async fn equipment_reviews_and_removals_show_on_the_case_and_the_register() {
     .await;
 
     // Each item named by id or measure code.
-    let (_, etag) = app.read(&w.council, "coordinator", &id).await;
-    let wrong = app
-        .act(
+    assert_eq!(
+        app.act_invalid(
             &w.council,
             "coordinator",
             &id,
             "record-equipment-review",
-            &etag,
-            Some(json!({"reviewed_on": today(), "items": [
+            json!({"reviewed_on": today(), "items": [
                 {"measure_code": "window_locks", "condition": "working"},
                 {"condition": "working"},
                 {"measure_code": "safe_room", "condition": "faulty"},
-            ]})),
+            ]})
         )
-        .await;
-    let p = problem(wrong, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(
-        violations(&p),
+        .await,
         [("/items/1/item_id".to_owned(), "one_of_required".to_owned())]
     );
     let (case, _) = app
@@ -223,22 +201,17 @@ async fn equipment_reviews_and_removals_show_on_the_case_and_the_register() {
     );
 
     // The perpetrator is in prison for years: the safe room comes out.
-    let (_, etag) = app.read(&w.council, "coordinator", &id).await;
-    let not_fitted = app
-        .act(
+    assert_eq!(
+        app.act_invalid(
             &w.council,
             "coordinator",
             &id,
             "order-removal",
-            &etag,
-            Some(json!({"organisation_id": w.contractor.id, "items": [
+            json!({"organisation_id": w.contractor.id, "items": [
                 {"measure_code": "window_locks"}
-            ], "reason": "perpetrator_imprisoned"})),
+            ], "reason": "perpetrator_imprisoned"})
         )
-        .await;
-    let p = problem(not_fitted, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(
-        violations(&p),
+        .await,
         [(
             "/items/0/measure_code".to_owned(),
             "invalid_value".to_owned()
@@ -259,20 +232,15 @@ async fn equipment_reviews_and_removals_show_on_the_case_and_the_register() {
         item(&case, "safe_room", "works")["removal"],
         json!({"status": "ordered", "reason": "perpetrator_imprisoned"})
     );
-    let (_, etag) = app.read(&w.contractor, "contractor", &id).await;
-    let no_cost = app
-        .act(
+    assert_eq!(
+        app.act_invalid(
             &w.contractor,
             "contractor",
             &id,
             "record-removal",
-            &etag,
-            Some(json!({"results": [{"measure_code": "safe_room", "removed": true}]})),
+            json!({"results": [{"measure_code": "safe_room", "removed": true}]})
         )
-        .await;
-    let p = problem(no_cost, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(
-        violations(&p),
+        .await,
         [(
             "/results/0/cost_pence".to_owned(),
             "required_by_answer".to_owned()
@@ -348,22 +316,17 @@ async fn equipment_reviews_and_removals_show_on_the_case_and_the_register() {
         Some(json!({"reason": "completed"})),
     )
     .await;
-    let (_, etag) = app.read(&w.council, "coordinator", &id).await;
-    let gone = app
-        .act(
+    assert_eq!(
+        app.act_invalid(
             &w.council,
             "coordinator",
             &id,
             "record-equipment-review",
-            &etag,
-            Some(json!({"reviewed_on": today(), "items": [
+            json!({"reviewed_on": today(), "items": [
                 {"measure_code": "safe_room", "condition": "working"},
-            ]})),
+            ]})
         )
-        .await;
-    let p = problem(gone, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(
-        violations(&p),
+        .await,
         [(
             "/items/0/measure_code".to_owned(),
             "invalid_value".to_owned()
@@ -418,22 +381,17 @@ async fn every_order_goes_to_a_contractor_of_the_scheme() {
         .refer_ok(&w.harbour, &crate::support::fixtures::eligible("ORD-1"))
         .await;
     let urgent = urgent["id"].as_str().unwrap();
-    let (_, etag) = app.read(&w.council, "coordinator", urgent).await;
-    let refused = app
-        .act(
+    assert_eq!(
+        app.act_invalid(
             &w.council,
             "coordinator",
             urgent,
             "order-interim-measures",
-            &etag,
-            Some(json!({"organisation_id": w.assessor.id, "items": [
+            json!({"organisation_id": w.assessor.id, "items": [
                 {"measure_code": "emergency_lock_change", "quantity": 1}
-            ]})),
+            ]})
         )
-        .await;
-    let p = problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(
-        violations(&p),
+        .await,
         [("/organisation_id".to_owned(), "invalid_value".to_owned())]
     );
 }

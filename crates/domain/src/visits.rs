@@ -209,10 +209,7 @@ pub enum VisitRef {
 }
 
 /// The visit `r` names among those waiting for their outcome, or the field and why not.
-pub fn find_pending(
-    visits: &[Visit],
-    r: VisitRef,
-) -> Result<&Visit, (&'static str, &'static str)> {
+pub fn find_pending(visits: &[Visit], r: VisitRef) -> Result<&Visit, (&'static str, &'static str)> {
     let mut pending = visits.iter().filter(|v| v.outcome.is_none());
     match r {
         VisitRef::Id(id) => pending.find(|v| v.id == id).ok_or((

@@ -364,6 +364,43 @@ impl TestApp {
         (json, etag)
     }
 
+    /// Takes `action` (at the case's current ETag) expecting `status`: the problem.
+    pub async fn act_refused(
+        &self,
+        org: &Org,
+        role: &str,
+        id: &str,
+        action: &str,
+        body: Value,
+        status: StatusCode,
+    ) -> Value {
+        let (_, etag) = self.read(org, role, id).await;
+        let response = self.act(org, role, id, action, &etag, Some(body)).await;
+        problem(response, status).await
+    }
+
+    /// Takes `action` expecting 422: its `(pointer, code)` pairs, sorted.
+    pub async fn act_invalid(
+        &self,
+        org: &Org,
+        role: &str,
+        id: &str,
+        action: &str,
+        body: Value,
+    ) -> Vec<(String, String)> {
+        let p = self
+            .act_refused(
+                org,
+                role,
+                id,
+                action,
+                body,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        violations(&p)
+    }
+
     /// A case taken as far as `works_completed` (or `works_in_progress`), with a safe room fitted in the ground-floor
     /// bedroom and window locks approved but not fitted.
     pub async fn case_with_works(&self, complete: bool) -> String {

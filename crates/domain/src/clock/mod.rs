@@ -333,13 +333,7 @@ pub struct WorkingDayEnd(pub Time);
 impl WorkingDayEnd {
     /// `HH:MM`, 00:00 to 23:59.
     pub fn parse(text: &str) -> Option<Self> {
-        let (h, m) = text.split_once(':')?;
-        if h.len() != 2 || m.len() != 2 {
-            return None;
-        }
-        Time::from_hms(h.parse().ok()?, m.parse().ok()?, 0)
-            .ok()
-            .map(Self)
+        crate::visits::TimeOfDay::parse(text).map(|t| Self(t.0))
     }
 }
 
