@@ -36,6 +36,7 @@ pub mod violation;
 pub mod visits;
 pub mod webhooks;
 pub mod workflow;
+pub mod works;
 
 pub use vocabulary::UnknownValue;
 

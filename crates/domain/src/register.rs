@@ -19,7 +19,7 @@
 //! services, not a service standard a case keeps from its referral.
 
 use crate::measures::ReportRow;
-use crate::workflow::{Removal, WorksItem};
+use crate::works::{Removal, WorksItem};
 use serde::{Deserialize, Serialize};
 
 use crate::case::CaseStatus;
@@ -718,7 +718,7 @@ mod tests {
 
     #[test]
     fn a_safe_rooms_progress_and_anything_taken_out_change_what_an_entry_shows() {
-        use crate::workflow::{ItemKind, ItemOutcome, MeasureRemovalReason};
+        use crate::works::{ItemKind, ItemOutcome, MeasureRemovalReason};
         let item = |code: &str, row| WorksItem {
             id: uuid::Uuid::from_u128(1),
             kind: ItemKind::Works,
@@ -760,7 +760,7 @@ mod tests {
         assert!(shows_change(Some(&fitted(&lock)), &removed(&lock)));
         // A review changes nothing a control room reads.
         let reviewed = WorksItem {
-            condition: Some(crate::workflow::EquipmentCondition::Faulty),
+            condition: Some(crate::works::EquipmentCondition::Faulty),
             ..fitted(&room)
         };
         assert!(!shows_change(Some(&fitted(&room)), &reviewed));

@@ -7,7 +7,6 @@ use super::vocabulary::{
     AccommodationKind, CancelReason, CloseReason, ContactMethod, ContactOutcome, DeclineReason,
     FeelsSafer, FireCheckOutcome, HoldReason, ReferralType, ReopenReason, YesNoUnknown,
 };
-use super::works::{EquipmentCondition, MeasureRemovalReason, Recommendation, WorksItem};
 use crate::case::{CaseFlag, CaseStatus};
 use crate::clock::Clock;
 use crate::consent::{ConsentMethod, ConsentPurpose, ConsentStatus, ConsentsInForce};
@@ -23,6 +22,7 @@ use crate::risk::RiskLevel;
 use crate::safeguarding::{DecisionPurpose, LawfulBasis, Safeguarding, SharingRole};
 use crate::settings::SchemeSettings;
 use crate::visits::{ContactWindow, Slot, Visit, VisitKind, VisitOutcome, VisitRef};
+use crate::works::{EquipmentCondition, MeasureRemovalReason, Recommendation, WorksItem};
 
 /// The risk facts a reassessment builds on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

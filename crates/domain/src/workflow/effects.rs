@@ -7,7 +7,6 @@ use super::vocabulary::{
     AccommodationKind, CancelReason, CloseReason, ContactMethod, ContactOutcome, DeclineReason,
     FeelsSafer, FireCheckOutcome, HoldReason,
 };
-use super::works::WorksItem;
 use crate::case::{CaseFlag, CaseStatus, ProgressBlock};
 use crate::clock::Clock;
 use crate::consent::{ConsentPurpose, ConsentStatus};
@@ -16,6 +15,7 @@ use crate::landlord::LandlordPermission;
 use crate::register::RegisterChange;
 use crate::risk::RiskLevel;
 use crate::safeguarding::Safeguarding;
+use crate::works::WorksItem;
 
 /// The case's columns an action sets (`Some` = set to this value).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

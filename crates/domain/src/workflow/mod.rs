@@ -8,7 +8,7 @@
 //!
 //! `transitions` holds the table; `apply` the policy of each action, given a `command`
 //! and returning `effects`; `refusal` why an action cannot be taken; `vocabulary` the
-//! words; `works` the measures on a case.
+//! words. The measures on a case live in `crate::works` (the register reads them too).
 
 mod apply;
 mod command;
@@ -16,8 +16,11 @@ mod effects;
 mod refusal;
 mod transitions;
 mod vocabulary;
-mod works;
 
+pub use crate::works::{
+    EquipmentCondition, ItemKind, ItemOutcome, MeasureRemovalReason, Recommendation, Removal,
+    WorksItem, needs_fire_check,
+};
 pub use apply::{apply, estimated_total};
 pub use command::{
     CaseSnapshot, CloseOutcome, Command, ConsentChange, FOLLOW_UP_MILESTONES, ItemApproval,
@@ -30,8 +33,4 @@ pub use transitions::{IllegalTransition, next_status, possible_actions};
 pub use vocabulary::{
     AccommodationKind, CancelReason, CloseReason, ContactMethod, ContactOutcome, DeclineReason,
     FeelsSafer, FireCheckOutcome, HoldReason, ReferralType, ReopenReason, YesNoUnknown,
-};
-pub use works::{
-    EquipmentCondition, ItemKind, ItemOutcome, MeasureRemovalReason, Recommendation, Removal,
-    WorksItem, needs_fire_check,
 };

@@ -5,11 +5,11 @@ use super::super::command::{CaseSnapshot, ItemRef, RemovalResult};
 use super::super::effects::{Effects, NoteKind};
 use super::super::refusal::{ActionError, Conflict, invalid};
 use super::super::vocabulary::FireCheckOutcome;
-use super::super::works::{
-    EquipmentCondition, ItemKind, MeasureRemovalReason, Recommendation, Removal, WorksItem,
-};
 use super::works::{find, recommend};
 use crate::violation::{ViolationCode, Violations};
+use crate::works::{
+    EquipmentCondition, ItemKind, MeasureRemovalReason, Recommendation, Removal, WorksItem,
+};
 
 /// The remedial works a fire check found needed: outstanding until the coordinator
 /// orders them (which approves them) and the contractor records them done.

@@ -28,7 +28,7 @@ use crate::consent::{ConsentPurpose, ConsentStatus};
 use crate::violation::ViolationCode;
 
 use super::vocabulary::AccommodationKind;
-use super::works::{ItemKind, WorksItem, needs_fire_check};
+use crate::works::{ItemKind, WorksItem, needs_fire_check};
 use consent::record_consent;
 use reassessment::reassess;
 use safeguarding::decide;

@@ -7,12 +7,12 @@ use uuid::Uuid;
 use super::super::command::CaseSnapshot;
 use super::super::effects::Effects;
 use super::super::refusal::{ActionError, Conflict, invalid};
-use super::super::works::{ItemKind, Removal};
 use crate::calendar::london;
 use crate::violation::{ViolationCode, Violations};
 use crate::visits::{
     NewVisit, Slot, VisitKind, VisitOutcome, VisitRef, VisitUpdate, due, find_pending,
 };
+use crate::works::{ItemKind, Removal};
 
 /// An order waiting for its contractor: interim or remedial works, or a removal.
 fn order_outstanding(case: &CaseSnapshot) -> bool {

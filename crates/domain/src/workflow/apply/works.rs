@@ -6,8 +6,8 @@ use uuid::Uuid;
 use super::super::command::{CaseSnapshot, ItemApproval, ItemRef, ItemResult};
 use super::super::effects::{Effects, NoteKind};
 use super::super::refusal::{ActionError, invalid};
-use super::super::works::{ItemKind, ItemOutcome, Recommendation, WorksItem};
 use crate::violation::{ViolationCode, Violations};
+use crate::works::{ItemKind, ItemOutcome, Recommendation, WorksItem};
 
 fn money(pence: i64) -> String {
     format!("£{}.{:02}", pence / 100, pence % 100)
