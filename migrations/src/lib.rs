@@ -34,6 +34,7 @@ mod m20261206_000027_urgent_and_interim;
 mod m20261206_000028_reopening;
 mod m20261206_000029_after_the_works;
 mod m20261206_000030_visits;
+mod m20261206_000031_written_notes;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 /// The statement that backfills `ended_at` (its test runs it on a legacy row).
@@ -92,6 +93,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000028_reopening::Migration),
             Box::new(m20261206_000029_after_the_works::Migration),
             Box::new(m20261206_000030_visits::Migration),
+            Box::new(m20261206_000031_written_notes::Migration),
         ]
     }
 }

@@ -338,6 +338,15 @@ fn allowed(operation: &str) -> Option<Allowed> {
             ("fire_service", &[Own]),
         ]),
         "timeline" | "risk_assessments" | "record_risk_assessment" | "case_consents" => FOLLOWERS,
+        // Everyone with a part in the case writes notes and reads those meant for it
+        // (which ones: tests/api/notes.rs).
+        "write_note" | "list_notes" => Allowed::Only(&[
+            ("referrer", &[Own]),
+            ("coordinator", &[Own, OtherOrg]),
+            ("assessor", &[Own]),
+            ("contractor", &[Own]),
+            ("fire_service", &[Own]),
+        ]),
         // Only a case with an assessment has a copy (the other organisation's has none).
         "get_assessment" => Allowed::Only(&[
             ("referrer", &[Own]),
@@ -566,6 +575,7 @@ fn body(operation: &str, app: &TestApp, unique: &str, reference: &str) -> Option
         }
         "revoke_token" => json!({"jti": Uuid::now_v7()}),
         "put_report_note" => json!({"text": "Working group met"}),
+        "write_note" => json!({"kind": "case_note", "text": "Matrix note"}),
         "create_webhook" => json!({"url": "http://127.0.0.1:9/hooks"}),
         "update_webhook" => json!({"description": unique}),
         _ => return None,
@@ -1083,7 +1093,12 @@ fn when_withdrawn(operation: &str, caller: &str) -> Withdrawn {
     };
     let behind_the_status = matches!(
         operation,
-        "timeline" | "risk_assessments" | "get_assessment" | "export_case" | "case_consents"
+        "timeline"
+            | "risk_assessments"
+            | "get_assessment"
+            | "export_case"
+            | "case_consents"
+            | "list_notes"
     );
     match caller {
         "coordinator" if before => Withdrawn::Allowed,

@@ -47,6 +47,18 @@ async fn canary_case(app: &TestApp, canaries: &mut Canaries) -> String {
         Some(contact),
     )
     .await;
+    let written = canaries.value_for("writtennote");
+    canaries
+        .fields
+        .push(("written_note".into(), written.clone()));
+    let response = app
+        .post(&format!("/api/v1/cases/{id}/notes"))
+        .bearer_auth(app.token(&w.council, &["coordinator"]))
+        .json(&json!({"kind": "safety_concern", "text": written, "audience": ["assessor"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
     app.act_ok(&w.council, "coordinator", &id, "accept", None)
         .await;
     let assessor = json!({"organisation_id": w.assessor.id});
@@ -251,8 +263,8 @@ async fn rotating_reseals_every_value_and_then_the_old_key_can_go() {
     })
     .await
     .unwrap();
-    // 2 referrals, 2 notes (contact, findings), 1 works location.
-    assert_eq!(count, 5, "{seen:?}");
+    // 2 referrals, 3 notes (contact, written, findings), 1 works location.
+    assert_eq!(count, 6, "{seen:?}");
     assert!(
         seen.contains(&("case_referrals.details".into(), 2, 2)),
         "{seen:?}"

@@ -260,6 +260,16 @@ async fn the_coordinator_exports_everything_held_about_the_client() {
         Some(contact),
     )
     .await;
+    // A note the referrer wrote for itself and the coordinator: the client's export
+    // holds every note, whoever it was written for.
+    let written = app
+        .post(&format!("/api/v1/cases/{id}/notes"))
+        .bearer_auth(app.token(&w.harbour, &["referrer"]))
+        .json(&json!({"kind": "case_note", "text": "Client asked us to speak to her sister"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(written.status(), StatusCode::CREATED);
     app.act_ok(
         &w.harbour,
         "referrer",
@@ -297,6 +307,7 @@ async fn the_coordinator_exports_everything_held_about_the_client() {
         notes,
         [
             "Client prefers calls after 6pm",
+            "Client asked us to speak to her sister",
             "Client phoned the IDVA service"
         ]
     );
@@ -308,7 +319,12 @@ async fn the_coordinator_exports_everything_held_about_the_client() {
         .collect();
     assert_eq!(
         actions,
-        ["create_referral", "record_contact", "record_consent"]
+        [
+            "create_referral",
+            "record_contact",
+            "write_note",
+            "record_consent"
+        ]
     );
     // Who accessed it: including the refused attempts and this export.
     let log: Vec<(String, String)> = export["access_log"]

@@ -258,6 +258,28 @@ async fn every_example_of_the_served_contract_succeeds_on_a_fresh_demo_in_pathwa
         Some(&case),
     )
     .await;
+    // The coordinator's note for the assessor, then the case's notes.
+    let note = walk
+        .run(
+            COORDINATOR,
+            "POST",
+            "/api/v1/cases/{id}/notes",
+            &format!("{case}/notes"),
+            None,
+            None,
+        )
+        .await;
+    let notes = walk
+        .run(
+            COORDINATOR,
+            "GET",
+            "/api/v1/cases/{id}/notes",
+            &format!("{case}/notes"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(notes["items"][0]["id"], note["id"]);
     for (who, action) in [
         (COORDINATOR, "record-contact"),
         (COORDINATOR, "record-referral-made"),

@@ -33,6 +33,7 @@ mod landlord;
 mod logging;
 mod membership;
 mod metrics;
+mod notes;
 mod problems;
 mod rate_limit;
 mod reassignment;

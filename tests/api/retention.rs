@@ -30,6 +30,14 @@ async fn expired_cases_are_anonymised_and_held_ones_kept() {
         Some(contact),
     )
     .await;
+    let written = app
+        .post(&format!("/api/v1/cases/{expired}/notes"))
+        .bearer_auth(app.token(&w.harbour, &["referrer"]))
+        .json(&json!({"kind": "contact_attempt", "text": "Rang twice; left no message"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(written.status(), StatusCode::CREATED);
     app.act_ok(&w.harbour, "referrer", &expired, "withdraw", withdraw())
         .await;
     let mut body = fixtures::minimal();

@@ -97,6 +97,14 @@ impl Scope {
             .collect())
     }
 
+    /// The caller's relations to `case` through which its token's roles allow `action`.
+    pub fn relations_for(&self, case: &CaseSummary, action: Action) -> Vec<Relation> {
+        self.relations(case)
+            .into_iter()
+            .filter(|r| policy::permits_any(&self.roles, action, &[*r]))
+            .collect()
+    }
+
     /// The role the caller acts in to do `action` to `case`, if it may.
     pub fn acting_role(&self, case: &CaseSummary, action: Action) -> Option<Role> {
         policy::acting_role(&self.roles, action, &self.relations(case))

@@ -12,6 +12,7 @@ pub mod clocks;
 mod error;
 pub mod feed;
 pub mod intake;
+pub mod notes;
 pub mod precondition;
 pub mod rectify;
 pub mod register;

@@ -196,7 +196,10 @@ impl EventType {
             A::Withdraw => Self::Withdrawn,
             A::Cancel => Self::Cancelled,
             A::Close => Self::Closed,
+            // A note is never in an event, and nor is the fact of one.
             A::ViewCase
+            | A::WriteNote
+            | A::ReadNotes
             | A::ViewTimeline
             | A::ManageMeasures
             | A::ViewScheme

@@ -22,6 +22,7 @@ pub mod intake;
 pub mod landlord;
 pub mod matching;
 pub mod measures;
+pub mod notes;
 pub mod organisation;
 pub mod policy;
 pub mod postcode;

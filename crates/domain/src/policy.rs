@@ -46,6 +46,11 @@ vocabulary! {
         CreateReferral = "create_referral",
         ViewCase = "view_case",
         ViewTimeline = "view_timeline",
+        /// Write a note on a case (for the coordinator and the writer; the coordinator
+        /// may show it to more roles of the case).
+        WriteNote = "write_note",
+        /// Read a case's notes (those the caller's organisation wrote or is an audience of).
+        ReadNotes = "read_notes",
         ManageMeasures = "manage_measures",
         /// Read a scheme's details.
         ViewScheme = "view_scheme",
@@ -141,6 +146,8 @@ impl Action {
             Action::CreateReferral
                 | Action::ViewCase
                 | Action::ViewTimeline
+                | Action::WriteNote
+                | Action::ReadNotes
                 | Action::ManageMeasures
                 | Action::ViewScheme
                 | Action::ViewSchemeSettings
@@ -272,6 +279,18 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Police, ViewRegister, SchemePolice),
     (R::Coordinator, ReviewRegisterEntry, SchemeCoordinator),
     (R::Coordinator, RemoveRegisterEntry, SchemeCoordinator),
+    // Notes: everyone with a part in the case writes them and reads those meant for it
+    // (`notes::ReadScope`); the police and the auditor have no part in a case.
+    (R::Coordinator, WriteNote, SchemeCoordinator),
+    (R::Coordinator, ReadNotes, SchemeCoordinator),
+    (R::Referrer, WriteNote, ReferringOrganisation),
+    (R::Referrer, ReadNotes, ReferringOrganisation),
+    (R::Assessor, WriteNote, AssignedAssessor),
+    (R::Assessor, ReadNotes, AssignedAssessor),
+    (R::Contractor, WriteNote, WorksContractor),
+    (R::Contractor, ReadNotes, WorksContractor),
+    (R::FireService, WriteNote, SchemeFireService),
+    (R::FireService, ReadNotes, SchemeFireService),
     // Schemes: every member reads the basics; the coordinator also its settings.
     (R::Referrer, ViewScheme, SchemeMember),
     (R::Coordinator, ViewScheme, SchemeMember),
@@ -362,11 +381,11 @@ pub fn view_without_sharing(
 /// status view (the client withdrew consent to share information) sees the case's
 /// reference and status and nothing behind them: not its history (the timeline, the
 /// risk assessments with their DASH scores and MARAC dates), not the assessment copy,
-/// not an export.
+/// not its notes, not an export.
 pub fn view_allows(view: View, action: Action) -> bool {
     let behind_the_status = matches!(
         action,
-        Action::ViewTimeline | Action::ViewAssessment | Action::ExportCase
+        Action::ViewTimeline | Action::ViewAssessment | Action::ExportCase | Action::ReadNotes
     );
     !(view == View::Status && behind_the_status)
 }
@@ -392,7 +411,7 @@ mod tests {
 
     #[test]
     fn the_status_view_shows_nothing_behind_the_status() {
-        for action in [ViewTimeline, ViewAssessment, ExportCase] {
+        for action in [ViewTimeline, ViewAssessment, ExportCase, ReadNotes] {
             assert!(!view_allows(View::Status, action), "{action}");
             assert!(view_allows(View::Full, action), "{action}");
         }

@@ -12,7 +12,7 @@ use crate::handlers::admin::{
     holidays as admin_holidays, log, members, organisations, revocation, schemes as admin_schemes,
 };
 use crate::handlers::{
-    actions, assessment, audit, cases, consents, events, export, health, holidays, measures,
+    actions, assessment, audit, cases, consents, events, export, health, holidays, measures, notes,
     problems, rectify, reference, referrals, register, reports, schemes, timeline, webhooks,
 };
 
@@ -25,6 +25,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(cases::get_case)
             .service(timeline::timeline)
             .service(timeline::risk_assessments)
+            .service(notes::write_note)
+            .service(notes::list_notes)
             .service(assessment::get_assessment)
             .service(export::export_case)
             .service(rectify::rectify_referral)

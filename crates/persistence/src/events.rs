@@ -90,6 +90,8 @@ pub(crate) async fn append(
             kind: Set(note.kind.as_str().to_owned()),
             text: Set(keys.seal(NOTE_TEXT, note_id, &note.text)),
             created_at: Set(e.at),
+            author_organisation_id: Set(Some(e.actor.organisation_id)),
+            ..Default::default()
         }
         .insert(db)
         .await

@@ -23,6 +23,7 @@ pub mod idempotency;
 pub mod intake;
 pub mod mapping;
 pub mod measures;
+pub mod notes;
 pub mod organisations;
 pub mod outbox;
 pub mod rectify;

@@ -104,6 +104,11 @@ vocabulary! {
         LandlordRefusal = "landlord_refusal",
         /// What happened that reopened the case.
         Reopening = "reopening",
+        /// Notes written as notes (`notes::WrittenKind`), not with an action.
+        ContactAttempt = "contact_attempt",
+        CaseNote = "case_note",
+        SafetyConcern = "safety_concern",
+        ManagementDecision = "management_decision",
     }
 }
 

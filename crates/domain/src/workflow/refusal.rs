@@ -29,6 +29,11 @@ vocabulary! {
         NothingOutstanding = "nothing_outstanding",
         /// The case has no register entry standing (for that service) to review or remove.
         NoRegisterEntry = "no_register_entry",
+        /// A later note already corrects this one: correct that one.
+        NoteAlreadySuperseded = "note_already_superseded",
+        /// The note was recorded with an action; it is corrected by writing a note, not
+        /// by superseding the action's record.
+        NoteRecordedWithAction = "note_recorded_with_action",
     }
 }
 

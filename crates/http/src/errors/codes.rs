@@ -111,6 +111,12 @@ error_codes! {
     /// The case has no entry standing on the emergency-services register (for the
     /// service named) to review or remove: read the case's `workflow.register`.
     NoRegisterEntry = ("no_register_entry", 409, "No register entry"),
+    /// A later note already corrects this one: read the notes again and correct the
+    /// latest (its `superseded_by` is empty).
+    NoteAlreadySuperseded = ("note_already_superseded", 409, "Note already corrected"),
+    /// A note recorded with an action is not superseded: write a note that says what
+    /// was wrong, without `supersedes`.
+    NoteRecordedWithAction = ("note_recorded_with_action", 409, "Note recorded with an action"),
     /// The resource changed since the `If-Match` ETag was read: fetch it again, check
     /// the action still makes sense, and retry with the new `ETag`.
     PreconditionFailed = ("precondition_failed", 412, "The resource has changed"),

@@ -296,6 +296,8 @@ impl From<sanctuary_app::AppError> for ApiError {
                         Conflict::FireCheckRequired => ErrorCode::FireCheckRequired,
                         Conflict::FollowUpConsentRequired => ErrorCode::FollowUpConsentRequired,
                         Conflict::NoRegisterEntry => ErrorCode::NoRegisterEntry,
+                        Conflict::NoteAlreadySuperseded => ErrorCode::NoteAlreadySuperseded,
+                        Conflict::NoteRecordedWithAction => ErrorCode::NoteRecordedWithAction,
                         Conflict::NothingOutstanding => ErrorCode::NothingOutstanding,
                         Conflict::ReopenWindowPassed => ErrorCode::ReopenWindowPassed,
                         Conflict::RemedialWorksOutstanding => ErrorCode::RemedialWorksOutstanding,

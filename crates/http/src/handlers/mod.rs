@@ -11,6 +11,7 @@ pub mod export;
 pub mod health;
 pub mod holidays;
 pub mod measures;
+pub mod notes;
 pub mod problems;
 pub mod rectify;
 pub mod reference;

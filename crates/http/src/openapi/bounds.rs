@@ -78,6 +78,7 @@ pub fn declare_bounds(doc: &mut Doc) {
             "items",
             crate::wire::audit::MAX_PAGE_SIZE as usize,
         ),
+        ("NotePage", "items", sanctuary_app::notes::MAX_PAGE as usize),
         (
             "EventPage",
             "items",

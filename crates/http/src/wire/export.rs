@@ -51,7 +51,7 @@ pub struct NoteView {
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub at: OffsetDateTime,
-    #[schema(max_length = 4000)]
+    #[schema(max_length = 10000)]
     pub text: String,
 }
 

@@ -12,6 +12,7 @@ pub mod history;
 pub mod instant;
 pub mod links;
 pub mod measure;
+pub mod notes;
 pub mod organisation;
 pub mod referral;
 pub mod register;

@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// Free text recorded with an event.
+/// Free text: written as a note, or recorded with an action (its event).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "case_notes")]
 pub struct Model {
@@ -11,6 +11,14 @@ pub struct Model {
     pub kind: String,
     pub text: String,
     pub created_at: TimeDateTimeWithTimeZone,
+    pub author_organisation_id: Option<Uuid>,
+    /// The roles of the case it is shown to, beyond the coordinator and its author.
+    pub to_referrer: bool,
+    pub to_assessor: bool,
+    pub to_contractor: bool,
+    pub to_fire_service: bool,
+    pub supersedes_id: Option<Uuid>,
+    pub superseded_by_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
