@@ -338,9 +338,10 @@ fn allowed(operation: &str) -> Option<Allowed> {
             ("fire_service", &[Own]),
         ]),
         "timeline" | "risk_assessments" | "record_risk_assessment" | "case_consents" => FOLLOWERS,
-        // Everyone with a part in the case writes notes and reads those meant for it
-        // (which ones: tests/api/notes.rs).
-        "write_note" | "list_notes" => Allowed::Only(&[
+        // Everyone with a part in the case writes notes and adds documents, and reads
+        // those meant for it (which ones: tests/api/notes.rs, tests/api/documents.rs;
+        // the matrix's document is shown to every role).
+        "write_note" | "list_notes" | "add_document" | "list_documents" | "get_document" => Allowed::Only(&[
             ("referrer", &[Own]),
             ("coordinator", &[Own, OtherOrg]),
             ("assessor", &[Own]),
@@ -382,6 +383,7 @@ fn allowed(operation: &str) -> Option<Allowed> {
         // The matrix books a follow-up visit, which only the coordinator books (the
         // assessor's and contractor's own kinds: tests/api/visits.rs).
         | "book_visit"
+        | "delete_document"
         | "reopen" => COORDINATOR,
         "record_visit_outcome" => Allowed::Only(&[
             ("coordinator", &[Own, OtherOrg]),
@@ -576,15 +578,51 @@ fn body(operation: &str, app: &TestApp, unique: &str, reference: &str) -> Option
         "revoke_token" => json!({"jti": Uuid::now_v7()}),
         "put_report_note" => json!({"text": "Working group met"}),
         "write_note" => json!({"kind": "case_note", "text": "Matrix note"}),
+        // Sent as the raw body (`with_body`).
+        "add_document" => json!(MATRIX_PDF),
         "create_webhook" => json!({"url": "http://127.0.0.1:9/hooks"}),
         "update_webhook" => json!({"description": unique}),
         _ => return None,
     })
 }
 
+/// The document the matrix uploads.
+const MATRIX_PDF: &str = "%PDF-1.7\n% matrix\n";
+
+/// `body` on `request`: JSON, or for an upload the raw file.
+fn with_body(
+    request: reqwest::RequestBuilder,
+    operation: &str,
+    body: &Value,
+) -> reqwest::RequestBuilder {
+    match operation {
+        "add_document" => request
+            .header("Content-Type", "application/pdf")
+            .body(body.as_str().unwrap().to_owned()),
+        _ => request.json(body),
+    }
+}
+
+/// A document on case `id`, uploaded by `coordinator` and shown to every role.
+async fn document_on(app: &TestApp, coordinator: &Org, id: &str) -> String {
+    let response = app
+        .post(&format!(
+            "/api/v1/cases/{id}/documents?kind=other&audience=referrer,assessor,contractor,fire_service"
+        ))
+        .bearer_auth(app.token(coordinator, &["coordinator"]))
+        .body(MATRIX_PDF)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let document: Value = response.json().await.unwrap();
+    document["id"].as_str().unwrap().to_owned()
+}
+
 /// Required query parameters.
 fn query(operation: &str) -> &'static str {
     match operation {
+        "add_document" => "?kind=other",
         "list_holidays" => "?nation=england_and_wales",
         "list_cases" => "?limit=100",
         "monitoring_report" | "list_register" => "?scheme=darlington",
@@ -733,6 +771,14 @@ async fn resolve(
             if let Some(own) = case["referral"]["external_reference"].as_str() {
                 reference = own.to_owned();
             }
+        }
+        if path.contains("{document}") {
+            // A fresh one (a delete removes it), on the target case if there is one.
+            let document = match reader {
+                Some(coordinator) => document_on(app, coordinator, &id).await,
+                None => Uuid::now_v7().to_string(),
+            };
+            path = path.replace("{document}", &document);
         }
         path = path.replace("{id}", &id);
     } else if operation.path.starts_with("/api/v1/webhooks/{id}") {
@@ -955,7 +1001,7 @@ async fn every_operation_for_every_role_and_relation_follows_the_declared_matrix
                     request = request.header("If-Match", &etag);
                 }
                 if let Some(body) = body(&op.id, &app, &unique, &reference) {
-                    request = request.json(&body);
+                    request = with_body(request, &op.id, &body);
                 }
                 let response = request.send().await.expect("request sent");
                 let status = response.status();
@@ -1099,6 +1145,8 @@ fn when_withdrawn(operation: &str, caller: &str) -> Withdrawn {
             | "export_case"
             | "case_consents"
             | "list_notes"
+            | "list_documents"
+            | "get_document"
     );
     match caller {
         "coordinator" if before => Withdrawn::Allowed,
@@ -1159,13 +1207,16 @@ async fn with_consent_to_share_withdrawn_every_case_operation_follows_the_declar
                 let unique = format!("withdrawn-{}", Uuid::now_v7().simple());
                 let mut request = app
                     .client
-                    .request(op.method.clone(), app.url(&path))
+                    .request(
+                        op.method.clone(),
+                        app.url(&format!("{path}{}", query(&op.id))),
+                    )
                     .bearer_auth(&token);
                 if op.if_match {
                     request = request.header("If-Match", &etag);
                 }
                 if let Some(body) = body(&op.id, &app, &unique, &reference) {
-                    request = request.json(&body);
+                    request = with_body(request, &op.id, &body);
                 }
                 let response = request.send().await.expect("request sent");
                 let status = response.status();

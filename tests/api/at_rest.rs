@@ -59,6 +59,19 @@ async fn canary_case(app: &TestApp, canaries: &mut Canaries) -> String {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);
+    // A document whose content holds a canary (a PDF: stored as sent, but encrypted).
+    let document = canaries.value_for("document");
+    canaries.fields.push(("document".into(), document.clone()));
+    let response = app
+        .post(&format!(
+            "/api/v1/cases/{id}/documents?kind=landlord_letter"
+        ))
+        .bearer_auth(app.token(&w.council, &["coordinator"]))
+        .body(format!("%PDF-1.7\n% {document}\n%%EOF\n"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
     app.act_ok(&w.council, "coordinator", &id, "accept", None)
         .await;
     let assessor = json!({"organisation_id": w.assessor.id});
@@ -263,8 +276,9 @@ async fn rotating_reseals_every_value_and_then_the_old_key_can_go() {
     })
     .await
     .unwrap();
-    // 2 referrals, 3 notes (contact, written, findings), 1 works location.
-    assert_eq!(count, 6, "{seen:?}");
+    // 2 referrals, 3 notes (contact, written, findings), 1 works location, 1 document
+    // key (the document's content is not re-encrypted: its key is re-wrapped).
+    assert_eq!(count, 7, "{seen:?}");
     assert!(
         seen.contains(&("case_referrals.details".into(), 2, 2)),
         "{seen:?}"

@@ -270,6 +270,14 @@ async fn the_coordinator_exports_everything_held_about_the_client() {
         .await
         .unwrap();
     assert_eq!(written.status(), StatusCode::CREATED);
+    let document = app
+        .post(&format!("/api/v1/cases/{id}/documents?kind=consent_form"))
+        .bearer_auth(app.token(&w.harbour, &["referrer"]))
+        .body("%PDF-1.7\n% consent form\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(document.status(), StatusCode::CREATED);
     app.act_ok(
         &w.harbour,
         "referrer",
@@ -311,6 +319,21 @@ async fn the_coordinator_exports_everything_held_about_the_client() {
             "Client phoned the IDVA service"
         ]
     );
+    // Every document is listed, and downloadable by the coordinator.
+    let documents = export["documents"].as_array().unwrap();
+    assert_eq!(documents.len(), 1);
+    assert_eq!(documents[0]["kind"], "consent_form");
+    let content = app
+        .get_as(
+            &w.council,
+            &["coordinator"],
+            documents[0]["href"].as_str().unwrap(),
+        )
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(&content[..], b"%PDF-1.7\n% consent form\n");
     let actions: Vec<&str> = export["timeline"]
         .as_array()
         .unwrap()
@@ -323,6 +346,7 @@ async fn the_coordinator_exports_everything_held_about_the_client() {
             "create_referral",
             "record_contact",
             "write_note",
+            "add_document",
             "record_consent"
         ]
     );

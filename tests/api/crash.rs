@@ -23,7 +23,7 @@ fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_sanctuary"))
 }
 
-fn config(dir: &std::path::Path) -> PathBuf {
+pub(crate) fn config(dir: &std::path::Path) -> PathBuf {
     let mut toml = format!("[[auth.issuers]]\nissuer = \"{ISSUER}\"\n");
     for (kid, algorithm, pem) in TestKeys::get().public_keys() {
         toml.push_str(&format!(
@@ -35,12 +35,16 @@ fn config(dir: &std::path::Path) -> PathBuf {
     path
 }
 
-struct Server {
-    child: Child,
-    base: String,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) base: String,
 }
 
-async fn start(app: &TestApp, config: &std::path::Path, dir: &std::path::Path) -> Server {
+pub(crate) async fn start(
+    app: &TestApp,
+    config: &std::path::Path,
+    dir: &std::path::Path,
+) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

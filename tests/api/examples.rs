@@ -280,6 +280,52 @@ async fn every_example_of_the_served_contract_succeeds_on_a_fresh_demo_in_pathwa
         )
         .await;
     assert_eq!(notes["items"][0]["id"], note["id"]);
+    // The coordinator attaches the assessor's report (the contract's PDF example), reads
+    // the list, downloads it and deletes it.
+    let documents = "/api/v1/cases/{id}/documents";
+    let pdf = walk
+        .operation("POST", documents)
+        .pointer("/requestBody/content/application~1octet-stream/example")
+        .and_then(Value::as_str)
+        .expect("the upload's example")
+        .to_owned();
+    let uploaded = walk
+        .app
+        .request(
+            Method::POST,
+            &format!("{case}/documents?kind=assessment_report&audience=assessor"),
+        )
+        .bearer_auth(walk.app.token(COORDINATOR.0, COORDINATOR.1))
+        .header("Content-Type", "application/pdf")
+        .body(pdf.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), walk.success("POST", documents));
+    let uploaded: Value = uploaded.json().await.unwrap();
+    let listed = walk
+        .run(
+            COORDINATOR,
+            "GET",
+            documents,
+            &format!("{case}/documents"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(listed[0]["id"], uploaded["id"]);
+    let href = uploaded["href"].as_str().unwrap();
+    let one = "/api/v1/cases/{id}/documents/{document}";
+    let content = walk
+        .app
+        .request(Method::GET, href)
+        .bearer_auth(walk.app.token(COORDINATOR.0, COORDINATOR.1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(content.status(), walk.success("GET", one));
+    assert_eq!(content.text().await.unwrap(), pdf);
+    walk.run(COORDINATOR, "DELETE", one, href, None, None).await;
     for (who, action) in [
         (COORDINATOR, "record-contact"),
         (COORDINATOR, "record-referral-made"),

@@ -23,6 +23,7 @@ mod contractor_access;
 mod cors;
 mod crash;
 mod demo_mode;
+mod documents;
 mod events;
 mod examples;
 mod fire_service;

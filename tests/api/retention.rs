@@ -38,6 +38,16 @@ async fn expired_cases_are_anonymised_and_held_ones_kept() {
         .await
         .unwrap();
     assert_eq!(written.status(), StatusCode::CREATED);
+    let document = app
+        .post(&format!(
+            "/api/v1/cases/{expired}/documents?kind=consent_form"
+        ))
+        .bearer_auth(app.token(&w.harbour, &["referrer"]))
+        .body("%PDF-1.7\n% signed consent form\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(document.status(), StatusCode::CREATED);
     app.act_ok(&w.harbour, "referrer", &expired, "withdraw", withdraw())
         .await;
     let mut body = fixtures::minimal();
@@ -99,6 +109,15 @@ async fn expired_cases_are_anonymised_and_held_ones_kept() {
             "SELECT case_id FROM case_referrals WHERE case_id = $1",
         ),
         ("notes", "SELECT id FROM case_notes WHERE case_id = $1"),
+        (
+            "documents",
+            "SELECT id FROM case_documents WHERE case_id = $1",
+        ),
+        (
+            "document content",
+            "SELECT c.seq FROM case_document_chunks c JOIN case_documents d \
+             ON d.id = c.document_id WHERE d.case_id = $1",
+        ),
         (
             "partner reference and match keys",
             "SELECT id FROM cases WHERE id = $1 AND (external_reference IS NOT NULL \

@@ -47,7 +47,7 @@ token() { grep -A1 "^  $1 (" "$work/out.txt" | tail -n1 | tr -d ' '; }
 deep() {
   case "$1" in
     referrer) echo '^(POST /api/v1/referrals|GET /api/v1/cases.*|PATCH /api/v1/cases/\{id\}/referral|POST /api/v1/cases/\{id\}/(withdraw|consents|risk-assessments))$' ;;
-    coordinator) echo '^(GET /api/v1/cases.*|POST /api/v1/cases/.*|PATCH /api/v1/cases/.*|GET /api/v1/(measures|dash-questions|holidays|register)|PUT /api/v1/schemes/.*|GET /api/v1/schemes/.*|GET /api/v1/reports/.*|GET /health/.*)$' ;;
+    coordinator) echo '^(GET /api/v1/cases.*|POST /api/v1/cases/.*|PATCH /api/v1/cases/.*|DELETE /api/v1/cases/.*|GET /api/v1/(measures|dash-questions|holidays|register)|PUT /api/v1/schemes/.*|GET /api/v1/schemes/.*|GET /api/v1/reports/.*|GET /health/.*)$' ;;
     assessor) echo '^(GET /api/v1/cases/\{id\}|POST /api/v1/cases/\{id\}/record-assessment)$' ;;
     contractor) echo '^POST /api/v1/cases/\{id\}/(start-works|complete-works)$' ;;
     fire_service) echo '^(POST /api/v1/cases/\{id\}/record-fire-check|GET /api/v1/register)$' ;;

@@ -9,6 +9,7 @@ pub mod actions;
 pub mod admin;
 pub mod audit;
 pub mod clocks;
+pub mod documents;
 mod error;
 pub mod feed;
 pub mod intake;
@@ -36,6 +37,8 @@ pub struct App {
     webhook_loopback_allowed: bool,
     /// Notification emails are configured (`mailto:` endpoints may be registered).
     email_enabled: bool,
+    /// The largest document accepted, in bytes.
+    document_max_bytes: u64,
 }
 
 impl App {
@@ -46,6 +49,7 @@ impl App {
             store,
             webhook_loopback_allowed: false,
             email_enabled: false,
+            document_max_bytes: documents::DEFAULT_MAX_BYTES,
         }
     }
 
@@ -53,6 +57,16 @@ impl App {
     pub fn with_email(mut self, enabled: bool) -> Self {
         self.email_enabled = enabled;
         self
+    }
+
+    /// The same use cases, accepting documents up to `max_bytes`.
+    pub fn with_document_limit(mut self, max_bytes: u64) -> Self {
+        self.document_max_bytes = max_bytes;
+        self
+    }
+
+    pub fn document_max_bytes(&self) -> u64 {
+        self.document_max_bytes
     }
 
     pub fn email_enabled(&self) -> bool {

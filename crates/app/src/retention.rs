@@ -5,13 +5,19 @@
 //! Events (which hold no personal data) are kept for a deployment-wide time instead.
 
 use sanctuary_persistence::retention::{self, RetentionReport};
-use sanctuary_persistence::{Store, outbox};
+use sanctuary_persistence::{Store, documents, outbox};
 use time::OffsetDateTime;
 
 use crate::AppError;
 
+/// How long an unfinished upload may take before its chunks are swept away.
+const UPLOAD_ABANDONED_AFTER: time::Duration = time::Duration::hours(6);
+
 pub async fn run(store: &Store, now: OffsetDateTime) -> Result<RetentionReport, AppError> {
-    Ok(retention::run(store, now).await?)
+    let report = retention::run(store, now).await?;
+    // Uploads a crash cut off: unreadable (their keys were never stored), and swept.
+    documents::sweep(store, now, UPLOAD_ABANDONED_AFTER).await?;
+    Ok(report)
 }
 
 /// Deletes the events written before `before`; returns how many.

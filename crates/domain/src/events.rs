@@ -200,6 +200,9 @@ impl EventType {
             A::ViewCase
             | A::WriteNote
             | A::ReadNotes
+            | A::AddDocument
+            | A::ReadDocuments
+            | A::DeleteDocument
             | A::ViewTimeline
             | A::ManageMeasures
             | A::ViewScheme

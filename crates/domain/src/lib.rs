@@ -16,6 +16,7 @@ pub mod clock;
 pub mod consent;
 pub mod contact;
 pub mod dash;
+pub mod documents;
 pub mod eligibility;
 pub mod events;
 pub mod intake;

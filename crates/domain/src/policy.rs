@@ -51,6 +51,13 @@ vocabulary! {
         WriteNote = "write_note",
         /// Read a case's notes (those the caller's organisation wrote or is an audience of).
         ReadNotes = "read_notes",
+        /// Attach a document to a case (for the coordinator and the uploader; the
+        /// coordinator may show it to more roles of the case).
+        AddDocument = "add_document",
+        /// List and download a case's documents (those meant for the caller).
+        ReadDocuments = "read_documents",
+        /// Delete a document's content (its record stays on the timeline).
+        DeleteDocument = "delete_document",
         ManageMeasures = "manage_measures",
         /// Read a scheme's details.
         ViewScheme = "view_scheme",
@@ -148,6 +155,9 @@ impl Action {
                 | Action::ViewTimeline
                 | Action::WriteNote
                 | Action::ReadNotes
+                | Action::AddDocument
+                | Action::ReadDocuments
+                | Action::DeleteDocument
                 | Action::ManageMeasures
                 | Action::ViewScheme
                 | Action::ViewSchemeSettings
@@ -291,6 +301,18 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Contractor, ReadNotes, WorksContractor),
     (R::FireService, WriteNote, SchemeFireService),
     (R::FireService, ReadNotes, SchemeFireService),
+    // Documents: as notes; only the coordinator deletes one.
+    (R::Coordinator, AddDocument, SchemeCoordinator),
+    (R::Coordinator, ReadDocuments, SchemeCoordinator),
+    (R::Coordinator, DeleteDocument, SchemeCoordinator),
+    (R::Referrer, AddDocument, ReferringOrganisation),
+    (R::Referrer, ReadDocuments, ReferringOrganisation),
+    (R::Assessor, AddDocument, AssignedAssessor),
+    (R::Assessor, ReadDocuments, AssignedAssessor),
+    (R::Contractor, AddDocument, WorksContractor),
+    (R::Contractor, ReadDocuments, WorksContractor),
+    (R::FireService, AddDocument, SchemeFireService),
+    (R::FireService, ReadDocuments, SchemeFireService),
     // Schemes: every member reads the basics; the coordinator also its settings.
     (R::Referrer, ViewScheme, SchemeMember),
     (R::Coordinator, ViewScheme, SchemeMember),
@@ -381,11 +403,15 @@ pub fn view_without_sharing(
 /// status view (the client withdrew consent to share information) sees the case's
 /// reference and status and nothing behind them: not its history (the timeline, the
 /// risk assessments with their DASH scores and MARAC dates), not the assessment copy,
-/// not its notes, not an export.
+/// not its notes or documents, not an export.
 pub fn view_allows(view: View, action: Action) -> bool {
     let behind_the_status = matches!(
         action,
-        Action::ViewTimeline | Action::ViewAssessment | Action::ExportCase | Action::ReadNotes
+        Action::ViewTimeline
+            | Action::ViewAssessment
+            | Action::ExportCase
+            | Action::ReadNotes
+            | Action::ReadDocuments
     );
     !(view == View::Status && behind_the_status)
 }
@@ -411,7 +437,13 @@ mod tests {
 
     #[test]
     fn the_status_view_shows_nothing_behind_the_status() {
-        for action in [ViewTimeline, ViewAssessment, ExportCase, ReadNotes] {
+        for action in [
+            ViewTimeline,
+            ViewAssessment,
+            ExportCase,
+            ReadNotes,
+            ReadDocuments,
+        ] {
             assert!(!view_allows(View::Status, action), "{action}");
             assert!(view_allows(View::Full, action), "{action}");
         }

@@ -12,8 +12,9 @@ use crate::handlers::admin::{
     holidays as admin_holidays, log, members, organisations, revocation, schemes as admin_schemes,
 };
 use crate::handlers::{
-    actions, assessment, audit, cases, consents, events, export, health, holidays, measures, notes,
-    problems, rectify, reference, referrals, register, reports, schemes, timeline, webhooks,
+    actions, assessment, audit, cases, consents, documents, events, export, health, holidays,
+    measures, notes, problems, rectify, reference, referrals, register, reports, schemes, timeline,
+    webhooks,
 };
 
 /// Every API operation. Only what is registered here exists, and it is in the spec.
@@ -27,6 +28,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(timeline::risk_assessments)
             .service(notes::write_note)
             .service(notes::list_notes)
+            .service(documents::add_document)
+            .service(documents::list_documents)
+            .service(documents::get_document)
+            .service(documents::delete_document)
             .service(assessment::get_assessment)
             .service(export::export_case)
             .service(rectify::rectify_referral)

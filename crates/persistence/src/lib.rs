@@ -16,6 +16,7 @@ pub mod cases;
 pub mod clock_events;
 mod codec;
 pub mod crypto;
+pub mod documents;
 pub mod entities;
 mod error;
 pub mod events;

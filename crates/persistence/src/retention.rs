@@ -27,9 +27,10 @@ pub struct RetentionReport {
 }
 
 /// What anonymising destroys (names, for the audit record).
-const DESTROYED: [&str; 6] = [
+const DESTROYED: [&str; 7] = [
     "referral",
     "notes",
+    "documents",
     "works_locations",
     "dash_answers",
     "external_reference",
@@ -132,6 +133,7 @@ async fn anonymise(
         .exec(&*tx)
         .await
         .map_err(fail())?;
+    crate::documents::destroy_all(&*tx, case_id).await?;
     works_item::Entity::update_many()
         .col_expr(works_item::Column::Location, Expr::value(None::<String>))
         .filter(works_item::Column::CaseId.eq(case_id))

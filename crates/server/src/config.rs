@@ -40,6 +40,24 @@ pub struct Settings {
     pub worker: WorkerSettings,
     pub webhooks: WebhookSettings,
     pub metrics: MetricsSettings,
+    pub documents: DocumentSettings,
+}
+
+/// Documents attached to cases.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DocumentSettings {
+    /// The largest document, in bytes (default 10 MiB, at most 100 MiB); larger
+    /// uploads are answered 413.
+    pub max_bytes: u64,
+}
+
+impl Default for DocumentSettings {
+    fn default() -> Self {
+        Self {
+            max_bytes: sanctuary_app::documents::DEFAULT_MAX_BYTES,
+        }
+    }
 }
 
 /// Background work (`crates/server/src/worker.rs`), run beside the HTTP server unless
@@ -285,6 +303,7 @@ impl Default for Settings {
             webhooks: WebhookSettings::default(),
             metrics: MetricsSettings::default(),
             audit: AuditSettings::default(),
+            documents: DocumentSettings::default(),
         }
     }
 }
@@ -368,6 +387,11 @@ impl Settings {
                 self.bind
             ))
         })?;
+        if !(1..=100 * 1024 * 1024).contains(&self.documents.max_bytes) {
+            return Err(ConfigError(
+                "documents.max_bytes: must be from 1 to 104857600 (100 MiB)".into(),
+            ));
+        }
         if self.auth.leeway_seconds > sanctuary_http::auth::MAX_LEEWAY_SECONDS {
             return Err(ConfigError(
                 "auth.leeway_seconds: must be at most 30".into(),

@@ -121,7 +121,8 @@ impl Application {
         let state = AppState {
             app: App::new(store.clone())
                 .allowing_loopback_webhooks(settings.webhook_loopback_allowed())
-                .with_email(settings.webhooks.smtp_url.is_some()),
+                .with_email(settings.webhooks.smtp_url.is_some())
+                .with_document_limit(settings.documents.max_bytes),
             store: store.clone(),
             verifier,
             limiter: RateLimiter::new(

@@ -58,7 +58,10 @@ error_codes! {
     InvalidHeader = ("invalid_header", 400, "A request header is not valid"),
     /// The body is not `application/json`: send `Content-Type: application/json`.
     UnsupportedMediaType = ("unsupported_media_type", 415, "The request body must be JSON"),
-    /// The body is over the size limit (64 KiB). No referral needs that much.
+    /// The document is not a PDF, a JPEG or a PNG (by its content, whatever its name or
+    /// `Content-Type`), or an image that cannot be read.
+    UnsupportedDocumentType = ("unsupported_document_type", 415, "Not a PDF, JPEG or PNG"),
+    /// The body is over the size limit (64 KiB; a document, `documents.max_bytes`).
     PayloadTooLarge = ("payload_too_large", 413, "The request body is too large"),
     /// The path and query are over the size limit (8 KiB).
     UriTooLong = ("uri_too_long", 414, "The request target is too long"),

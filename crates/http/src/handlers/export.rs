@@ -2,6 +2,7 @@
 
 use actix_web::get;
 use actix_web::web::{Data, Json, Path};
+use sanctuary_domain::notes::ReadScope;
 use sanctuary_domain::policy::Action;
 use sanctuary_persistence::audit::{self, AuditQuery};
 use sanctuary_persistence::{calendars, cases, events};
@@ -15,6 +16,7 @@ use crate::errors::ApiError;
 use crate::state::AppState;
 use crate::views;
 use crate::wire::audit::AuditRecordView;
+use crate::wire::documents::DocumentView;
 use crate::wire::export::{CaseExport, NoteView};
 
 /// The most access records an export carries (a case has far fewer).
@@ -76,6 +78,11 @@ pub async fn export_case(
             text: n.text,
         })
         .collect();
+    let documents = sanctuary_persistence::documents::list(store, id, &ReadScope::All)
+        .await?
+        .into_iter()
+        .map(DocumentView::from)
+        .collect();
     let query = AuditQuery {
         schemes: vec![scheme_id],
         case_id: Some(id),
@@ -94,6 +101,7 @@ pub async fn export_case(
         consent_history,
         timeline,
         notes,
+        documents,
         risk_assessments: risk_assessments_of(&state, id).await?,
         access_log,
     }))

@@ -6,6 +6,7 @@ pub mod assessment;
 pub mod audit;
 pub mod cases;
 pub mod consents;
+pub mod documents;
 pub mod events;
 pub mod export;
 pub mod health;

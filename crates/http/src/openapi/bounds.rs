@@ -57,6 +57,7 @@ pub fn declare_bounds(doc: &mut Doc) {
         ("WebhookView", "event_types", enum_len("EventType")),
         ("CaseView", "clocks", enum_len("ClockKind")),
         ("SchemeSettings", "clocks", enum_len("ClockKind")),
+        ("SchemeSettings", "urgent_clocks", enum_len("ClockKind")),
         ("EligibilityRules", "allowed_tenures", enum_len("Tenure")),
         (
             "WorkflowView",
@@ -102,9 +103,16 @@ pub fn declare_bounds(doc: &mut Doc) {
     }
     // A renamed schema or vocabulary must not silently drop its bound.
     assert!(missing.is_empty(), "no bounded list at {missing:?}");
+    // A document: at most the largest `documents.max_bytes` a deployment may set.
+    match components.schemas.get_mut("DocumentContent") {
+        Some(RefOr::T(Schema::Object(content))) => content.max_length = Some(100 * 1024 * 1024),
+        _ => panic!("no DocumentContent schema to bound"),
+    }
     for (schema, property, max) in [
         ("SettingsVersionView", "changed_keys", 40),
         ("AuditRecordView", "fields", 100),
+        // Catalogue codes.
+        ("RegisterHomeView", "removed_measures", 60),
     ] {
         if let Some(array) = array_property(components.schemas.get_mut(schema), property)
             && let ArrayItems::RefOrSchema(items) = &mut array.items

@@ -83,6 +83,14 @@ allow-list (`SANCTUARY_CORS__ALLOWED_ORIGINS`, empty by default); it repeats tha
                 Some("^/api/v1/[A-Za-z0-9/_-]+$"),
             ),
         ),
+        (
+            "Content-Disposition",
+            string_header(
+                "`attachment`, with a file name made of the document's kind and id (never a name anyone gave).",
+                120,
+                Some("^attachment; filename=\"[a-z_]+-[0-9a-f-]{36}\\.(pdf|jpg|png)\"$"),
+            ),
+        ),
     ]
 }
 
@@ -111,7 +119,7 @@ pub fn declare_response_headers(doc: &mut Doc) {
                 let RefOr::T(response) = response else {
                     continue;
                 };
-                for name in ["ETag", "Location"] {
+                for name in ["ETag", "Location", "Content-Disposition"] {
                     if response.headers.contains_key(name) {
                         add(response, name);
                     }

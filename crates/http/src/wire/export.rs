@@ -56,7 +56,7 @@ pub struct NoteView {
 }
 
 /// Everything held about the client: the case and referral as given, consent history,
-/// timeline, notes, risk assessments, and who accessed the record.
+/// timeline, notes, documents, risk assessments, and who accessed the record.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CaseExport {
     #[serde(with = "time::serde::rfc3339")]
@@ -66,6 +66,8 @@ pub struct CaseExport {
     pub consent_history: Vec<ConsentHistoryEntry>,
     pub timeline: Vec<TimelineEntryView>,
     pub notes: Vec<NoteView>,
+    /// Every document held (each downloadable at its `href`), whoever it was for.
+    pub documents: Vec<crate::wire::documents::DocumentView>,
     pub risk_assessments: Vec<RiskAssessmentView>,
     /// Every read of the record, change and refused attempt, oldest first.
     pub access_log: Vec<AuditRecordView>,

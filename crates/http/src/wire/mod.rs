@@ -6,6 +6,7 @@ pub mod after_works;
 pub mod assessment;
 pub mod audit;
 pub mod case;
+pub mod documents;
 pub mod events;
 pub mod export;
 pub mod history;

@@ -6,6 +6,8 @@ pub mod audit_event;
 pub mod audit_head;
 pub mod case;
 pub mod case_clock;
+pub mod case_document;
+pub mod case_document_chunk;
 pub mod case_event;
 pub mod case_note;
 pub mod case_record;

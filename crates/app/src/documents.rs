@@ -1,0 +1,246 @@
+//! Attaching, listing, downloading and deleting a case's documents. Who may is the
+//! policy's; which documents a reader sees follows the notes' rule (`notes::ReadScope`);
+//! what a file is, its content's (`documents::MediaType::sniff`). An upload is
+//! authorised before a byte of it is read, and images lose their metadata before they
+//! are stored.
+
+use img_parts::Bytes;
+use img_parts::jpeg::{Jpeg, markers};
+use img_parts::png::Png;
+use sanctuary_domain::documents::{DocumentKind, MediaType};
+use sanctuary_domain::notes::{self, Audience, NoteReader, ReadScope};
+use sanctuary_domain::organisation::Role;
+use sanctuary_domain::policy::{Action, Relation};
+use sanctuary_persistence::cases::CaseSummary;
+use sanctuary_persistence::documents::{self as stored, Deletion, DocumentRow, NewDocument, Spool};
+use sanctuary_persistence::events::Actor;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::actions::{Authorised, authorise};
+use crate::audit::{self, refuse};
+use crate::{Acting, App, AppError};
+
+/// The largest document, by default (`documents.max_bytes`).
+pub const DEFAULT_MAX_BYTES: u64 = 10 * 1024 * 1024;
+
+/// A case the caller may attach a document to, and the document's audience.
+pub struct UploadPermit {
+    summary: CaseSummary,
+    role: Role,
+    audience: Audience,
+}
+
+/// `caller` may attach a document to case `id`, shown to `audience` (only the
+/// coordinator names roles beyond itself). Asked before the upload is read.
+pub async fn may_upload(
+    app: &App,
+    caller: &Acting,
+    id: Uuid,
+    audience: &[NoteReader],
+) -> Result<UploadPermit, AppError> {
+    let Authorised {
+        summary,
+        scope,
+        role,
+        ..
+    } = authorise(app, caller, id, Action::AddDocument, || {
+        "Your role on this case does not add documents.".into()
+    })
+    .await?;
+    let relations = scope.relations_for(&summary, Action::AddDocument);
+    let as_coordinator = relations.contains(&Relation::SchemeCoordinator);
+    match notes::audience_for(audience, as_coordinator) {
+        Ok(audience) => Ok(UploadPermit {
+            summary,
+            role,
+            audience,
+        }),
+        Err(reader) => {
+            let refusal = AppError::Forbidden(
+                format!(
+                    "Only the coordinator shows a document to the {reader}; your organisation and the coordinator always read your documents."
+                )
+                .into(),
+            );
+            Err(refuse(app, caller, Action::AddDocument, &summary, refusal).await)
+        }
+    }
+}
+
+/// Stores the upload `spool` (of type `media_type`, already stripped of metadata if an
+/// image) as a `kind` document of the permitted case.
+pub async fn store(
+    app: &App,
+    caller: &Acting,
+    permit: UploadPermit,
+    kind: DocumentKind,
+    media_type: MediaType,
+    spool: Spool,
+    at: OffsetDateTime,
+) -> Result<DocumentRow, AppError> {
+    let actor = Actor {
+        subject: caller.subject.clone(),
+        organisation_id: caller.organisation.id,
+        role: permit.role,
+    };
+    let summary = &permit.summary;
+    let document = NewDocument {
+        case_id: summary.id,
+        scheme_id: summary.scheme_id,
+        status: summary.status,
+        kind,
+        media_type,
+        audience: permit.audience,
+        actor: &actor,
+        request_id: caller.request_id.as_deref(),
+        at,
+    };
+    let id = stored::store(app.store(), document, spool).await?;
+    stored::find(app.store(), summary.id, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Why an image could not be taken.
+#[derive(Debug, thiserror::Error)]
+#[error("the image could not be read")]
+pub struct UnreadableImage;
+
+/// `image` without its metadata: every JPEG APP segment but the JFIF header, the colour
+/// profile and Adobe's colour transform (so EXIF with its GPS position and camera, XMP,
+/// IPTC, maker notes go) and comments; every PNG
+/// ancillary text, time and EXIF chunk. The pixels are not decoded or re-encoded, so a
+/// hostile header (a 30,000 × 30,000 PNG) costs nothing.
+pub fn without_metadata(media_type: MediaType, image: Vec<u8>) -> Result<Vec<u8>, UnreadableImage> {
+    let bytes = Bytes::from(image);
+    match media_type {
+        MediaType::Jpeg => {
+            let mut jpeg = Jpeg::from_bytes(bytes).map_err(|_| UnreadableImage)?;
+            jpeg.segments_mut().retain(|segment| {
+                let marker = segment.marker();
+                let contents = segment.contents();
+                // What decoding needs: the JFIF header, the colour profile, Adobe's
+                // colour transform. Nothing in them says where, when or with what.
+                let needed = (marker == markers::APP0 && contents.starts_with(b"JFIF\0"))
+                    || (marker == markers::APP2 && contents.starts_with(b"ICC_PROFILE\0"))
+                    || (marker == markers::APP14 && contents.starts_with(b"Adobe"));
+                let metadata =
+                    (markers::APP0..=markers::APP15).contains(&marker) || marker == markers::COM;
+                !metadata || needed
+            });
+            Ok(jpeg.encoder().bytes().to_vec())
+        }
+        MediaType::Png => {
+            let mut png = Png::from_bytes(bytes).map_err(|_| UnreadableImage)?;
+            png.chunks_mut().retain(|chunk| {
+                !matches!(
+                    &chunk.kind(),
+                    b"eXIf" | b"tEXt" | b"iTXt" | b"zTXt" | b"tIME"
+                )
+            });
+            Ok(png.encoder().bytes().to_vec())
+        }
+        MediaType::Pdf => Ok(bytes.to_vec()),
+    }
+}
+
+/// The documents of case `id` that `caller` may read, newest first; the read is audited.
+pub async fn list(app: &App, caller: &Acting, id: Uuid) -> Result<Vec<DocumentRow>, AppError> {
+    let (summary, read_scope, role, view) = readable(app, caller, id).await?;
+    let fields = vec!["documents".to_owned(), format!("view:{view}")];
+    audit::read(
+        app,
+        caller,
+        Some(role),
+        Action::ReadDocuments,
+        &summary,
+        fields,
+    )
+    .await?;
+    Ok(stored::list(app.store(), id, &read_scope).await?)
+}
+
+/// Document `document` of case `id`, if `caller` may read it (one it may not read is
+/// answered as a missing one); the download is audited before any of it is returned.
+pub async fn download(
+    app: &App,
+    caller: &Acting,
+    id: Uuid,
+    document: Uuid,
+) -> Result<DocumentRow, AppError> {
+    let (summary, read_scope, role, view) = readable(app, caller, id).await?;
+    let row = stored::find(app.store(), id, document)
+        .await?
+        .filter(|d| read_scope.may_read(&d.access()))
+        .ok_or(AppError::NotFound)?;
+    let fields = vec![format!("document:{document}"), format!("view:{view}")];
+    audit::read(
+        app,
+        caller,
+        Some(role),
+        Action::ReadDocuments,
+        &summary,
+        fields,
+    )
+    .await?;
+    Ok(row)
+}
+
+async fn readable(
+    app: &App,
+    caller: &Acting,
+    id: Uuid,
+) -> Result<(CaseSummary, ReadScope, Role, sanctuary_domain::policy::View), AppError> {
+    let Authorised {
+        summary,
+        scope,
+        role,
+        view,
+    } = authorise(app, caller, id, Action::ReadDocuments, || {
+        "Your role on this case does not read its documents.".into()
+    })
+    .await?;
+    let relations = scope.relations_for(&summary, Action::ReadDocuments);
+    let read_scope = ReadScope::of(caller.organisation.id, &relations);
+    Ok((summary, read_scope, role, view))
+}
+
+/// The coordinator deletes document `document` of case `id`: its content and key are
+/// destroyed, its record stays on the timeline.
+pub async fn delete(
+    app: &App,
+    caller: &Acting,
+    id: Uuid,
+    document: Uuid,
+    at: OffsetDateTime,
+) -> Result<(), AppError> {
+    let Authorised { summary, role, .. } =
+        authorise(app, caller, id, Action::DeleteDocument, || {
+            "Only the coordinator deletes a document.".into()
+        })
+        .await?;
+    let actor = Actor {
+        subject: caller.subject.clone(),
+        organisation_id: caller.organisation.id,
+        role,
+    };
+    let deleted = stored::delete(
+        app.store(),
+        Deletion {
+            case_id: summary.id,
+            scheme_id: summary.scheme_id,
+            status: summary.status,
+            id: document,
+            actor: &actor,
+            request_id: caller.request_id.as_deref(),
+            at,
+        },
+    )
+    .await?;
+    if deleted {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}

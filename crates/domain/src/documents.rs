@@ -1,0 +1,100 @@
+//! Documents attached to a case: the assessment report and photos, the landlord's
+//! letter, the signed consent form, the fire-check certificate, the completion sheet.
+//!
+//! What a file is, is decided by its content, never by its name or the header it came
+//! with: a PDF, a JPEG or a PNG. Who reads a document is decided as for notes
+//! (`notes::ReadScope`): the coordinator, the organisation that uploaded it, and the
+//! roles of the case its audience names.
+
+vocabulary! {
+    /// What a document is.
+    pub enum DocumentKind {
+        AssessmentReport = "assessment_report",
+        Photo = "photo",
+        LandlordLetter = "landlord_letter",
+        ConsentForm = "consent_form",
+        FireCheckCertificate = "fire_check_certificate",
+        CompletionSheet = "completion_sheet",
+        Other = "other",
+    }
+}
+
+vocabulary! {
+    /// The types of file a case takes, by their content.
+    pub enum MediaType {
+        Pdf = "pdf",
+        Jpeg = "jpeg",
+        Png = "png",
+    }
+}
+
+impl MediaType {
+    /// The bytes [`MediaType::sniff`] needs to decide.
+    pub const SNIFF_LEN: usize = 8;
+
+    /// The type the file's first bytes (at least [`MediaType::SNIFF_LEN`] of them, or
+    /// the whole file) announce, if it is one the service takes.
+    pub fn sniff(head: &[u8]) -> Option<MediaType> {
+        if head.starts_with(b"%PDF-") {
+            Some(MediaType::Pdf)
+        } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(MediaType::Jpeg)
+        } else if head.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+            Some(MediaType::Png)
+        } else {
+            None
+        }
+    }
+
+    /// An image, whose metadata (EXIF: GPS position, camera, time) is removed before
+    /// it is stored.
+    pub fn is_image(self) -> bool {
+        matches!(self, MediaType::Jpeg | MediaType::Png)
+    }
+
+    /// Its `Content-Type`.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            MediaType::Pdf => "application/pdf",
+            MediaType::Jpeg => "image/jpeg",
+            MediaType::Png => "image/png",
+        }
+    }
+
+    /// The file name extension a download is given.
+    pub fn extension(self) -> &'static str {
+        match self {
+            MediaType::Pdf => "pdf",
+            MediaType::Jpeg => "jpg",
+            MediaType::Png => "png",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_what_its_content_says() {
+        assert_eq!(MediaType::sniff(b"%PDF-1.7\n"), Some(MediaType::Pdf));
+        assert_eq!(
+            MediaType::sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]),
+            Some(MediaType::Jpeg)
+        );
+        assert_eq!(
+            MediaType::sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Some(MediaType::Png)
+        );
+        // A zip, an HTML page, a script named .pdf, nothing at all.
+        for other in [
+            &b"PK\x03\x04\x14\0"[..],
+            b"<html><script>",
+            b"#!/bin/sh\n%PDF-",
+            b"",
+            b"%PD",
+        ] {
+            assert_eq!(MediaType::sniff(other), None, "{other:?}");
+        }
+    }
+}
