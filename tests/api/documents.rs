@@ -41,6 +41,15 @@ async fn upload_ok(
     json
 }
 
+/// How many `case.document_added` events of `case` the feed gives `org` as `role`.
+async fn told(app: &TestApp, org: &Org, role: &str, case: &str) -> usize {
+    crate::events::feed(app, org, &[role])
+        .await
+        .iter()
+        .filter(|e| e["type"] == "case.document_added" && e["data"]["case_id"] == case)
+        .count()
+}
+
 async fn download(app: &TestApp, org: &Org, role: &str, href: &str) -> reqwest::Response {
     app.get_as(org, &[role], href).await
 }
@@ -227,6 +236,11 @@ async fn a_document_reaches_the_coordinator_its_uploader_and_the_audience_chosen
             .await
             .is_empty()
     );
+    // Those who may read a document are told it was added; nobody else.
+    assert_eq!(told(&app, &w.council, "coordinator", &case).await, 2);
+    assert_eq!(told(&app, &w.assessor, "assessor", &case).await, 1);
+    assert_eq!(told(&app, &w.harbour, "referrer", &case).await, 1);
+    assert_eq!(told(&app, &w.contractor, "contractor", &case).await, 0);
 
     // The coordinator deletes; the referrer may not. The content and key are gone, the
     // timeline keeps both records.

@@ -11,7 +11,7 @@ use crate::support::fixtures::{self, today};
 use crate::support::{Org, TestApp, problem};
 
 /// Every event `org` reads, from the start, with `roles`.
-async fn feed(app: &TestApp, org: &Org, roles: &[&str]) -> Vec<Value> {
+pub(crate) async fn feed(app: &TestApp, org: &Org, roles: &[&str]) -> Vec<Value> {
     let mut after = "0".to_owned();
     let mut events = Vec::new();
     loop {

@@ -6,6 +6,13 @@
 //! (`notes::ReadScope`): the coordinator, the organisation that uploaded it, and the
 //! roles of the case its audience names.
 
+use uuid::Uuid;
+
+use crate::access::{self, CaseTies};
+use crate::notes::{NoteAccess, ReadScope};
+use crate::organisation::Role;
+use crate::policy::{self, Action, Relation};
+
 vocabulary! {
     /// What a document is.
     pub enum DocumentKind {
@@ -71,9 +78,92 @@ impl MediaType {
     }
 }
 
+/// The organisations among a scheme's `members` (organisation, role held in the
+/// scheme) that may read a document of `case` with `access` now: the coordinator, its
+/// uploader, the roles of its audience — none left with the status view. They are told
+/// it was added; nobody else is.
+pub fn readers(case: &CaseTies, members: &[(Uuid, Role)], access: &NoteAccess) -> Vec<Uuid> {
+    access::readers(case, members)
+        .into_iter()
+        .filter(|org| {
+            let roles: Vec<Role> = members
+                .iter()
+                .filter(|(o, _)| o == org)
+                .map(|(_, r)| *r)
+                .collect();
+            let relations = access::relations(case, *org, |r| roles.contains(&r));
+            let Some(view) = access::view(case, &roles, &relations) else {
+                return false;
+            };
+            let reading: Vec<Relation> = relations
+                .into_iter()
+                .filter(|r| policy::permits_any(&roles, Action::ReadDocuments, &[*r]))
+                .collect();
+            policy::view_allows(view, Action::ReadDocuments)
+                && !reading.is_empty()
+                && ReadScope::of(*org, &reading).may_read(access)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_those_who_may_read_a_document_are_told_of_it() {
+        use crate::case::CaseStatus;
+        use crate::consent::ConsentStatus;
+        use crate::notes::Audience;
+        let org = Uuid::from_u128;
+        let (coordinator, referrer, assessor, contractor) = (org(1), org(2), org(3), org(4));
+        let case = CaseTies {
+            status: CaseStatus::WorksInProgress,
+            referring_organisation_id: referrer,
+            assessor_organisation_id: Some(assessor),
+            contractor_organisation_id: Some(contractor),
+            held_from: None,
+            arson_risk: false,
+            fire_check_measures: false,
+            fire_register: None,
+            contractor_access_ended: false,
+            information_sharing: ConsentStatus::Given,
+            works_may_continue: false,
+            shared_by_decision: Vec::new(),
+            anonymised: false,
+        };
+        let members = [
+            (coordinator, Role::Coordinator),
+            (referrer, Role::Referrer),
+            (assessor, Role::Assessor),
+            (contractor, Role::Contractor),
+        ];
+        let for_assessor = NoteAccess {
+            author_organisation: coordinator,
+            audience: Audience {
+                assessor: true,
+                ..Audience::default()
+            },
+        };
+        assert_eq!(
+            readers(&case, &members, &for_assessor),
+            [coordinator, assessor]
+        );
+        let referrers_own = NoteAccess {
+            author_organisation: referrer,
+            audience: Audience::default(),
+        };
+        assert_eq!(
+            readers(&case, &members, &referrers_own),
+            [coordinator, referrer]
+        );
+        // Left with the status view, the referrer reads no documents: it is not told.
+        let withdrawn = CaseTies {
+            information_sharing: ConsentStatus::Withdrawn,
+            ..case
+        };
+        assert_eq!(readers(&withdrawn, &members, &referrers_own), [coordinator]);
+    }
 
     #[test]
     fn a_file_is_what_its_content_says() {

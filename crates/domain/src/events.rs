@@ -41,6 +41,9 @@ vocabulary! {
         RemovalRecorded = "case.removal_recorded",
         /// A closed case was opened again.
         Reopened = "case.reopened",
+        /// A document was attached (which is not said: list the case's documents). To
+        /// those who may read it: the coordinator, the uploader, the roles it is shown to.
+        DocumentAdded = "case.document_added",
         VisitBooked = "case.visit_booked",
         VisitOutcomeRecorded = "case.visit_outcome_recorded",
         InterimMeasuresOrdered = "case.interim_measures_ordered",

@@ -63,6 +63,16 @@ pub async fn readers(
     db: &impl ConnectionTrait,
     case: &CaseSummary,
 ) -> Result<Vec<Uuid>, StoreError> {
+    let members = members(db, case.scheme_id).await?;
+    Ok(access::readers(&case.ties(), &members))
+}
+
+/// The active members of scheme `scheme_id`: (organisation, role), in order of first
+/// membership.
+async fn members(
+    db: &impl ConnectionTrait,
+    scheme_id: Uuid,
+) -> Result<Vec<(Uuid, Role)>, StoreError> {
     let rows: Vec<(Uuid, String)> = scheme_membership::Entity::find()
         .select_only()
         .column(scheme_membership::Column::OrganisationId)
@@ -71,18 +81,16 @@ pub async fn readers(
             JoinType::InnerJoin,
             scheme_membership::Relation::Organisation.def(),
         )
-        .filter(scheme_membership::Column::SchemeId.eq(case.scheme_id))
+        .filter(scheme_membership::Column::SchemeId.eq(scheme_id))
         .filter(organisation::Column::Active.eq(true))
         .order_by_asc(scheme_membership::Column::CreatedAt)
         .into_tuple()
         .all(db)
         .await
         .map_err(StoreError::db("reading who may read a case"))?;
-    let members: Vec<(Uuid, Role)> = rows
-        .into_iter()
+    rows.into_iter()
         .map(|(org, role)| Ok((org, parse(&role, "scheme_memberships.role")?)))
-        .collect::<Result<_, StoreError>>()?;
-    Ok(access::readers(&case.ties(), &members))
+        .collect()
 }
 
 /// Who can read case `case_id` now (in the caller's transaction): to be passed to
@@ -125,6 +133,34 @@ pub async fn append_case(
         organisation_id: Set(change.acting_organisation),
         clock_kind: Set(change.clock_kind.map(|k| k.as_str().to_owned())),
         ..blank(change.event_type, change.at)
+    };
+    insert(db, row, &recipients).await
+}
+
+/// Appends `case.document_added` for a document of case `case_id` with `document`'s
+/// audience, in the caller's transaction: to those who may read it, nobody else.
+pub(crate) async fn append_document(
+    db: &impl ConnectionTrait,
+    case_id: Uuid,
+    document: &sanctuary_domain::notes::NoteAccess,
+    at: OffsetDateTime,
+) -> Result<i64, StoreError> {
+    let case = cases::find_summary(db, case_id)
+        .await?
+        .ok_or(StoreError::Corrupt {
+            column: "outbox_events.case_id",
+        })?;
+    let members = members(db, case.scheme_id).await?;
+    let recipients = sanctuary_domain::documents::readers(&case.ties(), &members, document);
+    let row = outbox_event::ActiveModel {
+        case_id: Set(Some(case_id)),
+        reference: Set(Some(case.reference.clone())),
+        scheme_id: Set(Some(case.scheme_id)),
+        scheme_code: Set(Some(case.scheme_code.clone())),
+        from_status: Set(Some(case.status.as_str().to_owned())),
+        to_status: Set(Some(case.status.as_str().to_owned())),
+        organisation_id: Set(Some(document.author_organisation)),
+        ..blank(EventType::DocumentAdded, at)
     };
     insert(db, row, &recipients).await
 }

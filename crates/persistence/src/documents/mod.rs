@@ -256,6 +256,11 @@ async fn commit(store: &Store, n: &NewDocument<'_>, spool: &Spool) -> Result<Uui
     .insert(&*tx)
     .await
     .map_err(StoreError::db("recording a document"))?;
+    let access = NoteAccess {
+        author_organisation: n.actor.organisation_id,
+        audience: n.audience,
+    };
+    crate::outbox::append_document(&*tx, n.case_id, &access, n.at).await?;
     let record = NewAudit {
         actor_subject: &n.actor.subject,
         organisation_id: Some(n.actor.organisation_id),
