@@ -4,6 +4,7 @@
 //! authorised before a byte of it is read, and images lose their metadata before they
 //! are stored.
 
+use futures_util::{Stream, StreamExt};
 use img_parts::Bytes;
 use img_parts::jpeg::{Jpeg, markers};
 use img_parts::png::Png;
@@ -11,6 +12,7 @@ use sanctuary_domain::documents::{DocumentKind, MediaType};
 use sanctuary_domain::notes::{self, Audience, NoteReader, ReadScope};
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::{Action, Relation};
+use sanctuary_persistence::StoreError;
 use sanctuary_persistence::cases::CaseSummary;
 use sanctuary_persistence::documents::{self as stored, Deletion, DocumentRow, NewDocument, Spool};
 use sanctuary_persistence::events::Actor;
@@ -38,6 +40,7 @@ pub async fn may_upload(
     caller: &Acting,
     id: Uuid,
     audience: &[NoteReader],
+    declared_length: Option<u64>,
 ) -> Result<UploadPermit, AppError> {
     let Authorised {
         summary,
@@ -50,6 +53,10 @@ pub async fn may_upload(
     .await?;
     let relations = scope.relations_for(&summary, Action::AddDocument);
     let as_coordinator = relations.contains(&Relation::SchemeCoordinator);
+    let max = app.document_max_bytes();
+    if declared_length.is_some_and(|n| n > max) {
+        return Err(AppError::TooLarge { max });
+    }
     match notes::audience_for(audience, as_coordinator) {
         Ok(audience) => Ok(UploadPermit {
             summary,
@@ -68,9 +75,94 @@ pub async fn may_upload(
     }
 }
 
+/// Receives `body` (the file, in pieces as they arrive) and stores it as a `kind`
+/// document of the permitted case: its type read from its first bytes, an image held
+/// whole (at most `documents.max_bytes`) and stripped of its metadata, anything else
+/// encrypted into storage as it arrives. A refused or interrupted upload leaves nothing
+/// readable (and what was written is removed).
+pub async fn upload<S, B, E>(
+    app: &App,
+    caller: &Acting,
+    permit: UploadPermit,
+    kind: DocumentKind,
+    body: S,
+    at: OffsetDateTime,
+) -> Result<DocumentRow, AppError>
+where
+    S: Stream<Item = Result<B, E>> + Unpin,
+    B: AsRef<[u8]>,
+{
+    let mut spool = Spool::new(app.store());
+    match receive(body, &mut spool, app.document_max_bytes()).await {
+        Ok(media_type) => store(app, caller, permit, kind, media_type, spool, at).await,
+        Err(refusal) => {
+            // Best effort: what is left is unreadable, and swept later.
+            let _ = spool.abandon().await;
+            Err(refusal)
+        }
+    }
+}
+
+async fn receive<S, B, E>(mut body: S, spool: &mut Spool, max: u64) -> Result<MediaType, AppError>
+where
+    S: Stream<Item = Result<B, E>> + Unpin,
+    B: AsRef<[u8]>,
+{
+    let mut head: Vec<u8> = Vec::with_capacity(MediaType::SNIFF_LEN);
+    let mut media_type = None;
+    let mut image: Vec<u8> = Vec::new();
+    let mut received: u64 = 0;
+    while let Some(piece) = body.next().await {
+        let piece = piece.map_err(|_| AppError::Interrupted)?;
+        let piece = piece.as_ref();
+        received += piece.len() as u64;
+        if received > max {
+            return Err(AppError::TooLarge { max });
+        }
+        let piece: &[u8] = if media_type.is_none() {
+            head.extend_from_slice(piece);
+            if head.len() < MediaType::SNIFF_LEN {
+                continue;
+            }
+            media_type = Some(sniff(&head)?);
+            &std::mem::take(&mut head)
+        } else {
+            piece
+        };
+        match media_type {
+            Some(t) if t.is_image() => image.extend_from_slice(piece),
+            _ => spool.push(piece).await?,
+        }
+    }
+    let media_type = match media_type {
+        Some(t) => t,
+        // A file shorter than the signature: the whole of it decides.
+        None => {
+            let t = sniff(&head)?;
+            match t.is_image() {
+                true => image = head,
+                false => spool.push(&head).await?,
+            }
+            t
+        }
+    };
+    if media_type.is_image() {
+        let stripped = without_metadata(media_type, image)
+            .map_err(|_| AppError::UnsupportedDocument("The image cannot be read."))?;
+        spool.push(&stripped).await?;
+    }
+    Ok(media_type)
+}
+
+fn sniff(head: &[u8]) -> Result<MediaType, AppError> {
+    MediaType::sniff(head).ok_or(AppError::UnsupportedDocument(
+        "The file is not a type the service takes.",
+    ))
+}
+
 /// Stores the upload `spool` (of type `media_type`, already stripped of metadata if an
 /// image) as a `kind` document of the permitted case.
-pub async fn store(
+async fn store(
     app: &App,
     caller: &Acting,
     permit: UploadPermit,
@@ -168,7 +260,13 @@ pub async fn download(
     caller: &Acting,
     id: Uuid,
     document: Uuid,
-) -> Result<DocumentRow, AppError> {
+) -> Result<
+    (
+        DocumentRow,
+        impl Stream<Item = Result<Vec<u8>, StoreError>> + use<>,
+    ),
+    AppError,
+> {
     let (summary, read_scope, role, view) = readable(app, caller, id).await?;
     let row = stored::find(app.store(), id, document)
         .await?
@@ -184,7 +282,8 @@ pub async fn download(
         fields,
     )
     .await?;
-    Ok(row)
+    let content = stored::content(app.store(), &row)?;
+    Ok((row, content))
 }
 
 async fn readable(

@@ -43,6 +43,16 @@ pub enum AppError {
         error: AdminError,
         resource: &'static str,
     },
+    /// An upload is larger than the deployment takes (`max` bytes).
+    #[error("the upload is too large")]
+    TooLarge { max: u64 },
+    /// An upload is not a type the service takes, or an image that cannot be read
+    /// (`detail` says which).
+    #[error("the upload's type is not taken")]
+    UnsupportedDocument(&'static str),
+    /// The upload stopped before its end.
+    #[error("the upload was interrupted")]
+    Interrupted,
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -311,6 +311,17 @@ impl From<sanctuary_app::AppError> for ApiError {
             },
             E::Invalid(v) => Self::validation(v),
             E::Admin { error, resource } => crate::handlers::admin::refused(error, resource),
+            E::TooLarge { max } => Self::new(
+                ErrorCode::PayloadTooLarge,
+                format!("A document may be at most {max} bytes."),
+            ),
+            E::UnsupportedDocument(what) => Self::new(
+                ErrorCode::UnsupportedDocumentType,
+                format!(
+                    "{what} Send a PDF, a JPEG or a PNG (the type is read from the content, not the name or Content-Type)."
+                ),
+            ),
+            E::Interrupted => Self::new(ErrorCode::BadRequest, "The upload was interrupted."),
             E::Store(e) => e.into(),
         }
     }

@@ -5,40 +5,18 @@ use actix_web::http::header;
 use actix_web::web::{Bytes, Data, Json, Path, Payload};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post};
 use futures_util::StreamExt;
-use sanctuary_app::documents::{self, without_metadata};
-use sanctuary_domain::documents::MediaType;
-use sanctuary_persistence::documents::{Spool, content};
+use sanctuary_app::documents;
 use uuid::Uuid;
 
 use super::now_micros;
 use crate::auth::Caller;
-use crate::errors::{ApiError, ErrorCode};
+use crate::errors::ApiError;
 use crate::extract::ValidQuery;
 use crate::state::AppState;
 use crate::wire::documents::{DocumentContent, DocumentView, UploadParams};
 
 fn uuid(id: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(id).map_err(|_| ApiError::not_found())
-}
-
-fn too_large(max: u64) -> ApiError {
-    ApiError::new(
-        ErrorCode::PayloadTooLarge,
-        format!("A document may be at most {max} bytes."),
-    )
-}
-
-fn unsupported(what: &str) -> ApiError {
-    ApiError::new(
-        ErrorCode::UnsupportedDocumentType,
-        format!(
-            "{what} Send a PDF, a JPEG or a PNG (the type is read from the content, not the name or Content-Type)."
-        ),
-    )
-}
-
-fn unreadable_body() -> ApiError {
-    ApiError::new(ErrorCode::BadRequest, "The upload was interrupted.")
 }
 
 /// Attach a document to a case.
@@ -74,37 +52,24 @@ pub async fn add_document(
     request: HttpRequest,
     id: Path<String>,
     query: ValidQuery<UploadParams>,
-    mut payload: Payload,
+    payload: Payload,
 ) -> Result<HttpResponse, ApiError> {
     let id = uuid(&id)?;
     let params = query.0;
     // Nothing is read before the caller is known to be allowed.
-    let permit = documents::may_upload(&state.app, &caller, id, &params.readers()?).await?;
-    let max = state.app.document_max_bytes();
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > max) {
-        return Err(too_large(max));
-    }
-    let mut spool = Spool::new(&state.store);
-    let media_type = match receive(&mut payload, &mut spool, max).await {
-        Ok(media_type) => media_type,
-        Err(refusal) => {
-            // Best effort: what is left is unreadable, and swept later.
-            let _ = spool.abandon().await;
-            return Err(refusal);
-        }
-    };
-    let row = documents::store(
+    let permit =
+        documents::may_upload(&state.app, &caller, id, &params.readers()?, declared).await?;
+    let row = documents::upload(
         &state.app,
         &caller,
         permit,
         params.kind,
-        media_type,
-        spool,
+        payload,
         now_micros(),
     )
     .await?;
@@ -112,63 +77,6 @@ pub async fn add_document(
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, view.href.clone()))
         .json(view))
-}
-
-/// Reads the upload into `spool`: the first bytes say what it is; an image is then held
-/// whole (at most `max`) to take its metadata out, anything else goes to the spool as it
-/// arrives.
-async fn receive(
-    payload: &mut Payload,
-    spool: &mut Spool,
-    max: u64,
-) -> Result<MediaType, ApiError> {
-    let mut head: Vec<u8> = Vec::with_capacity(MediaType::SNIFF_LEN);
-    let mut media_type = None;
-    let mut image: Vec<u8> = Vec::new();
-    let mut received: u64 = 0;
-    while let Some(chunk) = payload.next().await {
-        let chunk: Bytes = chunk.map_err(|_| unreadable_body())?;
-        received += chunk.len() as u64;
-        if received > max {
-            return Err(too_large(max));
-        }
-        let chunk: &[u8] = if media_type.is_none() {
-            head.extend_from_slice(&chunk);
-            if head.len() < MediaType::SNIFF_LEN {
-                continue;
-            }
-            media_type = Some(sniff(&head)?);
-            &std::mem::take(&mut head)
-        } else {
-            &chunk
-        };
-        match media_type {
-            Some(t) if t.is_image() => image.extend_from_slice(chunk),
-            _ => spool.push(chunk).await?,
-        }
-    }
-    let media_type = match media_type {
-        Some(t) => t,
-        // A file shorter than the signature: the whole of it decides.
-        None => {
-            let t = sniff(&head)?;
-            match t.is_image() {
-                true => image = head,
-                false => spool.push(&head).await?,
-            }
-            t
-        }
-    };
-    if media_type.is_image() {
-        let stripped = without_metadata(media_type, image)
-            .map_err(|_| unsupported("The image cannot be read."))?;
-        spool.push(&stripped).await?;
-    }
-    Ok(media_type)
-}
-
-fn sniff(head: &[u8]) -> Result<MediaType, ApiError> {
-    MediaType::sniff(head).ok_or_else(|| unsupported("The file is not a type the service takes."))
 }
 
 /// A case's documents.
@@ -224,9 +132,10 @@ pub async fn get_document(
     path: Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, document) = path.into_inner();
-    let row = documents::download(&state.app, &caller, uuid(&id)?, uuid(&document)?).await?;
+    let (row, content) =
+        documents::download(&state.app, &caller, uuid(&id)?, uuid(&document)?).await?;
     let name = format!("{}-{}.{}", row.kind, row.id, row.media_type.extension());
-    let body = content(&state.store, &row)?.map(|chunk| {
+    let body = content.map(|chunk| {
         chunk.map(Bytes::from).map_err(|e| {
             // The status is sent; a chunk that does not open cuts the response short.
             tracing::error!(error = %e, "a document chunk did not open");

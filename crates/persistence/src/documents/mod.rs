@@ -388,7 +388,7 @@ async fn with_authors(
 pub fn content(
     store: &Store,
     document: &DocumentRow,
-) -> Result<impl Stream<Item = Result<Vec<u8>, StoreError>> + 'static, StoreError> {
+) -> Result<impl Stream<Item = Result<Vec<u8>, StoreError>> + use<>, StoreError> {
     let keys = store.keys()?;
     let sealed = document.data_key.as_deref().ok_or(StoreError::Corrupt {
         column: cipher::DOCUMENT_KEY,
