@@ -343,6 +343,48 @@ async fn images_lose_their_metadata_and_hostile_files_are_refused_or_stored_safe
         );
         assert!(body.len() < image.len());
     }
+    // As a form (what a browser sends): the part's name for the file and its type are
+    // ignored, `../../etc/passwd` included; the content decides and is cleaned the same.
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(jpeg(gps))
+            .file_name("../../etc/passwd")
+            .mime_str("text/html")
+            .unwrap(),
+    );
+    let response = app
+        .post(&format!("/api/v1/cases/{case}/documents?kind=photo"))
+        .bearer_auth(app.token(&w.council, &["coordinator"]))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let stored: Value = response.json().await.unwrap();
+    assert_eq!(stored["type"], "jpeg");
+    let body = download(
+        &app,
+        &w.council,
+        "coordinator",
+        stored["href"].as_str().unwrap(),
+    )
+    .await
+    .bytes()
+    .await
+    .unwrap();
+    assert!(!String::from_utf8_lossy(&body).contains(gps));
+    assert!(!String::from_utf8_lossy(&body).contains("passwd"));
+    let misnamed =
+        reqwest::multipart::Form::new().part("photo", reqwest::multipart::Part::bytes(jpeg(gps)));
+    let response = app
+        .post(&format!("/api/v1/cases/{case}/documents?kind=photo"))
+        .bearer_auth(app.token(&w.council, &["coordinator"]))
+        .multipart(misnamed)
+        .send()
+        .await
+        .unwrap();
+    let p = problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(p["errors"][0]["pointer"], "/file");
     // Not a type the service takes, whatever they claim: a zip (bomb or not), an HTML
     // page, a script, JSON, nothing at all.
     let zip = b"PK\x03\x04\x14\0\0\0\x08\0"

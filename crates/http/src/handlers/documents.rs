@@ -6,6 +6,7 @@ use actix_web::web::{Bytes, Data, Json, Path, Payload};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post};
 use futures_util::StreamExt;
 use sanctuary_app::documents;
+use sanctuary_domain::violation::{ViolationCode, Violations};
 use uuid::Uuid;
 
 use super::now_micros;
@@ -13,7 +14,7 @@ use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::extract::ValidQuery;
 use crate::state::AppState;
-use crate::wire::documents::{DocumentContent, DocumentView, UploadParams};
+use crate::wire::documents::{DocumentContent, DocumentForm, DocumentView, UploadParams};
 
 fn uuid(id: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(id).map_err(|_| ApiError::not_found())
@@ -22,7 +23,9 @@ fn uuid(id: &str) -> Result<Uuid, ApiError> {
 /// Attach a document to a case.
 ///
 /// The file is the request body, as it is, with any `Content-Type` (declared
-/// `application/octet-stream`; the type is read from the content). A PDF, a JPEG or a PNG, up to `documents.max_bytes` (10 MiB
+/// `application/octet-stream`; the type is read from the content), or a
+/// `multipart/form-data` form whose first part, `file`, is the file (its name and type
+/// in the form are ignored). A PDF, a JPEG or a PNG, up to `documents.max_bytes` (10 MiB
 /// by default; larger: 413); anything else 415. Images lose their metadata (EXIF with
 /// its GPS position and camera, XMP, comments) before they are stored; PDFs are stored
 /// as sent and never rendered. Stored encrypted under a key of its own. Read by the
@@ -35,6 +38,7 @@ fn uuid(id: &str) -> Result<Uuid, ApiError> {
     // client generator can send a file.
     request_body(content(
         (DocumentContent = "application/octet-stream", example = json!("%PDF-1.7\n% The crime prevention officer's report\n%%EOF\n")),
+        (DocumentForm = "multipart/form-data"),
     )),
     responses(
         (status = 201, description = "The document as stored.", body = DocumentView,
@@ -56,23 +60,48 @@ pub async fn add_document(
 ) -> Result<HttpResponse, ApiError> {
     let id = uuid(&id)?;
     let params = query.0;
-    // Nothing is read before the caller is known to be allowed.
-    let declared = request
-        .headers()
+    let headers = request.headers();
+    let form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.to_ascii_lowercase().starts_with("multipart/form-data"));
+    // A form's length counts its boundaries too: only a raw body's is the file's.
+    let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|_| !form);
+    // Nothing is read before the caller is known to be allowed.
     let permit =
         documents::may_upload(&state.app, &caller, id, &params.readers()?, declared).await?;
-    let row = documents::upload(
-        &state.app,
-        &caller,
-        permit,
-        params.kind,
-        payload,
-        now_micros(),
-    )
-    .await?;
+    let row = if form {
+        // The file is the form's first part, named `file`; its own name and type are
+        // ignored like the request's.
+        let mut parts = actix_multipart::Multipart::new(headers, payload);
+        let file = match parts.next().await {
+            Some(Ok(part)) if part.name() == Some("file") => part,
+            _ => {
+                let mut v = Violations::new();
+                v.add(
+                    "/file",
+                    ViolationCode::Required,
+                    "send the file as the form's first part, named `file`",
+                );
+                return Err(ApiError::validation(v));
+            }
+        };
+        documents::upload(&state.app, &caller, permit, params.kind, file, now_micros()).await?
+    } else {
+        documents::upload(
+            &state.app,
+            &caller,
+            permit,
+            params.kind,
+            payload,
+            now_micros(),
+        )
+        .await?
+    };
     let view = DocumentView::from(row);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, view.href.clone()))

@@ -108,6 +108,13 @@ pub fn declare_bounds(doc: &mut Doc) {
         Some(RefOr::T(Schema::Object(content))) => content.max_length = Some(100 * 1024 * 1024),
         _ => panic!("no DocumentContent schema to bound"),
     }
+    match components.schemas.get_mut("DocumentForm") {
+        Some(RefOr::T(Schema::Object(form))) => match form.properties.get_mut("file") {
+            Some(RefOr::T(Schema::Object(file))) => file.max_length = Some(100 * 1024 * 1024),
+            _ => panic!("no file in DocumentForm to bound"),
+        },
+        _ => panic!("no DocumentForm schema to bound"),
+    }
     for (schema, property, max) in [
         ("SettingsVersionView", "changed_keys", 40),
         ("AuditRecordView", "fields", 100),

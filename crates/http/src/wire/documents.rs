@@ -53,6 +53,14 @@ impl UploadParams {
 #[schema(value_type = String, format = Binary)]
 pub struct DocumentContent(pub Vec<u8>);
 
+/// A document sent as a form.
+#[derive(ToSchema)]
+pub struct DocumentForm {
+    /// The file; its name and type in the form are ignored (the content decides).
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
 /// A document attached to the case.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DocumentView {
