@@ -86,6 +86,16 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // What an organisation has uploaded to a scheme's cases (its quota).
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_case_documents_author")
+                    .table(D::Table)
+                    .col(D::AuthorOrganisationId)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()

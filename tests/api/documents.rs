@@ -642,3 +642,86 @@ async fn twenty_uploads_of_ten_mebibytes_at_once_keep_the_servers_memory_flat() 
         21
     );
 }
+
+#[tokio::test]
+async fn the_schemes_quotas_per_case_and_per_organisation_are_413_each() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    crate::support::http::change_settings(&app, |s| {
+        s["documents"] = serde_json::json!({
+            "per_case": 2, "bytes_per_case": 50_000, "bytes_per_organisation": 70_000
+        });
+    })
+    .await;
+    let case = app.case_with_works(false).await;
+    let other = app.case_with_works(false).await;
+    let up = |case: String, len: usize| {
+        let app = &app;
+        async move {
+            upload(
+                app,
+                &w.council,
+                "coordinator",
+                &case,
+                "kind=other",
+                pdf(len, "q"),
+            )
+            .await
+        }
+    };
+    let first = up(case.clone(), 30_000).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.unwrap();
+    // 20,000 bytes left on the case.
+    let p = problem(
+        up(case.clone(), 30_000).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+    )
+    .await;
+    assert_eq!(p["code"], "document_quota_reached");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("documents.bytes_per_case")
+    );
+    assert_eq!(up(case.clone(), 10_000).await.status(), StatusCode::CREATED);
+    let p = problem(up(case.clone(), 1_000).await, StatusCode::PAYLOAD_TOO_LARGE).await;
+    assert!(p["detail"].as_str().unwrap().contains("documents.per_case"));
+    // The council has uploaded 40,000 of its 70,000 bytes: 30,000 left on another case.
+    let p = problem(
+        up(other.clone(), 40_000).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+    )
+    .await;
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("documents.bytes_per_organisation")
+    );
+    // A deleted document no longer counts.
+    let deleted = app
+        .client
+        .delete(app.url(first["href"].as_str().unwrap()))
+        .bearer_auth(app.token(&w.council, &["coordinator"]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        up(other.clone(), 40_000).await.status(),
+        StatusCode::CREATED
+    );
+    // Another organisation's own quota is its own.
+    let referrers = upload(
+        &app,
+        &w.harbour,
+        "referrer",
+        &other,
+        "kind=other",
+        pdf(5_000, "r"),
+    )
+    .await;
+    assert_eq!(referrers.status(), StatusCode::CREATED);
+}

@@ -12,10 +12,11 @@ use sanctuary_domain::documents::{DocumentKind, MediaType};
 use sanctuary_domain::notes::{self, Audience, NoteReader, ReadScope};
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::{Action, Relation};
-use sanctuary_persistence::StoreError;
+use sanctuary_domain::quotas::QuotaReached;
 use sanctuary_persistence::cases::CaseSummary;
 use sanctuary_persistence::documents::{self as stored, Deletion, DocumentRow, NewDocument, Spool};
 use sanctuary_persistence::events::Actor;
+use sanctuary_persistence::{StoreError, schemes};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -26,11 +27,24 @@ use crate::{Acting, App, AppError};
 /// The largest document, by default (`documents.max_bytes`).
 pub const DEFAULT_MAX_BYTES: u64 = 10 * 1024 * 1024;
 
-/// A case the caller may attach a document to, and the document's audience.
+/// A case the caller may attach a document to, the document's audience, and how large
+/// it may be (and which limit says so).
 pub struct UploadPermit {
     summary: CaseSummary,
     role: Role,
     audience: Audience,
+    limit: u64,
+    limited_by: Option<QuotaReached>,
+}
+
+impl UploadPermit {
+    /// The refusal of an upload that passes the limit.
+    fn too_large(&self) -> AppError {
+        match self.limited_by {
+            Some(quota) => AppError::QuotaReached(quota),
+            None => AppError::TooLarge { max: self.limit },
+        }
+    }
 }
 
 /// `caller` may attach a document to case `id`, shown to `audience` (only the
@@ -53,16 +67,8 @@ pub async fn may_upload(
     .await?;
     let relations = scope.relations_for(&summary, Action::AddDocument);
     let as_coordinator = relations.contains(&Relation::SchemeCoordinator);
-    let max = app.document_max_bytes();
-    if declared_length.is_some_and(|n| n > max) {
-        return Err(AppError::TooLarge { max });
-    }
-    match notes::audience_for(audience, as_coordinator) {
-        Ok(audience) => Ok(UploadPermit {
-            summary,
-            role,
-            audience,
-        }),
+    let audience = match notes::audience_for(audience, as_coordinator) {
+        Ok(audience) => audience,
         Err(reader) => {
             let refusal = AppError::Forbidden(
                 format!(
@@ -70,9 +76,30 @@ pub async fn may_upload(
                 )
                 .into(),
             );
-            Err(refuse(app, caller, Action::AddDocument, &summary, refusal).await)
+            return Err(refuse(app, caller, Action::AddDocument, &summary, refusal).await);
         }
+    };
+    // The scheme's quotas, as they stand now, may leave less room than the deployment's
+    // largest document.
+    let quotas = schemes::find(app.store().connection(), summary.scheme_id)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .settings
+        .documents;
+    let used = stored::usage(app.store(), id, summary.scheme_id, caller.organisation.id).await?;
+    let (room, quota) = quotas.room(used).map_err(AppError::QuotaReached)?;
+    let max = app.document_max_bytes();
+    let permit = UploadPermit {
+        summary,
+        role,
+        audience,
+        limit: room.min(max),
+        limited_by: (room < max).then_some(quota),
+    };
+    if declared_length.is_some_and(|n| n > permit.limit) {
+        return Err(permit.too_large());
     }
+    Ok(permit)
 }
 
 /// Receives `body` (the file, in pieces as they arrive) and stores it as a `kind`
@@ -93,12 +120,15 @@ where
     B: AsRef<[u8]>,
 {
     let mut spool = Spool::new(app.store());
-    match receive(body, &mut spool, app.document_max_bytes()).await {
+    match receive(body, &mut spool, permit.limit).await {
         Ok(media_type) => store(app, caller, permit, kind, media_type, spool, at).await,
         Err(refusal) => {
             // Best effort: what is left is unreadable, and swept later.
             let _ = spool.abandon().await;
-            Err(refusal)
+            match refusal {
+                AppError::TooLarge { .. } => Err(permit.too_large()),
+                other => Err(other),
+            }
         }
     }
 }

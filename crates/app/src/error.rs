@@ -50,6 +50,9 @@ pub enum AppError {
     /// (`detail` says which).
     #[error("the upload's type is not taken")]
     UnsupportedDocument(&'static str),
+    /// The scheme's document quota (which one) leaves no room for this upload.
+    #[error("a document quota is reached")]
+    QuotaReached(sanctuary_domain::quotas::QuotaReached),
     /// The upload stopped before its end.
     #[error("the upload was interrupted")]
     Interrupted,

@@ -27,6 +27,7 @@ pub mod notes;
 pub mod organisation;
 pub mod policy;
 pub mod postcode;
+pub mod quotas;
 pub mod referral;
 pub mod register;
 pub mod report;

@@ -12,6 +12,7 @@ use crate::clock::{
 use crate::dash::MAX_SCORE;
 use crate::eligibility::EligibilityRules;
 use crate::landlord::LandlordSettings;
+use crate::quotas::DocumentQuotas;
 use crate::register::RegisterSettings;
 use crate::risk::RiskBands;
 use crate::violation::{ViolationCode, Violations};
@@ -69,6 +70,8 @@ pub struct SchemeSettings {
     /// reviewed, how long after a case ends they stay, and the 24-hour contact shown
     /// with them. Applied as it stands now, to every case.
     pub register: RegisterSettings,
+    /// How much documents may take: per case and per uploading organisation.
+    pub documents: DocumentQuotas,
 }
 
 impl Default for SchemeSettings {
@@ -90,6 +93,7 @@ impl Default for SchemeSettings {
             contractor_contacts_client: false,
             landlord: LandlordSettings::default(),
             register: RegisterSettings::default(),
+            documents: DocumentQuotas::default(),
         }
     }
 }
@@ -212,6 +216,7 @@ impl SchemeSettings {
             );
         }
         v.absorb("/register", self.register.violations());
+        v.absorb("/documents", self.documents.violations());
         v
     }
 
@@ -308,6 +313,7 @@ impl SchemeSettings {
             self.contractor_contacts_client != other.contractor_contacts_client,
             self.landlord != other.landlord,
             self.register != other.register,
+            self.documents != other.documents,
         ];
         SETTINGS_KEYS
             .into_iter()
@@ -319,7 +325,7 @@ impl SchemeSettings {
 }
 
 /// The top-level settings, in the order `changed_keys` compares them.
-pub const SETTINGS_KEYS: [&str; 16] = [
+pub const SETTINGS_KEYS: [&str; 17] = [
     "risk_bands",
     "escalation_incidents",
     "eligibility",
@@ -336,6 +342,7 @@ pub const SETTINGS_KEYS: [&str; 16] = [
     "contractor_contacts_client",
     "landlord",
     "register",
+    "documents",
 ];
 
 #[cfg(test)]

@@ -61,6 +61,10 @@ error_codes! {
     /// The document is not a PDF, a JPEG or a PNG (by its content, whatever its name or
     /// `Content-Type`), or an image that cannot be read.
     UnsupportedDocumentType = ("unsupported_document_type", 415, "Not a PDF, JPEG or PNG"),
+    /// The scheme's document quota is reached (`detail` says which: documents per case,
+    /// bytes per case, bytes per organisation): the coordinator may delete documents or
+    /// raise the scheme's `documents` settings.
+    DocumentQuotaReached = ("document_quota_reached", 413, "Document quota reached"),
     /// The body is over the size limit (64 KiB; a document, `documents.max_bytes`).
     PayloadTooLarge = ("payload_too_large", 413, "The request body is too large"),
     /// The path and query are over the size limit (8 KiB).

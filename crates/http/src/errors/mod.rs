@@ -322,6 +322,10 @@ impl From<sanctuary_app::AppError> for ApiError {
                 ),
             ),
             E::Interrupted => Self::new(ErrorCode::BadRequest, "The upload was interrupted."),
+            E::QuotaReached(quota) => Self::new(
+                ErrorCode::DocumentQuotaReached,
+                format!("The scheme's `documents.{quota}` quota leaves no room for this document."),
+            ),
             E::Store(e) => e.into(),
         }
     }

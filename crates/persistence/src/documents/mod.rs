@@ -13,10 +13,11 @@ use sanctuary_domain::case::CaseStatus;
 use sanctuary_domain::documents::{DocumentKind, MediaType};
 use sanctuary_domain::notes::{Audience, NoteAccess, NoteReader, ReadScope};
 use sanctuary_domain::policy::Action;
+use sanctuary_domain::quotas::Usage;
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, RelationTrait, Set,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -24,7 +25,7 @@ use uuid::Uuid;
 use self::cipher::{CHUNK_BYTES, DocumentKey};
 use crate::audit::{self, NewAudit};
 use crate::codec::parse;
-use crate::entities::{case_document, case_document_chunk, organisation};
+use crate::entities::{case, case_document, case_document_chunk, organisation};
 use crate::events::{self, Actor, NewEvent};
 use crate::{Store, StoreError};
 
@@ -281,6 +282,51 @@ async fn commit(store: &Store, n: &NewDocument<'_>, spool: &Spool) -> Result<Uui
         .await
         .map_err(StoreError::db("committing a document"))?;
     Ok(id)
+}
+
+/// What the documents of case `case_id`, and those `organisation` uploaded to scheme
+/// `scheme_id`'s cases, take now (not counting deleted ones).
+pub async fn usage(
+    store: &Store,
+    case_id: Uuid,
+    scheme_id: Uuid,
+    organisation: Uuid,
+) -> Result<Usage, StoreError> {
+    let db = store.connection();
+    // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back.
+    let bytes = || Expr::cust("CAST(COALESCE(SUM(case_documents.size_bytes), 0) AS BIGINT)");
+    let (documents, case_bytes): (i64, i64) = case_document::Entity::find()
+        .select_only()
+        .column_as(case_document::Column::Id.count(), "n")
+        .column_as(bytes(), "bytes")
+        .filter(case_document::Column::CaseId.eq(case_id))
+        .filter(case_document::Column::DeletedAt.is_null())
+        .into_tuple()
+        .one(db)
+        .await
+        .map_err(StoreError::db("reading a case's documents' sizes"))?
+        .unwrap_or((0, 0));
+    let organisation_bytes: i64 = case_document::Entity::find()
+        .select_only()
+        .column_as(bytes(), "bytes")
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            case_document::Relation::Case.def(),
+        )
+        .filter(case::Column::SchemeId.eq(scheme_id))
+        .filter(case_document::Column::AuthorOrganisationId.eq(organisation))
+        .filter(case_document::Column::DeletedAt.is_null())
+        .into_tuple()
+        .one(db)
+        .await
+        .map_err(StoreError::db("reading an organisation's documents' sizes"))?
+        .unwrap_or(0);
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    Ok(Usage {
+        case_documents: count(documents),
+        case_bytes: count(case_bytes),
+        organisation_bytes: count(organisation_bytes),
+    })
 }
 
 /// `scope` as SQL over the documents table (as `notes::page` does for notes).
