@@ -601,6 +601,20 @@ async fn a_withdrawal_of_sharing_is_applied_on_every_read_of_the_case() {
     let app = TestApp::spawn().await;
     let w = &app.world;
     let id = app.case_with_works(false).await;
+    // A document shown to every role, for the reads of one.
+    let document: Value = app
+        .post(&format!(
+            "/api/v1/cases/{id}/documents?kind=other&audience=referrer,assessor,contractor,fire_service"
+        ))
+        .bearer_auth(app.token(&w.council, &["coordinator"]))
+        .body("%PDF-1.7\n% for everyone\n")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let document = document["id"].as_str().unwrap().to_owned();
     app.act_ok(
         &w.council,
         "coordinator",
@@ -612,7 +626,7 @@ async fn a_withdrawal_of_sharing_is_applied_on_every_read_of_the_case() {
     let reads = case_reads();
     assert!(reads.len() >= 6, "{reads:?}");
     for read in &reads {
-        let path = read.replace("{id}", &id);
+        let path = read.replace("{id}", &id).replace("{document}", &document);
         // The coordinator still reads everything.
         let response = app.get_as(&w.council, &["coordinator"], &path).await;
         assert_eq!(response.status(), StatusCode::OK, "coordinator {read}");
