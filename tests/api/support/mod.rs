@@ -20,7 +20,7 @@ use sanctuary_persistence::crypto::Keyring;
 use sanctuary_server::Application;
 use sanctuary_server::config::{
     AuthSettings, EncryptionSettings, IssuerSettings, KeySettings, RateLimitSettings, Settings,
-    WebhookSettings,
+    WebhookSettings, WorkerSettings,
 };
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use secrecy::SecretString;
@@ -82,6 +82,14 @@ pub fn test_settings(db: &TestDb) -> Settings {
             per_address_per_minute: 1_000_000,
             per_address_burst: 100_000,
             client_address_header: None,
+        },
+        // The clock scheduler announces due and breached clocks by the wall clock: a
+        // case made late on a Sunday has its first contact due within the day, and an
+        // announcement would land in the middle of a test's events. Tests of the
+        // scheduler turn it on (or call `clocks::announce`).
+        worker: WorkerSettings {
+            clocks_every_seconds: 0,
+            ..WorkerSettings::default()
         },
         // Receivers started by the tests listen on loopback; retries come quickly.
         webhooks: WebhookSettings {
