@@ -170,7 +170,11 @@ pub async fn page(
 ) -> Result<(Vec<NoteRow>, bool), StoreError> {
     let mut query = case_note::Entity::find()
         .filter(case_note::Column::CaseId.eq(case_id))
-        .filter(readable(scope));
+        .filter(readable(
+            scope,
+            case_note::Column::AuthorOrganisationId,
+            note_flag,
+        ));
     if let Some(before) = before {
         query = query.filter(case_note::Column::Id.lt(before));
     }
@@ -185,9 +189,14 @@ pub async fn page(
     Ok((open(store, rows).await?, more))
 }
 
-/// `scope` as SQL: every note, or the reader's own and those whose audience names a
-/// role it holds.
-fn readable(scope: &ReadScope) -> Condition {
+/// `scope` as SQL over a table with an author and one flag per reader (notes,
+/// documents): every row, or the reader's own and those whose audience names a role it
+/// holds. `flag` names the flag column of each reader but the coordinator.
+pub(crate) fn readable<C: ColumnTrait>(
+    scope: &ReadScope,
+    author: C,
+    flag: impl Fn(NoteReader) -> Option<C>,
+) -> Condition {
     let ReadScope::Some {
         organisation,
         readers,
@@ -195,18 +204,25 @@ fn readable(scope: &ReadScope) -> Condition {
     else {
         return Condition::all();
     };
-    let mut any = Condition::any().add(case_note::Column::AuthorOrganisationId.eq(*organisation));
+    let mut any = Condition::any().add(author.eq(*organisation));
     for reader in readers {
-        let column = match reader {
-            NoteReader::Coordinator => return Condition::all(),
-            NoteReader::Referrer => case_note::Column::ToReferrer,
-            NoteReader::Assessor => case_note::Column::ToAssessor,
-            NoteReader::Contractor => case_note::Column::ToContractor,
-            NoteReader::FireService => case_note::Column::ToFireService,
-        };
-        any = any.add(column.eq(true));
+        match flag(*reader) {
+            Some(column) => any = any.add(column.eq(true)),
+            // The coordinator reads every row.
+            None => return Condition::all(),
+        }
     }
     any
+}
+
+fn note_flag(reader: NoteReader) -> Option<case_note::Column> {
+    match reader {
+        NoteReader::Coordinator => None,
+        NoteReader::Referrer => Some(case_note::Column::ToReferrer),
+        NoteReader::Assessor => Some(case_note::Column::ToAssessor),
+        NoteReader::Contractor => Some(case_note::Column::ToContractor),
+        NoteReader::FireService => Some(case_note::Column::ToFireService),
+    }
 }
 
 /// Opens `rows` and adds who wrote each and with which action (two queries, whatever

@@ -14,7 +14,7 @@ use sanctuary_domain::documents::{DocumentKind, MediaType};
 use sanctuary_domain::notes::{Audience, NoteAccess, NoteReader, ReadScope};
 use sanctuary_domain::policy::Action;
 use sanctuary_domain::quotas::Usage;
-use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, RelationTrait, Set,
@@ -329,28 +329,14 @@ pub async fn usage(
     })
 }
 
-/// `scope` as SQL over the documents table (as `notes::page` does for notes).
-fn readable(scope: &ReadScope) -> Condition {
-    let ReadScope::Some {
-        organisation,
-        readers,
-    } = scope
-    else {
-        return Condition::all();
-    };
-    let mut any =
-        Condition::any().add(case_document::Column::AuthorOrganisationId.eq(*organisation));
-    for reader in readers {
-        let column = match reader {
-            NoteReader::Coordinator => return Condition::all(),
-            NoteReader::Referrer => case_document::Column::ToReferrer,
-            NoteReader::Assessor => case_document::Column::ToAssessor,
-            NoteReader::Contractor => case_document::Column::ToContractor,
-            NoteReader::FireService => case_document::Column::ToFireService,
-        };
-        any = any.add(column.eq(true));
+fn document_flag(reader: NoteReader) -> Option<case_document::Column> {
+    match reader {
+        NoteReader::Coordinator => None,
+        NoteReader::Referrer => Some(case_document::Column::ToReferrer),
+        NoteReader::Assessor => Some(case_document::Column::ToAssessor),
+        NoteReader::Contractor => Some(case_document::Column::ToContractor),
+        NoteReader::FireService => Some(case_document::Column::ToFireService),
     }
-    any
 }
 
 /// The documents of case `case_id` that `scope` may read, newest first (not those
@@ -363,7 +349,11 @@ pub async fn list(
     let rows = case_document::Entity::find()
         .filter(case_document::Column::CaseId.eq(case_id))
         .filter(case_document::Column::DeletedAt.is_null())
-        .filter(readable(scope))
+        .filter(crate::notes::readable(
+            scope,
+            case_document::Column::AuthorOrganisationId,
+            document_flag,
+        ))
         .order_by_desc(case_document::Column::Id)
         .all(store.connection())
         .await
