@@ -299,6 +299,73 @@ async fn a_document_reaches_the_coordinator_its_uploader_and_the_audience_chosen
     assert!(downloads >= 6, "{downloads}");
 }
 
+/// A photo as a phone sends it: a 64 × 64 HEIC made by libheif's `heif-enc`, given a GPS
+/// position and a camera in EXIF and again in XMP by `exiftool` (12.57).
+const HEIC_WITH_GPS: &[u8] = include_bytes!("fixtures/photo-with-gps.heic");
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[tokio::test]
+async fn an_heic_photo_loses_its_exif_and_xmp_and_keeps_its_image() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let case = app.case_with_works(false).await;
+    let original = HEIC_WITH_GPS;
+    // What the fixture holds: the camera in EXIF and XMP, the position in XMP as text.
+    assert!(find(original, b"Exif\0\0MM").is_some());
+    assert!(find(original, b"exif:GPSLatitude").is_some());
+    assert!(find(original, b"CanaryCam 9000").is_some());
+    assert!(find(original, b"CanaryCam XMP").is_some());
+    let stored = upload_ok(
+        &app,
+        &w.council,
+        "coordinator",
+        &case,
+        "kind=photo",
+        original.to_vec(),
+    )
+    .await;
+    assert_eq!(stored["type"], "heic");
+    assert_eq!(stored["content_type"], "image/heic");
+    let response = download(
+        &app,
+        &w.council,
+        "coordinator",
+        stored["href"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(response.headers()["content-type"], "image/heic");
+    let body = response.bytes().await.unwrap().to_vec();
+    for gone in [
+        &b"Exif\0\0MM"[..],
+        b"exif:GPSLatitude",
+        b"GPSLongitude",
+        b"CanaryCam",
+    ] {
+        assert_eq!(find(&body, gone), None, "{}", String::from_utf8_lossy(gone));
+    }
+    // Blanked where it lay: the same length, and the coded image byte for byte as sent
+    // (the fixture's last 70 bytes: heif-enc's mdat, before which exiftool put the
+    // metadata).
+    assert_eq!(body.len(), original.len());
+    let image = original.len() - 70;
+    assert!(find(original, b"Exif\0\0MM").unwrap() < image);
+    assert_eq!(body[image..], original[image..]);
+    assert_eq!(&body[4..12], b"ftypheic");
+    // An HEIC whose item locations point past its end cannot be cleaned: refused.
+    let iloc = find(original, b"iloc").unwrap();
+    let mut broken = original.to_vec();
+    broken[iloc + 8..iloc + 40].fill(0xFF);
+    let p = problem(
+        upload(&app, &w.council, "coordinator", &case, "kind=photo", broken).await,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+    )
+    .await;
+    assert_eq!(p["code"], "unsupported_document_type");
+}
+
 #[tokio::test]
 async fn images_lose_their_metadata_and_hostile_files_are_refused_or_stored_safely() {
     let app = TestApp::spawn().await;

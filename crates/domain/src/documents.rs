@@ -2,7 +2,7 @@
 //! letter, the signed consent form, the fire-check certificate, the completion sheet.
 //!
 //! What a file is, is decided by its content, never by its name or the header it came
-//! with: a PDF, a JPEG or a PNG. Who reads a document is decided as for notes
+//! with: a PDF, a JPEG, a PNG or an HEIC photo. Who reads a document is decided as for notes
 //! (`notes::ReadScope`): the coordinator, the organisation that uploaded it, and the
 //! roles of the case its audience names.
 
@@ -32,12 +32,13 @@ vocabulary! {
         Pdf = "pdf",
         Jpeg = "jpeg",
         Png = "png",
+        Heic = "heic",
     }
 }
 
 impl MediaType {
     /// The bytes [`MediaType::sniff`] needs to decide.
-    pub const SNIFF_LEN: usize = 8;
+    pub const SNIFF_LEN: usize = 12;
 
     /// The type the file's first bytes (at least [`MediaType::SNIFF_LEN`] of them, or
     /// the whole file) announce, if it is one the service takes.
@@ -48,6 +49,13 @@ impl MediaType {
             Some(MediaType::Jpeg)
         } else if head.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
             Some(MediaType::Png)
+        } else if head.len() >= 12
+            && &head[4..8] == b"ftyp"
+            && matches!(&head[8..12], b"heic" | b"heix" | b"heim" | b"heis")
+        {
+            // An HEIF file whose major brand is HEVC-coded still images: what phones
+            // take photos as.
+            Some(MediaType::Heic)
         } else {
             None
         }
@@ -56,7 +64,7 @@ impl MediaType {
     /// An image, whose metadata (EXIF: GPS position, camera, time) is removed before
     /// it is stored.
     pub fn is_image(self) -> bool {
-        matches!(self, MediaType::Jpeg | MediaType::Png)
+        matches!(self, MediaType::Jpeg | MediaType::Png | MediaType::Heic)
     }
 
     /// Its `Content-Type`.
@@ -65,6 +73,7 @@ impl MediaType {
             MediaType::Pdf => "application/pdf",
             MediaType::Jpeg => "image/jpeg",
             MediaType::Png => "image/png",
+            MediaType::Heic => "image/heic",
         }
     }
 
@@ -74,6 +83,7 @@ impl MediaType {
             MediaType::Pdf => "pdf",
             MediaType::Jpeg => "jpg",
             MediaType::Png => "png",
+            MediaType::Heic => "heic",
         }
     }
 }
@@ -176,6 +186,10 @@ mod tests {
             MediaType::sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
             Some(MediaType::Png)
         );
+        assert_eq!(
+            MediaType::sniff(b"\0\0\0\x1cftypheic\0\0\0\0mif1"),
+            Some(MediaType::Heic)
+        );
         // A zip, an HTML page, a script named .pdf, nothing at all.
         for other in [
             &b"PK\x03\x04\x14\0"[..],
@@ -183,6 +197,9 @@ mod tests {
             b"#!/bin/sh\n%PDF-",
             b"",
             b"%PD",
+            // An MP4 video and an AVIF are ISO media files too, and not taken.
+            b"\0\0\0\x18ftypmp42",
+            b"\0\0\0\x1cftypavif",
         ] {
             assert_eq!(MediaType::sniff(other), None, "{other:?}");
         }

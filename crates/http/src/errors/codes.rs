@@ -58,9 +58,9 @@ error_codes! {
     InvalidHeader = ("invalid_header", 400, "A request header is not valid"),
     /// The body is not `application/json`: send `Content-Type: application/json`.
     UnsupportedMediaType = ("unsupported_media_type", 415, "The request body must be JSON"),
-    /// The document is not a PDF, a JPEG or a PNG (by its content, whatever its name or
+    /// The document is not a PDF, a JPEG, a PNG or an HEIC photo (by its content, whatever its name or
     /// `Content-Type`), or an image that cannot be read.
-    UnsupportedDocumentType = ("unsupported_document_type", 415, "Not a PDF, JPEG or PNG"),
+    UnsupportedDocumentType = ("unsupported_document_type", 415, "Not a PDF, JPEG, PNG or HEIC"),
     /// The scheme's document quota is reached (`detail` says which: documents per case,
     /// bytes per case, bytes per organisation): the coordinator may delete documents or
     /// raise the scheme's `documents` settings.

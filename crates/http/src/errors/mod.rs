@@ -318,7 +318,7 @@ impl From<sanctuary_app::AppError> for ApiError {
             E::UnsupportedDocument(what) => Self::new(
                 ErrorCode::UnsupportedDocumentType,
                 format!(
-                    "{what} Send a PDF, a JPEG or a PNG (the type is read from the content, not the name or Content-Type)."
+                    "{what} Send a PDF, a JPEG, a PNG or an HEIC photo (the type is read from the content, not the name or Content-Type)."
                 ),
             ),
             E::Interrupted => Self::new(ErrorCode::BadRequest, "The upload was interrupted."),

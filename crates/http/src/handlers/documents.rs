@@ -25,7 +25,7 @@ fn uuid(id: &str) -> Result<Uuid, ApiError> {
 /// The file is the request body, as it is, with any `Content-Type` (declared
 /// `application/octet-stream`; the type is read from the content), or a
 /// `multipart/form-data` form whose first part, `file`, is the file (its name and type
-/// in the form are ignored). A PDF, a JPEG or a PNG, up to `documents.max_bytes` (10 MiB
+/// in the form are ignored). A PDF, a JPEG, a PNG or an HEIC photo, up to `documents.max_bytes` (10 MiB
 /// by default; larger: 413); anything else 415. Images lose their metadata (EXIF with
 /// its GPS position and camera, XMP, comments) before they are stored; PDFs are stored
 /// as sent and never rendered. Stored encrypted under a key of its own. Read by the
@@ -45,7 +45,7 @@ fn uuid(id: &str) -> Result<Uuid, ApiError> {
             headers(("Location" = String, description = "Where to download it"))),
         (status = 403, description = "Your role does not add documents to this case, or only the coordinator names that audience.", body = crate::errors::Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than `documents.max_bytes`.", body = crate::errors::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not a PDF, JPEG or PNG by its content, or an image that cannot be read.", body = crate::errors::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not a PDF, JPEG, PNG or HEIC by its content, or an image that cannot be read.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = [])),
 )]
@@ -149,6 +149,7 @@ pub async fn list_documents(
             (DocumentContent = "application/pdf"),
             (DocumentContent = "image/jpeg"),
             (DocumentContent = "image/png"),
+            (DocumentContent = "image/heic"),
         ), headers(("Content-Disposition" = String, description = "`attachment`, with a file name made of the kind and id"))),
         (status = 403, description = "Your role does not read this case's documents.", body = crate::errors::Problem, content_type = "application/problem+json"),
     ),

@@ -48,7 +48,7 @@ impl UploadParams {
     }
 }
 
-/// A document's content: a PDF, a JPEG or a PNG.
+/// A document's content: a PDF, a JPEG, a PNG or an HEIC photo.
 #[derive(ToSchema)]
 #[schema(value_type = String, format = Binary)]
 pub struct DocumentContent(pub Vec<u8>);

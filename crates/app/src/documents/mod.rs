@@ -5,9 +5,6 @@
 //! are stored.
 
 use futures_util::{Stream, StreamExt};
-use img_parts::Bytes;
-use img_parts::jpeg::{Jpeg, markers};
-use img_parts::png::Png;
 use sanctuary_domain::documents::{DocumentKind, MediaType};
 use sanctuary_domain::notes::{self, Audience, NoteReader, ReadScope};
 use sanctuary_domain::organisation::Role;
@@ -23,6 +20,11 @@ use uuid::Uuid;
 use crate::actions::{Authorised, authorise};
 use crate::audit::{self, refuse};
 use crate::{Acting, App, AppError};
+
+mod heif;
+mod metadata;
+
+pub use metadata::{UnreadableImage, without_metadata};
 
 /// The largest document, by default (`documents.max_bytes`).
 pub const DEFAULT_MAX_BYTES: u64 = 10 * 1024 * 1024;
@@ -222,49 +224,6 @@ async fn store(
     stored::find(app.store(), summary.id, id)
         .await?
         .ok_or(AppError::NotFound)
-}
-
-/// Why an image could not be taken.
-#[derive(Debug, thiserror::Error)]
-#[error("the image could not be read")]
-pub struct UnreadableImage;
-
-/// `image` without its metadata: every JPEG APP segment but the JFIF header, the colour
-/// profile and Adobe's colour transform (so EXIF with its GPS position and camera, XMP,
-/// IPTC, maker notes go) and comments; every PNG
-/// ancillary text, time and EXIF chunk. The pixels are not decoded or re-encoded, so a
-/// hostile header (a 30,000 × 30,000 PNG) costs nothing.
-pub fn without_metadata(media_type: MediaType, image: Vec<u8>) -> Result<Vec<u8>, UnreadableImage> {
-    let bytes = Bytes::from(image);
-    match media_type {
-        MediaType::Jpeg => {
-            let mut jpeg = Jpeg::from_bytes(bytes).map_err(|_| UnreadableImage)?;
-            jpeg.segments_mut().retain(|segment| {
-                let marker = segment.marker();
-                let contents = segment.contents();
-                // What decoding needs: the JFIF header, the colour profile, Adobe's
-                // colour transform. Nothing in them says where, when or with what.
-                let needed = (marker == markers::APP0 && contents.starts_with(b"JFIF\0"))
-                    || (marker == markers::APP2 && contents.starts_with(b"ICC_PROFILE\0"))
-                    || (marker == markers::APP14 && contents.starts_with(b"Adobe"));
-                let metadata =
-                    (markers::APP0..=markers::APP15).contains(&marker) || marker == markers::COM;
-                !metadata || needed
-            });
-            Ok(jpeg.encoder().bytes().to_vec())
-        }
-        MediaType::Png => {
-            let mut png = Png::from_bytes(bytes).map_err(|_| UnreadableImage)?;
-            png.chunks_mut().retain(|chunk| {
-                !matches!(
-                    &chunk.kind(),
-                    b"eXIf" | b"tEXt" | b"iTXt" | b"zTXt" | b"tIME"
-                )
-            });
-            Ok(png.encoder().bytes().to_vec())
-        }
-        MediaType::Pdf => Ok(bytes.to_vec()),
-    }
 }
 
 /// The documents of case `id` that `caller` may read, newest first; the read is audited.
