@@ -36,6 +36,7 @@ mod m20261206_000029_after_the_works;
 mod m20261206_000030_visits;
 mod m20261206_000031_written_notes;
 mod m20261206_000032_documents;
+mod m20261207_000033_document_storage;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 /// The statement that backfills `ended_at` (its test runs it on a legacy row).
@@ -96,6 +97,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000030_visits::Migration),
             Box::new(m20261206_000031_written_notes::Migration),
             Box::new(m20261206_000032_documents::Migration),
+            Box::new(m20261207_000033_document_storage::Migration),
         ]
     }
 }

@@ -66,7 +66,7 @@ async fn listed(app: &TestApp, org: &Org, role: &str, case: &str) -> Vec<String>
 }
 
 /// A PDF of `len` bytes (several storage chunks when large) holding `marker`.
-fn pdf(len: usize, marker: &str) -> Vec<u8> {
+pub(crate) fn pdf(len: usize, marker: &str) -> Vec<u8> {
     let mut body = format!("%PDF-1.7\n% {marker}\n").into_bytes();
     let mut i = 0u32;
     while body.len() < len {

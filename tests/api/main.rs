@@ -35,6 +35,7 @@ mod logging;
 mod membership;
 mod metrics;
 mod notes;
+mod object_store;
 mod problems;
 mod rate_limit;
 mod reassignment;

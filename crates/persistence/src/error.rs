@@ -23,6 +23,10 @@ pub enum StoreError {
     /// Personal data was needed from a store opened without the encryption keys.
     #[error("no encryption keyring is configured")]
     NoKeyring,
+    /// The object store holding documents failed, or is not configured for a document
+    /// stored there.
+    #[error(transparent)]
+    Objects(#[from] crate::documents::blobs::BlobError),
 }
 
 impl StoreError {

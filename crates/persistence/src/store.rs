@@ -14,6 +14,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard, watch};
 
 use crate::StoreError;
 use crate::crypto::Keyring;
+use crate::documents::blobs::DocumentBlobs;
 
 /// How long a writer waits for SQLite's single write lock.
 const WRITER_WAIT: Duration = Duration::from_secs(10);
@@ -55,6 +56,8 @@ pub struct Store {
     /// Rung after every write this process commits: long-polling readers (the events
     /// feed) wake and look again instead of polling the database in a tight loop.
     bell: Arc<watch::Sender<u64>>,
+    /// Where new documents' encrypted chunks go, if not into the database.
+    blobs: Option<Arc<dyn DocumentBlobs>>,
 }
 
 /// A write transaction: a `DatabaseTransaction` (through `Deref`) that holds this
@@ -135,6 +138,7 @@ impl Store {
             keys: None,
             writer: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
             bell: Arc::new(watch::channel(0).0),
+            blobs: None,
         })
     }
 
@@ -165,6 +169,18 @@ impl Store {
     pub fn with_keys(mut self, keys: Arc<Keyring>) -> Self {
         self.keys = Some(keys);
         self
+    }
+
+    /// The same store, keeping new documents' encrypted chunks in `blobs` (an object
+    /// store) rather than the database.
+    pub fn with_blobs(mut self, blobs: Arc<dyn DocumentBlobs>) -> Self {
+        self.blobs = Some(blobs);
+        self
+    }
+
+    /// The object store for documents, if one is configured.
+    pub fn blobs(&self) -> Option<&Arc<dyn DocumentBlobs>> {
+        self.blobs.as_ref()
     }
 
     /// The keyring; an error for a store opened without one.

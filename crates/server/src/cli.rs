@@ -388,7 +388,7 @@ async fn seed_demo(settings: &Settings, options: &SeedOptions) -> anyhow::Result
 async fn open_keyed_store(settings: &Settings) -> anyhow::Result<sanctuary_persistence::Store> {
     let keyring = crate::keys::load(settings)?;
     let (store, _) = open_store(settings).await?;
-    Ok(store.with_keys(keyring))
+    settings.with_document_store(store.with_keys(keyring))
 }
 
 async fn audit_verify(

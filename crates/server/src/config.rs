@@ -50,13 +50,64 @@ pub struct DocumentSettings {
     /// The largest document, in bytes (default 10 MiB, at most 100 MiB); larger
     /// uploads are answered 413.
     pub max_bytes: u64,
+    /// Keep new documents' encrypted chunks in an S3-compatible object store instead
+    /// of the database (documents stored before stay where they are, and readable).
+    pub object_store: Option<ObjectStoreSettings>,
 }
 
 impl Default for DocumentSettings {
     fn default() -> Self {
         Self {
             max_bytes: sanctuary_app::documents::DEFAULT_MAX_BYTES,
+            object_store: None,
         }
+    }
+}
+
+/// An S3-compatible bucket for documents (`[documents.object_store]`). It receives
+/// ciphertext only; the keys stay in the database.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectStoreSettings {
+    pub bucket: String,
+    /// The store's URL (MinIO, Ceph, another provider); unset means AWS S3.
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    #[serde(default = "default_region")]
+    pub region: String,
+    /// Unset: the usual AWS sources (`AWS_ACCESS_KEY_ID`…, an instance profile).
+    #[serde(default)]
+    pub access_key_id: Option<String>,
+    #[serde(default, serialize_with = "redact")]
+    pub secret_access_key: Option<SecretString>,
+    /// Allow a plain `http://` endpoint (a store on the same host, tests).
+    #[serde(default)]
+    pub allow_http: bool,
+    /// Put before every object's name, e.g. `sanctuary/` to share a bucket.
+    #[serde(default)]
+    pub prefix: String,
+}
+
+fn default_region() -> String {
+    "eu-west-2".into()
+}
+
+impl ObjectStoreSettings {
+    /// The object store these settings name.
+    pub fn open(&self) -> anyhow::Result<sanctuary_objects::S3Blobs> {
+        sanctuary_objects::S3Blobs::new(&sanctuary_objects::S3Config {
+            bucket: self.bucket.clone(),
+            endpoint: self.endpoint.clone(),
+            region: self.region.clone(),
+            access_key_id: self.access_key_id.clone(),
+            secret_access_key: self
+                .secret_access_key
+                .as_ref()
+                .map(|s| s.expose_secret().to_owned()),
+            allow_http: self.allow_http,
+            prefix: self.prefix.clone(),
+        })
+        .map_err(|e| anyhow::anyhow!("documents.object_store: {e}"))
     }
 }
 
@@ -392,6 +443,18 @@ impl Settings {
                 "documents.max_bytes: must be from 1 to 104857600 (100 MiB)".into(),
             ));
         }
+        if let Some(objects) = &self.documents.object_store {
+            if objects.bucket.trim().is_empty() {
+                return Err(ConfigError(
+                    "documents.object_store.bucket: must name a bucket".into(),
+                ));
+            }
+            if !(objects.prefix.is_empty() || objects.prefix.ends_with('/')) {
+                return Err(ConfigError(
+                    "documents.object_store.prefix: must be empty or end with `/`".into(),
+                ));
+            }
+        }
         if self.auth.leeway_seconds > sanctuary_http::auth::MAX_LEEWAY_SECONDS {
             return Err(ConfigError(
                 "auth.leeway_seconds: must be at most 30".into(),
@@ -459,6 +522,17 @@ impl Settings {
 
     /// What serving needs beyond [`Self::validate`]: someone to trust tokens from.
     /// (Migrating does not, so it is checked separately.)
+    /// `store` with the documents' object store, if one is configured.
+    pub fn with_document_store(
+        &self,
+        store: sanctuary_persistence::Store,
+    ) -> anyhow::Result<sanctuary_persistence::Store> {
+        Ok(match &self.documents.object_store {
+            Some(objects) => store.with_blobs(std::sync::Arc::new(objects.open()?)),
+            None => store,
+        })
+    }
+
     pub fn check_can_serve(&self) -> Result<(), ConfigError> {
         if !self.demo_mode() && self.auth.issuers.is_empty() {
             return Err(ConfigError(
@@ -576,6 +650,50 @@ mod tests {
             ..postgres
         };
         assert!(forced.validate().unwrap_err().to_string().contains("demo"));
+    }
+
+    #[allow(clippy::result_large_err)] // figment::Jail fixes the error type
+    #[test]
+    fn an_object_store_for_documents_is_read_from_the_file_and_checked() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "s3.toml",
+                "[documents.object_store]\nbucket = \"case-files\"\nendpoint = \"https://s3.example\"\nprefix = \"sanctuary/\"",
+            )?;
+            jail.set_env(
+                "SANCTUARY_DOCUMENTS__OBJECT_STORE__SECRET_ACCESS_KEY",
+                "hunter2",
+            );
+            let s = Settings::load(Some(Path::new("s3.toml"))).map_err(|e| e.0)?;
+            let objects = s.documents.object_store.clone().expect("configured");
+            assert_eq!(objects.bucket, "case-files");
+            assert_eq!(objects.region, "eu-west-2");
+            // A secret without its key id is refused when the store is opened (at start).
+            let err = objects.open().unwrap_err().to_string();
+            assert!(
+                err.contains("AccessKeyId") && !err.contains("hunter2"),
+                "{err}"
+            );
+            jail.set_env(
+                "SANCTUARY_DOCUMENTS__OBJECT_STORE__ACCESS_KEY_ID",
+                "AKIA0TEST",
+            );
+            let s = Settings::load(Some(Path::new("s3.toml"))).map_err(|e| e.0)?;
+            let objects = s.documents.object_store.clone().expect("configured");
+            assert!(objects.open().is_ok());
+            assert!(!format!("{s:?}").contains("hunter2"));
+            assert!(!serde_json::to_string(&s).unwrap().contains("hunter2"));
+            jail.create_file(
+                "bad.toml",
+                "[documents.object_store]\nbucket = \"case-files\"\nprefix = \"no-slash\"",
+            )?;
+            let err = Settings::load(Some(Path::new("bad.toml"))).unwrap_err().0;
+            assert!(err.contains("documents.object_store.prefix"), "{err}");
+            jail.create_file("empty.toml", "[documents.object_store]\nbucket = \" \"")?;
+            let err = Settings::load(Some(Path::new("empty.toml"))).unwrap_err().0;
+            assert!(err.contains("documents.object_store.bucket"), "{err}");
+            Ok(())
+        });
     }
 
     fn with_issuer(mut s: Settings) -> Settings {

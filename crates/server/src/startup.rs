@@ -53,6 +53,7 @@ impl Application {
             .await
             .with_context(|| format!("cannot open the database {}", settings.database_label()))?
             .with_keys(keyring);
+        let store = settings.with_document_store(store)?;
         store
             .migrate()
             .await

@@ -195,7 +195,14 @@ impl TestApp {
 
     /// Starts a second instance of the service on this app's database.
     pub async fn second_instance(&self) -> Instance {
-        let app = Application::build(&self.settings, None)
+        self.second_instance_with(|_| {}).await
+    }
+
+    /// Starts a second instance on this app's database, its settings adjusted.
+    pub async fn second_instance_with(&self, customise: impl FnOnce(&mut Settings)) -> Instance {
+        let mut settings = self.settings.clone();
+        customise(&mut settings);
+        let app = Application::build(&settings, None)
             .await
             .expect("the second instance starts");
         let address = format!("http://127.0.0.1:{}", app.port());

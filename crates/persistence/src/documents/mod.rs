@@ -3,8 +3,11 @@
 //!
 //! An upload is encrypted as it arrives, a chunk at a time, by a [`Spool`]; its record
 //! (with its key) is committed at the end with its timeline entry and audit record, so
-//! until then nothing of it can be read. A download decrypts one chunk at a time.
+//! until then nothing of it can be read. A download decrypts one chunk at a time. The
+//! chunks are rows of `case_document_chunks`, or objects in an object store
+//! ([`blobs`]) when the store is given one; each record says which.
 
+pub mod blobs;
 pub mod cipher;
 
 use futures_util::Stream;
@@ -22,6 +25,9 @@ use sea_orm::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use std::sync::Arc;
+
+use self::blobs::{BlobError, DocumentBlobs, StoredIn};
 use self::cipher::{CHUNK_BYTES, DocumentKey};
 use crate::audit::{self, NewAudit};
 use crate::codec::parse;
@@ -36,6 +42,7 @@ use crate::{Store, StoreError};
 /// cut off is removed ([`Spool::abandon`], or [`sweep`] after a crash).
 pub struct Spool {
     store: Store,
+    blobs: Option<Arc<dyn DocumentBlobs>>,
     id: Uuid,
     key: DocumentKey,
     pending: Vec<u8>,
@@ -47,6 +54,7 @@ impl Spool {
     pub fn new(store: &Store) -> Spool {
         Spool {
             store: store.clone(),
+            blobs: store.blobs().cloned(),
             id: Uuid::now_v7(),
             key: DocumentKey::generate(),
             pending: Vec::with_capacity(CHUNK_BYTES),
@@ -75,6 +83,11 @@ impl Spool {
 
     async fn write(&mut self, plain: &[u8], last: bool) -> Result<(), StoreError> {
         let sealed = self.key.encrypt(self.id, self.chunks, last, plain);
+        if let Some(blobs) = &self.blobs {
+            blobs.put(self.id, self.chunks, sealed).await?;
+            self.chunks += 1;
+            return Ok(());
+        }
         let tx = self.store.begin_write().await?;
         case_document_chunk::ActiveModel {
             document_id: Set(self.id),
@@ -93,6 +106,9 @@ impl Spool {
 
     /// Removes what was written of an upload that will not be stored.
     pub async fn abandon(self) -> Result<(), StoreError> {
+        if let Some(blobs) = &self.blobs {
+            return Ok(blobs.remove(self.id).await?);
+        }
         let tx = self.store.begin_write().await?;
         case_document_chunk::Entity::delete_many()
             .filter(case_document_chunk::Column::DocumentId.eq(self.id))
@@ -106,8 +122,56 @@ impl Spool {
 }
 
 /// Removes the chunks of uploads that never became documents and were begun more than
-/// `older_than` before `now` (a crash mid-upload); returns how many uploads.
+/// `older_than` before `now` (a crash mid-upload); in the object store, those of
+/// deleted and destroyed documents too (their keys went first, in the database's
+/// transaction). Returns how many uploads or documents.
 pub async fn sweep(
+    store: &Store,
+    now: OffsetDateTime,
+    older_than: time::Duration,
+) -> Result<u64, StoreError> {
+    let swept = match store.blobs() {
+        Some(blobs) => sweep_objects(store, blobs.as_ref(), now - older_than).await?,
+        None => 0,
+    };
+    Ok(swept + sweep_rows(store, now, older_than).await?)
+}
+
+/// Begun before `cutoff`, by its UUIDv7 id.
+fn begun_before(id: &Uuid, cutoff: OffsetDateTime) -> bool {
+    id.get_timestamp().is_some_and(|t| {
+        let (secs, _) = t.to_unix();
+        i64::try_from(secs).is_ok_and(|s| s < cutoff.unix_timestamp())
+    })
+}
+
+async fn sweep_objects(
+    store: &Store,
+    blobs: &dyn DocumentBlobs,
+    cutoff: OffsetDateTime,
+) -> Result<u64, StoreError> {
+    let mut candidates = blobs.documents().await?;
+    candidates.retain(|id| begun_before(id, cutoff));
+    let mut swept = 0;
+    for batch in candidates.chunks(500) {
+        let live: Vec<Uuid> = case_document::Entity::find()
+            .select_only()
+            .column(case_document::Column::Id)
+            .filter(case_document::Column::Id.is_in(batch.to_vec()))
+            .filter(case_document::Column::DeletedAt.is_null())
+            .into_tuple()
+            .all(store.connection())
+            .await
+            .map_err(StoreError::db("finding documents' objects"))?;
+        for id in batch.iter().filter(|id| !live.contains(id)) {
+            blobs.remove(*id).await?;
+            swept += 1;
+        }
+    }
+    Ok(swept)
+}
+
+async fn sweep_rows(
     store: &Store,
     now: OffsetDateTime,
     older_than: time::Duration,
@@ -131,12 +195,7 @@ pub async fn sweep(
         .map_err(StoreError::db("finding abandoned uploads"))?;
     // An upload's id is a UUIDv7: when it began.
     let cutoff = now - older_than;
-    orphans.retain(|id| {
-        id.get_timestamp().is_some_and(|t| {
-            let (secs, _) = t.to_unix();
-            i64::try_from(secs).is_ok_and(|s| s < cutoff.unix_timestamp())
-        })
-    });
+    orphans.retain(|id| begun_before(id, cutoff));
     if orphans.is_empty() {
         return Ok(0);
     }
@@ -179,6 +238,7 @@ pub struct DocumentRow {
     pub uploaded_at: OffsetDateTime,
     chunk_count: u32,
     data_key: Option<String>,
+    stored_in: StoredIn,
 }
 
 impl DocumentRow {
@@ -246,6 +306,12 @@ async fn commit(store: &Store, n: &NewDocument<'_>, spool: &Spool) -> Result<Uui
         size_bytes: Set(i64::try_from(spool.size).unwrap_or(i64::MAX)),
         chunk_count: Set(i32::try_from(spool.chunks).unwrap_or(i32::MAX)),
         data_key: Set(Some(spool.key.seal(keys, id))),
+        stored_in: Set(match spool.blobs {
+            Some(_) => StoredIn::ObjectStore,
+            None => StoredIn::Database,
+        }
+        .as_str()
+        .to_owned()),
         author_organisation_id: Set(n.actor.organisation_id),
         to_referrer: Set(n.audience.referrer),
         to_assessor: Set(n.audience.assessor),
@@ -414,6 +480,9 @@ async fn with_authors(
                 uploaded_at: r.created_at,
                 chunk_count: u32::try_from(r.chunk_count).unwrap_or(0),
                 data_key: r.data_key,
+                stored_in: StoredIn::parse(&r.stored_in).ok_or(StoreError::Corrupt {
+                    column: "case_documents.stored_in",
+                })?,
             })
         })
         .collect()
@@ -430,6 +499,13 @@ pub fn content(
         column: cipher::DOCUMENT_KEY,
     })?;
     let key = DocumentKey::open(keys, document.id, sealed)?;
+    let blobs = match document.stored_in {
+        StoredIn::Database => None,
+        StoredIn::ObjectStore => Some(store.blobs().cloned().ok_or(BlobError {
+            context: "reading a document",
+            message: "the document is in an object store, and none is configured".into(),
+        })?),
+    };
     let (db, id, count) = (
         store.connection().clone(),
         document.id,
@@ -438,13 +514,20 @@ pub fn content(
     Ok(futures_util::stream::unfold(
         (0u32, Some(key)),
         move |(seq, key)| {
-            let db = db.clone();
+            let (db, blobs) = (db.clone(), blobs.clone());
             async move {
                 let key = key?;
                 if seq >= count {
                     return None;
                 }
                 let chunk = async {
+                    let missing = StoreError::Corrupt {
+                        column: "case_document_chunks.data",
+                    };
+                    if let Some(blobs) = blobs {
+                        let sealed = blobs.get(id, seq).await?.ok_or(missing)?;
+                        return key.decrypt(id, seq, seq + 1 == count, &sealed);
+                    }
                     let row = case_document_chunk::Entity::find()
                         .filter(case_document_chunk::Column::DocumentId.eq(id))
                         .filter(
@@ -453,9 +536,7 @@ pub fn content(
                         .one(&db)
                         .await
                         .map_err(StoreError::db("reading a document"))?
-                        .ok_or(StoreError::Corrupt {
-                            column: "case_document_chunks.data",
-                        })?;
+                        .ok_or(missing)?;
                     key.decrypt(id, seq, seq + 1 == count, &row.data)
                 }
                 .await;
@@ -541,6 +622,13 @@ pub async fn delete(store: &Store, d: Deletion<'_>) -> Result<bool, StoreError> 
     tx.commit()
         .await
         .map_err(StoreError::db("committing a deletion"))?;
+    // The key is gone, so what an object store holds can no longer be read; removed
+    // now, or by the next sweep if the store fails.
+    if let Some(blobs) = store.blobs()
+        && let Err(e) = blobs.remove(id).await
+    {
+        tracing::warn!(error = %e, document = %id, "a deleted document's objects remain until the next sweep");
+    }
     Ok(true)
 }
 

@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-/// A document attached to a case (its content is in `case_document_chunks`).
+/// A document attached to a case (its content is in `case_document_chunks` or the
+/// object store, as `stored_in` says).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "case_documents")]
 pub struct Model {
@@ -22,6 +23,8 @@ pub struct Model {
     pub to_fire_service: bool,
     pub created_at: TimeDateTimeWithTimeZone,
     pub deleted_at: Option<TimeDateTimeWithTimeZone>,
+    /// Where its chunks are: `database` or `object_store`.
+    pub stored_in: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
