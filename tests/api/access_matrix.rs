@@ -355,7 +355,9 @@ fn allowed(operation: &str) -> Option<Allowed> {
             ("assessor", &[Own]),
             ("contractor", &[Own]),
         ]),
+        // The letter names the client and their address: the coordinator's alone.
         "export_case"
+        | "evidence_letter"
         | "accept"
         | "decline"
         | "assign_assessor"
@@ -626,6 +628,7 @@ fn query(operation: &str) -> &'static str {
         "list_holidays" => "?nation=england_and_wales",
         "list_cases" => "?limit=100",
         "monitoring_report" | "list_register" => "?scheme=darlington",
+        "evidence_letter" => "?purpose=housing_benefit",
         _ => "",
     }
 }
@@ -1143,6 +1146,7 @@ fn when_withdrawn(operation: &str, caller: &str) -> Withdrawn {
             | "risk_assessments"
             | "get_assessment"
             | "export_case"
+            | "evidence_letter"
             | "case_consents"
             | "list_notes"
             | "list_documents"

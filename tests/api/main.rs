@@ -25,6 +25,7 @@ mod crash;
 mod demo_mode;
 mod documents;
 mod events;
+mod evidence_letter;
 mod examples;
 mod fire_service;
 mod hostile;

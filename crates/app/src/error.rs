@@ -53,6 +53,9 @@ pub enum AppError {
     /// The scheme's document quota (which one) leaves no room for this upload.
     #[error("a document quota is reached")]
     QuotaReached(sanctuary_domain::quotas::QuotaReached),
+    /// The case does not show what the spare-room evidence letter states.
+    #[error("no evidence letter for this case")]
+    NoLetter(sanctuary_domain::spare_room::NoLetter),
     /// The upload stopped before its end.
     #[error("the upload was interrupted")]
     Interrupted,

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod clocks;
 pub mod documents;
 mod error;
+pub mod evidence;
 pub mod feed;
 pub mod intake;
 pub mod notes;

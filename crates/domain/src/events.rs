@@ -216,6 +216,7 @@ impl EventType {
             | A::WriteReportNotes
             | A::Administer
             | A::ExportCase
+            | A::IssueEvidenceLetter
             | A::ViewAssessment
             | A::ViewRegister => return None,
         })

@@ -35,6 +35,7 @@ pub mod risk;
 pub mod safeguarding;
 pub mod scheme;
 pub mod settings;
+pub mod spare_room;
 pub mod violation;
 pub mod visits;
 pub mod webhooks;

@@ -133,6 +133,9 @@ vocabulary! {
         RectifyReferral = "rectify_referral",
         /// Export everything held about the client (subject access).
         ExportCase = "export_case",
+        /// Print the spare-room evidence letter for the client (it names them and
+        /// their address).
+        IssueEvidenceLetter = "issue_evidence_letter",
         /// Read the assessment copy (the recorded assessment, in the reader's view).
         ViewAssessment = "view_assessment",
         /// Read the scheme's emergency-services register (the entries for the services
@@ -166,6 +169,7 @@ impl Action {
                 | Action::ViewReport
                 | Action::WriteReportNotes
                 | Action::ExportCase
+                | Action::IssueEvidenceLetter
                 | Action::ViewAssessment
                 | Action::RectifyReferral
                 | Action::Administer
@@ -266,6 +270,7 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Coordinator, RecordConsent, SchemeCoordinator),
     // Subject access requests go through the scheme's coordinator.
     (R::Coordinator, ExportCase, SchemeCoordinator),
+    (R::Coordinator, IssueEvidenceLetter, SchemeCoordinator),
     // Rectification: the organisation that referred, and the coordinator.
     (R::Coordinator, RectifyReferral, SchemeCoordinator),
     (R::Referrer, RectifyReferral, ReferringOrganisation),
@@ -410,6 +415,7 @@ pub fn view_allows(view: View, action: Action) -> bool {
         Action::ViewTimeline
             | Action::ViewAssessment
             | Action::ExportCase
+            | Action::IssueEvidenceLetter
             | Action::ReadNotes
             | Action::ReadDocuments
     );

@@ -15,6 +15,7 @@ use crate::landlord::LandlordSettings;
 use crate::quotas::DocumentQuotas;
 use crate::register::RegisterSettings;
 use crate::risk::RiskBands;
+use crate::spare_room::Letterhead;
 use crate::violation::{ViolationCode, Violations};
 
 /// A scheme's settings. On the wire, an absent key takes its default.
@@ -72,6 +73,9 @@ pub struct SchemeSettings {
     pub register: RegisterSettings,
     /// How much documents may take: per case and per uploading organisation.
     pub documents: DocumentQuotas,
+    /// What the scheme's letters (the spare-room evidence letter) are headed and
+    /// signed with.
+    pub letterhead: Letterhead,
 }
 
 impl Default for SchemeSettings {
@@ -94,6 +98,7 @@ impl Default for SchemeSettings {
             landlord: LandlordSettings::default(),
             register: RegisterSettings::default(),
             documents: DocumentQuotas::default(),
+            letterhead: Letterhead::default(),
         }
     }
 }
@@ -217,6 +222,7 @@ impl SchemeSettings {
         }
         v.absorb("/register", self.register.violations());
         v.absorb("/documents", self.documents.violations());
+        v.absorb("/letterhead", self.letterhead.violations());
         v
     }
 
@@ -314,6 +320,7 @@ impl SchemeSettings {
             self.landlord != other.landlord,
             self.register != other.register,
             self.documents != other.documents,
+            self.letterhead != other.letterhead,
         ];
         SETTINGS_KEYS
             .into_iter()
@@ -325,7 +332,7 @@ impl SchemeSettings {
 }
 
 /// The top-level settings, in the order `changed_keys` compares them.
-pub const SETTINGS_KEYS: [&str; 17] = [
+pub const SETTINGS_KEYS: [&str; 18] = [
     "risk_bands",
     "escalation_incidents",
     "eligibility",
@@ -343,6 +350,7 @@ pub const SETTINGS_KEYS: [&str; 17] = [
     "landlord",
     "register",
     "documents",
+    "letterhead",
 ];
 
 #[cfg(test)]

@@ -13,8 +13,8 @@ use crate::handlers::admin::{
 };
 use crate::handlers::{
     actions, assessment, audit, cases, consents, documents, events, export, health, holidays,
-    measures, notes, problems, rectify, reference, referrals, register, reports, schemes, timeline,
-    webhooks,
+    letters, measures, notes, problems, rectify, reference, referrals, register, reports, schemes,
+    timeline, webhooks,
 };
 
 /// Every API operation. Only what is registered here exists, and it is in the spec.
@@ -34,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(documents::delete_document)
             .service(assessment::get_assessment)
             .service(export::export_case)
+            .service(letters::evidence_letter)
             .service(rectify::rectify_referral)
             .service(actions::accept)
             .service(actions::order_interim_measures)

@@ -112,6 +112,15 @@ error_codes! {
     /// A fire check asked for remedial works not yet done: order them
     /// (`order-remedial-works`) and record them (`complete-remedial-works`) first.
     RemedialWorksOutstanding = ("remedial_works_outstanding", 409, "Remedial works outstanding"),
+    /// The spare-room evidence letter is for social tenants: the client's tenure is
+    /// not council or housing association housing.
+    NotSocialHousing = ("not_social_housing", 409, "Not social housing"),
+    /// The evidence letter states that sanctuary measures were fitted: none have been
+    /// (complete the works first).
+    NoMeasuresFitted = ("no_measures_fitted", 409, "No measures fitted"),
+    /// Every measure fitted on the case has been removed: the home is no longer
+    /// adapted, and no letter can say it is.
+    MeasuresRemoved = ("measures_removed", 409, "Measures removed"),
     /// Nothing is waiting for this: no interim, remedial or removal works are
     /// outstanding, or the client is not recorded as away from the home.
     NothingOutstanding = ("nothing_outstanding", 409, "Nothing outstanding"),

@@ -326,6 +326,15 @@ impl From<sanctuary_app::AppError> for ApiError {
                 ErrorCode::DocumentQuotaReached,
                 format!("The scheme's `documents.{quota}` quota leaves no room for this document."),
             ),
+            E::NoLetter(why) => {
+                use sanctuary_domain::spare_room::NoLetter;
+                let code = match why {
+                    NoLetter::NotSocialHousing => ErrorCode::NotSocialHousing,
+                    NoLetter::NoMeasuresFitted => ErrorCode::NoMeasuresFitted,
+                    NoLetter::MeasuresRemoved => ErrorCode::MeasuresRemoved,
+                };
+                Self::new(code, why.message())
+            }
             E::Store(e) => e.into(),
         }
     }

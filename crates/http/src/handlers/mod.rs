@@ -11,6 +11,7 @@ pub mod events;
 pub mod export;
 pub mod health;
 pub mod holidays;
+pub mod letters;
 pub mod measures;
 pub mod notes;
 pub mod problems;

@@ -2,6 +2,7 @@
 
 pub mod csv;
 pub mod html;
+pub mod letter;
 
 use sanctuary_domain::report::{Cell, Figure, RowKind};
 

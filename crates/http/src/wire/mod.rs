@@ -11,6 +11,7 @@ pub mod events;
 pub mod export;
 pub mod history;
 pub mod instant;
+pub mod letters;
 pub mod links;
 pub mod measure;
 pub mod notes;
