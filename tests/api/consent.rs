@@ -626,10 +626,20 @@ async fn a_withdrawal_of_sharing_is_applied_on_every_read_of_the_case() {
     let reads = case_reads();
     assert!(reads.len() >= 6, "{reads:?}");
     for read in &reads {
-        let path = read.replace("{id}", &id).replace("{document}", &document);
-        // The coordinator still reads everything.
+        let mut path = read.replace("{id}", &id).replace("{document}", &document);
+        let letter = read.ends_with("/evidence-letter");
+        if letter {
+            path.push_str("?purpose=housing_benefit");
+        }
+        // The coordinator still reads everything (the letter: past the policy, to the
+        // rule that the works are not yet fitted).
         let response = app.get_as(&w.council, &["coordinator"], &path).await;
-        assert_eq!(response.status(), StatusCode::OK, "coordinator {read}");
+        if letter {
+            let p = problem(response, StatusCode::CONFLICT).await;
+            assert_eq!(p["code"], "no_measures_fitted");
+        } else {
+            assert_eq!(response.status(), StatusCode::OK, "coordinator {read}");
+        }
         // The referrer and the assessor keep the case's status and nothing behind it.
         for (org, role) in [(&w.harbour, "referrer"), (&w.assessor, "assessor")] {
             let response = app.get_as(org, &[role], &path).await;
