@@ -37,6 +37,7 @@ mod m20261206_000030_visits;
 mod m20261206_000031_written_notes;
 mod m20261206_000032_documents;
 mod m20261207_000033_document_storage;
+mod m20261207_000034_budgets;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 /// The statement that backfills `ended_at` (its test runs it on a legacy row).
@@ -98,6 +99,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000031_written_notes::Migration),
             Box::new(m20261206_000032_documents::Migration),
             Box::new(m20261207_000033_document_storage::Migration),
+            Box::new(m20261207_000034_budgets::Migration),
         ]
     }
 }

@@ -480,7 +480,9 @@ fn allowed(operation: &str) -> Option<Allowed> {
         "monitoring_report" => {
             Allowed::Only(&[("coordinator", &[Collection]), ("funder", &[Collection])])
         }
-        "put_report_note" => Allowed::Only(&[("coordinator", &[Own])]),
+        "put_report_note" | "put_budget" => Allowed::Only(&[("coordinator", &[Own])]),
+        // The budget: the coordinator, and its funders (their own streams).
+        "get_budget" => Allowed::Only(&[("coordinator", &[Own]), ("funder", &[Own])]),
         // The register: the coordinator whole, each emergency service its own entries.
         "list_register" => Allowed::Only(&[
             ("coordinator", &[Collection]),
@@ -579,6 +581,7 @@ fn body(operation: &str, app: &TestApp, unique: &str, reference: &str) -> Option
         }
         "revoke_token" => json!({"jti": Uuid::now_v7()}),
         "put_report_note" => json!({"text": "Working group met"}),
+        "put_budget" => json!({"streams": [{"name": "Matrix fund", "amount_pence": 100_000}]}),
         "write_note" => json!({"kind": "case_note", "text": "Matrix note"}),
         // Sent as the raw body (`with_body`).
         "add_document" => json!(MATRIX_PDF),
@@ -821,13 +824,28 @@ async fn resolve(
             _ => "nowhere",
         };
         if target != Missing && operation.if_match {
-            etag = current_etag(
-                app,
-                &w.operator,
-                &["admin"],
-                &format!("/api/v1/schemes/{scheme}"),
-            )
-            .await;
+            etag = if operation.path.contains("/budgets/") {
+                // The budget's own version (0 before the first).
+                let coordinator = match target {
+                    Own => &w.council,
+                    _ => &w.tees_council,
+                };
+                current_etag(
+                    app,
+                    coordinator,
+                    &["coordinator"],
+                    &format!("/api/v1/schemes/{scheme}/budget?year=2026"),
+                )
+                .await
+            } else {
+                current_etag(
+                    app,
+                    &w.operator,
+                    &["admin"],
+                    &format!("/api/v1/schemes/{scheme}"),
+                )
+                .await
+            };
         }
         path = if operation.path.contains("{scheme}") {
             path.replace("{scheme}", scheme)
@@ -837,6 +855,7 @@ async fn resolve(
         }
         .replace("{organisation_id}", &spare.id.to_string())
         .replace("{year_start}", "2026-04-01")
+        .replace("{year}", "2026")
         .replace("{quarter}", "1");
     }
     assert!(!path.contains('{'), "unresolved path {path}");

@@ -419,6 +419,15 @@ async fn every_example_of_the_served_contract_succeeds_on_a_fresh_demo_in_pathwa
         None,
     )
     .await;
+    walk.run(
+        COORDINATOR,
+        "PUT",
+        "/api/v1/schemes/{scheme}/budgets/{year}",
+        "/api/v1/schemes/darlington/budgets/2026",
+        None,
+        None,
+    )
+    .await;
 
     // Administration.
     let admin = "/api/v1/admin";

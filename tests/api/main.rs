@@ -13,6 +13,7 @@ mod audit;
 mod audit_records;
 mod audit_tamper;
 mod auth;
+mod budget;
 mod case_access;
 mod cases;
 mod clock_rules;

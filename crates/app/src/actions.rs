@@ -8,6 +8,7 @@
 //! event and audit record under the version the caller saw. `seed-demo` calls [`act`]
 //! as the scheme's own members.
 
+use sanctuary_domain::calendar::london;
 use sanctuary_domain::consent::{self, ConsentStatus};
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::{self, Action, View};
@@ -17,7 +18,7 @@ use sanctuary_domain::workflow::{self, Command, Effects};
 use sanctuary_persistence::cases::{self, CaseRecord, CaseSummary};
 use sanctuary_persistence::events::{self, Actor};
 use sanctuary_persistence::workflow::{CommitError, Loaded, commit, load};
-use sanctuary_persistence::{Store, organisations, schemes};
+use sanctuary_persistence::{Store, budgets, organisations, schemes};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -190,14 +191,29 @@ pub async fn act(
         check_assignee(store, loaded.scheme.id, organisation_id, role).await?;
     }
     let action = command.action();
-    let effects =
-        workflow::apply(&loaded.snapshot, command, at, &loaded.calendar).map_err(|error| {
-            AppError::Refused {
-                error,
-                case: loaded.case.id,
-                allowed: Vec::new(),
-            }
-        })?;
+    // Approving works charges them to the budget of the year: what it has left now.
+    let funded;
+    let snapshot = if matches!(command, Command::ApproveWorks(_)) {
+        let mut with_funding = loaded.snapshot.clone();
+        with_funding.funding = budgets::funding_on(
+            store.connection(),
+            loaded.scheme.id,
+            loaded.scheme.year_start,
+            london::local_date(at),
+        )
+        .await?;
+        funded = with_funding;
+        &funded
+    } else {
+        &loaded.snapshot
+    };
+    let effects = workflow::apply(snapshot, command, at, &loaded.calendar).map_err(|error| {
+        AppError::Refused {
+            error,
+            case: loaded.case.id,
+            allowed: Vec::new(),
+        }
+    })?;
     match commit(store, loaded, action, actor, &effects, at, request_id).await {
         Ok(_) => Ok(effects),
         Err(CommitError::Stale) => {

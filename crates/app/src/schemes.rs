@@ -3,12 +3,15 @@
 //! proof its check returns, and commits with its audit record.
 
 use sanctuary_domain::audit::AuditOutcome;
+use sanctuary_domain::budget::Budget;
 use sanctuary_domain::measures::Measure;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::{self, Action};
+use sanctuary_domain::violation::ViolationCode;
 use sanctuary_persistence::audit::NewAudit;
+use sanctuary_persistence::budgets::{self, BudgetTallies, NotSaved, StoredBudget};
 use sanctuary_persistence::schemes::{self, Scheme};
-use sanctuary_persistence::{measures, reports};
+use sanctuary_persistence::{measures, organisations, reports};
 use time::{Date, OffsetDateTime};
 
 use crate::access::Scope;
@@ -58,6 +61,87 @@ impl InScheme {
             fields,
             AuditOutcome::Allowed,
         )
+    }
+
+    /// Sets the budget of the year starting `year_start` (a replacement names the
+    /// version it replaces): the streams checked, each funder an active funder of the
+    /// scheme; audited. The version saved.
+    pub async fn put_budget(
+        &self,
+        app: &App,
+        caller: &Acting,
+        year_start: Date,
+        budget: &Budget,
+        expected: Option<i32>,
+        at: OffsetDateTime,
+    ) -> Result<i32, AppError> {
+        debug_assert_eq!(self.action, Action::ManageBudget);
+        let mut v = budget.violations();
+        let db = app.store().connection();
+        for (i, stream) in budget.streams.iter().enumerate() {
+            let Some(funder) = stream.funder_organisation_id else {
+                continue;
+            };
+            let active = organisations::find(db, funder)
+                .await?
+                .is_some_and(|o| o.active);
+            let roles = schemes::roles_in(db, funder, self.scheme.id).await?;
+            if !(active && roles.contains(&Role::Funder)) {
+                v.add(
+                    format!("/streams/{i}/funder_organisation_id"),
+                    ViolationCode::InvalidValue,
+                    "is not an active funder organisation of this scheme",
+                );
+            }
+        }
+        if !v.is_empty() {
+            return Err(AppError::Invalid(v));
+        }
+        let record = self.record(caller, vec![format!("budget:{year_start}")]);
+        match budgets::put(
+            app.store(),
+            self.scheme.id,
+            year_start,
+            budget,
+            expected,
+            caller.organisation.id,
+            at,
+            &record,
+        )
+        .await?
+        {
+            Ok(version) => Ok(version),
+            Err(NotSaved::VersionRequired) => {
+                Err(AppError::PreconditionRequired { resource: "budget" })
+            }
+            Err(NotSaved::Stale { current }) => Err(AppError::Stale {
+                resource: "budget",
+                current: i64::from(current),
+            }),
+        }
+    }
+
+    /// The budget of the year starting `year_start` and what the year's works commit
+    /// and spend against it; audited as a read.
+    pub async fn budget(
+        &self,
+        app: &App,
+        caller: &Acting,
+        year_start: Date,
+    ) -> Result<Option<(StoredBudget, BudgetTallies)>, AppError> {
+        // Read after setting it too.
+        debug_assert!(matches!(
+            self.action,
+            Action::ViewBudget | Action::ManageBudget
+        ));
+        let record = self.record(caller, vec![format!("budget:{year_start}")]);
+        app.audit.record(&record).await?;
+        let db = app.store().connection();
+        let Some(stored) = budgets::find(db, self.scheme.id, year_start).await? else {
+            return Ok(None);
+        };
+        let tallies = budgets::tallies(db, self.scheme.id, year_start).await?;
+        Ok(Some((stored, tallies)))
     }
 
     /// Adds the scheme's own measure, or its price for a shipped one.

@@ -213,6 +213,8 @@ impl EventType {
             | A::ViewSchemeMembers
             | A::ViewAudit
             | A::ViewReport
+            | A::ManageBudget
+            | A::ViewBudget
             | A::WriteReportNotes
             | A::Administer
             | A::ExportCase

@@ -10,6 +10,7 @@ mod vocabulary;
 pub mod access;
 pub mod age;
 pub mod audit;
+pub mod budget;
 pub mod calendar;
 pub mod case;
 pub mod clock;

@@ -69,6 +69,11 @@ vocabulary! {
         ViewAudit = "view_audit",
         /// Read the quarterly monitoring report (funders always with disclosure control).
         ViewReport = "view_report",
+        /// Set a year's budget: its funding streams.
+        ManageBudget = "manage_budget",
+        /// Read a year's budget and what is committed and spent against it (a funder:
+        /// its own streams).
+        ViewBudget = "view_budget",
         /// Write the report's note on wider scheme work.
         WriteReportNotes = "write_report_notes",
         /// Create and change schemes, organisations, memberships, settings, holidays;
@@ -167,6 +172,8 @@ impl Action {
                 | Action::ViewSchemeMembers
                 | Action::ViewAudit
                 | Action::ViewReport
+                | Action::ManageBudget
+                | Action::ViewBudget
                 | Action::WriteReportNotes
                 | Action::ExportCase
                 | Action::IssueEvidenceLetter
@@ -335,6 +342,9 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Coordinator, ViewReport, SchemeCoordinator),
     (R::Coordinator, WriteReportNotes, SchemeCoordinator),
     (R::Funder, ViewReport, SchemeFunder),
+    (R::Coordinator, ManageBudget, SchemeCoordinator),
+    (R::Coordinator, ViewBudget, SchemeCoordinator),
+    (R::Funder, ViewBudget, SchemeFunder),
     // The deployment's operators administer it, and read every scheme.
     (R::Admin, Administer, PlatformOperator),
     (R::Admin, ViewScheme, PlatformOperator),

@@ -11,6 +11,7 @@ pub mod admin;
 pub mod assessment;
 pub mod audit;
 pub mod audit_writer;
+pub mod budgets;
 pub mod calendars;
 pub mod cases;
 pub mod clock_events;

@@ -16,7 +16,7 @@ use crate::entities::report_note;
 use crate::{Store, StoreError};
 
 /// `$1` is the scheme, `$2`..`$6` the quarters' boundaries.
-fn quarter_of(column: &str) -> String {
+pub(crate) fn quarter_of(column: &str) -> String {
     format!(
         "CAST(CASE WHEN {column} < $3 THEN 0 WHEN {column} < $4 THEN 1 \
          WHEN {column} < $5 THEN 2 ELSE 3 END AS BIGINT)"
@@ -312,12 +312,15 @@ pub async fn tallies(
     Ok(tallies)
 }
 
-fn get<T: sea_orm::TryGetable>(row: &QueryResult, column: &str) -> Result<T, StoreError> {
+pub(crate) fn get<T: sea_orm::TryGetable>(
+    row: &QueryResult,
+    column: &str,
+) -> Result<T, StoreError> {
     row.try_get("", column)
         .map_err(StoreError::db("reading the monitoring report"))
 }
 
-fn quarter(row: &QueryResult) -> Result<usize, StoreError> {
+pub(crate) fn quarter(row: &QueryResult) -> Result<usize, StoreError> {
     let q: i64 = get(row, "q")?;
     usize::try_from(q)
         .ok()

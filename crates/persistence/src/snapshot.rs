@@ -79,6 +79,8 @@ pub(crate) async fn load(
         )?,
         assessor_organisation_id: case.assessor_organisation_id,
         contractor_organisation_id: case.contractor_organisation_id,
+        // Read for approving works only (`budgets::funding_on`): it sums the year.
+        funding: None,
         register: crate::register::standing(db, case_id).await?,
         visits: crate::visits::of_case(db, case_id).await?,
         unsafe_windows: referral.client.unsafe_contact_windows.clone(),

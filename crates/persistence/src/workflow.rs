@@ -251,6 +251,11 @@ fn case_changes(fx: &Effects, at: OffsetDateTime) -> case::ActiveModel {
     if let Some(v) = &c.funder_approval_reference {
         m.funder_approval_reference = Set(Some(v.clone()));
     }
+    if let Some((year_start, stream)) = &c.funding {
+        m.funding_year = Set(Some(*year_start));
+        m.funding_stream = Set(Some(stream.clone()));
+        m.funding_charged_at = Set(Some(at));
+    }
     if let Some(v) = c.fire_check_recorded_at {
         m.fire_check_recorded_at = Set(Some(v));
     }

@@ -6,6 +6,14 @@ use time::{Date, Month, OffsetDateTime};
 use crate::calendar::london;
 use crate::scheme::YearStart;
 
+/// The first day of the reporting year that starts in calendar `year` (e.g. 1 April
+/// 2026 for 2026), if that year has one.
+pub fn start_in(start: YearStart, year: i32) -> Option<Date> {
+    Month::try_from(start.month)
+        .ok()
+        .and_then(|m| Date::from_calendar_date(year, m, start.day).ok())
+}
+
 /// The scheme's reporting year that holds `today`: the latest of its year-start days
 /// on or before it.
 pub fn current_start(start: YearStart, today: Date) -> Date {

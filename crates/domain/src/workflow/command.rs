@@ -69,6 +69,9 @@ pub struct CaseSnapshot {
     /// Who assesses the case, and who holds its works order.
     pub assessor_organisation_id: Option<Uuid>,
     pub contractor_organisation_id: Option<Uuid>,
+    /// The budget of the year approval would fall in, with what each stream has left
+    /// (none: the scheme keeps no budget for that year).
+    pub funding: Option<crate::budget::Funding>,
     /// When the case ended (closed, cancelled, ...), if it has.
     pub ended_at: Option<OffsetDateTime>,
     /// The case's round: 1, and one more each time it is reopened.
@@ -157,6 +160,8 @@ impl Default for CloseOutcome {
 pub struct ItemApproval {
     pub items: Option<Vec<Uuid>>,
     pub funder_approval_reference: Option<String>,
+    /// The funding stream to charge (by name); the year's first when absent.
+    pub funding_stream: Option<String>,
 }
 
 /// Which works item a result is for: its id, or its measure's code when the case has

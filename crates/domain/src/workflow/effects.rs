@@ -34,6 +34,8 @@ pub struct CaseChanges {
     pub works_cost_pence: Option<i64>,
     pub approved_cost_pence: Option<i64>,
     pub funder_approval_reference: Option<String>,
+    /// The works are charged to this stream of the budget of the year starting then.
+    pub funding: Option<(Date, String)>,
     pub fire_check_recorded_at: Option<OffsetDateTime>,
     pub first_contact_at: Option<OffsetDateTime>,
     pub ended_at: Option<OffsetDateTime>,

@@ -4,6 +4,7 @@ pub mod actions;
 pub mod admin;
 pub mod assessment;
 pub mod audit;
+pub mod budgets;
 pub mod cases;
 pub mod consents;
 pub mod documents;

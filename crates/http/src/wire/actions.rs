@@ -185,9 +185,14 @@ pub struct ApproveWorksBody {
     /// Ids of recommended measures to approve; all of them when absent.
     #[schema(max_items = 50)]
     pub items: Option<Vec<Uuid>>,
-    /// Required when the approved total is above the scheme's per-household limit.
+    /// Required when the approved total is above the per-household limit (the funding
+    /// stream's, else the scheme's) or above what is left in the funding stream.
     #[schema(max_length = 100)]
     pub funder_approval_reference: Option<String>,
+    /// The funding stream of the year's budget the works are charged to (its name);
+    /// the first stream when absent. 422 when the scheme keeps no budget for the year.
+    #[schema(max_length = 100)]
+    pub funding_stream: Option<String>,
 }
 
 /// Order the approved works from a contractor organisation of the scheme.
@@ -594,6 +599,7 @@ impl ApproveWorksBody {
         Ok(Command::ApproveWorks(ItemApproval {
             items: self.items,
             funder_approval_reference: self.funder_approval_reference,
+            funding_stream: self.funding_stream,
         }))
     }
 }

@@ -5,6 +5,7 @@ pub mod actions;
 pub mod after_works;
 pub mod assessment;
 pub mod audit;
+pub mod budget;
 pub mod case;
 pub mod documents;
 pub mod events;

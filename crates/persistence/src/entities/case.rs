@@ -67,6 +67,10 @@ pub struct Model {
     pub approved_cost_pence: Option<i64>,
     pub works_cost_pence: Option<i64>,
     pub funder_approval_reference: Option<String>,
+    /// The budget year (its first day) and stream the works are charged to, and when.
+    pub funding_year: Option<TimeDate>,
+    pub funding_stream: Option<String>,
+    pub funding_charged_at: Option<TimeDateTimeWithTimeZone>,
     pub fire_check_recorded_at: Option<TimeDateTimeWithTimeZone>,
     pub first_contact_at: Option<TimeDateTimeWithTimeZone>,
     /// Comma-separated eligibility warning codes.

@@ -25,6 +25,7 @@ pub mod report_note;
 pub mod revoked_token;
 pub mod risk_assessment;
 pub mod scheme;
+pub mod scheme_budget;
 pub mod scheme_measure;
 pub mod scheme_membership;
 pub mod scheme_reference_counter;

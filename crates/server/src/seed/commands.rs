@@ -495,6 +495,7 @@ fn approval(rng: &mut SeedRng, snapshot: &CaseSnapshot, at: OffsetDateTime) -> I
         items: Some(items),
         funder_approval_reference: (total > snapshot.settings.household_budget_limit_pence)
             .then(|| format!("OPCC-{}-{:04}", at.year(), rng.random_range(1..10_000))),
+        funding_stream: None,
     }
 }
 

@@ -76,6 +76,7 @@ fn case(status: CaseStatus) -> CaseSnapshot {
         landlord_permission: crate::landlord::LandlordPermission::NotNeeded,
         assessor_organisation_id: None,
         contractor_organisation_id: None,
+        funding: None,
         emergency_accommodation: None,
         ended_at: None,
         round: 1,
@@ -225,6 +226,7 @@ fn the_happy_path_runs_every_clock_and_ends_closed() {
         Command::ApproveWorks(ItemApproval {
             items: None,
             funder_approval_reference: None,
+            funding_stream: None,
         }),
         T0,
     );
@@ -461,6 +463,55 @@ fn recommendations_must_come_from_the_catalogue() {
 }
 
 #[test]
+fn approved_works_are_charged_to_a_stream_and_beyond_what_is_left_need_the_funders_reference() {
+    use crate::budget::{Funding, StreamRoom};
+    let mut c = case(CaseStatus::Assessment);
+    step(&mut c, recommend(&["safe_room", "deadlock"]), T0);
+    let year_start = time::macros::date!(2026 - 04 - 01);
+    c.funding = Some(Funding {
+        year_start,
+        streams: vec![
+            StreamRoom {
+                name: "Council".into(),
+                remaining_pence: 50_000,
+                household_limit_pence: None,
+            },
+            StreamRoom {
+                name: "PCC grant".into(),
+                remaining_pence: 1_000_000,
+                household_limit_pence: None,
+            },
+        ],
+    });
+    let approval = |stream: Option<&str>, reference: Option<&str>| {
+        Command::ApproveWorks(ItemApproval {
+            items: None,
+            funder_approval_reference: reference.map(str::to_owned),
+            funding_stream: stream.map(str::to_owned),
+        })
+    };
+    // The first stream has too little left.
+    let err = apply(&c, approval(None, None), T0, &cal()).unwrap_err();
+    assert_eq!(pointers(err), ["/funder_approval_reference"]);
+    let fx = apply(&c, approval(None, Some("OPCC-1")), T0, &cal()).unwrap();
+    assert_eq!(fx.changes.funding, Some((year_start, "Council".to_owned())));
+    // Another has room.
+    let fx = apply(&c, approval(Some("PCC grant"), None), T0, &cal()).unwrap();
+    assert_eq!(
+        fx.changes.funding,
+        Some((year_start, "PCC grant".to_owned()))
+    );
+    let err = apply(&c, approval(Some("Lottery"), None), T0, &cal()).unwrap_err();
+    assert_eq!(pointers(err), ["/funding_stream"]);
+    // No budget kept for the year: nothing is charged, and no stream can be named.
+    c.funding = None;
+    let fx = apply(&c, approval(None, None), T0, &cal()).unwrap();
+    assert_eq!(fx.changes.funding, None);
+    let err = apply(&c, approval(Some("Council"), None), T0, &cal()).unwrap_err();
+    assert_eq!(pointers(err), ["/funding_stream"]);
+}
+
+#[test]
 fn approvals_above_the_budget_need_the_funders_reference() {
     let mut c = case(CaseStatus::Assessment);
     c.settings.household_budget_limit_pence = 130_000;
@@ -472,12 +523,14 @@ fn approvals_above_the_budget_need_the_funders_reference() {
     let all = ItemApproval {
         items: None,
         funder_approval_reference: None,
+        funding_stream: None,
     };
     let err = apply(&c, Command::ApproveWorks(all), T0, &cal()).unwrap_err();
     assert_eq!(pointers(err), ["/funder_approval_reference"]);
     let some = ItemApproval {
         items: Some(vec![c.works[0].id, c.works[2].id]),
         funder_approval_reference: None,
+        funding_stream: None,
     };
     let fx = apply(&c, Command::ApproveWorks(some), T0, &cal()).unwrap();
     assert_eq!(fx.changes.approved_cost_pence, Some(128_500));
@@ -485,6 +538,7 @@ fn approvals_above_the_budget_need_the_funders_reference() {
     let funded = ItemApproval {
         items: None,
         funder_approval_reference: Some("PCC-2026-17".into()),
+        funding_stream: None,
     };
     let fx = apply(&c, Command::ApproveWorks(funded), T0, &cal()).unwrap();
     assert_eq!(
@@ -494,6 +548,7 @@ fn approvals_above_the_budget_need_the_funders_reference() {
     let unknown = ItemApproval {
         items: Some(vec![Uuid::now_v7()]),
         funder_approval_reference: None,
+        funding_stream: None,
     };
     assert_eq!(
         pointers(apply(&c, Command::ApproveWorks(unknown), T0, &cal()).unwrap_err()),
@@ -514,6 +569,7 @@ fn a_measure_code_names_an_item_only_when_one_approved_item_has_it() {
         Command::ApproveWorks(ItemApproval {
             items: None,
             funder_approval_reference: None,
+            funding_stream: None,
         }),
         T0,
     );
@@ -549,6 +605,7 @@ fn completing_works_needs_a_result_for_every_approved_measure() {
         Command::ApproveWorks(ItemApproval {
             items: None,
             funder_approval_reference: None,
+            funding_stream: None,
         }),
         T0,
     );
@@ -1908,6 +1965,7 @@ mod reopening {
             Command::ApproveWorks(ItemApproval {
                 items: None,
                 funder_approval_reference: None,
+                funding_stream: None,
             }),
             T0,
         );

@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::super::command::{CaseSnapshot, ItemApproval, ItemRef, ItemResult};
 use super::super::effects::{Effects, NoteKind};
 use super::super::refusal::{ActionError, invalid};
+use crate::budget::{self, Beyond, NoStream};
 use crate::violation::{ViolationCode, Violations};
 use crate::works::{ItemKind, ItemOutcome, Recommendation, WorksItem};
 
@@ -95,17 +96,43 @@ pub(super) fn approve(
         ));
     }
     let total = estimated_total(&case.works, &chosen);
-    let limit = case.settings.household_budget_limit_pence;
-    if total > limit && approval.funder_approval_reference.is_none() {
-        return Err(invalid(
-            "/funder_approval_reference",
-            ViolationCode::RequiredByAnswer,
-            format!(
-                "the approved total {} is above the scheme's per-household limit {}: record the funder's approval",
+    let stream = budget::stream_for(case.funding.as_ref(), approval.funding_stream.as_deref())
+        .map_err(|why| {
+            invalid(
+                "/funding_stream",
+                ViolationCode::InvalidValue,
+                match why {
+                    NoStream::NoBudget => "the scheme keeps no budget for this year",
+                    NoStream::Unknown => "is not a funding stream of this year's budget",
+                },
+            )
+        })?;
+    let scheme_limit = case.settings.household_budget_limit_pence;
+    if approval.funder_approval_reference.is_none() {
+        let over = match budget::beyond(total, stream, scheme_limit) {
+            Some(Beyond::HouseholdLimit { limit }) => Some(format!(
+                "the approved total {} is above the per-household limit {}: record the funder's approval",
                 money(total),
                 money(limit)
-            ),
-        ));
+            )),
+            Some(Beyond::StreamRemaining { remaining }) => Some(format!(
+                "the approved total {} is above what is left in the funding stream ({}): record the funder's approval",
+                money(total),
+                money(remaining)
+            )),
+            None => None,
+        };
+        if let Some(message) = over {
+            return Err(invalid(
+                "/funder_approval_reference",
+                ViolationCode::RequiredByAnswer,
+                message,
+            ));
+        }
+    }
+    if let (Some(funding), Some(stream)) = (&case.funding, stream) {
+        fx.data("funding_stream", &stream.name);
+        fx.changes.funding = Some((funding.year_start, stream.name.clone()));
     }
     for item in case.works.iter().filter(|w| chosen.contains(&w.id)) {
         fx.works_changed.push(WorksItem {
