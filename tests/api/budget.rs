@@ -204,6 +204,12 @@ async fn works_are_charged_to_streams_and_the_budget_counts_what_they_commit_and
         .unwrap();
     assert_eq!(view["disclosure_control"], false);
     assert_eq!(view["version"], 1);
+    assert_eq!(view["year_start"], format!("{year}-04-01"));
+    assert_eq!(view["year_end"], format!("{}-03-31", year + 1));
+    assert_eq!(
+        view["streams"][0]["quarters"][1]["first_day"],
+        format!("{year}-07-01")
+    );
     let council = stream(&view, "Council DA fund");
     assert_eq!(council["committed_pence"], b_committed);
     assert_eq!(council["spent_pence"], a_spent);

@@ -13,6 +13,9 @@ use utoipa::openapi::{OpenApi as Doc, RefOr};
 
 use crate::wire::case::MAX_PAGE_SIZE;
 
+/// The evidence letter's largest size.
+const MAX_LETTER_BYTES: usize = 128 * 1024;
+
 /// The printable assessment copy's largest size.
 const MAX_ASSESSMENT_PAGE_BYTES: usize = 512 * 1024;
 
@@ -33,6 +36,8 @@ pub fn declare_bounds(doc: &mut Doc) {
         "/api/v1/cases/{id}/assessment",
         MAX_ASSESSMENT_PAGE_BYTES,
     );
+    // The letterhead (under 2,000 characters) and up to 50 measures' names, escaped.
+    bound_text_bodies(doc, "/api/v1/cases/{id}/evidence-letter", MAX_LETTER_BYTES);
     if let Some(array) = response_array(doc, "/api/v1/dash-questions") {
         array.max_items = Some(sanctuary_domain::dash::DashQuestion::ALL.len());
     }
@@ -120,6 +125,8 @@ pub fn declare_bounds(doc: &mut Doc) {
         ("AuditRecordView", "fields", 100),
         // Catalogue codes.
         ("RegisterHomeView", "removed_measures", 60),
+        // The letterhead's address lines (checked by `Letterhead::violations`).
+        ("Letterhead", "address", 100),
     ] {
         if let Some(array) = array_property(components.schemas.get_mut(schema), property)
             && let ArrayItems::RefOrSchema(items) = &mut array.items

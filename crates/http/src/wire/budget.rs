@@ -35,7 +35,11 @@ pub struct MoneyCell {
 pub struct StreamQuarter {
     #[schema(minimum = 1, maximum = 4)]
     pub quarter: u8,
+    #[serde(with = "sanctuary_domain::iso_date")]
+    #[schema(value_type = String, format = Date)]
     pub first_day: Date,
+    #[serde(with = "sanctuary_domain::iso_date")]
+    #[schema(value_type = String, format = Date)]
     pub last_day: Date,
     /// Approved in the quarter, not yet completed (at the approved estimate).
     pub committed: MoneyCell,
@@ -91,7 +95,11 @@ pub struct ContractorSpendView {
 pub struct BudgetView {
     #[schema(max_length = 40)]
     pub scheme: String,
+    #[serde(with = "sanctuary_domain::iso_date")]
+    #[schema(value_type = String, format = Date)]
     pub year_start: Date,
+    #[serde(with = "sanctuary_domain::iso_date")]
+    #[schema(value_type = String, format = Date)]
     pub year_end: Date,
     /// The budget's version (its ETag): a replacement sends it in `If-Match`.
     pub version: i32,

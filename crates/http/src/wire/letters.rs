@@ -12,6 +12,6 @@ use validator::Validate;
 pub struct EvidenceLetterParams {
     /// `housing_benefit` (the council's Housing Benefit service) or `universal_credit`
     /// (the DWP).
-    #[param(example = "housing_benefit")]
+    #[param(inline, example = "housing_benefit")]
     pub purpose: BenefitPurpose,
 }
