@@ -62,37 +62,8 @@ fn stream<'a>(view: &'a Value, name: &str) -> &'a Value {
 /// A case taken to `works_approved`, its works charged as `approval` says.
 async fn approved(app: &TestApp, approval: Value) -> Result<String, Value> {
     let w = &app.world;
-    let id = app
-        .refer_ok(
-            &w.harbour,
-            &crate::support::fixtures::eligible(&format!("B-{}", uuid::Uuid::now_v7().simple())),
-        )
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    app.act_ok(&w.council, "coordinator", &id, "accept", None)
-        .await;
-    app.act_ok(
-        &w.council,
-        "coordinator",
-        &id,
-        "assign-assessor",
-        Some(json!({"organisation_id": w.assessor.id})),
-    )
-    .await;
-    let assessment = json!({"visit_date": crate::support::fixtures::today(), "recommended_measures": [
-        {"measure_code": "safe_room", "quantity": 1},
-        {"measure_code": "deadlock", "quantity": 1},
-    ]});
-    app.act_ok(
-        &w.assessor,
-        "assessor",
-        &id,
-        "record-assessment",
-        Some(assessment),
-    )
-    .await;
+    let body = crate::support::fixtures::eligible(&format!("B-{}", uuid::Uuid::now_v7().simple()));
+    let (id, _) = app.assessed_case(&body).await;
     let (_, etag) = app.read(&w.council, "coordinator", &id).await;
     let response = app
         .act(

@@ -230,18 +230,30 @@ pub async fn act(
 }
 
 /// The organisation named in a command must hold `role` in the case's scheme.
+/// Whether `organisation_id` is active and holds `role` in the scheme.
+pub(crate) async fn active_in_role(
+    store: &Store,
+    scheme_id: Uuid,
+    organisation_id: Uuid,
+    role: Role,
+) -> Result<bool, AppError> {
+    let db = store.connection();
+    let active = organisations::find(db, organisation_id)
+        .await?
+        .is_some_and(|o| o.active);
+    Ok(active
+        && schemes::roles_in(db, organisation_id, scheme_id)
+            .await?
+            .contains(&role))
+}
+
 async fn check_assignee(
     store: &Store,
     scheme_id: Uuid,
     organisation_id: Uuid,
     role: Role,
 ) -> Result<(), AppError> {
-    let db = store.connection();
-    let active = organisations::find(db, organisation_id)
-        .await?
-        .is_some_and(|o| o.active);
-    let roles = schemes::roles_in(db, organisation_id, scheme_id).await?;
-    if active && roles.contains(&role) {
+    if active_in_role(store, scheme_id, organisation_id, role).await? {
         return Ok(());
     }
     let mut v = Violations::new();

@@ -11,10 +11,11 @@ use sanctuary_domain::violation::ViolationCode;
 use sanctuary_persistence::audit::NewAudit;
 use sanctuary_persistence::budgets::{self, BudgetTallies, NotSaved, StoredBudget};
 use sanctuary_persistence::schemes::{self, Scheme};
-use sanctuary_persistence::{measures, organisations, reports};
+use sanctuary_persistence::{measures, reports};
 use time::{Date, OffsetDateTime};
 
 use crate::access::Scope;
+use crate::actions::active_in_role;
 use crate::{Acting, App, AppError, audit};
 
 /// The scheme `code`, if the caller may do `action` in it, with the role it acts in.
@@ -77,16 +78,11 @@ impl InScheme {
     ) -> Result<i32, AppError> {
         debug_assert_eq!(self.action, Action::ManageBudget);
         let mut v = budget.violations();
-        let db = app.store().connection();
         for (i, stream) in budget.streams.iter().enumerate() {
             let Some(funder) = stream.funder_organisation_id else {
                 continue;
             };
-            let active = organisations::find(db, funder)
-                .await?
-                .is_some_and(|o| o.active);
-            let roles = schemes::roles_in(db, funder, self.scheme.id).await?;
-            if !(active && roles.contains(&Role::Funder)) {
+            if !active_in_role(app.store(), self.scheme.id, funder, Role::Funder).await? {
                 v.add(
                     format!("/streams/{i}/funder_organisation_id"),
                     ViolationCode::InvalidValue,

@@ -428,34 +428,7 @@ impl TestApp {
     pub async fn case_with_works_from(&self, body: &Value, complete: bool) -> String {
         let app = self;
         let w = &app.world;
-        let id = app.refer_ok(&w.harbour, body).await["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        app.act_ok(&w.council, "coordinator", &id, "accept", None)
-            .await;
-        app.act_ok(
-            &w.council,
-            "coordinator",
-            &id,
-            "assign-assessor",
-            Some(json!({"organisation_id": w.assessor.id})),
-        )
-        .await;
-        let assessment = json!({"visit_date": today(), "recommended_measures": [
-            {"measure_code": "safe_room", "quantity": 1, "location": "ground-floor bedroom"},
-            {"measure_code": "window_locks", "quantity": 2, "location": "kitchen"},
-            {"measure_code": "deadlock", "quantity": 1, "location": "back door"},
-        ]});
-        let (case, _) = app
-            .act_ok(
-                &w.assessor,
-                "assessor",
-                &id,
-                "record-assessment",
-                Some(assessment),
-            )
-            .await;
+        let (id, case) = app.assessed_case(body).await;
         let items: Vec<Value> = case["works"]["items"].as_array().unwrap().clone();
         let approve = json!({"items": [items[0]["id"], items[1]["id"]]});
         app.act_ok(
@@ -493,6 +466,42 @@ impl TestApp {
         )
         .await;
         id
+    }
+
+    /// A case referred with `body`, accepted and assessed (a safe room, window locks
+    /// and a deadlock recommended): its id, and the case after the assessment.
+    pub async fn assessed_case(&self, body: &Value) -> (String, Value) {
+        let app = self;
+        let w = &app.world;
+        let id = app.refer_ok(&w.harbour, body).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        app.act_ok(&w.council, "coordinator", &id, "accept", None)
+            .await;
+        app.act_ok(
+            &w.council,
+            "coordinator",
+            &id,
+            "assign-assessor",
+            Some(json!({"organisation_id": w.assessor.id})),
+        )
+        .await;
+        let assessment = json!({"visit_date": today(), "recommended_measures": [
+            {"measure_code": "safe_room", "quantity": 1, "location": "ground-floor bedroom"},
+            {"measure_code": "window_locks", "quantity": 2, "location": "kitchen"},
+            {"measure_code": "deadlock", "quantity": 1, "location": "back door"},
+        ]});
+        let (case, _) = app
+            .act_ok(
+                &w.assessor,
+                "assessor",
+                &id,
+                "record-assessment",
+                Some(assessment),
+            )
+            .await;
+        (id, case)
     }
 
     /// The coordinator records the landlord's permission granted on case `id` (the
