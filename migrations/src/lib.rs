@@ -38,6 +38,7 @@ mod m20261206_000031_written_notes;
 mod m20261206_000032_documents;
 mod m20261207_000033_document_storage;
 mod m20261207_000034_budgets;
+mod m20261207_000035_outcomes_and_feedback;
 
 pub use m20261125_000004_audit::GENESIS as AUDIT_GENESIS;
 /// The statement that backfills `ended_at` (its test runs it on a legacy row).
@@ -100,6 +101,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000032_documents::Migration),
             Box::new(m20261207_000033_document_storage::Migration),
             Box::new(m20261207_000034_budgets::Migration),
+            Box::new(m20261207_000035_outcomes_and_feedback::Migration),
         ]
     }
 }

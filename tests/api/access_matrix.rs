@@ -477,9 +477,12 @@ fn allowed(operation: &str) -> Option<Allowed> {
             ("replaced_contractor", &[Collection]),
         ]),
         // Aggregates only: the coordinator, and its funders (anonymised).
-        "monitoring_report" => {
+        "monitoring_report" | "safe_accommodation_return" => {
             Allowed::Only(&[("coordinator", &[Collection]), ("funder", &[Collection])])
         }
+        // Feedback: given by the scheme's referring agencies, read by its coordinator.
+        "give_feedback" => Allowed::Only(&[("referrer", &[Own])]),
+        "list_feedback" => Allowed::Only(&[("coordinator", &[Own])]),
         "put_report_note" | "put_budget" => Allowed::Only(&[("coordinator", &[Own])]),
         // The budget: the coordinator, and its funders (their own streams).
         "get_budget" => Allowed::Only(&[("coordinator", &[Own]), ("funder", &[Own])]),
@@ -582,6 +585,7 @@ fn body(operation: &str, app: &TestApp, unique: &str, reference: &str) -> Option
         "revoke_token" => json!({"jti": Uuid::now_v7()}),
         "put_report_note" => json!({"text": "Working group met"}),
         "put_budget" => json!({"streams": [{"name": "Matrix fund", "amount_pence": 100_000}]}),
+        "give_feedback" => json!({"speed": 4, "communication": 4, "outcome": 5}),
         "write_note" => json!({"kind": "case_note", "text": "Matrix note"}),
         // Sent as the raw body (`with_body`).
         "add_document" => json!(MATRIX_PDF),
@@ -630,7 +634,7 @@ fn query(operation: &str) -> &'static str {
         "add_document" => "?kind=other",
         "list_holidays" => "?nation=england_and_wales",
         "list_cases" => "?limit=100",
-        "monitoring_report" | "list_register" => "?scheme=darlington",
+        "monitoring_report" | "list_register" | "safe_accommodation_return" => "?scheme=darlington",
         "evidence_letter" => "?purpose=housing_benefit",
         _ => "",
     }

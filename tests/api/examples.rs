@@ -428,6 +428,15 @@ async fn every_example_of_the_served_contract_succeeds_on_a_fresh_demo_in_pathwa
         None,
     )
     .await;
+    walk.run(
+        REFERRER,
+        "POST",
+        "/api/v1/schemes/{scheme}/feedback",
+        "/api/v1/schemes/darlington/feedback",
+        None,
+        None,
+    )
+    .await;
 
     // Administration.
     let admin = "/api/v1/admin";

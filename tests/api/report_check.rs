@@ -7,7 +7,7 @@ use sanctuary_domain::calendar::{Calendar, london};
 use sanctuary_domain::report::year::{Quarter, quarters};
 use sanctuary_domain::report::{Spread, Tallies, build};
 use sanctuary_domain::scheme::Nation;
-use sanctuary_persistence::entities::{case, scheme, works_item};
+use sanctuary_persistence::entities::{case, case_record, scheme, scheme_feedback, works_item};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 use time::{Date, OffsetDateTime};
@@ -53,6 +53,7 @@ pub async fn recount(app: &TestApp, code: &str, start: Date) -> Tallies {
         .unwrap();
     let items = works_item::Entity::find().all(db).await.unwrap();
     let mut t = Tallies::default();
+    outcomes(app, &scheme, &cases, &qs, &mut t).await;
     for c in &cases {
         if let Some(q) = quarter_of(&qs, Some(c.received_at)) {
             t.add("source", &c.referral_source, q, 1);
@@ -177,6 +178,110 @@ pub async fn recount(app: &TestApp, code: &str, start: Date) -> Tallies {
     t
 }
 
+/// What the works achieved, counted record by record: follow-up contacts by their
+/// day, closures by theirs, repeat referrals, and referring agencies' ratings.
+async fn outcomes(
+    app: &TestApp,
+    scheme: &scheme::Model,
+    cases: &[case::Model],
+    qs: &[Quarter; 4],
+    t: &mut Tallies,
+) {
+    let db = app.store.connection();
+    let ids: Vec<_> = cases.iter().map(|c| c.id).collect();
+    let contacts = case_record::Entity::find()
+        .filter(case_record::Column::Kind.eq("follow_up_contact"))
+        .filter(case_record::Column::CaseId.is_in(ids))
+        .all(db)
+        .await
+        .unwrap();
+    for r in &contacts {
+        let day = r.occurred_on.unwrap();
+        let Some(q) = qs
+            .iter()
+            .position(|q| q.first_day <= day && day <= q.last_day)
+        else {
+            continue;
+        };
+        let m = r.milestone_months.unwrap().to_string();
+        t.add("answered", &m, q, 1);
+        t.add(
+            "felt_safer",
+            r.feels_safer.as_deref().unwrap_or("not_said"),
+            q,
+            1,
+        );
+        t.add(
+            &format!("at_home_{m}"),
+            r.still_at_home.as_deref().unwrap_or("unknown"),
+            q,
+            1,
+        );
+        t.add(
+            "further_incidents",
+            r.further_incidents.as_deref().unwrap_or("unknown"),
+            q,
+            1,
+        );
+    }
+    for c in cases.iter().filter(|c| c.status == "closed") {
+        let Some(q) = quarter_of(qs, c.ended_at) else {
+            continue;
+        };
+        t.add("answered", "closing", q, 1);
+        t.add(
+            "felt_safer",
+            c.close_feels_safer.as_deref().unwrap_or("not_said"),
+            q,
+            1,
+        );
+        t.add(
+            "at_home_closing",
+            c.close_still_at_home.as_deref().unwrap_or("unknown"),
+            q,
+            1,
+        );
+        t.add(
+            "further_incidents",
+            c.close_further_incidents.as_deref().unwrap_or("unknown"),
+            q,
+            1,
+        );
+    }
+    for c in cases {
+        let Some(q) = quarter_of(qs, Some(c.received_at)) else {
+            continue;
+        };
+        let earlier = c
+            .repeat_of_case_id
+            .and_then(|id| cases.iter().find(|p| p.id == id));
+        if earlier
+            .and_then(|p| p.works_completed_at)
+            .is_some_and(|done| done < c.received_at)
+        {
+            t.add("repeat", "within_12_months", q, 1);
+        }
+    }
+    let feedback = scheme_feedback::Entity::find()
+        .filter(scheme_feedback::Column::SchemeId.eq(scheme.id))
+        .all(db)
+        .await
+        .unwrap();
+    for f in &feedback {
+        let Some(q) = quarter_of(qs, Some(f.received_at)) else {
+            continue;
+        };
+        t.add("feedback", "response", q, 1);
+        for (i, rating) in [f.speed, f.communication, f.outcome]
+            .into_iter()
+            .enumerate()
+        {
+            t.ratings[i][q].n += 1;
+            t.ratings[i][q].sum += i64::from(rating);
+        }
+    }
+}
+
 /// Compares every cell of the coordinator's report with the recount; returns how many.
 pub fn compare(report: &Value, expected: &Tallies) -> usize {
     let sections = serde_json::to_value(build(expected)).unwrap();
@@ -243,6 +348,8 @@ async fn the_report_matches_a_recount_of_a_seeded_dataset_and_funders_see_no_sma
     seed_demo(&app.store, &options, now, |_| {}).await.unwrap();
     let w = &app.world;
     let mut compared = 0;
+    // Follow-up answers, closures, repeat referrals and feedback the recount found.
+    let mut answered = 0;
     for start in ["2024-11-01", "2025-04-01", "2025-10-15", "2026-04-01"] {
         let date =
             Date::parse(start, &time::format_description::well_known::Iso8601::DATE).unwrap();
@@ -259,6 +366,12 @@ async fn the_report_matches_a_recount_of_a_seeded_dataset_and_funders_see_no_sma
             .iter()
             .sum();
         assert!(received > 0, "the year from {start} has accepted cases");
+        answered += expected
+            .counts
+            .iter()
+            .filter(|((d, _), _)| ["answered", "repeat", "feedback"].contains(&d.as_str()))
+            .map(|(_, q)| q.iter().sum::<i64>())
+            .sum::<i64>();
 
         let response = app.get_as(&w.funder, &["funder"], &path).await;
         if start.ends_with("-10-15") || start.ends_with("-11-01") {
@@ -285,4 +398,8 @@ async fn the_report_matches_a_recount_of_a_seeded_dataset_and_funders_see_no_sma
         }
     }
     assert!(compared > 2_000, "{compared} cells compared");
+    assert!(
+        answered > 50,
+        "the outcomes had figures to compare: {answered}"
+    );
 }

@@ -4,12 +4,14 @@
 
 use sanctuary_domain::audit::AuditOutcome;
 use sanctuary_domain::budget::Budget;
+use sanctuary_domain::feedback::Feedback;
 use sanctuary_domain::measures::Measure;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::{self, Action};
 use sanctuary_domain::violation::ViolationCode;
 use sanctuary_persistence::audit::NewAudit;
 use sanctuary_persistence::budgets::{self, BudgetTallies, NotSaved, StoredBudget};
+use sanctuary_persistence::feedback::{self, FeedbackRow};
 use sanctuary_persistence::schemes::{self, Scheme};
 use sanctuary_persistence::{measures, reports};
 use time::{Date, OffsetDateTime};
@@ -138,6 +140,51 @@ impl InScheme {
         };
         let tallies = budgets::tallies(db, self.scheme.id, year_start).await?;
         Ok(Some((stored, tallies)))
+    }
+
+    /// Stores a referring agency's feedback (checked; the comment sealed); audited
+    /// without its content. Its id.
+    pub async fn give_feedback(
+        &self,
+        app: &App,
+        caller: &Acting,
+        feedback: &Feedback,
+        at: OffsetDateTime,
+    ) -> Result<uuid::Uuid, AppError> {
+        debug_assert_eq!(self.action, Action::GiveFeedback);
+        let v = feedback.violations();
+        if !v.is_empty() {
+            return Err(AppError::Invalid(v));
+        }
+        let mut fields = vec!["ratings".to_owned()];
+        if feedback.comment.is_some() {
+            fields.push("comment".into());
+        }
+        let record = self.record(caller, fields);
+        Ok(feedback::put(
+            app.store(),
+            self.scheme.id,
+            caller.organisation.id,
+            feedback,
+            at,
+            &record,
+        )
+        .await?)
+    }
+
+    /// Referring agencies' feedback received in `[from, until)`, comments opened: an
+    /// audited read.
+    pub async fn feedback(
+        &self,
+        app: &App,
+        caller: &Acting,
+        from: OffsetDateTime,
+        until: OffsetDateTime,
+    ) -> Result<Vec<FeedbackRow>, AppError> {
+        debug_assert_eq!(self.action, Action::ReadFeedback);
+        let record = self.record(caller, vec!["comment".into()]);
+        app.audit.record(&record).await?;
+        Ok(feedback::list(app.store(), self.scheme.id, from, until).await?)
     }
 
     /// Adds the scheme's own measure, or its price for a shipped one.

@@ -216,6 +216,8 @@ impl EventType {
             | A::ManageBudget
             | A::ViewBudget
             | A::WriteReportNotes
+            | A::GiveFeedback
+            | A::ReadFeedback
             | A::Administer
             | A::ExportCase
             | A::IssueEvidenceLetter

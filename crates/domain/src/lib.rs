@@ -20,6 +20,7 @@ pub mod dash;
 pub mod documents;
 pub mod eligibility;
 pub mod events;
+pub mod feedback;
 pub mod intake;
 pub mod landlord;
 pub mod matching;

@@ -76,6 +76,10 @@ vocabulary! {
         ViewBudget = "view_budget",
         /// Write the report's note on wider scheme work.
         WriteReportNotes = "write_report_notes",
+        /// A referring agency rates the scheme (speed, communication, outcome).
+        GiveFeedback = "give_feedback",
+        /// Read referring agencies' feedback, comments included.
+        ReadFeedback = "read_feedback",
         /// Create and change schemes, organisations, memberships, settings, holidays;
         /// revoke tokens.
         Administer = "administer",
@@ -175,6 +179,8 @@ impl Action {
                 | Action::ManageBudget
                 | Action::ViewBudget
                 | Action::WriteReportNotes
+                | Action::GiveFeedback
+                | Action::ReadFeedback
                 | Action::ExportCase
                 | Action::IssueEvidenceLetter
                 | Action::ViewAssessment
@@ -345,6 +351,10 @@ const RULES: &[(Role, Action, Relation)] = &[
     (R::Coordinator, ManageBudget, SchemeCoordinator),
     (R::Coordinator, ViewBudget, SchemeCoordinator),
     (R::Funder, ViewBudget, SchemeFunder),
+    // Referring agencies tell the scheme how it served them; only the coordinator reads
+    // their comments (the report shows the ratings, added up).
+    (R::Referrer, GiveFeedback, SchemeReferrer),
+    (R::Coordinator, ReadFeedback, SchemeCoordinator),
     // The deployment's operators administer it, and read every scheme.
     (R::Admin, Administer, PlatformOperator),
     (R::Admin, ViewScheme, PlatformOperator),

@@ -12,9 +12,9 @@ use crate::handlers::admin::{
     holidays as admin_holidays, log, members, organisations, revocation, schemes as admin_schemes,
 };
 use crate::handlers::{
-    actions, assessment, audit, budgets, cases, consents, documents, events, export, health,
-    holidays, letters, measures, notes, problems, rectify, reference, referrals, register, reports,
-    schemes, timeline, webhooks,
+    actions, assessment, audit, budgets, cases, consents, documents, events, export, feedback,
+    health, holidays, letters, measures, notes, problems, rectify, reference, referrals, register,
+    reports, schemes, statutory, timeline, webhooks,
 };
 
 /// Every API operation. Only what is registered here exists, and it is in the spec.
@@ -107,9 +107,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(webhooks::retry_delivery)
             .service(register::list_register)
             .service(reports::monitoring_report)
+            .service(statutory::safe_accommodation_return)
             .service(reports::put_report_note)
             .service(budgets::put_budget)
-            .service(budgets::get_budget),
+            .service(budgets::get_budget)
+            .service(feedback::give_feedback)
+            .service(feedback::list_feedback),
     )
     .service(problems::problem_type)
     .service(health::live)

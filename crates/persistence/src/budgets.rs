@@ -220,7 +220,7 @@ async fn run(
 }
 
 /// What the year's works commit and spend, by stream and quarter.
-async fn stream_tallies(
+pub async fn stream_tallies(
     db: &impl ConnectionTrait,
     scheme_id: Uuid,
     year_start: Date,

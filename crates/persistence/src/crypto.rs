@@ -34,6 +34,8 @@ const PREFIX: &str = "enc1";
 pub const REFERRAL_DETAILS: &str = "case_referrals.details";
 pub const NOTE_TEXT: &str = "case_notes.text";
 pub const WORKS_LOCATION: &str = "works_items.location";
+/// Referring agencies' comments on the scheme (the coordinator's to read).
+pub const FEEDBACK_COMMENT: &str = "scheme_feedback.comment";
 /// Webhook signing secrets: whoever holds one can forge the service's deliveries.
 pub const WEBHOOK_SECRET: &str = "webhook_endpoints.secret";
 pub const WEBHOOK_PREVIOUS_SECRET: &str = "webhook_endpoints.previous_secret";

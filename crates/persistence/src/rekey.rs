@@ -7,16 +7,18 @@ use sea_orm::{ConnectionTrait, TransactionTrait};
 use uuid::Uuid;
 
 use crate::crypto::{
-    Keyring, NOTE_TEXT, REFERRAL_DETAILS, WEBHOOK_PREVIOUS_SECRET, WEBHOOK_SECRET, WORKS_LOCATION,
+    FEEDBACK_COMMENT, Keyring, NOTE_TEXT, REFERRAL_DETAILS, WEBHOOK_PREVIOUS_SECRET,
+    WEBHOOK_SECRET, WORKS_LOCATION,
 };
 use crate::documents::cipher::DOCUMENT_KEY;
 use crate::{Store, StoreError};
 
 /// A sealed column: (table, primary key, column, the name it is sealed under).
-const SEALED: [(&str, &str, &str, &str); 6] = [
+const SEALED: [(&str, &str, &str, &str); 7] = [
     ("case_referrals", "case_id", "details", REFERRAL_DETAILS),
     ("case_notes", "id", "text", NOTE_TEXT),
     ("works_items", "id", "location", WORKS_LOCATION),
+    ("scheme_feedback", "id", "comment", FEEDBACK_COMMENT),
     // A document's key, not its content: rotation re-wraps keys, not files.
     ("case_documents", "id", "data_key", DOCUMENT_KEY),
     ("webhook_endpoints", "id", "secret", WEBHOOK_SECRET),

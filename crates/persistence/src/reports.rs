@@ -225,6 +225,58 @@ fn children_query() -> String {
     )
 }
 
+/// What follow-up contacts found, by the day of the contact (`$2`..`$6` are days here:
+/// see [`day_parameters`]); on the records' (kind, day) index.
+fn follow_up_query() -> String {
+    let q = quarter_of("r.occurred_on");
+    format!(
+        "SELECT CAST(r.milestone_months AS BIGINT) AS milestone, \
+         COALESCE(r.feels_safer, 'not_said') AS safer, \
+         COALESCE(r.still_at_home, 'unknown') AS home, \
+         COALESCE(r.further_incidents, 'unknown') AS incidents, {q} AS q, COUNT(*) AS n \
+         FROM case_records r JOIN cases c ON c.id = r.case_id \
+         WHERE r.kind = 'follow_up_contact' AND r.occurred_on >= $2 AND r.occurred_on < $6 \
+         AND c.scheme_id = $1 GROUP BY 1, 2, 3, 4, 5"
+    )
+}
+
+/// What the scheme learnt of closed cases, by the day they were closed.
+fn closure_query() -> String {
+    let q = quarter_of("ended_at");
+    let within = in_year("", "ended_at");
+    format!(
+        "SELECT COALESCE(close_feels_safer, 'not_said') AS safer, \
+         COALESCE(close_still_at_home, 'unknown') AS home, \
+         COALESCE(close_further_incidents, 'unknown') AS incidents, {q} AS q, COUNT(*) AS n \
+         FROM cases WHERE {within} AND status = 'closed' GROUP BY 1, 2, 3, 4"
+    )
+}
+
+/// Referrals of a household whose earlier case had its works completed before them
+/// (intake links a referral to an earlier case still open or closed in the 12 months
+/// before), by the day received.
+fn repeat_query() -> String {
+    let q = quarter_of("c.received_at");
+    let within = in_year("c.", "received_at");
+    format!(
+        "SELECT {q} AS q, COUNT(*) AS n FROM cases c JOIN cases p ON p.id = c.repeat_of_case_id \
+         WHERE {within} AND p.works_completed_at IS NOT NULL \
+         AND p.works_completed_at < c.received_at GROUP BY 1"
+    )
+}
+
+/// Referring agencies' ratings, by the day received.
+fn feedback_query() -> String {
+    let q = quarter_of("received_at");
+    let within = in_year("", "received_at");
+    format!(
+        "SELECT {q} AS q, COUNT(*) AS n, CAST(SUM(speed) AS BIGINT) AS speed, \
+         CAST(SUM(communication) AS BIGINT) AS communication, \
+         CAST(SUM(outcome) AS BIGINT) AS outcome \
+         FROM scheme_feedback WHERE {within} GROUP BY 1"
+    )
+}
+
 fn utc(instant: OffsetDateTime) -> Value {
     instant.to_offset(UtcOffset::UTC).into()
 }
@@ -242,6 +294,23 @@ pub fn parameters(scheme_id: Uuid, quarters: &[Quarter; 4]) -> Vec<Value> {
     ]
 }
 
+/// `$1`..`$6` for statements over days: the scheme, the quarters' first days and the
+/// day after the year.
+pub fn day_parameters(scheme_id: Uuid, quarters: &[Quarter; 4]) -> Vec<Value> {
+    let after = quarters[3]
+        .last_day
+        .next_day()
+        .unwrap_or(quarters[3].last_day);
+    vec![
+        scheme_id.into(),
+        quarters[0].first_day.into(),
+        quarters[1].first_day.into(),
+        quarters[2].first_day.into(),
+        quarters[3].first_day.into(),
+        after.into(),
+    ]
+}
+
 /// Every statement the report runs, in order (for the benchmark, which times them
 /// directly in `sqlite3` and `psql`).
 pub fn statements() -> Vec<String> {
@@ -251,6 +320,10 @@ pub fn statements() -> Vec<String> {
         measures_query(),
         spread_query(),
         children_query(),
+        closure_query(),
+        repeat_query(),
+        feedback_query(),
+        follow_up_query(),
     ]);
     all
 }
@@ -309,7 +382,71 @@ pub async fn tallies(
         tallies.children[q].n = get::<Option<i64>>(&row, "n")?.unwrap_or(0);
         tallies.children[q].sum = get::<Option<i64>>(&row, "ages")?.unwrap_or(0);
     }
+    outcomes(db, scheme_id, quarters, &mut tallies).await?;
     Ok(tallies)
+}
+
+/// What the works achieved: follow-up contacts' and closures' answers, repeat
+/// referrals, and referring agencies' ratings.
+async fn outcomes(
+    db: &impl ConnectionTrait,
+    scheme_id: Uuid,
+    quarters: &[Quarter; 4],
+    tallies: &mut Tallies,
+) -> Result<(), StoreError> {
+    let backend = db.get_database_backend();
+    let run = |sql: String, values: Vec<Value>| {
+        let statement = Statement::from_sql_and_values(backend, sql, values);
+        async move {
+            db.query_all_raw(statement)
+                .await
+                .map_err(StoreError::db("counting the report's outcomes"))
+        }
+    };
+    let by_instant = parameters(scheme_id, quarters);
+    let mut answered = |milestone: &str, row: &QueryResult| -> Result<(), StoreError> {
+        let q = quarter(row)?;
+        let n: i64 = get(row, "n")?;
+        tallies.add("answered", milestone, q, n);
+        tallies.add("felt_safer", &get::<String>(row, "safer")?, q, n);
+        tallies.add(
+            &format!("at_home_{milestone}"),
+            &get::<String>(row, "home")?,
+            q,
+            n,
+        );
+        tallies.add("further_incidents", &get::<String>(row, "incidents")?, q, n);
+        Ok(())
+    };
+    for row in run(follow_up_query(), day_parameters(scheme_id, quarters)).await? {
+        let milestone: i64 = get(&row, "milestone")?;
+        answered(&milestone.to_string(), &row)?;
+    }
+    for row in run(closure_query(), by_instant.clone()).await? {
+        answered("closing", &row)?;
+    }
+    for row in run(repeat_query(), by_instant.clone()).await? {
+        tallies.add(
+            "repeat",
+            "within_12_months",
+            quarter(&row)?,
+            get(&row, "n")?,
+        );
+    }
+    for row in run(feedback_query(), by_instant).await? {
+        let q = quarter(&row)?;
+        let n: i64 = get(&row, "n")?;
+        tallies.add("feedback", "response", q, n);
+        for (i, column) in ["speed", "communication", "outcome"].iter().enumerate() {
+            tallies.ratings[i][q] = sanctuary_domain::report::Spread {
+                n,
+                sum: get::<Option<i64>>(&row, column)?.unwrap_or(0),
+                min: None,
+                max: None,
+            };
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn get<T: sea_orm::TryGetable>(

@@ -346,6 +346,8 @@ async fn insert_record(
         outcome: Set(None),
         milestone_months: Set(None),
         feels_safer: Set(None),
+        still_at_home: Set(None),
+        further_incidents: Set(None),
     };
     let row = match record {
         Record::Assessment { visit_date } => case_record::ActiveModel {
@@ -378,10 +380,14 @@ async fn insert_record(
             contacted_on,
             milestone_months,
             feels_safer,
+            still_living_at_home,
+            further_incidents,
         } => case_record::ActiveModel {
             occurred_on: Set(Some(*contacted_on)),
             milestone_months: Set(i32::try_from(*milestone_months).ok()),
             feels_safer: Set(Some(feels_safer.as_str().to_owned())),
+            still_at_home: Set(Some(still_living_at_home.as_str().to_owned())),
+            further_incidents: Set(Some(further_incidents.as_str().to_owned())),
             ..base("follow_up_contact")
         },
         Record::RiskAssessment {

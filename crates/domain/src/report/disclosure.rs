@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use super::{Section, Source, layout::SECTIONS};
+use super::{Section, SectionSpec, Source, layout::SECTIONS};
 
 mod bounds;
 mod relation;
@@ -29,8 +29,13 @@ pub struct Control {
     pub rounding: Option<u32>,
 }
 
-/// Every additive relation between the count cells of a report.
+/// Every additive relation between the count cells of the monitoring report.
 pub fn constraints(sections: &[Section]) -> Vec<Constraint> {
+    constraints_of(SECTIONS, sections)
+}
+
+/// Every additive relation between the count cells of `sections`, laid out by `specs`.
+pub fn constraints_of(specs: &[SectionSpec], sections: &[Section]) -> Vec<Constraint> {
     let rows: Vec<_> = sections.iter().flat_map(|s| &s.rows).collect();
     let index: HashMap<&str, usize> = rows.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
     let counts = |i: &usize| rows[*i].kind == super::RowKind::Count;
@@ -41,7 +46,7 @@ pub fn constraints(sections: &[Section]) -> Vec<Constraint> {
             parts: (0..4).map(|c| (i, c)).collect(),
         });
     }
-    for spec in SECTIONS {
+    for spec in specs {
         let members: Vec<usize> = spec.rows.iter().map(|r| index[r.code]).collect();
         if let Some(total) = spec.partition_of {
             let parts: Vec<usize> = spec
@@ -88,10 +93,15 @@ pub fn constraints(sections: &[Section]) -> Vec<Constraint> {
     out
 }
 
-/// Applies disclosure control to `sections` in place.
+/// Applies disclosure control to the monitoring report's `sections` in place.
 pub fn apply(sections: &mut [Section], control: Control) {
+    apply_to(SECTIONS, sections, control);
+}
+
+/// Applies disclosure control to `sections`, laid out by `specs`, in place.
+pub fn apply_to(specs: &[SectionSpec], sections: &mut [Section], control: Control) {
     let threshold = i64::from(control.threshold.max(1));
-    let constraints = constraints(sections);
+    let constraints = constraints_of(specs, sections);
     let mut rows: Vec<_> = sections
         .iter_mut()
         .flat_map(|s| s.rows.iter_mut())
@@ -107,7 +117,7 @@ pub fn apply(sections: &mut [Section], control: Control) {
         .map(|r| r.cells().map(|cell| (1..threshold).contains(&cell.basis_n)))
         .collect();
     // Each statistic's count row: the statistic goes wherever that count is hidden.
-    let specs: Vec<_> = SECTIONS.iter().flat_map(|s| s.rows).collect();
+    let specs: Vec<_> = specs.iter().flat_map(|s| s.rows).collect();
     let counted_by: Vec<Option<usize>> = specs
         .iter()
         .map(|spec| match spec.source {

@@ -19,6 +19,20 @@ vocabulary! {
         Completed = "completed",
         /// Clients of cases accepted in the quarter, by the decision day.
         Accepted = "accepted",
+        /// What the works achieved: each row its own (see the description).
+        Outcomes = "outcomes",
+        /// Follow-up contacts by the day of the contact, and closures by the day closed.
+        FollowUp = "follow_up",
+        /// Referring agencies' feedback, by the day it was received.
+        Feedback = "feedback",
+        /// The annual return's headline figures: each row its own.
+        ReturnYear = "return_year",
+        /// Households supported in the year (the annual return).
+        Supported = "supported",
+        /// Households that could not be supported, by the day that was decided.
+        NotSupported = "not_supported",
+        /// Households whose support ended, by the day the case was closed.
+        SupportEnded = "support_ended",
     }
 }
 
@@ -42,6 +56,43 @@ impl Basis {
                  received"
             }
             Basis::Accepted => "clients of referrals accepted in the quarter (decision date)",
+            Basis::Outcomes => {
+                "answers: follow-up contacts at 3, 6 and 12 months made in the quarter \
+                 (contact date) and cases closed in the quarter (date closed), each asking \
+                 whether the client feels safer, still lives at home and has had further \
+                 incidents since the works; repeat referrals: referrals received in the \
+                 quarter (received date) of a household (the same client or address) whose \
+                 earlier case in the scheme had its works completed and was open, or closed \
+                 less than 12 months before; days: as days to installation"
+            }
+            Basis::FollowUp => {
+                "follow-up contacts at 3, 6 and 12 months made in the quarter (contact \
+                 date) and cases closed in the quarter (date closed); an answer not given \
+                 counts as not said or unknown"
+            }
+            Basis::ReturnYear => {
+                "supported: households whose sanctuary works were completed with at least \
+                 one measure installed, or whose interim measures were first fitted, in the \
+                 year; not supported: referrals declined in the year (decision date) and \
+                 accepted cases cancelled or withdrawn before works were completed (date \
+                 ended), duplicate referrals excepted; support ended: cases closed in the \
+                 year (date closed); units: measures installed on the works completed in \
+                 the year (quantities)"
+            }
+            Basis::Supported => {
+                "households supported in the year: the client (the adult victim/survivor \
+                 referred) and the children the referral lists"
+            }
+            Basis::NotSupported => {
+                "referrals declined in the year (decision date) and accepted cases \
+                 cancelled or withdrawn before works were completed (date ended), by the \
+                 return's reason"
+            }
+            Basis::SupportEnded => "cases closed in the year (date closed), by the return's reason",
+            Basis::Feedback => {
+                "feedback from referring agencies received in the quarter (date \
+                 received); each question rated 1 (poor) to 5 (excellent), averaged"
+            }
         }
     }
 }
@@ -54,6 +105,8 @@ pub enum Stat {
     SpendAverage,
     DaysAverage,
     ChildrenAverageAge,
+    /// The mean rating given to a feedback question.
+    FeedbackAverage(crate::feedback::Question),
 }
 
 impl Stat {
@@ -65,6 +118,7 @@ impl Stat {
                 "installations_completed"
             }
             Stat::ChildrenAverageAge => "children.count",
+            Stat::FeedbackAverage(_) => "feedback.responses",
         }
     }
 
@@ -127,7 +181,7 @@ pub struct SectionSpec {
     pub partition_of: Option<&'static str>,
 }
 
-const fn count(
+pub(crate) const fn count(
     code: &'static str,
     label: &'static str,
     dimension: &'static str,
@@ -141,7 +195,7 @@ const fn count(
     }
 }
 
-const fn stat(code: &'static str, label: &'static str, stat: Stat) -> RowSpec {
+pub(crate) const fn stat(code: &'static str, label: &'static str, stat: Stat) -> RowSpec {
     RowSpec {
         code,
         label,
@@ -1058,6 +1112,177 @@ pub const SECTIONS: &[SectionSpec] = &[
             "arson",
             &["yes"],
         )],
+        partition_of: None,
+    },
+    SectionSpec {
+        code: "outcomes",
+        title: "What the works achieved",
+        basis: Basis::Outcomes,
+        rows: &[
+            count(
+                "outcomes.answers",
+                "Follow-up contacts (3, 6 and 12 months) and closures",
+                "answered",
+                &["3", "6", "12", "closing"],
+            ),
+            count(
+                "outcomes.repeat_referrals",
+                "Repeat referrals within 12 months of works",
+                "repeat",
+                &["within_12_months"],
+            ),
+            stat(
+                "outcomes.days_to_installation.average",
+                "Average working days from referral to installation",
+                Stat::DaysAverage,
+            ),
+        ],
+        partition_of: None,
+    },
+    SectionSpec {
+        code: "felt_safer",
+        title: "Does the client feel safer?",
+        basis: Basis::FollowUp,
+        rows: &[
+            count("felt_safer.yes", "Yes", "felt_safer", &["yes"]),
+            count("felt_safer.no", "No", "felt_safer", &["no"]),
+            count(
+                "felt_safer.not_said",
+                "Not said",
+                "felt_safer",
+                &["not_said"],
+            ),
+        ],
+        partition_of: Some("outcomes.answers"),
+    },
+    SectionSpec {
+        code: "still_at_home",
+        title: "Is the client still living at home?",
+        basis: Basis::FollowUp,
+        rows: &[
+            count(
+                "still_at_home.3_months.yes",
+                "At 3 months: yes",
+                "at_home_3",
+                &["yes"],
+            ),
+            count(
+                "still_at_home.3_months.no",
+                "At 3 months: no",
+                "at_home_3",
+                &["no"],
+            ),
+            count(
+                "still_at_home.3_months.unknown",
+                "At 3 months: unknown",
+                "at_home_3",
+                &["unknown"],
+            ),
+            count(
+                "still_at_home.6_months.yes",
+                "At 6 months: yes",
+                "at_home_6",
+                &["yes"],
+            ),
+            count(
+                "still_at_home.6_months.no",
+                "At 6 months: no",
+                "at_home_6",
+                &["no"],
+            ),
+            count(
+                "still_at_home.6_months.unknown",
+                "At 6 months: unknown",
+                "at_home_6",
+                &["unknown"],
+            ),
+            count(
+                "still_at_home.12_months.yes",
+                "At 12 months: yes",
+                "at_home_12",
+                &["yes"],
+            ),
+            count(
+                "still_at_home.12_months.no",
+                "At 12 months: no",
+                "at_home_12",
+                &["no"],
+            ),
+            count(
+                "still_at_home.12_months.unknown",
+                "At 12 months: unknown",
+                "at_home_12",
+                &["unknown"],
+            ),
+            count(
+                "still_at_home.at_closing.yes",
+                "At closing: yes",
+                "at_home_closing",
+                &["yes"],
+            ),
+            count(
+                "still_at_home.at_closing.no",
+                "At closing: no",
+                "at_home_closing",
+                &["no"],
+            ),
+            count(
+                "still_at_home.at_closing.unknown",
+                "At closing: unknown",
+                "at_home_closing",
+                &["unknown"],
+            ),
+        ],
+        partition_of: Some("outcomes.answers"),
+    },
+    SectionSpec {
+        code: "further_incidents",
+        title: "Further incidents since the works",
+        basis: Basis::FollowUp,
+        rows: &[
+            count(
+                "further_incidents.yes",
+                "Yes",
+                "further_incidents",
+                &["yes"],
+            ),
+            count("further_incidents.no", "No", "further_incidents", &["no"]),
+            count(
+                "further_incidents.unknown",
+                "Unknown",
+                "further_incidents",
+                &["unknown"],
+            ),
+        ],
+        partition_of: Some("outcomes.answers"),
+    },
+    SectionSpec {
+        code: "referrer_feedback",
+        title: "Feedback from referring agencies",
+        basis: Basis::Feedback,
+        rows: &[
+            count(
+                "feedback.responses",
+                "Feedback received",
+                "feedback",
+                &["response"],
+            ),
+            stat(
+                "feedback.speed.average",
+                "Speed: average rating (1 to 5)",
+                Stat::FeedbackAverage(crate::feedback::Question::Speed),
+            ),
+            stat(
+                "feedback.communication.average",
+                "Communication: average rating (1 to 5)",
+                Stat::FeedbackAverage(crate::feedback::Question::Communication),
+            ),
+            stat(
+                "feedback.outcome.average",
+                "Outcome: average rating (1 to 5)",
+                Stat::FeedbackAverage(crate::feedback::Question::Outcome),
+            ),
+        ],
         partition_of: None,
     },
 ];

@@ -4,6 +4,7 @@
 
 pub mod disclosure;
 pub mod layout;
+pub mod statutory;
 pub mod year;
 
 use std::collections::BTreeMap;
@@ -47,6 +48,8 @@ pub struct Tallies {
     pub days: [Spread; 4],
     /// Children's ages (`n` children, `sum` of ages).
     pub children: [Spread; 4],
+    /// Referring agencies' ratings, per question (in `Question::ALL` order).
+    pub ratings: [[Spread; 4]; 3],
 }
 
 impl Tallies {
@@ -121,9 +124,9 @@ impl Cell {
             Stat::SpendHighest => s.max.map(Figure::Whole),
             // Whole pence, halves rounded up.
             Stat::SpendAverage => Some(Figure::Whole((2 * s.sum + s.n).div_euclid(2 * s.n))),
-            Stat::DaysAverage | Stat::ChildrenAverageAge => Some(Figure::Decimal(
-                (s.sum as f64 / s.n as f64 * 10.0).round() / 10.0,
-            )),
+            Stat::DaysAverage | Stat::ChildrenAverageAge | Stat::FeedbackAverage(_) => Some(
+                Figure::Decimal((s.sum as f64 / s.n as f64 * 10.0).round() / 10.0),
+            ),
         };
         Cell {
             value,
@@ -191,7 +194,12 @@ pub struct Section {
 
 /// Every section of the template, figures unsuppressed.
 pub fn build(tallies: &Tallies) -> Vec<Section> {
-    SECTIONS
+    build_from(SECTIONS, tallies)
+}
+
+/// Every section of the layout `specs`, figures unsuppressed.
+pub fn build_from(specs: &[SectionSpec], tallies: &Tallies) -> Vec<Section> {
+    specs
         .iter()
         .map(|spec| Section {
             code: spec.code,
@@ -217,6 +225,9 @@ pub fn build(tallies: &Tallies) -> Vec<Section> {
                                 }
                                 Stat::DaysAverage => &tallies.days,
                                 Stat::ChildrenAverageAge => &tallies.children,
+                                Stat::FeedbackAverage(question) => {
+                                    &tallies.ratings[question.index()]
+                                }
                             };
                             let year = spreads.iter().fold(Spread::default(), |a, s| a.merge(*s));
                             let mut cells: Vec<Cell> =

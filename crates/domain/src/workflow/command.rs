@@ -302,6 +302,10 @@ pub enum Command {
         contacted_on: Date,
         milestone_months: u32,
         feels_safer: FeelsSafer,
+        /// Is the client still living in the home the works protected?
+        still_living_at_home: YesNoUnknown,
+        /// Further incidents since the works?
+        further_incidents: YesNoUnknown,
         notes: Option<String>,
     },
     Close {

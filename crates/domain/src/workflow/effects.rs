@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::vocabulary::{
     AccommodationKind, CancelReason, CloseReason, ContactMethod, ContactOutcome, DeclineReason,
-    FeelsSafer, FireCheckOutcome, HoldReason,
+    FeelsSafer, FireCheckOutcome, HoldReason, YesNoUnknown,
 };
 use crate::case::{CaseFlag, CaseStatus, ProgressBlock};
 use crate::clock::Clock;
@@ -136,6 +136,8 @@ pub enum Record {
         contacted_on: Date,
         milestone_months: u32,
         feels_safer: FeelsSafer,
+        still_living_at_home: YesNoUnknown,
+        further_incidents: YesNoUnknown,
     },
     RiskAssessment {
         dash: Dash,

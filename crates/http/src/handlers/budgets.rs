@@ -49,7 +49,7 @@ async fn scheme_for(
 }
 
 /// The first day of the scheme's reporting year starting in `year` (now's when none).
-fn year_start(in_scheme: &InScheme, year: Option<i32>) -> Result<Date, ApiError> {
+pub(crate) fn year_start(in_scheme: &InScheme, year: Option<i32>) -> Result<Date, ApiError> {
     let start = in_scheme.scheme.year_start;
     match year {
         None => Ok(year::current_start(start, london::local_date(now_micros()))),
@@ -191,7 +191,7 @@ async fn read(
         .json(view))
 }
 
-fn cell(money: Money, hidden: bool) -> MoneyCell {
+pub(crate) fn cell(money: Money, hidden: bool) -> MoneyCell {
     MoneyCell {
         households: (!hidden).then_some(money.households),
         pence: (!hidden).then_some(money.pence),

@@ -10,6 +10,7 @@ pub mod consents;
 pub mod documents;
 pub mod events;
 pub mod export;
+pub mod feedback;
 pub mod health;
 pub mod holidays;
 pub mod letters;
@@ -22,6 +23,7 @@ pub mod referrals;
 pub mod register;
 pub mod reports;
 pub mod schemes;
+pub mod statutory;
 pub mod timeline;
 pub mod webhooks;
 

@@ -5,25 +5,27 @@ use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse, get, put};
 use sanctuary_app::AppError;
 use sanctuary_app::schemes::{self as app_schemes, InScheme};
+use sanctuary_domain::budget::{self, Money};
 use sanctuary_domain::calendar::london;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::Action;
 use sanctuary_domain::report::disclosure::{self, Control};
 use sanctuary_domain::report::{self, year};
 use sanctuary_domain::violation::ViolationCode;
-use sanctuary_persistence::reports;
+use sanctuary_persistence::{budgets, reports};
 use time::Date;
 
 use crate::access::Scope;
 use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::extract::{ContractJson, ValidQuery};
+use crate::handlers::budgets::cell;
 use crate::handlers::now_micros;
 use crate::render;
 use crate::state::AppState;
 use crate::wire::report::{
     DisclosureControl, MonitoringReport, QuarterNote, QuarterSpan, ReportNoteBody,
-    ReportQueryParams, ReportScheme,
+    ReportQueryParams, ReportScheme, ReportSpend, ReportSpendStream, SpendQuarter,
 };
 
 async fn scheme_for(
@@ -130,6 +132,15 @@ pub async fn monitoring_report(
         disclosure::apply(&mut sections, control);
     }
     let notes = reports::notes(db, scheme.id, start).await?;
+    let viewer = (role != Role::Coordinator).then_some(caller.organisation.id);
+    let spend = spend(
+        &state,
+        scheme.id,
+        start,
+        viewer,
+        controlled.then_some(control.threshold),
+    )
+    .await?;
     let body = MonitoringReport {
         scheme: ReportScheme {
             code: scheme.code.to_string(),
@@ -156,6 +167,7 @@ pub async fn monitoring_report(
             .zip(1u8..)
             .map(|(text, quarter)| QuarterNote { quarter, text })
             .collect(),
+        spend,
     };
     let filename = format!("monitoring-{}-{}", body.scheme.code, body.year_start);
     Ok(match format(&request) {
@@ -176,6 +188,65 @@ pub async fn monitoring_report(
             ))
             .body(render::html::report(&body)),
     })
+}
+
+/// Spend against the budget of the year starting `start`, if it keeps one: the
+/// streams `funder` funds (all for the coordinator), quarters withheld under
+/// `threshold` households when disclosure-controlled.
+async fn spend(
+    state: &AppState,
+    scheme_id: uuid::Uuid,
+    start: Date,
+    funder: Option<uuid::Uuid>,
+    threshold: Option<u32>,
+) -> Result<Option<ReportSpend>, ApiError> {
+    let db = state.store.connection();
+    let Some(stored) = budgets::find(db, scheme_id, start).await? else {
+        return Ok(None);
+    };
+    let tallies = budgets::stream_tallies(db, scheme_id, start).await?;
+    let streams: Vec<_> = stored
+        .budget
+        .streams
+        .iter()
+        .filter(|s| funder.is_none() || s.funder_organisation_id == funder)
+        .collect();
+    let mut committed = [Money::default(); 4];
+    let mut spent = [Money::default(); 4];
+    let mut remaining = 0;
+    for stream in &streams {
+        let tally = tallies.get(&stream.name).copied().unwrap_or_default();
+        for q in 0..4 {
+            committed[q] += tally.committed[q];
+            spent[q] += tally.spent[q];
+        }
+        remaining += budget::remaining(stream, &tally);
+    }
+    let hide = |series: &[Money; 4]| match threshold {
+        Some(t) => budget::withheld(series, t),
+        None => vec![false; 4],
+    };
+    let (committed_hidden, spent_hidden) = (hide(&committed), hide(&spent));
+    Ok(Some(ReportSpend {
+        streams: streams
+            .iter()
+            .map(|s| ReportSpendStream {
+                name: s.name.clone(),
+                amount_pence: s.amount_pence,
+            })
+            .collect(),
+        amount_pence: streams.iter().map(|s| s.amount_pence).sum(),
+        committed_pence: committed.iter().map(|m| m.pence).sum(),
+        spent_pence: spent.iter().map(|m| m.pence).sum(),
+        remaining_pence: remaining,
+        quarters: (0..4)
+            .map(|q| SpendQuarter {
+                quarter: q as u8 + 1,
+                committed: cell(committed[q], committed_hidden[q]),
+                spent: cell(spent[q], spent_hidden[q]),
+            })
+            .collect(),
+    }))
 }
 
 /// Write a quarter's note on wider scheme work.

@@ -2,7 +2,7 @@
 //! Q3, Q4, Total`, then one line per row. Spreadsheet-safe: a field that a spreadsheet
 //! would take for a formula is prefixed with `'`.
 
-use crate::wire::report::MonitoringReport;
+use crate::wire::report::{MonitoringReport, SafeAccommodationReturn};
 
 use super::display;
 
@@ -59,6 +59,65 @@ pub fn report(r: &MonitoringReport) -> String {
             line(&mut out, &fields);
         }
     }
+    if let Some(spend) = &r.spend {
+        out.push_str("\r\n");
+        line(
+            &mut out,
+            &[
+                "Spend against the budget (£)",
+                "Q1",
+                "Q2",
+                "Q3",
+                "Q4",
+                "Total",
+            ],
+        );
+        line(
+            &mut out,
+            &[
+                "Basis: committed: works approved in the quarter and not yet completed, at \
+               the approved estimate; spent: works completed in the quarter, at their cost",
+            ],
+        );
+        for (label, total, cells) in [
+            (
+                "Committed",
+                spend.committed_pence,
+                spend
+                    .quarters
+                    .iter()
+                    .map(|q| &q.committed)
+                    .collect::<Vec<_>>(),
+            ),
+            (
+                "Spent",
+                spend.spent_pence,
+                spend.quarters.iter().map(|q| &q.spent).collect(),
+            ),
+        ] {
+            let shown: Vec<String> = cells.into_iter().map(super::money).collect();
+            let mut fields = vec![label];
+            fields.extend(shown.iter().map(String::as_str));
+            let total = super::pounds(total);
+            fields.push(&total);
+            line(&mut out, &fields);
+        }
+        line(
+            &mut out,
+            &["Budget", "", "", "", "", &super::pounds(spend.amount_pence)],
+        );
+        line(
+            &mut out,
+            &[
+                "Remaining",
+                "",
+                "",
+                "",
+                "",
+                &super::pounds(spend.remaining_pence),
+            ],
+        );
+    }
     out.push_str("\r\n");
     line(&mut out, &["Wider sanctuary scheme related work"]);
     for note in &r.notes {
@@ -71,6 +130,55 @@ pub fn report(r: &MonitoringReport) -> String {
         );
     }
     out
+}
+
+/// The annual return: per section a heading line, its basis, then `label, figure`.
+pub fn safe_accommodation(r: &SafeAccommodationReturn) -> String {
+    let mut out = String::new();
+    line(
+        &mut out,
+        &["Domestic abuse safe accommodation annual return: sanctuary scheme"],
+    );
+    line(&mut out, &["Location:", &r.scheme.name]);
+    line(&mut out, &["Date from:", &r.year_start.to_string()]);
+    line(&mut out, &["Date to:", &r.year_end.to_string()]);
+    line(
+        &mut out,
+        &["Disclosure control:", &control_text(&r.disclosure_control)],
+    );
+    for section in &r.sections {
+        out.push_str("\r\n");
+        line(&mut out, &[section.title, "Year"]);
+        line(
+            &mut out,
+            &[&format!("Basis: {}", section.basis_description)],
+        );
+        for row in &section.rows {
+            line(
+                &mut out,
+                &[
+                    row.label,
+                    &display(sanctuary_domain::report::RowKind::Count, &row.value),
+                ],
+            );
+        }
+    }
+    out
+}
+
+fn control_text(c: &crate::wire::report::DisclosureControl) -> String {
+    let rounding = c
+        .rounding
+        .map(|n| format!("; counts rounded to the nearest {n}"))
+        .unwrap_or_default();
+    if c.applied {
+        format!(
+            "applied: counts from 1 to {} shown as *{rounding}",
+            c.threshold.saturating_sub(1)
+        )
+    } else {
+        format!("not applied{rounding}")
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use sanctuary_domain::report::{Row, Section};
 
-use crate::wire::report::MonitoringReport;
+use crate::wire::report::{MonitoringReport, ReportSpend, SafeAccommodationReturn};
 
 use super::display;
 
@@ -67,6 +67,65 @@ fn chart(title: &str, rows: &[&Row]) -> String {
         );
     }
     svg.push_str("</svg></figure>");
+    svg
+}
+
+/// Committed against spent per quarter, as pairs of vertical bars (withheld ones `*`).
+fn spend_chart(spend: &ReportSpend) -> String {
+    let (bar_w, gap, chart_h, top) = (26, 30, 160, 16);
+    let pence = |c: &crate::wire::budget::MoneyCell| c.pence.filter(|_| !c.suppressed);
+    let max = spend
+        .quarters
+        .iter()
+        .flat_map(|q| [pence(&q.committed), pence(&q.spent)])
+        .flatten()
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let width = 4 * (2 * bar_w + gap) + 40;
+    let mut svg = format!(
+        "<figure><figcaption>Spend against the budget: committed and spent by quarter \
+         (£{} budget, £{} remaining)</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" \
+         width=\"{width}\" height=\"{}\" role=\"img\" aria-label=\"Committed and spent by quarter\">",
+        super::pounds(spend.amount_pence),
+        super::pounds(spend.remaining_pence),
+        chart_h + top + 40,
+    );
+    for (i, q) in spend.quarters.iter().enumerate() {
+        let x0 = 20 + i * (2 * bar_w + gap);
+        for (j, (cell, colour)) in [(&q.committed, "#c9a227"), (&q.spent, "#4a6fa5")]
+            .into_iter()
+            .enumerate()
+        {
+            let value = pence(cell).unwrap_or(0) as f64;
+            let h = (value / max * chart_h as f64).round();
+            let x = x0 + j * bar_w;
+            let y = top as f64 + chart_h as f64 - h;
+            let _ = write!(
+                svg,
+                "<rect x=\"{x}\" y=\"{y}\" width=\"{}\" height=\"{h}\" fill=\"{colour}\"/>\
+                 <text x=\"{x}\" y=\"{}\" font-size=\"10\">{}</text>",
+                bar_w - 4,
+                y - 3.0,
+                escape(&super::money(cell)),
+            );
+        }
+        let _ = write!(
+            svg,
+            "<text x=\"{x0}\" y=\"{}\" font-size=\"12\">Q{}</text>",
+            top + chart_h + 16,
+            q.quarter
+        );
+    }
+    let _ = write!(
+        svg,
+        "<rect x=\"20\" y=\"{0}\" width=\"10\" height=\"10\" fill=\"#c9a227\"/>\
+         <text x=\"34\" y=\"{1}\" font-size=\"12\">Committed</text>\
+         <rect x=\"120\" y=\"{0}\" width=\"10\" height=\"10\" fill=\"#4a6fa5\"/>\
+         <text x=\"134\" y=\"{1}\" font-size=\"12\">Spent</text></svg></figure>",
+        top + chart_h + 24,
+        top + chart_h + 33,
+    );
     svg
 }
 
@@ -137,6 +196,7 @@ pub fn report(r: &MonitoringReport) -> String {
         ("Gender (year)", "gender"),
         ("Age (year)", "age"),
         ("Risk level (year)", "risk"),
+        ("Does the client feel safer? (year)", "felt_safer"),
     ];
     for (title, section) in charts {
         html.push_str(&chart(title, &rows_of(r, section)));
@@ -146,6 +206,9 @@ pub fn report(r: &MonitoringReport) -> String {
         .filter(|r| r.heading)
         .collect();
     html.push_str(&chart("Ethnic group (year)", &groups));
+    if let Some(spend) = &r.spend {
+        html.push_str(&spend_chart(spend));
+    }
     for section in &r.sections {
         let _ = write!(
             html,
@@ -164,6 +227,60 @@ pub fn report(r: &MonitoringReport) -> String {
         );
     }
     html.push_str("</dl></body></html>");
+    html
+}
+
+/// The annual return as a printable page.
+pub fn safe_accommodation(r: &SafeAccommodationReturn) -> String {
+    let title = format!(
+        "Domestic abuse safe accommodation return, sanctuary scheme: {} {} to {}",
+        r.scheme.name, r.year_start, r.year_end
+    );
+    let mut html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>{0}</title><style>{STYLE}</style></head><body><h1>{0}</h1>",
+        escape(&title)
+    );
+    let c = &r.disclosure_control;
+    let rounding = c
+        .rounding
+        .map(|n| {
+            format!(
+                " Counts are rounded to the nearest {n}; a count that is not 0 never shows as 0."
+            )
+        })
+        .unwrap_or_default();
+    let control = if c.applied {
+        format!(
+            "Disclosure control applied: counts from 1 to {} are shown as *.{rounding}",
+            c.threshold.saturating_sub(1)
+        )
+    } else {
+        format!("Disclosure control not applied: for the coordinator only.{rounding}")
+    };
+    let _ = write!(html, "<p>{}</p>", escape(&control));
+    for section in &r.sections {
+        let _ = write!(
+            html,
+            "<section><p class=\"basis\">Basis: {}</p><table><caption>{}</caption>\
+             <thead><tr><th></th><th>Year</th></tr></thead><tbody>",
+            escape(section.basis_description),
+            escape(section.title)
+        );
+        for row in &section.rows {
+            let _ = write!(
+                html,
+                "<tr><td>{}</td><td class=\"n\">{}</td></tr>",
+                escape(row.label),
+                escape(&display(
+                    sanctuary_domain::report::RowKind::Count,
+                    &row.value
+                ))
+            );
+        }
+        html.push_str("</tbody></table></section>");
+    }
+    html.push_str("</body></html>");
     html
 }
 

@@ -14,10 +14,21 @@ pub fn display(kind: RowKind, cell: &Cell) -> String {
     }
     match (kind, cell.value) {
         (_, None) => String::new(),
-        (RowKind::Pence, Some(Figure::Whole(pence))) => {
-            format!("{}.{:02}", pence.div_euclid(100), pence.rem_euclid(100))
-        }
+        (RowKind::Pence, Some(Figure::Whole(pence))) => pounds(pence),
         (_, Some(figure)) => figure.to_string(),
+    }
+}
+
+/// Pence as pounds and pence: `1190.05`.
+pub fn pounds(pence: i64) -> String {
+    format!("{}.{:02}", pence.div_euclid(100), pence.rem_euclid(100))
+}
+
+/// A money cell of the spend section: `*` when withheld.
+pub fn money(cell: &crate::wire::budget::MoneyCell) -> String {
+    match (cell.suppressed, cell.pence) {
+        (true, _) | (false, None) => "*".to_owned(),
+        (false, Some(pence)) => pounds(pence),
     }
 }
 

@@ -336,7 +336,7 @@ pub struct RecordFollowUpVisitBody {
 /// A follow-up contact 3, 6 or 12 months after works (only with follow-up consent).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"contacted_on": "2026-12-02", "milestone_months": 3, "feels_safer": "yes", "notes": null}))]
+#[schema(example = json!({"contacted_on": "2026-12-02", "milestone_months": 3, "feels_safer": "yes", "still_living_at_home": "yes", "further_incidents": "no", "notes": null}))]
 pub struct RecordFollowUpContactBody {
     #[serde(with = "sanctuary_domain::iso_date")]
     #[schema(value_type = String, format = Date)]
@@ -345,8 +345,20 @@ pub struct RecordFollowUpContactBody {
     #[schema(minimum = 3, maximum = 12)]
     pub milestone_months: u32,
     pub feels_safer: FeelsSafer,
+    /// Is the client still living in the home the works protected? (default `unknown`)
+    #[serde(default = "unknown")]
+    #[schema(default = "unknown")]
+    pub still_living_at_home: YesNoUnknown,
+    /// Any further incidents since the works? (default `unknown`)
+    #[serde(default = "unknown")]
+    #[schema(default = "unknown")]
+    pub further_incidents: YesNoUnknown,
     #[schema(max_length = 2000)]
     pub notes: Option<String>,
+}
+
+fn unknown() -> YesNoUnknown {
+    YesNoUnknown::Unknown
 }
 
 /// Close the case, with what the scheme learnt of the client's situation (each answer
@@ -671,6 +683,8 @@ impl RecordFollowUpContactBody {
             contacted_on: self.contacted_on,
             milestone_months: self.milestone_months,
             feels_safer: self.feels_safer,
+            still_living_at_home: self.still_living_at_home,
+            further_incidents: self.further_incidents,
             notes: self.notes,
         })
     }

@@ -10,6 +10,7 @@ pub mod case;
 pub mod documents;
 pub mod events;
 pub mod export;
+pub mod feedback;
 pub mod history;
 pub mod instant;
 pub mod letters;

@@ -16,6 +16,9 @@ pub struct Model {
     pub outcome: Option<String>,
     pub milestone_months: Option<i32>,
     pub feels_safer: Option<String>,
+    /// At a follow-up contact: still living at home, further incidents (codes).
+    pub still_at_home: Option<String>,
+    pub further_incidents: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

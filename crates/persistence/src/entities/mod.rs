@@ -26,6 +26,7 @@ pub mod revoked_token;
 pub mod risk_assessment;
 pub mod scheme;
 pub mod scheme_budget;
+pub mod scheme_feedback;
 pub mod scheme_measure;
 pub mod scheme_membership;
 pub mod scheme_reference_counter;

@@ -29,6 +29,8 @@ pub struct Parties {
     pub contractors: Vec<Uuid>,
     /// The coordinator records fire checks where the scheme has no fire service member.
     pub fire_service: Option<Uuid>,
+    /// The seeded budgets have a funder's grant beside the council's fund.
+    pub grant: bool,
 }
 
 /// Who is on a case: its referrer and, once named, its assessor and contractor.
@@ -99,7 +101,7 @@ pub fn command(
             ),
         ),
         Step::Approve => (
-            Command::ApproveWorks(approval(rng, snapshot, at)),
+            Command::ApproveWorks(approval(rng, snapshot, at, parties.grant)),
             coordinator,
         ),
         Step::OrderInterim => (
@@ -325,6 +327,22 @@ pub fn command(
                         (FeelsSafer::NotSaid, 10),
                     ],
                 ),
+                still_living_at_home: weighted(
+                    rng,
+                    &[
+                        (YesNoUnknown::Yes, 88),
+                        (YesNoUnknown::No, 6),
+                        (YesNoUnknown::Unknown, 6),
+                    ],
+                ),
+                further_incidents: weighted(
+                    rng,
+                    &[
+                        (YesNoUnknown::No, 75),
+                        (YesNoUnknown::Yes, 12),
+                        (YesNoUnknown::Unknown, 13),
+                    ],
+                ),
                 notes: None,
             },
             coordinator,
@@ -480,7 +498,12 @@ fn recommend(rng: &mut SeedRng, catalogue: &[Measure], arson: bool) -> Vec<Recom
 
 /// All the recommended measures, or all but one; above the household limit with the
 /// funder's approval reference.
-fn approval(rng: &mut SeedRng, snapshot: &CaseSnapshot, at: OffsetDateTime) -> ItemApproval {
+fn approval(
+    rng: &mut SeedRng,
+    snapshot: &CaseSnapshot,
+    at: OffsetDateTime,
+    grant: bool,
+) -> ItemApproval {
     let mut items: Vec<Uuid> = snapshot
         .works
         .iter()
@@ -495,7 +518,9 @@ fn approval(rng: &mut SeedRng, snapshot: &CaseSnapshot, at: OffsetDateTime) -> I
         items: Some(items),
         funder_approval_reference: (total > snapshot.settings.household_budget_limit_pence)
             .then(|| format!("OPCC-{}-{:04}", at.year(), rng.random_range(1..10_000))),
-        funding_stream: None,
+        // The first stream (the council's) unless the grant is drawn.
+        funding_stream: (grant && rng.random_range(0..super::money::GRANT_SHARE) == 0)
+            .then(|| super::money::GRANT.to_owned()),
     }
 }
 

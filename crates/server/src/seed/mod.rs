@@ -13,6 +13,7 @@
 //! coordinator records the fire checks (which the workflow allows).
 
 mod commands;
+mod money;
 mod people;
 mod pick;
 mod referral;
@@ -110,6 +111,30 @@ pub async fn seed_demo(
     let calendar = calendars::for_nation(db, scheme.nation).await?;
     let mut master = SeedRng::seed_from_u64(options.seed);
     let received = received_times(&mut master, &calendar, now, options);
+    // The money first: approvals are charged to the years' budgets as they happen.
+    let first = received.first().copied().unwrap_or(now);
+    let funder = schemes::members(db, scheme.id)
+        .await?
+        .into_iter()
+        .find(|(o, r)| *r == Role::Funder && o.active)
+        .map(|(o, _)| o.id);
+    money::budgets(
+        store,
+        &scheme,
+        parties.coordinator,
+        funder,
+        london::local_date(first),
+        now,
+        options.cases / u64::from(options.years.max(1)),
+    )
+    .await?;
+    let partners: Vec<_> = referrers[..referrers.len() - 1]
+        .iter()
+        .map(|o| o.id)
+        .collect();
+    // Its own stream, so the cases draw what they drew before feedback was seeded.
+    let mut feedback_rng = SeedRng::seed_from_u64(options.seed ^ 0xfeed_bacc);
+    money::feedback(store, &scheme, &partners, first, now, &mut feedback_rng).await?;
     let context = run::Context {
         store,
         scheme: &scheme,
@@ -181,6 +206,7 @@ async fn cast(store: &Store, scheme: &Scheme) -> Result<(Vec<Organisation>, Part
         assessors: ids(required(Role::Assessor)?),
         contractors: ids(required(Role::Contractor)?),
         fire_service: holding(Role::FireService).first().map(|o| o.id),
+        grant: !holding(Role::Funder).is_empty(),
     };
     Ok((referrers, parties))
 }

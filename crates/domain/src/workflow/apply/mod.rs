@@ -428,6 +428,8 @@ pub fn apply(
             contacted_on,
             milestone_months,
             feels_safer,
+            still_living_at_home,
+            further_incidents,
             notes,
         } => {
             if !case.consents.given(ConsentPurpose::FollowUpContact) {
@@ -448,9 +450,13 @@ pub fn apply(
                 contacted_on,
                 milestone_months,
                 feels_safer,
+                still_living_at_home,
+                further_incidents,
             });
             fx.data("milestone_months", milestone_months);
             fx.data("feels_safer", feels_safer);
+            fx.data("still_living_at_home", still_living_at_home);
+            fx.data("further_incidents", further_incidents);
             fx.note(NoteKind::FollowUpContact, notes);
             Some((ClockEvent::FollowUpContactRecorded, Some(milestone_months)))
         }

@@ -303,6 +303,8 @@ fn the_happy_path_runs_every_clock_and_ends_closed() {
             contacted_on: date!(2026 - 11 - 23),
             milestone_months: 3,
             feels_safer: FeelsSafer::Yes,
+            still_living_at_home: YesNoUnknown::Yes,
+            further_incidents: YesNoUnknown::No,
             notes: None,
         },
         T0,
@@ -351,6 +353,8 @@ fn the_happy_path_runs_every_clock_and_ends_closed() {
             contacted_on: date!(2026 - 11 - 23),
             milestone_months: 6,
             feels_safer: FeelsSafer::Yes,
+            still_living_at_home: YesNoUnknown::Yes,
+            further_incidents: YesNoUnknown::No,
             notes: None,
         },
         T0,
@@ -759,6 +763,8 @@ fn follow_up_contact_needs_consent_and_its_clocks_need_it_too() {
         contacted_on: date!(2026 - 11 - 23),
         milestone_months: 3,
         feels_safer: FeelsSafer::Yes,
+        still_living_at_home: YesNoUnknown::Yes,
+        further_incidents: YesNoUnknown::No,
         notes: None,
     };
     let err = apply(&c, contact, T0, &cal()).unwrap_err();
