@@ -293,3 +293,122 @@ async fn works_are_charged_to_streams_and_the_budget_counts_what_they_commit_and
     assert_eq!(pcc["committed_pence"], c_committed + d_committed);
     assert_eq!(pcc["remaining_pence"], 1_000 - d_committed);
 }
+
+#[tokio::test]
+async fn the_monitoring_report_shows_spend_against_the_budget_as_the_budget_counts_it() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let (year, quarter) = this_year();
+    let report_path = "/api/v1/reports/monitoring?scheme=darlington";
+    // No budget for the year: no spend section.
+    let report: Value = app
+        .get_as(&w.council, &["coordinator"], report_path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["spend"], Value::Null);
+    let body = json!({"streams": [
+        {"name": "Council DA fund", "amount_pence": 10_000_000},
+        {"name": "PCC grant", "funder_organisation_id": w.funder.id, "amount_pence": 5_000_000},
+    ]});
+    let created = put_budget(&app, &w.council, "coordinator", year, &body, None).await;
+    assert_eq!(created.status(), StatusCode::OK);
+    let council = approved(&app, json!({})).await.unwrap();
+    let grant = approved(&app, json!({"funding_stream": "PCC grant"}))
+        .await
+        .unwrap();
+    let done = app.case_with_works(true).await;
+    let (council_estimate, _) = costs(&app, &council).await;
+    let (grant_estimate, _) = costs(&app, &grant).await;
+    let (_, spent) = costs(&app, &done).await;
+    let spent = spent.unwrap();
+
+    let report: Value = app
+        .get_as(&w.council, &["coordinator"], report_path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let spend = &report["spend"];
+    assert_eq!(spend["amount_pence"], 15_000_000);
+    assert_eq!(spend["committed_pence"], council_estimate + grant_estimate);
+    assert_eq!(spend["spent_pence"], spent);
+    assert_eq!(
+        spend["remaining_pence"],
+        15_000_000 - council_estimate - grant_estimate - spent
+    );
+    let q = &spend["quarters"][quarter];
+    assert_eq!(q["committed"]["pence"], council_estimate + grant_estimate);
+    assert_eq!(q["committed"]["households"], 2);
+    assert_eq!(q["spent"]["pence"], spent);
+    assert_eq!(q["spent"]["households"], 1);
+    // The same figures as the budget itself shows, stream by stream.
+    let view: Value = budget(&app, &w.council, "coordinator", year)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let summed = |what: &str| -> i64 {
+        view["streams"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["quarters"][quarter][what]["pence"].as_i64().unwrap())
+            .sum()
+    };
+    assert_eq!(q["committed"]["pence"], summed("committed"));
+    assert_eq!(q["spent"]["pence"], summed("spent"));
+
+    // A funder: its own stream only, the one household withheld.
+    let funders: Value = app
+        .get_as(&w.funder, &["funder"], report_path)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let spend = &funders["spend"];
+    assert_eq!(
+        spend["streams"],
+        json!([{"name": "PCC grant", "amount_pence": 5_000_000}])
+    );
+    let q = &spend["quarters"][quarter];
+    assert_eq!(q["committed"]["suppressed"], true);
+    assert_eq!(q["committed"]["pence"], Value::Null);
+    assert_eq!(q["spent"]["households"], 0, "nothing of the grant spent");
+
+    // In the CSV and the printable page.
+    let csv = app
+        .get(report_path)
+        .bearer_auth(app.token(&w.council, &["coordinator"]))
+        .header("Accept", "text/csv")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let pounds = |p: i64| format!("{}.{:02}", p / 100, p % 100);
+    assert!(csv.contains("Spend against the budget"), "{csv}");
+    assert!(
+        csv.contains(&format!("Budget,,,,,{}", pounds(15_000_000))),
+        "{csv}"
+    );
+    let committed_line = csv.lines().find(|l| l.starts_with("Committed,")).unwrap();
+    assert!(
+        committed_line.ends_with(&pounds(council_estimate + grant_estimate)),
+        "{committed_line}"
+    );
+    let html = app
+        .get(report_path)
+        .bearer_auth(app.token(&w.council, &["coordinator"]))
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Spend against the budget: committed and spent by quarter"));
+    assert!(html.contains(&pounds(spent)), "the spent bar is labelled");
+}

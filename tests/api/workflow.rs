@@ -263,7 +263,8 @@ async fn a_case_runs_from_referral_to_closed_with_every_organisation_playing_its
     for kind in ["follow_up_contact_6_months", "follow_up_contact_12_months"] {
         assert_eq!(clock(&case, kind)["state"], "running", "{kind}");
     }
-    let six = json!({"contacted_on": today(), "milestone_months": 6, "feels_safer": "yes"});
+    let six = json!({"contacted_on": today(), "milestone_months": 6, "feels_safer": "yes",
+                     "still_living_at_home": "no", "further_incidents": "yes"});
     let (case, _) = app
         .act_ok(
             &w.council,
@@ -275,6 +276,41 @@ async fn a_case_runs_from_referral_to_closed_with_every_organisation_playing_its
         .await;
     assert_eq!(case["status"], "closed");
     assert_eq!(clock(&case, "follow_up_contact_6_months")["state"], "met");
+    // What the works achieved, this year: the two contacts' answers and the closing's
+    // (the 3-month contact did not say whether the client is still at home).
+    let report: Value = app
+        .get_as(
+            &w.council,
+            &["coordinator"],
+            "/api/v1/reports/monitoring?scheme=darlington",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let total = |code: &str| {
+        report["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["rows"].as_array().unwrap())
+            .find(|r| r["code"] == code)
+            .unwrap_or_else(|| panic!("{code}"))["total"]["value"]
+            .clone()
+    };
+    for (code, n) in [
+        ("outcomes.answers", 3),
+        ("felt_safer.yes", 3),
+        ("still_at_home.3_months.unknown", 1),
+        ("still_at_home.6_months.no", 1),
+        ("still_at_home.at_closing.yes", 1),
+        ("still_at_home.12_months.yes", 0),
+        ("further_incidents.unknown", 1),
+        ("further_incidents.yes", 1),
+        ("further_incidents.no", 1),
+    ] {
+        assert_eq!(total(code), n, "{code}");
+    }
 
     // The timeline has every step, by whom, and no free text.
     let timeline: Value = app

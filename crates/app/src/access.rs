@@ -164,6 +164,9 @@ impl Scope {
         if self.member_as(scheme_id, Role::Coordinator) {
             relations.push(Relation::SchemeCoordinator);
         }
+        if self.member_as(scheme_id, Role::Referrer) {
+            relations.push(Relation::SchemeReferrer);
+        }
         if self.member_as(scheme_id, Role::Auditor) {
             relations.push(Relation::SchemeAuditor);
         }
