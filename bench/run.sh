@@ -218,9 +218,12 @@ TOML
     cases=$((cases * grow))
     analyze
     local timing
-    timing=$("$bench" report --database-url "$url" --year-start "$year_start" --iterations 10 \
-      | sed -nE 's/^report .*: median ([0-9.]+) ms.*/\1/p')
-    record report "\"median_ms\":$timing"
+    local timings
+    timings=$("$bench" report --database-url "$url" --year-start "$year_start" --iterations 10)
+    median() { sed -nE "s/^$1 .*: median ([0-9.]+) ms.*/\\1/p" <<<"$timings"; }
+    record report "\"median_ms\":$(median report)"
+    record budget "\"median_ms\":$(median budget)"
+    record safe_accommodation_return "\"median_ms\":$(median safe-accommodation)"
   done
   "$bench" report-sql --database-url "$url" --year-start "$year_start" > "$out/report.sql"
   local runs=() t0 t1

@@ -1,4 +1,5 @@
-//! `sanctuary-bench replicate`: copies every case, with its works items and SLA clocks,
+//! `sanctuary-bench replicate`: copies every case, with its works items, SLA clocks and
+//! records (contacts, visits, follow-up contacts),
 //! `times` more times under fresh ids, for timings at sizes the generator takes too
 //! long to reach. The copies keep the generated distribution: the report, the case
 //! list and the clock queue read only plain columns. The sealed personal data is copied
@@ -80,7 +81,8 @@ pub async fn replicate(database_url: &str, times: u32) -> anyhow::Result<()> {
         .await?
         .rows_affected();
     let mut children = Vec::new();
-    for table in ["works_items", "case_clocks"] {
+    // Follow-up contacts and the other records too: the report counts contacts' answers.
+    for table in ["works_items", "case_clocks", "case_records"] {
         let columns = columns(&tx, table).await?;
         let exprs: Vec<String> = columns
             .iter()

@@ -6,10 +6,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow};
 use sanctuary_domain::report::disclosure::{self, Control};
-use sanctuary_domain::report::{build, year};
+use sanctuary_domain::report::statutory as statutory_layout;
+use sanctuary_domain::report::{build, build_from, year};
 use sanctuary_persistence::schemes;
 use sanctuary_persistence::schemes::Scheme;
-use sanctuary_persistence::{Store, reports};
+use sanctuary_persistence::{Store, budgets, reports, statutory};
 use time::Date;
 
 fn summary(label: &str, mut times: Vec<Duration>) {
@@ -71,6 +72,37 @@ pub async fn report(
     println!("referrals received in the year: {received}");
     summary("tallies (SQL)", sql);
     summary("report (SQL + template + disclosure control)", whole);
+
+    // The budget's sums and the annual return over the same year.
+    let (mut budget, mut annual) = (Vec::new(), Vec::new());
+    let mut charged = 0;
+    let mut supported = 0;
+    for _ in 0..iterations {
+        let began = Instant::now();
+        let tallies = budgets::tallies(db, scheme.id, start)
+            .await
+            .map_err(|e| anyhow!("{e}"))?;
+        budget.push(began.elapsed());
+        charged = tallies
+            .streams
+            .values()
+            .map(|t| t.committed_total().households + t.spent_total().households)
+            .sum();
+        let began = Instant::now();
+        let counted = statutory::tallies(db, scheme.id, quarters[0].starts(), quarters[3].ends())
+            .await
+            .map_err(|e| anyhow!("{e}"))?;
+        let mut sections = build_from(statutory_layout::SECTIONS, &counted);
+        disclosure::apply_to(statutory_layout::SECTIONS, &mut sections, control);
+        annual.push(began.elapsed());
+        supported = sections[0].rows[0].total.basis_n;
+    }
+    println!("households charged to the year's budget: {charged}; supported: {supported}");
+    summary("budget (SQL)", budget);
+    summary(
+        "safe-accommodation return (SQL + layout + disclosure control)",
+        annual,
+    );
     Ok(())
 }
 

@@ -246,6 +246,34 @@ pub fn room(
     }
 }
 
+/// What a set of streams commit and spend together, by quarter (the monitoring
+/// report's spend section).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Spend {
+    pub amount_pence: i64,
+    pub committed: [Money; 4],
+    pub spent: [Money; 4],
+    pub remaining_pence: i64,
+}
+
+/// `streams` added up from their tallies (a stream without one has spent nothing).
+pub fn spend<'a>(
+    streams: impl IntoIterator<Item = &'a FundingStream>,
+    tallies: &std::collections::BTreeMap<String, StreamTally>,
+) -> Spend {
+    let mut total = Spend::default();
+    for stream in streams {
+        let tally = tallies.get(&stream.name).copied().unwrap_or_default();
+        for q in 0..4 {
+            total.committed[q] += tally.committed[q];
+            total.spent[q] += tally.spent[q];
+        }
+        total.amount_pence += stream.amount_pence;
+        total.remaining_pence += remaining(stream, &tally);
+    }
+    total
+}
+
 /// A cell of the budget's breakdowns as a funder may see it: withheld when it is about
 /// 1 to `threshold` − 1 households, and, so that no withheld cell can be worked out from
 /// a total, the next smallest too when only one of a series would be withheld.
@@ -408,5 +436,29 @@ mod tests {
         );
         // No budget kept: only the scheme's limit.
         assert_eq!(beyond(200_000, None, 200_000), None);
+    }
+
+    #[test]
+    fn spend_adds_up_the_streams_it_is_given() {
+        let (a, b) = (stream("Council", 1_000), stream("Grant", 500));
+        let mut tallies = std::collections::BTreeMap::new();
+        let mut t = StreamTally::default();
+        t.committed[0] = Money {
+            households: 1,
+            pence: 100,
+        };
+        t.spent[2] = Money {
+            households: 2,
+            pence: 300,
+        };
+        tallies.insert("Council".to_owned(), t);
+        let both = spend([&a, &b], &tallies);
+        assert_eq!(both.amount_pence, 1_500);
+        assert_eq!(both.committed[0].pence, 100);
+        assert_eq!(both.spent[2].households, 2);
+        assert_eq!(both.remaining_pence, 1_500 - 100 - 300);
+        let grant = spend([&b], &tallies);
+        assert_eq!((grant.amount_pence, grant.remaining_pence), (500, 500));
+        assert_eq!(grant.spent, [Money::default(); 4]);
     }
 }

@@ -211,22 +211,12 @@ async fn spend(
         .iter()
         .filter(|s| funder.is_none() || s.funder_organisation_id == funder)
         .collect();
-    let mut committed = [Money::default(); 4];
-    let mut spent = [Money::default(); 4];
-    let mut remaining = 0;
-    for stream in &streams {
-        let tally = tallies.get(&stream.name).copied().unwrap_or_default();
-        for q in 0..4 {
-            committed[q] += tally.committed[q];
-            spent[q] += tally.spent[q];
-        }
-        remaining += budget::remaining(stream, &tally);
-    }
+    let total = budget::spend(streams.iter().copied(), &tallies);
     let hide = |series: &[Money; 4]| match threshold {
         Some(t) => budget::withheld(series, t),
         None => vec![false; 4],
     };
-    let (committed_hidden, spent_hidden) = (hide(&committed), hide(&spent));
+    let (committed_hidden, spent_hidden) = (hide(&total.committed), hide(&total.spent));
     Ok(Some(ReportSpend {
         streams: streams
             .iter()
@@ -235,15 +225,15 @@ async fn spend(
                 amount_pence: s.amount_pence,
             })
             .collect(),
-        amount_pence: streams.iter().map(|s| s.amount_pence).sum(),
-        committed_pence: committed.iter().map(|m| m.pence).sum(),
-        spent_pence: spent.iter().map(|m| m.pence).sum(),
-        remaining_pence: remaining,
+        amount_pence: total.amount_pence,
+        committed_pence: total.committed.iter().map(|m| m.pence).sum(),
+        spent_pence: total.spent.iter().map(|m| m.pence).sum(),
+        remaining_pence: total.remaining_pence,
         quarters: (0..4)
             .map(|q| SpendQuarter {
                 quarter: q as u8 + 1,
-                committed: cell(committed[q], committed_hidden[q]),
-                spent: cell(spent[q], spent_hidden[q]),
+                committed: cell(total.committed[q], committed_hidden[q]),
+                spent: cell(total.spent[q], spent_hidden[q]),
             })
             .collect(),
     }))

@@ -227,10 +227,16 @@ impl Context<'_> {
         let result = actions::act(self.store, &loaded, command.clone(), &actor, at, None).await;
         // Works beyond what is left in the stream: the coordinator asks the funder, as
         // it would for works above the household limit, and approves with its reference.
+        let needs_reference = |e: &AppError| match e {
+            AppError::Invalid(v)
+            | AppError::Refused {
+                error: ActionError::Invalid(v),
+                ..
+            } => v.iter().any(|v| v.pointer == "/funder_approval_reference"),
+            _ => false,
+        };
         let result = match (result, command) {
-            (Err(AppError::Invalid(v)), Command::ApproveWorks(mut approval))
-                if v.iter().any(|v| v.pointer == "/funder_approval_reference") =>
-            {
+            (Err(e), Command::ApproveWorks(mut approval)) if needs_reference(&e) => {
                 approval.funder_approval_reference = Some(format!(
                     "OPCC-{}-{:04}",
                     at.year(),
