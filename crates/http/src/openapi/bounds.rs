@@ -29,6 +29,7 @@ pub fn declare_bounds(doc: &mut Doc) {
     bound_scheme_codes(doc);
     // One reporting year's tables, far below a mebibyte.
     bound_text_bodies(doc, "/api/v1/reports/monitoring", MAX_REPORT_BYTES);
+    bound_text_bodies(doc, "/api/v1/reports/safe-accommodation", MAX_REPORT_BYTES);
     bound_text_bodies(doc, "/problems/{code}", MAX_PROBLEM_PAGE_BYTES);
     // Findings of 10,000 characters (escaped, at most six bytes each) and the measures.
     bound_text_bodies(
@@ -98,6 +99,22 @@ pub fn declare_bounds(doc: &mut Doc) {
         // A report covers one reporting year.
         ("MonitoringReport", "quarters", 4),
         ("MonitoringReport", "notes", 4),
+        ("ReportSpend", "quarters", 4),
+        // The annual return's fixed layout.
+        (
+            "SafeAccommodationReturn",
+            "sections",
+            sanctuary_domain::report::statutory::SECTIONS.len(),
+        ),
+        (
+            "ReturnSection",
+            "rows",
+            sanctuary_domain::report::statutory::SECTIONS
+                .iter()
+                .map(|s| s.rows.len())
+                .max()
+                .unwrap_or(0),
+        ),
     ];
     let mut missing = Vec::new();
     for (schema, property, max) in lists {
