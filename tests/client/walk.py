@@ -32,7 +32,12 @@ from sanctuary_client.api.case_actions import (
 from sanctuary_client.api.cases import get_case
 from sanctuary_client.api.reference import list_measures
 from sanctuary_client.api.referrals import create_referral
-from sanctuary_client.api.reports import monitoring_report
+from sanctuary_client.api.reports import (
+    give_feedback,
+    list_feedback,
+    monitoring_report,
+    safe_accommodation_return,
+)
 from sanctuary_client.api.schemes import list_members
 from sanctuary_client.models import (
     AcceptBody,
@@ -41,6 +46,8 @@ from sanctuary_client.models import (
     CaseView,
     CloseBody,
     CompleteWorksBody,
+    Feedback,
+    FeedbackList,
     LandlordPermissionBody,
     MonitoringReport,
     OrderWorksBody,
@@ -50,6 +57,7 @@ from sanctuary_client.models import (
     RecordFollowUpContactBody,
     RecordFollowUpVisitBody,
     ReferralForm,
+    SafeAccommodationReturn,
 )
 
 BASE_URL = os.environ["BASE_URL"]
@@ -150,16 +158,29 @@ act(record_follow_up_visit, coordinator, "follow-up visit",
     RecordFollowUpVisitBody.from_dict({"visited_on": today.isoformat()}), "follow_up")
 act(record_follow_up_contact, coordinator, "follow-up contact", RecordFollowUpContactBody.from_dict({
     "contacted_on": today.isoformat(), "milestone_months": 3, "feels_safer": "yes",
+    "still_living_at_home": "yes", "further_incidents": "no",
 }))
 act(close, coordinator, "close", CloseBody.from_dict({
     "reason": "completed", "still_living_at_home": "yes", "feels_safer": "yes",
 }), "closed")
+
+# The referring agency rates the scheme; the coordinator reads it.
+expect(give_feedback.sync_detailed(SCHEME, client=referrer, body=Feedback.from_dict(
+    {"speed": 5, "communication": 4, "outcome": 5, "comment": "Quick and clear."})),
+    HTTPStatus.CREATED, "feedback")
+given = expect(list_feedback.sync_detailed(SCHEME, client=coordinator), HTTPStatus.OK,
+               "feedback list")
+assert isinstance(given, FeedbackList) and given.feedback[0].comment == "Quick and clear."
 
 for who, role_client in [("coordinator", coordinator), ("funder", funder)]:
     report = expect(monitoring_report.sync_detailed(client=role_client, scheme=SCHEME),
                     HTTPStatus.OK, f"report as {who}")
     assert isinstance(report, MonitoringReport) and report.sections, who
     print(f"report as {who}: {len(report.sections)} sections")
+    annual = expect(safe_accommodation_return.sync_detailed(client=role_client, scheme=SCHEME),
+                    HTTPStatus.OK, f"annual return as {who}")
+    assert isinstance(annual, SafeAccommodationReturn) and annual.sections, who
+    print(f"annual return as {who}: {len(annual.sections)} sections")
 
 # CSV: the generated client asks for JSON only (it cannot choose a media type), so the
 # CSV is fetched through its httpx client, with the same base URL and token.
