@@ -70,9 +70,25 @@ fn chart(title: &str, rows: &[&Row]) -> String {
     svg
 }
 
+/// A bar's label: whole pounds with thousands separators (`£14,617`), `*` withheld.
+fn whole_pounds(cell: &crate::wire::budget::MoneyCell) -> String {
+    let Some(pence) = cell.pence.filter(|_| !cell.suppressed) else {
+        return "*".to_owned();
+    };
+    let digits = ((pence.abs() + 50) / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{}£{grouped}", if pence < 0 { "-" } else { "" })
+}
+
 /// Committed against spent per quarter, as pairs of vertical bars (withheld ones `*`).
 fn spend_chart(spend: &ReportSpend) -> String {
-    let (bar_w, gap, chart_h, top) = (26, 30, 160, 16);
+    let (bar_w, gap, chart_h, top) = (50, 30, 160, 16);
     let pence = |c: &crate::wire::budget::MoneyCell| c.pence.filter(|_| !c.suppressed);
     let max = spend
         .quarters
@@ -107,7 +123,7 @@ fn spend_chart(spend: &ReportSpend) -> String {
                  <text x=\"{x}\" y=\"{}\" font-size=\"10\">{}</text>",
                 bar_w - 4,
                 y - 3.0,
-                escape(&super::money(cell)),
+                escape(&whole_pounds(cell)),
             );
         }
         let _ = write!(
@@ -287,6 +303,20 @@ pub fn safe_accommodation(r: &SafeAccommodationReturn) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bars_are_labelled_in_whole_pounds() {
+        let cell = |pence: Option<i64>, suppressed| crate::wire::budget::MoneyCell {
+            households: Some(1),
+            pence,
+            suppressed,
+        };
+        assert_eq!(whole_pounds(&cell(Some(1_461_701), false)), "£14,617");
+        assert_eq!(whole_pounds(&cell(Some(99_950), false)), "£1,000");
+        assert_eq!(whole_pounds(&cell(Some(12_300), false)), "£123");
+        assert_eq!(whole_pounds(&cell(Some(-12_345_600), false)), "-£123,456");
+        assert_eq!(whole_pounds(&cell(None, true)), "*");
+    }
 
     #[test]
     fn markup_is_escaped() {
