@@ -422,3 +422,80 @@ async fn the_monitoring_report_shows_spend_against_the_budget_as_the_budget_coun
         .collect();
     assert!(html.contains(&format!(">£{grouped}<")), "£{grouped}");
 }
+
+#[tokio::test]
+async fn interim_measures_are_charged_to_the_first_stream_at_once_and_never_held_up() {
+    let app = TestApp::spawn().await;
+    let w = &app.world;
+    let (year, quarter) = this_year();
+    // A stream with almost nothing left: interim measures still go ahead.
+    let body = json!({"streams": [
+        {"name": "Council DA fund", "amount_pence": 1_000},
+        {"name": "PCC grant", "funder_organisation_id": w.funder.id, "amount_pence": 5_000_000},
+    ]});
+    let created = put_budget(&app, &w.council, "coordinator", year, &body, None).await;
+    assert_eq!(created.status(), StatusCode::OK);
+    let mut referral = crate::support::fixtures::eligible("URG-BUDGET");
+    crate::support::fixtures::set(&mut referral, "/urgent", json!(true));
+    crate::support::fixtures::set(
+        &mut referral,
+        "/urgent_reason",
+        json!("Perpetrator released on bail today"),
+    );
+    let id = app.refer_ok(&w.harbour, &referral).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (case, _) = app
+        .act_ok(
+            &w.council,
+            "coordinator",
+            &id,
+            "order-interim-measures",
+            Some(json!({"organisation_id": w.contractor.id, "items": [
+                {"measure_code": "emergency_lock_change", "quantity": 1},
+                {"measure_code": "personal_safety_alarm", "quantity": 1}
+            ]})),
+        )
+        .await;
+    let estimate: i64 = case["works"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["estimated_cost_pence"].as_i64().unwrap())
+        .sum();
+    assert!(
+        estimate > 1_000,
+        "more than the stream has left: {estimate}"
+    );
+    let view: Value = budget(&app, &w.council, "coordinator", year)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let council = stream(&view, "Council DA fund");
+    assert_eq!(council["committed_pence"], estimate);
+    assert_eq!(council["quarters"][quarter]["committed"]["households"], 1);
+    assert_eq!(council["remaining_pence"], 1_000 - estimate);
+
+    // Fitted: committed at what it cost, until the works are completed.
+    let fitted = json!({"results": [
+        {"measure_code": "emergency_lock_change", "installed": true, "actual_cost_pence": 9_500},
+        {"measure_code": "personal_safety_alarm", "installed": true, "actual_cost_pence": 2_400}
+    ]});
+    app.act_ok(
+        &w.contractor,
+        "contractor",
+        &id,
+        "record-interim-measures-fitted",
+        Some(fitted),
+    )
+    .await;
+    let view: Value = budget(&app, &w.council, "coordinator", year)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stream(&view, "Council DA fund")["committed_pence"], 11_900);
+    assert_eq!(stream(&view, "Council DA fund")["spent_pence"], 0);
+}

@@ -191,9 +191,16 @@ pub async fn act(
         check_assignee(store, loaded.scheme.id, organisation_id, role).await?;
     }
     let action = command.action();
-    // Approving works charges them to the budget of the year: what it has left now.
+    // Approving works charges them to the budget of the year: what it has left now;
+    // so does ordering interim measures for a case not yet charged (to the first
+    // stream: urgent safety work is never held up by the budget).
     let funded;
-    let snapshot = if matches!(command, Command::ApproveWorks(_)) {
+    let charges = match command {
+        Command::ApproveWorks(_) => true,
+        Command::OrderInterimMeasures { .. } => loaded.case.funding_stream.is_none(),
+        _ => false,
+    };
+    let snapshot = if charges {
         let mut with_funding = loaded.snapshot.clone();
         with_funding.funding = budgets::funding_on(
             store.connection(),

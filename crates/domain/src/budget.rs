@@ -4,7 +4,9 @@
 //!
 //! Works are charged at approval, at their estimated cost: **committed** until the works
 //! are completed, then **spent** at their actual cost; a stream's **remaining** amount
-//! is what neither takes. Approving works beyond what is left in the stream, like
+//! is what neither takes. Interim measures ordered for a case not yet charged charge it
+//! to the year's first stream at once (committed at their estimate, then at their cost
+//! once fitted), never refused for what is left: urgent safety work comes first. Approving works beyond what is left in the stream, like
 //! approving beyond the household limit, needs the funder's approval reference.
 
 use serde::{Deserialize, Serialize};

@@ -147,13 +147,21 @@ pub struct BudgetTallies {
     pub contractors: Vec<ContractorSpend>,
 }
 
-/// Committed: approved works not completed, on cases still open (a case cancelled or
-/// withdrawn frees its commitment), at their approved estimate.
+/// Committed: works not completed, on cases still open (a case cancelled or withdrawn
+/// frees its commitment).
 const COMMITTED: &str = "works_completed_at IS NULL AND ended_at IS NULL";
+
+/// What a committed case holds: its approved works at their estimate, and its interim
+/// measures — at their estimate until fitted, then at their cost (on the items' case
+/// index). Once the works are completed, all of it is in the case's spend.
+const COMMITTED_PENCE: &str = "COALESCE(approved_cost_pence, 0) + COALESCE((SELECT \
+     SUM(CASE WHEN wi.outcome IS NULL THEN wi.estimated_cost_pence \
+     WHEN wi.outcome = 'installed' THEN COALESCE(wi.actual_cost_pence, 0) ELSE 0 END) \
+     FROM works_items wi WHERE wi.case_id = cases.id AND wi.kind = 'interim'), 0)";
 
 fn streams_query(what: &str) -> String {
     let (basis, amount, condition) = match what {
-        "committed" => ("funding_charged_at", "approved_cost_pence", COMMITTED),
+        "committed" => ("funding_charged_at", COMMITTED_PENCE, COMMITTED),
         _ => (
             "works_completed_at",
             "works_cost_pence",
@@ -182,7 +190,7 @@ fn contractors_query() -> String {
     format!(
         "SELECT funding_stream AS stream, contractor_organisation_id AS contractor, \
          CAST(SUM(CASE WHEN {COMMITTED} THEN 1 ELSE 0 END) AS BIGINT) AS committed_n, \
-         CAST(SUM(CASE WHEN {COMMITTED} THEN approved_cost_pence ELSE 0 END) AS BIGINT) \
+         CAST(SUM(CASE WHEN {COMMITTED} THEN {COMMITTED_PENCE} ELSE 0 END) AS BIGINT) \
            AS committed_pence, \
          CAST(SUM(CASE WHEN works_completed_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) \
            AS spent_n, \

@@ -128,8 +128,9 @@ pub async fn put_budget(
 /// (`null`, `suppressed`), and with each a partner cell so that no withheld cell can be
 /// worked out from a total; contractors are shown to the coordinator only. Committed:
 /// works approved (in the quarter), not completed, on open cases, at the approved
-/// estimate. Spent: works completed (in the quarter; after the year's end, in its
-/// last), at their actual cost. Remaining: the amount less both. A year with no
+/// estimate, with interim measures ordered (a case not yet charged goes to the first
+/// stream) at their estimate until fitted, then at their cost. Spent: works completed
+/// (in the quarter; after the year's end, in its last), at the household's whole cost. Remaining: the amount less both. A year with no
 /// budget yet reads as version 0 with no streams.
 #[utoipa::path(
     tag = "reports",

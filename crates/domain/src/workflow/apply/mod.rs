@@ -576,6 +576,16 @@ pub fn apply(
             items,
         } => {
             fx.works_added = order_interim(case, items)?;
+            // Charged to the year's first stream when the year keeps a budget (the
+            // caller gives its funding only for a case not yet charged); never refused
+            // for what is left in it: urgent safety work comes first.
+            if let (Some(funding), Ok(Some(stream))) = (
+                &case.funding,
+                crate::budget::stream_for(case.funding.as_ref(), None),
+            ) {
+                fx.data("funding_stream", &stream.name);
+                fx.changes.funding = Some((funding.year_start, stream.name.clone()));
+            }
             fx.changes.contractor_organisation_id = Some(organisation_id);
             fx.data("contractor_organisation_id", organisation_id);
             for item in &fx.works_added {
