@@ -237,11 +237,11 @@ impl Context<'_> {
         };
         let result = match (result, command) {
             (Err(e), Command::ApproveWorks(mut approval)) if needs_reference(&e) => {
-                approval.funder_approval_reference = Some(format!(
-                    "OPCC-{}-{:04}",
-                    at.year(),
-                    case.rng.random_range(1..10_000)
-                ));
+                // From the case's index, not its random stream: whether a stream runs
+                // out first depends on how the journeys interleave, and the same seed
+                // must still draw the same data.
+                approval.funder_approval_reference =
+                    Some(format!("OPCC-{}-{:05}", at.year(), case.index % 100_000));
                 let retry = Command::ApproveWorks(approval);
                 actions::act(self.store, &loaded, retry, &actor, at, None).await
             }
