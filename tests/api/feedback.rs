@@ -5,6 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::support::http::report_row as row;
 use crate::support::{Org, TestApp, problem, violations};
 
 const PATH: &str = "/api/v1/schemes/darlington/feedback";
@@ -16,16 +17,6 @@ async fn give(app: &TestApp, org: &Org, role: &str, body: Value) -> reqwest::Res
         .send()
         .await
         .unwrap()
-}
-
-fn row<'a>(report: &'a Value, code: &str) -> &'a Value {
-    report["sections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|s| s["rows"].as_array().unwrap())
-        .find(|r| r["code"] == code)
-        .unwrap_or_else(|| panic!("no row {code}"))
 }
 
 #[tokio::test]

@@ -288,16 +288,8 @@ async fn a_case_runs_from_referral_to_closed_with_every_organisation_playing_its
         .json()
         .await
         .unwrap();
-    let total = |code: &str| {
-        report["sections"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|s| s["rows"].as_array().unwrap())
-            .find(|r| r["code"] == code)
-            .unwrap_or_else(|| panic!("{code}"))["total"]["value"]
-            .clone()
-    };
+    let total =
+        |code: &str| crate::support::http::report_row(&report, code)["total"]["value"].clone();
     for (code, n) in [
         ("outcomes.answers", 3),
         ("felt_safer.yes", 3),

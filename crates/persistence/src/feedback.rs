@@ -8,7 +8,8 @@ use uuid::Uuid;
 
 use crate::audit::{self, NewAudit};
 use crate::crypto::FEEDBACK_COMMENT;
-use crate::entities::{organisation, scheme_feedback};
+use crate::entities::scheme_feedback;
+use crate::organisations;
 use crate::{Store, StoreError};
 
 /// Feedback as the coordinator reads it.
@@ -77,11 +78,8 @@ pub async fn list(
     let mut ids: Vec<Uuid> = rows.iter().map(|r| r.organisation_id).collect();
     ids.sort();
     ids.dedup();
-    let names: std::collections::HashMap<Uuid, String> = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(ids))
-        .all(db)
-        .await
-        .map_err(StoreError::db("reading feedback's organisations"))?
+    let names: std::collections::HashMap<Uuid, String> = organisations::find_many(db, &ids)
+        .await?
         .into_iter()
         .map(|o| (o.id, o.name))
         .collect();

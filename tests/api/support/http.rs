@@ -93,6 +93,17 @@ pub async fn set_roles(app: &TestApp, scheme: &str, org: &Org, roles: Value) -> 
 }
 
 /// The clock of `kind` on a case as the API shows it.
+/// The row `code` of a report (any section), as the JSON has it.
+pub fn report_row<'a>(report: &'a Value, code: &str) -> &'a Value {
+    report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["rows"].as_array().unwrap())
+        .find(|r| r["code"] == code)
+        .unwrap_or_else(|| panic!("no row {code}"))
+}
+
 pub fn clock<'a>(case: &'a Value, kind: &str) -> &'a Value {
     case["clocks"]
         .as_array()

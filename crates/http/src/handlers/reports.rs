@@ -46,18 +46,32 @@ async fn scheme_for(
     )
 }
 
-/// What the client asked for in `Accept`.
-enum Format {
-    Json,
-    Csv,
-    Html,
-}
-
-fn format(request: &HttpRequest) -> Format {
+/// A report as the client asked for it in `Accept`: JSON (the default), CSV as an
+/// attachment named `filename`, or a printable page under the printable CSP (inline
+/// styles and SVG only: nothing may load or run).
+pub(crate) fn respond<T: serde::Serialize>(
+    request: &HttpRequest,
+    filename: &str,
+    body: &T,
+    csv: impl FnOnce(&T) -> String,
+    html: impl FnOnce(&T) -> String,
+) -> HttpResponse {
     match super::preferred(request, &["application/json", "text/csv", "text/html"]) {
-        Some("text/csv") => Format::Csv,
-        Some("text/html") => Format::Html,
-        _ => Format::Json,
+        Some("text/csv") => HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}.csv\""),
+            ))
+            .body(csv(body)),
+        Some("text/html") => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header((
+                header::CONTENT_SECURITY_POLICY,
+                crate::middleware::PRINTABLE_CSP,
+            ))
+            .body(html(body)),
+        _ => HttpResponse::Ok().json(body),
     }
 }
 
@@ -170,24 +184,13 @@ pub async fn monitoring_report(
         spend,
     };
     let filename = format!("monitoring-{}-{}", body.scheme.code, body.year_start);
-    Ok(match format(&request) {
-        Format::Json => HttpResponse::Ok().json(body),
-        Format::Csv => HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}.csv\""),
-            ))
-            .body(render::csv::report(&body)),
-        Format::Html => HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            // Inline styles and SVG only: nothing may load or run.
-            .insert_header((
-                header::CONTENT_SECURITY_POLICY,
-                crate::middleware::PRINTABLE_CSP,
-            ))
-            .body(render::html::report(&body)),
-    })
+    Ok(respond(
+        &request,
+        &filename,
+        &body,
+        render::csv::report,
+        render::html::report,
+    ))
 }
 
 /// Spend against the budget of the year starting `start`, if it keeps one: the

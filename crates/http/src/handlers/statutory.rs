@@ -1,21 +1,18 @@
 //! The annual safe-accommodation return: the sanctuary-scheme figures the local
 //! authority reports to the Ministry, per reporting year.
 
-use actix_web::http::header;
 use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse, get};
 use sanctuary_app::AppError;
 use sanctuary_app::access::Scope;
 use sanctuary_app::schemes::{self as app_schemes, InScheme};
-use sanctuary_domain::calendar::london;
 use sanctuary_domain::organisation::Role;
 use sanctuary_domain::policy::Action;
 use sanctuary_domain::report::disclosure::{self, Control};
 use sanctuary_domain::report::{build_from, statutory, year};
-use sanctuary_domain::violation::ViolationCode;
 use sanctuary_persistence::statutory as counts;
 
-use super::now_micros;
+use super::budgets::year_start;
 use crate::auth::Caller;
 use crate::errors::ApiError;
 use crate::extract::ValidQuery;
@@ -62,7 +59,7 @@ pub async fn safe_accommodation_return(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
     let scope = Scope::of(&state.store, &caller).await?;
-    let InScheme { scheme, role, .. } = app_schemes::authorise(
+    let in_scheme = app_schemes::authorise(
         &state.app,
         &caller,
         &scope,
@@ -76,16 +73,8 @@ pub async fn safe_accommodation_return(
         },
     )
     .await?;
-    let start = match q.year {
-        None => year::current_start(scheme.year_start, london::local_date(now_micros())),
-        Some(y) => year::start_in(scheme.year_start, y).ok_or_else(|| {
-            ApiError::invalid_parameters(vec![(
-                "year".to_owned(),
-                ViolationCode::InvalidValue,
-                "the scheme's year start does not fall in that year".to_owned(),
-            )])
-        })?,
-    };
+    let start = year_start(&in_scheme, q.year)?;
+    let InScheme { scheme, role, .. } = in_scheme;
     let quarters = year::quarters(start);
     let tallies = counts::tallies(
         state.store.connection(),
@@ -146,23 +135,11 @@ pub async fn safe_accommodation_return(
         "safe-accommodation-{}-{}",
         body.scheme.code, body.year_start
     );
-    Ok(
-        match super::preferred(&request, &["application/json", "text/csv", "text/html"]) {
-            Some("text/csv") => HttpResponse::Ok()
-                .content_type("text/csv; charset=utf-8")
-                .insert_header((
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{filename}.csv\""),
-                ))
-                .body(render::csv::safe_accommodation(&body)),
-            Some("text/html") => HttpResponse::Ok()
-                .content_type("text/html; charset=utf-8")
-                .insert_header((
-                    header::CONTENT_SECURITY_POLICY,
-                    crate::middleware::PRINTABLE_CSP,
-                ))
-                .body(render::html::safe_accommodation(&body)),
-            _ => HttpResponse::Ok().json(body),
-        },
-    )
+    Ok(super::reports::respond(
+        &request,
+        &filename,
+        &body,
+        render::csv::safe_accommodation,
+        render::html::safe_accommodation,
+    ))
 }
